@@ -1,0 +1,259 @@
+//! Calendar dates without a clock: Ukemi's domain only ever needs whole days
+//! (birthdates, validity periods, visit dates), and `core` may not read the
+//! system time — callers pass "today" in.
+
+use core::fmt;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A proleptic Gregorian calendar date. Serialised as `"YYYY-MM-DD"`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateError(pub String);
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid date: {}", self.0)
+    }
+}
+
+impl std::error::Error for DateError {}
+
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+impl Date {
+    pub fn new(year: i32, month: u8, day: u8) -> Result<Date, DateError> {
+        if !(1..=9999).contains(&year) || !(1..=12).contains(&month) {
+            return Err(DateError(format!("{year:04}-{month:02}-{day:02}")));
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return Err(DateError(format!("{year:04}-{month:02}-{day:02}")));
+        }
+        Ok(Date { year, month, day })
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+    pub fn month(self) -> u8 {
+        self.month
+    }
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
+    /// Parses `yyyyMMdd` (the eligibility service's form) or `yyyy-MM-dd`.
+    pub fn parse(s: &str) -> Result<Date, DateError> {
+        let s = s.trim();
+        let digits: String = s.chars().filter(|c| *c != '-' && *c != '/').collect();
+        let dashed_ok = s.len() == 8 || (s.len() == 10 && s.chars().filter(|c| *c == '-' || *c == '/').count() == 2);
+        if digits.len() != 8 || !dashed_ok || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DateError(s.to_string()));
+        }
+        let num = |r: core::ops::Range<usize>| digits[r].parse::<i32>().map_err(|_| DateError(s.to_string()));
+        Date::new(num(0..4)?, num(4..6)? as u8, num(6..8)? as u8)
+    }
+
+    /// `yyyyMMdd`, as the eligibility service writes dates.
+    pub fn compact(self) -> String {
+        format!("{:04}{:02}{:02}", self.year, self.month, self.day)
+    }
+
+    /// Days since 1970-01-01 (negative before). Howard Hinnant's civil-from-days inverse.
+    pub fn to_days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = if y >= 0 { y } else { y - 399 } / 400;
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let y = yoe + era * 400;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        Date { year: (y + i64::from(m <= 2)) as i32, month: m, day: d }
+    }
+
+    pub fn add_days(self, n: i64) -> Date {
+        Date::from_days(self.to_days() + n)
+    }
+
+    /// Whole days from `self` to `other` (positive when `other` is later).
+    pub fn days_until(self, other: Date) -> i64 {
+        other.to_days() - self.to_days()
+    }
+
+    /// 0 = Sunday … 6 = Saturday.
+    pub fn weekday(self) -> u8 {
+        (self.to_days() + 4).rem_euclid(7) as u8
+    }
+
+    /// Age in completed years on `on` (a person born on 29 Feb ages on 1 Mar in common years,
+    /// which is how Japanese law counts it: the day before the birthday ends the year).
+    pub fn age_on(self, on: Date) -> i32 {
+        let mut age = on.year - self.year;
+        if (on.month, on.day) < (self.month, self.day) {
+            age -= 1;
+        }
+        age
+    }
+
+    /// First day of the month `n` months after this date's month (negative goes back).
+    pub fn month_start_offset(self, n: i32) -> Date {
+        let idx = self.year * 12 + i32::from(self.month) - 1 + n;
+        Date { year: idx.div_euclid(12), month: (idx.rem_euclid(12) + 1) as u8, day: 1 }
+    }
+
+    /// Months between the month of `self` and the month of `later` (same month = 0).
+    pub fn months_until(self, later: Date) -> i32 {
+        (later.year * 12 + i32::from(later.month)) - (self.year * 12 + i32::from(self.month))
+    }
+
+    /// The date in the Japanese era calendar, e.g. `令和8年11月25日`.
+    pub fn wareki(self) -> String {
+        let w = self.era();
+        format!("{}{}年{}月{}日", w.name, w.year_label(), self.month, self.day)
+    }
+
+    /// Era and year within it, e.g. (令和, 8).
+    pub fn era(self) -> Wareki {
+        let key = (self.year, self.month, self.day);
+        let (name, letter, start) = ERAS
+            .iter()
+            .copied()
+            .find(|(_, _, start)| key >= *start)
+            .unwrap_or(("西暦", "AD", (1, 1, 1)));
+        let year = if name == "西暦" { self.year } else { self.year - start.0 + 1 };
+        Wareki { name, letter, year }
+    }
+}
+
+/// Newest first: (name, letter, first day).
+const ERAS: [(&str, &str, (i32, u8, u8)); 5] = [
+    ("令和", "R", (2019, 5, 1)),
+    ("平成", "H", (1989, 1, 8)),
+    ("昭和", "S", (1926, 12, 25)),
+    ("大正", "T", (1912, 7, 30)),
+    ("明治", "M", (1868, 1, 25)),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wareki {
+    pub name: &'static str,
+    /// The letter used on forms and in data entry (R, H, S, T, M).
+    pub letter: &'static str,
+    pub year: i32,
+}
+
+impl Wareki {
+    /// `元` for the first year of an era, as printed on official forms.
+    pub fn year_label(&self) -> String {
+        if self.year == 1 && self.name != "西暦" {
+            "元".to_string()
+        } else {
+            self.year.to_string()
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).expect("valid test date")
+    }
+
+    #[test]
+    fn parses_both_forms_and_rejects_nonsense() {
+        assert_eq!(d("20230221"), d("2023-02-21"));
+        assert!(Date::parse("20230230").is_err());
+        assert!(Date::parse("2023-2-21").is_err());
+        assert!(Date::parse("abcdefgh").is_err());
+        assert!(Date::parse("").is_err());
+        assert!(Date::parse("20231301").is_err());
+        assert_eq!(d("2024-02-29").day(), 29);
+        assert!(Date::parse("20230229").is_err());
+    }
+
+    #[test]
+    fn day_arithmetic_round_trips() {
+        for days in [-800_000_i64, -1, 0, 1, 19_000, 20_000, 2_000_000] {
+            assert_eq!(Date::from_days(days).to_days(), days);
+        }
+        assert_eq!(d("1970-01-01").to_days(), 0);
+        assert_eq!(d("2024-02-28").add_days(1), d("2024-02-29"));
+        assert_eq!(d("2023-12-31").add_days(1), d("2024-01-01"));
+        assert_eq!(d("2026-11-25").weekday(), 3); // a Wednesday
+    }
+
+    #[test]
+    fn wareki_boundaries() {
+        assert_eq!(d("2019-04-30").wareki(), "平成31年4月30日");
+        assert_eq!(d("2019-05-01").wareki(), "令和元年5月1日");
+        assert_eq!(d("2026-11-25").wareki(), "令和8年11月25日");
+        assert_eq!(d("1989-01-07").wareki(), "昭和64年1月7日");
+        assert_eq!(d("1989-01-08").wareki(), "平成元年1月8日");
+        assert_eq!(d("1926-12-25").era().name, "昭和");
+    }
+
+    #[test]
+    fn ages_and_months() {
+        assert_eq!(d("1950-11-26").age_on(d("2026-11-25")), 75);
+        assert_eq!(d("1950-11-25").age_on(d("2026-11-25")), 76);
+        assert_eq!(d("2026-01-31").month_start_offset(1), d("2026-02-01"));
+        assert_eq!(d("2026-01-31").month_start_offset(-1), d("2025-12-01"));
+        assert_eq!(d("2024-06-16").months_until(d("2024-11-01")), 5);
+    }
+}

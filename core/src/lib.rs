@@ -1,0 +1,14 @@
+//! Ukemi's domain, shared by the browser app and the companion.
+//!
+//! This crate is pure: it does no I/O, reads no clock and draws no randomness of its own.
+//! "Today" and random generators are arguments. It builds for `wasm32-unknown-unknown`
+//! and for the host.
+
+pub mod date;
+pub mod eligibility;
+pub mod jpki;
+pub mod protocol;
+pub mod sim;
+pub mod text;
+
+pub use date::Date;

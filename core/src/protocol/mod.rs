@@ -1,0 +1,444 @@
+//! The local protocol between a page and the companion, version (API level) 1.
+//!
+//! One WebSocket at `ws://127.0.0.1:<port>/v1` carries JSON text frames. The page sends
+//! commands `{"cmd": "...", "req": n, ...}`; the companion answers with messages
+//! `{"msg": "...", "req": n, ...}` carrying the same `req`, and pushes events with no `req`.
+//! Every shape is defined here once and used by both sides; `docs/protocol.md` shows an
+//! example of each. Unknown *fields* are ignored (so additions do not need a new API level);
+//! unknown *commands* are refused with `UNKNOWN_COMMAND`.
+
+mod error;
+
+pub use error::{ErrorCode, ErrorDetail};
+
+use crate::eligibility::{EligibilityResult, InsuranceQuery};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+/// API levels this build speaks. A level rises only on an incompatible change.
+pub const API_LEVELS: &[u32] = &[1];
+/// Largest text frame either side accepts.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+/// The WebSocket path.
+pub const WS_PATH: &str = "/v1";
+/// The companion's default port and the short fallback list a page probes, in order.
+/// Unusual numbers, away from AusweisApp/Open eCard's 24727 and common dev ports.
+pub const DEFAULT_PORTS: &[u16] = &[47615, 47616, 47617];
+
+/// A command from the page, with its correlation id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClientMessage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub req: Option<u64>,
+    #[serde(flatten)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Command {
+    /// First message on every connection: the API levels the page speaks.
+    Hello { api_levels: Vec<u32>, client: ClientInfo },
+    /// Exchange the code the companion shows for a token kept by the page for this origin.
+    Pair { code: String },
+    /// Present a token from an earlier `PAIR`.
+    Auth { token: String },
+    /// Forget this origin's token (the page "unpairs").
+    Unpair,
+    GetReaders,
+    /// What card is in the reader and how many PIN tries are left (uses up no try).
+    GetCardStatus { reader: String },
+    /// Eligibility check with the My Number card in `reader`.
+    CheckByCard {
+        reader: String,
+        mode: CheckMode,
+        /// The 4-digit 利用者証明用 PIN; required in `pin` mode. Never logged.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pin: Option<Pin>,
+        /// Must be true when only one try is left: the page asked the patient to confirm.
+        #[serde(default)]
+        allow_last_try: bool,
+        /// Must be true in `visual` mode: staff compared the face photo with the patient.
+        #[serde(default)]
+        visual_confirmed: bool,
+    },
+    /// Eligibility check by 保険者番号・記号・番号・枝番・生年月日.
+    CheckByInsurance { query: InsuranceQuery },
+    /// Simulator only: list the test personas whose cards can be inserted.
+    SimListPersonas,
+    /// Simulator only: put a persona's card into the simulated reader.
+    SimInsertCard { persona: String },
+    /// Simulator only: take the card out.
+    SimRemoveCard,
+}
+
+impl Command {
+    /// The wire name, for logs (never the arguments: they may hold a PIN).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Hello { .. } => "HELLO",
+            Command::Pair { .. } => "PAIR",
+            Command::Auth { .. } => "AUTH",
+            Command::Unpair => "UNPAIR",
+            Command::GetReaders => "GET_READERS",
+            Command::GetCardStatus { .. } => "GET_CARD_STATUS",
+            Command::CheckByCard { .. } => "CHECK_BY_CARD",
+            Command::CheckByInsurance { .. } => "CHECK_BY_INSURANCE",
+            Command::SimListPersonas => "SIM_LIST_PERSONAS",
+            Command::SimInsertCard { .. } => "SIM_INSERT_CARD",
+            Command::SimRemoveCard => "SIM_REMOVE_CARD",
+        }
+    }
+
+    /// Commands allowed before the page has paired or authenticated.
+    pub fn allowed_unpaired(&self) -> bool {
+        matches!(self, Command::Hello { .. } | Command::Pair { .. } | Command::Auth { .. })
+    }
+}
+
+/// Every command name, so an unknown one can be told apart from a malformed known one.
+pub const COMMAND_NAMES: &[&str] = &[
+    "HELLO",
+    "PAIR",
+    "AUTH",
+    "UNPAIR",
+    "GET_READERS",
+    "GET_CARD_STATUS",
+    "CHECK_BY_CARD",
+    "CHECK_BY_INSURANCE",
+    "SIM_LIST_PERSONAS",
+    "SIM_INSERT_CARD",
+    "SIM_REMOVE_CARD",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientInfo {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckMode {
+    /// The patient enters the 4-digit PIN; the card signs the service's challenge.
+    Pin,
+    /// 目視確認: staff compare the face photo; the certificate is read without a PIN.
+    Visual,
+}
+
+/// A card PIN in transit. Wiped from memory when dropped; `Debug` never shows it.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Pin(pub Zeroizing<String>);
+
+impl Pin {
+    pub fn new(s: &str) -> Pin {
+        Pin(Zeroizing::new(s.to_string()))
+    }
+    /// A valid 利用者証明用 PIN is exactly four ASCII digits.
+    pub fn is_well_formed(&self) -> bool {
+        self.0.len() == 4 && self.0.bytes().all(|b| b.is_ascii_digit())
+    }
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl core::fmt::Debug for Pin {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Pin(****)")
+    }
+}
+
+/// A message from the companion: an answer (with the command's `req`) or an event (no `req`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServerMessage {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub req: Option<u64>,
+    #[serde(flatten)]
+    pub body: Message,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "msg", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Message {
+    /// Answer to `HELLO`.
+    Hello {
+        api_level: u32,
+        companion: ClientInfo,
+        /// True when the companion runs with the simulated card and service.
+        simulator: bool,
+        /// The page's origin as the companion saw it.
+        origin: String,
+        /// `pair` when the page must `PAIR` (or `AUTH` with a kept token) before other commands.
+        pairing: PairingState,
+        features: Vec<String>,
+    },
+    /// Answer to `PAIR`: keep this token for this origin.
+    Paired { token: String },
+    /// Answer to `AUTH`.
+    Authenticated,
+    /// Answer to commands that return nothing else.
+    Ok,
+    Readers { readers: Vec<ReaderInfo> },
+    CardStatus { reader: String, card: CardInfo },
+    Eligibility { result: EligibilityResult },
+    Personas { personas: Vec<PersonaInfo> },
+    /// Event: a reader appeared.
+    ReaderAdded { reader: ReaderInfo },
+    /// Event: a reader went away.
+    ReaderRemoved { name: String },
+    /// Event: a card was put into a reader.
+    CardInserted { reader: String, card: CardInfo },
+    /// Event: the card was taken out.
+    CardRemoved { reader: String },
+    /// Event: a step of a running command (carries that command's `req`).
+    Progress { step: ProgressStep },
+    /// The command failed, or the frame could not be read.
+    Error {
+        code: ErrorCode,
+        /// Japanese text for the clinic, from [`ErrorCode::message_ja`].
+        message: String,
+        #[serde(default, skip_serializing_if = "ErrorDetail::is_empty")]
+        detail: ErrorDetail,
+    },
+}
+
+impl Message {
+    pub fn error(code: ErrorCode, detail: ErrorDetail) -> Message {
+        Message::Error { code, message: code.message_ja(&detail), detail }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PairingState {
+    /// The origin is on the companion's administrator allowlist: no pairing needed.
+    Trusted,
+    /// The page must `PAIR` with the code, or `AUTH` with a kept token.
+    Required,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReaderInfo {
+    pub name: String,
+    /// The simulator's reader, where `SIM_INSERT_CARD` works.
+    #[serde(default)]
+    pub simulated: bool,
+    pub card: Option<CardInfo>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CardKind {
+    /// A マイナンバーカード (JPKI token `JPKIAPICCTOKEN2`).
+    MyNumber,
+    /// An old 住民基本台帳カード (token `JPKIAPICCTOKEN`): not usable.
+    Juki,
+    /// A smartphone JPKI token.
+    Smartphone,
+    /// Some other card (no JPKI application), or a card inserted the wrong way.
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardInfo {
+    pub kind: CardKind,
+    /// Tries left on the 利用者証明用 PIN (3 = none used), when known. 0 = locked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin_tries_left: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonaInfo {
+    pub id: String,
+    /// Label for the trainer's picker, e.g. `正常（本人・3割）`.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ProgressStep {
+    /// Waiting for the card (another check is using it).
+    Queued,
+    ReadingCertificate,
+    VerifyingPin,
+    Signing,
+    ContactingService,
+}
+
+impl ProgressStep {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            ProgressStep::Queued => "順番待ち（別の確認が終わるのを待っています）",
+            ProgressStep::ReadingCertificate => "カードを読み取っています",
+            ProgressStep::VerifyingPin => "暗証番号を確認しています",
+            ProgressStep::Signing => "カードで署名しています",
+            ProgressStep::ContactingService => "資格情報を照会しています",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ProgressStep::Queued => "Waiting for the card (another check is running)",
+            ProgressStep::ReadingCertificate => "Reading the card",
+            ProgressStep::VerifyingPin => "Checking the PIN",
+            ProgressStep::Signing => "Signing with the card",
+            ProgressStep::ContactingService => "Asking the eligibility service",
+        }
+    }
+}
+
+/// Why a frame from the page could not be turned into a [`ClientMessage`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    pub req: Option<u64>,
+    pub code: ErrorCode,
+    /// What was wrong, for the vendor's log (never echoes field values).
+    pub reason: String,
+}
+
+/// Reads one text frame from the page. Never panics; the error carries the `req` when it
+/// could be read, so the page can match the error to its command.
+pub fn decode_client(text: &str) -> Result<ClientMessage, DecodeError> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err(DecodeError { req: None, code: ErrorCode::MessageTooLarge, reason: "frame too large".into() });
+    }
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| DecodeError {
+        req: None,
+        code: ErrorCode::InvalidMessage,
+        reason: format!("not JSON: {}", e.classify_name()),
+    })?;
+    let req = value.get("req").and_then(serde_json::Value::as_u64);
+    let Some(obj) = value.as_object() else {
+        return Err(DecodeError { req, code: ErrorCode::InvalidMessage, reason: "not a JSON object".into() });
+    };
+    if obj.get("req").is_some_and(|r| !r.is_u64()) {
+        return Err(DecodeError { req: None, code: ErrorCode::InvalidMessage, reason: "req must be a non-negative integer".into() });
+    }
+    let Some(cmd) = obj.get("cmd").and_then(serde_json::Value::as_str).map(str::to_string) else {
+        return Err(DecodeError { req, code: ErrorCode::InvalidMessage, reason: "missing \"cmd\"".into() });
+    };
+    if !COMMAND_NAMES.contains(&cmd.as_str()) {
+        return Err(DecodeError { req, code: ErrorCode::UnknownCommand, reason: format!("unknown command {:.40}", cmd) });
+    }
+    serde_json::from_value(value).map_err(|e| DecodeError {
+        req,
+        code: ErrorCode::InvalidMessage,
+        // serde's message names the field and the expected type; it does not quote values
+        // for type errors on strings, but may for unknown variants — cut it short.
+        reason: format!("{cmd}: {:.120}", scrub(&e.to_string())),
+    })
+}
+
+/// Removes quoted material from a serde message so a PIN typed into the wrong field
+/// cannot end up in a log line.
+fn scrub(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_quote = false;
+    for c in s.chars() {
+        match c {
+            '`' | '"' => {
+                in_quote = !in_quote;
+                out.push(c);
+                if in_quote {
+                    out.push('…');
+                }
+            }
+            _ if in_quote => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+trait ClassifyName {
+    fn classify_name(&self) -> &'static str;
+}
+
+impl ClassifyName for serde_json::Error {
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "io",
+            serde_json::error::Category::Syntax => "syntax error",
+            serde_json::error::Category::Data => "wrong data",
+            serde_json::error::Category::Eof => "truncated",
+        }
+    }
+}
+
+/// Reads one frame from the companion (the page's side).
+pub fn decode_server(text: &str) -> Result<ServerMessage, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+pub fn encode<T: Serialize>(msg: &T) -> String {
+    // Serialising our own types to a String cannot fail (no maps with non-string keys,
+    // no failing Serialize impls); fall back to a fixed error frame rather than panic.
+    serde_json::to_string(msg).unwrap_or_else(|_| {
+        r#"{"msg":"ERROR","code":"INTERNAL","message":"内部エラーが発生しました。"}"#.to_string()
+    })
+}
+
+/// Picks the highest API level both sides speak.
+pub fn negotiate(offered: &[u32]) -> Option<u32> {
+    offered.iter().copied().filter(|l| API_LEVELS.contains(l)).max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_a_command_with_req() {
+        let m = decode_client(r#"{"cmd":"PAIR","req":7,"code":"123456"}"#).expect("valid");
+        assert_eq!(m.req, Some(7));
+        assert!(matches!(m.command, Command::Pair { ref code } if code == "123456"));
+    }
+
+    #[test]
+    fn unknown_fields_are_ignored_for_forward_compatibility() {
+        let m = decode_client(r#"{"cmd":"GET_READERS","req":1,"future":true}"#).expect("valid");
+        assert!(matches!(m.command, Command::GetReaders));
+    }
+
+    #[test]
+    fn malformed_frames_give_typed_errors_with_req() {
+        let e = decode_client("{not json").expect_err("bad");
+        assert_eq!(e.code, ErrorCode::InvalidMessage);
+        let e = decode_client(r#"{"cmd":"FORMAT_DISK","req":3}"#).expect_err("bad");
+        assert_eq!((e.code, e.req), (ErrorCode::UnknownCommand, Some(3)));
+        let e = decode_client(r#"{"cmd":"PAIR","req":4}"#).expect_err("bad");
+        assert_eq!((e.code, e.req), (ErrorCode::InvalidMessage, Some(4)));
+        let e = decode_client(r#"[1,2,3]"#).expect_err("bad");
+        assert_eq!(e.code, ErrorCode::InvalidMessage);
+        let e = decode_client(r#"{"req":"x","cmd":"GET_READERS"}"#).expect_err("bad");
+        assert_eq!(e.code, ErrorCode::InvalidMessage);
+        let big = format!(r#"{{"cmd":"PAIR","code":"{}"}}"#, "1".repeat(MAX_MESSAGE_BYTES));
+        assert_eq!(decode_client(&big).expect_err("bad").code, ErrorCode::MessageTooLarge);
+    }
+
+    #[test]
+    fn pin_never_shows_in_debug_or_errors() {
+        let m = decode_client(r#"{"cmd":"CHECK_BY_CARD","req":1,"reader":"r","mode":"pin","pin":"4821"}"#)
+            .expect("valid");
+        assert!(!format!("{m:?}").contains("4821"));
+        // A PIN sent in a wrongly typed field must not be echoed back in the error.
+        let e = decode_client(r#"{"cmd":"CHECK_BY_CARD","req":1,"reader":"r","mode":"4821"}"#).expect_err("bad");
+        assert!(!e.reason.contains("4821"), "{}", e.reason);
+    }
+
+    #[test]
+    fn server_messages_round_trip() {
+        let m = ServerMessage { req: Some(2), body: Message::error(ErrorCode::PinWrong, ErrorDetail::tries(2)) };
+        let text = encode(&m);
+        assert!(text.contains(r#""msg":"ERROR""#) && text.contains("PIN_WRONG") && text.contains("残り2回"));
+        let back = decode_server(&text).expect("round trip");
+        assert!(matches!(back.body, Message::Error { code: ErrorCode::PinWrong, .. }));
+    }
+
+    #[test]
+    fn negotiation_picks_highest_common_level() {
+        assert_eq!(negotiate(&[1, 2]), Some(1));
+        assert_eq!(negotiate(&[2]), None);
+    }
+}
