@@ -4,6 +4,7 @@
 //! "Today" and random generators are arguments. It builds for `wasm32-unknown-unknown`
 //! and for the host.
 
+pub mod claims;
 pub mod date;
 pub mod eligibility;
 pub mod jpki;

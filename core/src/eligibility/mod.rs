@@ -3,6 +3,7 @@
 
 pub mod insurer;
 pub mod model;
+pub mod vocab;
 
 pub use insurer::{validate_insurer_number, InsuranceKind, InsurerNumberError};
 pub use model::*;
