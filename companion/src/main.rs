@@ -1,1 +1,139 @@
-fn main() {}
+//! `ukemi-companion`: the native helper on the clinic PC. It drives the card reader and
+//! relays eligibility requests, and talks to Ukemi pages over a WebSocket on 127.0.0.1.
+
+mod card;
+mod cli;
+mod clock;
+mod guard;
+mod http;
+mod hub;
+mod log;
+mod options;
+mod pairing;
+mod server;
+mod service;
+mod session;
+mod worker;
+
+use std::net::TcpListener;
+use std::sync::{mpsc, Arc, Mutex};
+use ukemi_core::protocol::DEFAULT_PORTS;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let code = match args.first().map(String::as_str) {
+        Some("eligibility") => cli::eligibility::run(&args[1..]),
+        Some("claims") => cli::claims::run(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            print!("{}", options::USAGE);
+            0
+        }
+        Some("-V" | "--version") => {
+            println!("ukemi-companion {}", env!("CARGO_PKG_VERSION"));
+            0
+        }
+        Some("serve") => serve(&args[1..]),
+        _ => serve(&args),
+    };
+    std::process::exit(code);
+}
+
+fn bind(port: Option<u16>) -> Result<TcpListener, String> {
+    let candidates: Vec<u16> = match port {
+        Some(p) => vec![p],
+        None => DEFAULT_PORTS.to_vec(),
+    };
+    let mut last = String::new();
+    for p in candidates {
+        // Loopback only: never 0.0.0.0.
+        match TcpListener::bind(("127.0.0.1", p)) {
+            Ok(l) => return Ok(l),
+            Err(e) => last = format!("127.0.0.1:{p}: {e}"),
+        }
+    }
+    Err(format!("ポートを開けません / cannot listen ({last}). 別のコンパニオンが動いていませんか？"))
+}
+
+fn serve(args: &[String]) -> i32 {
+    let opts = match options::parse(args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("ukemi-companion: {e}\n\n{}", options::USAGE);
+            return 2;
+        }
+    };
+    if !opts.simulator {
+        eprintln!(
+            "ukemi-companion: この版はまだ実際のカードリーダーに対応していません。練習用モード --simulator で起動してください。\n\
+             (real PC/SC readers are not in this build yet: start with --simulator)"
+        );
+        return 2;
+    }
+    if let Some(dir) = &opts.serve {
+        if !dir.join("index.html").is_file() {
+            eprintln!("ukemi-companion: --serve {}: index.html がありません / no index.html there", dir.display());
+            return 2;
+        }
+    }
+    let listener = match bind(opts.port) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("ukemi-companion: {e}");
+            return 1;
+        }
+    };
+    let port = match listener.local_addr() {
+        Ok(a) => a.port(),
+        Err(e) => {
+            eprintln!("ukemi-companion: {e}");
+            return 1;
+        }
+    };
+
+    let today = clock::today_jst();
+    let simulator = match ukemi_core::sim::Simulator::new(opts.sim_seed, today) {
+        Ok(s) => Arc::new(Mutex::new(s)),
+        Err(e) => {
+            eprintln!("ukemi-companion: simulator: {e}");
+            return 1;
+        }
+    };
+    let hub = hub::Hub::default();
+    let state_dir = opts.state_dir.clone().or_else(options::default_state_dir);
+    let pairing = pairing::Pairing::new(pairing::random_code(), state_dir.map(|d| d.join("pairings.json")));
+    let code = pairing.code().to_string();
+    let (jobs_tx, jobs_rx) = mpsc::channel();
+    let busy = worker::Busy::default();
+    {
+        let readers = card::sim::SimReaders::new(Arc::clone(&simulator), hub.clone());
+        let service = service::SimEligibility::new(Arc::clone(&simulator));
+        let busy = busy.clone();
+        let started = std::thread::Builder::new()
+            .name("card-worker".into())
+            .spawn(move || worker::run(readers, service, jobs_rx, busy));
+        if started.is_err() {
+            eprintln!("ukemi-companion: could not start the card worker");
+            return 1;
+        }
+    }
+    let shared = Arc::new(session::Shared {
+        pairing: Arc::new(Mutex::new(pairing)),
+        hub,
+        jobs: jobs_tx,
+        busy,
+        simulator: opts.simulator,
+    });
+    let policy = guard::OriginPolicy { port, allowed: opts.allow_origins.clone(), trusted: opts.trust_origins.clone() };
+
+    println!("Ukemi companion {} — 練習用モード / simulator mode", env!("CARGO_PKG_VERSION"));
+    println!("listening on http://127.0.0.1:{port}/");
+    if opts.serve.is_some() {
+        println!("アプリ / app: http://127.0.0.1:{port}/");
+    }
+    println!("ペアリングコード / pairing code: {code}");
+    println!("練習用カードの暗証番号 / simulator card PIN: {}", ukemi_core::sim::SIM_PIN);
+    crate::info!("listening on 127.0.0.1:{port}; simulator={}", opts.simulator);
+
+    server::Server { listener, policy, static_root: opts.serve.clone(), shared }.run();
+    0
+}

@@ -1,0 +1,244 @@
+//! Just enough HTTP/1.1 to serve the built app's static files from the same port as the
+//! WebSocket, so the demo is one process. GET and HEAD only; everything else is refused.
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+pub const MAX_HEAD: usize = 8 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestHead {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl RequestHead {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    pub fn is_websocket_upgrade(&self) -> bool {
+        self.header("upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+    }
+}
+
+/// Looks at the request head without consuming it, so a WebSocket handshake can still
+/// read it from the socket afterwards.
+pub fn peek_head(stream: &TcpStream) -> Option<RequestHead> {
+    let mut buf = vec![0u8; MAX_HEAD];
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut last = 0;
+    for _ in 0..50 {
+        let n = stream.peek(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        if let Some(end) = find(&buf[..n], b"\r\n\r\n") {
+            return parse_head(&buf[..end]);
+        }
+        if n == MAX_HEAD {
+            return None;
+        }
+        if n == last {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        last = n;
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+pub fn parse_head(bytes: &[u8]) -> Option<RequestHead> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut lines = text.split("\r\n");
+    let mut first = lines.next()?.split(' ');
+    let method = first.next()?.to_string();
+    let path = first.next()?.to_string();
+    if !first.next()?.starts_with("HTTP/1.") {
+        return None;
+    }
+    let headers = lines
+        .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
+        .collect();
+    Some(RequestHead { method, path, headers })
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Maps a URL path to a file under `root`, refusing anything that could step outside it.
+pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
+    let path = url_path.split(['?', '#']).next().unwrap_or("/");
+    let decoded = percent_decode(path)?;
+    let rel = Path::new(decoded.trim_start_matches('/'));
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let mut full = root.join(rel);
+    if decoded.ends_with('/') || decoded.is_empty() {
+        full = full.join("index.html");
+    }
+    let canon = full.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    (canon.starts_with(&root) && canon.is_file()).then_some(canon)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    let s = String::from_utf8(out).ok()?;
+    (!s.contains('\0') && !s.contains('\\')).then_some(s)
+}
+
+/// Security headers on everything we serve (companions.md §8 rule 9). Inline scripts
+/// that Trunk writes into index.html are allowed by hash, not by 'unsafe-inline'.
+fn security_headers(script_hashes: &[String]) -> String {
+    let hashes: String = script_hashes.iter().map(|h| format!(" 'sha256-{h}'")).collect();
+    format!(
+        "Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:* ws://[::1]:*; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'none'\r\n\
+         X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n\
+         Cache-Control: no-store\r\n"
+    )
+}
+
+/// SHA-256 (base64) of each inline `<script>` body in an HTML page, for the CSP.
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    use sha2::{Digest, Sha256};
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else { break };
+        let tag = &after[..open_end];
+        let body_start = open_end + 1;
+        let Some(close) = after[body_start..].find("</script>") else { break };
+        let body = &after[body_start..body_start + close];
+        if !tag.contains(" src=") && !body.trim().is_empty() {
+            out.push(base64(&Sha256::digest(body.as_bytes())));
+        }
+        rest = &after[body_start + close..];
+    }
+    out
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                s.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
+
+pub fn respond(stream: &mut TcpStream, status: &str, ctype: &str, body: &[u8], head_only: bool, hashes: &[String]) {
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n",
+        body.len(),
+        security_headers(hashes)
+    );
+    let _ = stream.write_all(head.as_bytes());
+    if !head_only {
+        let _ = stream.write_all(body);
+    }
+    let _ = stream.flush();
+}
+
+/// Serves one static-file request and closes.
+pub fn serve_file(stream: &mut TcpStream, root: Option<&Path>, head: &RequestHead) {
+    let head_only = head.method == "HEAD";
+    if head.method != "GET" && !head_only {
+        return respond(stream, "405 Method Not Allowed", "text/plain; charset=utf-8", b"method not allowed\n", false, &[]);
+    }
+    let Some(root) = root else {
+        let body = "ukemi-companion is running. It serves no pages (start it with --serve DIR).\n";
+        return respond(stream, "200 OK", "text/plain; charset=utf-8", body.as_bytes(), head_only, &[]);
+    };
+    match resolve(root, &head.path).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
+        Some((path, body)) => {
+            let ctype = content_type(&path);
+            let hashes = if ctype.starts_with("text/html") {
+                inline_script_hashes(&String::from_utf8_lossy(&body))
+            } else {
+                vec![]
+            };
+            respond(stream, "200 OK", ctype, &body, head_only, &hashes)
+        }
+        None => respond(stream, "404 Not Found", "text/plain; charset=utf-8", b"not found\n", head_only, &[]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_websocket_head() {
+        let h = parse_head(b"GET /v1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\nUpgrade: websocket\r\nOrigin: http://x")
+            .expect("head");
+        assert_eq!(h.path, "/v1");
+        assert!(h.is_websocket_upgrade());
+        assert_eq!(h.header("origin"), Some("http://x"));
+        assert!(parse_head(b"garbage").is_none());
+    }
+
+    #[test]
+    fn paths_cannot_escape_the_root() {
+        let root = std::env::temp_dir().join(format!("ukemi-http-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("sub")).expect("dir");
+        std::fs::write(root.join("index.html"), "<p>hi</p>").expect("write");
+        std::fs::write(root.join("sub/a.js"), "1").expect("write");
+        assert!(resolve(&root, "/").is_some());
+        assert!(resolve(&root, "/sub/a.js?v=1").is_some());
+        for bad in ["/../etc/passwd", "/%2e%2e/etc/passwd", "/sub/../../x", "/%00", "/..%5cx", "/nope"] {
+            assert!(resolve(&root, bad).is_none(), "{bad}");
+        }
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn hashes_inline_scripts_only() {
+        let html = r#"<script src="/a.js"></script><script type="module">import x from '/x.js';</script>"#;
+        let h = inline_script_hashes(html);
+        assert_eq!(h.len(), 1);
+        assert_eq!(base64(b"Man"), "TWFu");
+        assert_eq!(base64(b"Ma"), "TWE=");
+    }
+}

@@ -1,0 +1,91 @@
+//! Command-line options of `ukemi-companion` (serving mode).
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub simulator: bool,
+    /// `Some(0)` = any free port (tests); `None` = the default port, then the fallbacks.
+    pub port: Option<u16>,
+    pub serve: Option<PathBuf>,
+    pub allow_origins: Vec<String>,
+    pub trust_origins: Vec<String>,
+    pub state_dir: Option<PathBuf>,
+    pub sim_seed: u64,
+}
+
+pub const USAGE: &str = "\
+ukemi-companion — Ukemi's card reader and eligibility companion
+
+USAGE:
+  ukemi-companion [OPTIONS]                 serve the local WebSocket (and the app)
+  ukemi-companion eligibility parse FILE    print an eligibility response as normalised JSON
+  ukemi-companion claims compute PATH       compute claims from case files (see docs/claims.md)
+
+OPTIONS:
+  --simulator             use the emulated card and the simulated eligibility service
+  --port N                listen on 127.0.0.1:N (0 = any free port); default 47615, then 47616, 47617
+  --serve DIR             also serve the built app from DIR on the same port
+  --allow-origin ORIGIN   let pages from ORIGIN connect (they must still pair); repeatable
+  --trust-origin ORIGIN   let pages from ORIGIN connect without pairing (administrators); repeatable
+  --state-dir DIR         where pairings are kept (default: $XDG_CONFIG_HOME/ukemi or ~/.config/ukemi)
+  --sim-seed N            seed of the simulated population (default 1)
+  -h, --help              this text
+  -V, --version           the version
+";
+
+pub fn parse(args: &[String]) -> Result<Options, String> {
+    let mut o = Options { sim_seed: 1, ..Default::default() };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        match a.as_str() {
+            "--simulator" => o.simulator = true,
+            "--port" => {
+                let v = value("--port")?;
+                o.port = Some(v.parse().map_err(|_| format!("--port: not a port number: {v}"))?);
+            }
+            "--serve" => o.serve = Some(PathBuf::from(value("--serve")?)),
+            "--allow-origin" => o.allow_origins.push(value("--allow-origin")?),
+            "--trust-origin" => o.trust_origins.push(value("--trust-origin")?),
+            "--state-dir" => o.state_dir = Some(PathBuf::from(value("--state-dir")?)),
+            "--sim-seed" => {
+                let v = value("--sim-seed")?;
+                o.sim_seed = v.parse().map_err(|_| format!("--sim-seed: not a number: {v}"))?;
+            }
+            other => return Err(format!("unknown option: {other}")),
+        }
+    }
+    for origin in o.allow_origins.iter().chain(&o.trust_origins) {
+        if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.contains('*') {
+            return Err(format!("not an origin (scheme://host[:port], no wildcards): {origin}"));
+        }
+    }
+    Ok(o)
+}
+
+pub fn default_state_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .map(|d| d.join("ukemi"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn parses_and_refuses_clearly() {
+        let o = parse(&args("--simulator --port 0 --allow-origin https://a.example")).expect("ok");
+        assert!(o.simulator && o.port == Some(0) && o.allow_origins.len() == 1);
+        assert!(parse(&args("--port x")).is_err());
+        assert!(parse(&args("--port")).is_err());
+        assert!(parse(&args("--allow-origin *")).is_err());
+        assert!(parse(&args("--bogus")).is_err());
+    }
+}

@@ -1,0 +1,190 @@
+//! The card worker: one thread owns the readers and the service and runs jobs one at a
+//! time, in arrival order. Two pages asking at once are therefore queued, never
+//! interleaved on the card. Answers and progress go back on each job's own channel.
+
+use crate::card::Readers;
+use crate::service::Eligibility;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::Arc;
+use ukemi_core::eligibility::{EligibilityResult, InsuranceQuery};
+use ukemi_core::jpki::{CardError, Jpki};
+use ukemi_core::protocol::{CheckMode, ErrorCode, ErrorDetail, Message, Pin, ProgressStep, ServerMessage};
+use ukemi_core::sim::{CardCheck, ServiceError};
+
+pub enum Job {
+    Readers,
+    CardStatus { reader: String },
+    CheckByCard { reader: String, mode: CheckMode, pin: Option<Pin>, allow_last_try: bool, visual_confirmed: bool },
+    CheckByInsurance { query: InsuranceQuery },
+    SimPersonas,
+    SimInsert { persona: String },
+    SimRemove,
+}
+
+pub struct Request {
+    pub conn: u64,
+    pub req: Option<u64>,
+    pub job: Job,
+    pub reply: Sender<ServerMessage>,
+}
+
+/// Shared flag so a session can tell the page its command is waiting in line.
+#[derive(Clone, Default)]
+pub struct Busy(Arc<AtomicBool>);
+
+impl Busy {
+    pub fn is_busy(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+    fn set(&self, v: bool) {
+        self.0.store(v, Ordering::SeqCst)
+    }
+}
+
+type Failure = (ErrorCode, ErrorDetail);
+
+fn card_failure(e: CardError) -> Failure {
+    if let CardError::Unexpected { step, sw } = &e {
+        crate::warn!("card answered {sw:04X} at step '{step}'");
+    }
+    e.code()
+}
+
+fn service_failure(e: ServiceError) -> Failure {
+    (e.code, e.detail)
+}
+
+pub fn run<R: Readers, S: Eligibility>(mut readers: R, mut service: S, jobs: Receiver<Request>, busy: Busy) {
+    for r in jobs {
+        busy.set(true);
+        let progress = |step: ProgressStep| {
+            let _ = r.reply.send(ServerMessage { req: r.req, body: Message::Progress { step } });
+        };
+        let outcome = handle(&mut readers, &mut service, r.job, &progress);
+        let body = match outcome {
+            Ok(body) => body,
+            Err((code, detail)) => {
+                crate::info!("conn={} req={:?} failed: {}", r.conn, r.req, code.as_str());
+                Message::error(code, detail)
+            }
+        };
+        if let Message::Eligibility { result } = &body {
+            // Support needs to know what happened, not to whom.
+            crate::info!(
+                "conn={} req={:?} eligibility: {:?} via {:?}, {} qualification(s)",
+                r.conn,
+                r.req,
+                result.validity,
+                result.reference,
+                result.qualifications.len()
+            );
+        }
+        let _ = r.reply.send(ServerMessage { req: r.req, body });
+        busy.set(false);
+    }
+}
+
+fn handle<R: Readers, S: Eligibility>(
+    readers: &mut R,
+    service: &mut S,
+    job: Job,
+    progress: &dyn Fn(ProgressStep),
+) -> Result<Message, Failure> {
+    let plain = |c: ErrorCode| (c, ErrorDetail::default());
+    match job {
+        Job::Readers => Ok(Message::Readers { readers: readers.list().map_err(plain)? }),
+        Job::CardStatus { reader } => {
+            let list = readers.list().map_err(plain)?;
+            let info = list.into_iter().find(|r| r.name == reader).ok_or(plain(ErrorCode::ReaderNotFound))?;
+            let card = info.card.ok_or(plain(ErrorCode::NoCard))?;
+            Ok(Message::CardStatus { reader, card })
+        }
+        Job::CheckByCard { reader, mode, pin, allow_last_try, visual_confirmed } => {
+            let result = check_by_card(readers, service, &reader, mode, pin, allow_last_try, visual_confirmed, progress)?;
+            Ok(Message::Eligibility { result })
+        }
+        Job::CheckByInsurance { query } => {
+            let query = query.normalised()?;
+            progress(ProgressStep::ContactingService);
+            let result = service.check_by_insurance(&query).map_err(service_failure)?;
+            Ok(Message::Eligibility { result })
+        }
+        Job::SimPersonas => {
+            let sim = readers.simulator().ok_or(plain(ErrorCode::NotSimulator))?;
+            Ok(Message::Personas { personas: sim.personas() })
+        }
+        Job::SimInsert { persona } => {
+            let sim = readers.simulator().ok_or(plain(ErrorCode::NotSimulator))?;
+            sim.insert(&persona).map_err(plain)?;
+            Ok(Message::Ok)
+        }
+        Job::SimRemove => {
+            let sim = readers.simulator().ok_or(plain(ErrorCode::NotSimulator))?;
+            sim.remove();
+            Ok(Message::Ok)
+        }
+    }
+}
+
+/// What the card part of a check produced.
+struct CardPart {
+    certificate: Vec<u8>,
+    signed: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_by_card<R: Readers, S: Eligibility>(
+    readers: &mut R,
+    service: &mut S,
+    reader: &str,
+    mode: CheckMode,
+    pin: Option<Pin>,
+    allow_last_try: bool,
+    visual_confirmed: bool,
+    progress: &dyn Fn(ProgressStep),
+) -> Result<EligibilityResult, Failure> {
+    let plain = |c: ErrorCode| (c, ErrorDetail::default());
+    // Check what the page sent before touching the card: a malformed PIN must not cost a try.
+    let pin = match mode {
+        CheckMode::Pin => {
+            let pin = pin.ok_or(plain(ErrorCode::PinRequired))?;
+            if !pin.is_well_formed() {
+                return Err(plain(ErrorCode::PinFormat));
+            }
+            Some(pin)
+        }
+        CheckMode::Visual if !visual_confirmed => return Err(plain(ErrorCode::VisualNotConfirmed)),
+        CheckMode::Visual => None,
+    };
+    progress(ProgressStep::ReadingCertificate);
+    let part = readers
+        .with_card(reader, |t| -> Result<CardPart, Failure> {
+            let mut j = Jpki::new(t);
+            j.require_my_number().map_err(card_failure)?;
+            let certificate = j.read_auth_certificate().map_err(card_failure)?;
+            let Some(pin) = pin.as_ref() else { return Ok(CardPart { certificate, signed: None }) };
+            let tries = j.auth_pin_tries().map_err(card_failure)?;
+            if tries == 0 {
+                return Err((ErrorCode::PinLocked, ErrorDetail::tries(0)));
+            }
+            if tries == 1 && !allow_last_try {
+                return Err((ErrorCode::LastTryNotConfirmed, ErrorDetail::tries(1)));
+            }
+            let challenge = service.challenge().map_err(service_failure)?;
+            progress(ProgressStep::VerifyingPin);
+            j.verify_auth_pin(pin.as_bytes()).map_err(card_failure)?;
+            progress(ProgressStep::Signing);
+            let signature = j.sign_auth(&challenge).map_err(card_failure)?;
+            Ok(CardPart { certificate, signed: Some((challenge, signature)) })
+        })
+        .map_err(plain)??;
+    drop(pin);
+    progress(ProgressStep::ContactingService);
+    let check = CardCheck {
+        certificate: &part.certificate,
+        signed_challenge: part.signed.as_ref().map(|(c, s)| (c.as_slice(), s.as_slice())),
+        visual_confirmed: mode == CheckMode::Visual && visual_confirmed,
+    };
+    service.check_by_card(&check).map_err(service_failure)
+}
