@@ -7,6 +7,9 @@ use ukemi_core::Date;
 const JST_OFFSET_SECS: u64 = 9 * 3600;
 
 pub fn today_jst() -> Date {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     Date::from_days(((secs + JST_OFFSET_SECS) / 86_400) as i64)
 }

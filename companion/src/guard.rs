@@ -15,15 +15,24 @@ pub struct OriginPolicy {
 /// Normalises an origin for comparison: lower-case, no trailing slash, default ports elided.
 pub fn normalise_origin(o: &str) -> String {
     let o = o.trim().trim_end_matches('/').to_ascii_lowercase();
-    o.strip_suffix(":80").filter(|r| r.starts_with("http://")).map(str::to_string)
-        .or_else(|| o.strip_suffix(":443").filter(|r| r.starts_with("https://")).map(str::to_string))
+    o.strip_suffix(":80")
+        .filter(|r| r.starts_with("http://"))
+        .map(str::to_string)
+        .or_else(|| {
+            o.strip_suffix(":443")
+                .filter(|r| r.starts_with("https://"))
+                .map(str::to_string)
+        })
         .unwrap_or(o)
 }
 
 impl OriginPolicy {
     /// The companion's own origins: the pages it serves itself.
     pub fn own_origins(&self) -> Vec<String> {
-        ["127.0.0.1", "localhost", "[::1]"].iter().map(|h| format!("http://{h}:{}", self.port)).collect()
+        ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .map(|h| format!("http://{h}:{}", self.port))
+            .collect()
     }
 
     pub fn is_trusted(&self, origin: &str) -> bool {
@@ -41,7 +50,9 @@ impl OriginPolicy {
     /// `Host` must name loopback with our own port.
     pub fn host_ok(&self, host: &str) -> bool {
         let host = host.trim().to_ascii_lowercase();
-        ["127.0.0.1", "localhost", "[::1]"].iter().any(|h| host == format!("{h}:{}", self.port))
+        ["127.0.0.1", "localhost", "[::1]"]
+            .iter()
+            .any(|h| host == format!("{h}:{}", self.port))
     }
 }
 
@@ -50,7 +61,11 @@ mod tests {
     use super::*;
 
     fn policy() -> OriginPolicy {
-        OriginPolicy { port: 47615, allowed: vec!["https://portal.example.jp".into()], trusted: vec![] }
+        OriginPolicy {
+            port: 47615,
+            allowed: vec!["https://portal.example.jp".into()],
+            trusted: vec![],
+        }
     }
 
     #[test]

@@ -17,10 +17,14 @@ pub struct RequestHead {
 
 impl RequestHead {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn is_websocket_upgrade(&self) -> bool {
-        self.header("upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+        self.header("upgrade")
+            .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
     }
 }
 
@@ -63,9 +67,16 @@ pub fn parse_head(bytes: &[u8]) -> Option<RequestHead> {
         return None;
     }
     let headers = lines
-        .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        })
         .collect();
-    Some(RequestHead { method, path, headers })
+    Some(RequestHead {
+        method,
+        path,
+        headers,
+    })
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -122,7 +133,10 @@ fn percent_decode(s: &str) -> Option<String> {
 /// Security headers on everything we serve (companions.md §8 rule 9). Inline scripts
 /// that Trunk writes into index.html are allowed by hash, not by 'unsafe-inline'.
 fn security_headers(script_hashes: &[String]) -> String {
-    let hashes: String = script_hashes.iter().map(|h| format!(" 'sha256-{h}'")).collect();
+    let hashes: String = script_hashes
+        .iter()
+        .map(|h| format!(" 'sha256-{h}'"))
+        .collect();
     format!(
         "Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
          style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:* ws://[::1]:*; \
@@ -139,10 +153,14 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let after = &rest[start..];
-        let Some(open_end) = after.find('>') else { break };
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
         let tag = &after[..open_end];
         let body_start = open_end + 1;
-        let Some(close) = after[body_start..].find("</script>") else { break };
+        let Some(close) = after[body_start..].find("</script>") else {
+            break;
+        };
         let body = &after[body_start..body_start + close];
         if !tag.contains(" src=") && !body.trim().is_empty() {
             out.push(base64(&Sha256::digest(body.as_bytes())));
@@ -156,7 +174,10 @@ fn base64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | u32::from(*b) << (16 - 8 * i));
         for i in 0..4 {
             if i <= chunk.len() {
                 s.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -168,7 +189,14 @@ fn base64(bytes: &[u8]) -> String {
     s
 }
 
-pub fn respond(stream: &mut TcpStream, status: &str, ctype: &str, body: &[u8], head_only: bool, hashes: &[String]) {
+pub fn respond(
+    stream: &mut TcpStream,
+    status: &str,
+    ctype: &str,
+    body: &[u8],
+    head_only: bool,
+    hashes: &[String],
+) {
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n",
         body.len(),
@@ -185,11 +213,25 @@ pub fn respond(stream: &mut TcpStream, status: &str, ctype: &str, body: &[u8], h
 pub fn serve_file(stream: &mut TcpStream, root: Option<&Path>, head: &RequestHead) {
     let head_only = head.method == "HEAD";
     if head.method != "GET" && !head_only {
-        return respond(stream, "405 Method Not Allowed", "text/plain; charset=utf-8", b"method not allowed\n", false, &[]);
+        return respond(
+            stream,
+            "405 Method Not Allowed",
+            "text/plain; charset=utf-8",
+            b"method not allowed\n",
+            false,
+            &[],
+        );
     }
     let Some(root) = root else {
         let body = "ukemi-companion is running. It serves no pages (start it with --serve DIR).\n";
-        return respond(stream, "200 OK", "text/plain; charset=utf-8", body.as_bytes(), head_only, &[]);
+        return respond(
+            stream,
+            "200 OK",
+            "text/plain; charset=utf-8",
+            body.as_bytes(),
+            head_only,
+            &[],
+        );
     };
     match resolve(root, &head.path).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
         Some((path, body)) => {
@@ -201,7 +243,14 @@ pub fn serve_file(stream: &mut TcpStream, root: Option<&Path>, head: &RequestHea
             };
             respond(stream, "200 OK", ctype, &body, head_only, &hashes)
         }
-        None => respond(stream, "404 Not Found", "text/plain; charset=utf-8", b"not found\n", head_only, &[]),
+        None => respond(
+            stream,
+            "404 Not Found",
+            "text/plain; charset=utf-8",
+            b"not found\n",
+            head_only,
+            &[],
+        ),
     }
 }
 
@@ -211,8 +260,10 @@ mod tests {
 
     #[test]
     fn parses_a_websocket_head() {
-        let h = parse_head(b"GET /v1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\nUpgrade: websocket\r\nOrigin: http://x")
-            .expect("head");
+        let h = parse_head(
+            b"GET /v1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\nUpgrade: websocket\r\nOrigin: http://x",
+        )
+        .expect("head");
         assert_eq!(h.path, "/v1");
         assert!(h.is_websocket_upgrade());
         assert_eq!(h.header("origin"), Some("http://x"));
@@ -227,7 +278,14 @@ mod tests {
         std::fs::write(root.join("sub/a.js"), "1").expect("write");
         assert!(resolve(&root, "/").is_some());
         assert!(resolve(&root, "/sub/a.js?v=1").is_some());
-        for bad in ["/../etc/passwd", "/%2e%2e/etc/passwd", "/sub/../../x", "/%00", "/..%5cx", "/nope"] {
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/sub/../../x",
+            "/%00",
+            "/..%5cx",
+            "/nope",
+        ] {
             assert!(resolve(&root, bad).is_none(), "{bad}");
         }
         let _ = std::fs::remove_dir_all(root);
@@ -235,7 +293,8 @@ mod tests {
 
     #[test]
     fn hashes_inline_scripts_only() {
-        let html = r#"<script src="/a.js"></script><script type="module">import x from '/x.js';</script>"#;
+        let html =
+            r#"<script src="/a.js"></script><script type="module">import x from '/x.js';</script>"#;
         let h = inline_script_hashes(html);
         assert_eq!(h.len(), 1);
         assert_eq!(base64(b"Man"), "TWFu");

@@ -26,7 +26,13 @@ impl Hub {
     /// Sends an event to every subscriber; pages that went away are dropped.
     pub fn publish(&self, body: Message) {
         if let Ok(mut s) = self.subscribers.lock() {
-            s.retain(|(_, tx)| tx.send(ServerMessage { req: None, body: body.clone() }).is_ok());
+            s.retain(|(_, tx)| {
+                tx.send(ServerMessage {
+                    req: None,
+                    body: body.clone(),
+                })
+                .is_ok()
+            });
         }
     }
 }

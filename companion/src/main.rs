@@ -51,7 +51,9 @@ fn bind(port: Option<u16>) -> Result<TcpListener, String> {
             Err(e) => last = format!("127.0.0.1:{p}: {e}"),
         }
     }
-    Err(format!("ポートを開けません / cannot listen ({last}). 別のコンパニオンが動いていませんか？"))
+    Err(format!(
+        "ポートを開けません / cannot listen ({last}). 別のコンパニオンが動いていませんか？"
+    ))
 }
 
 fn serve(args: &[String]) -> i32 {
@@ -71,7 +73,10 @@ fn serve(args: &[String]) -> i32 {
     }
     if let Some(dir) = &opts.serve {
         if !dir.join("index.html").is_file() {
-            eprintln!("ukemi-companion: --serve {}: index.html がありません / no index.html there", dir.display());
+            eprintln!(
+                "ukemi-companion: --serve {}: index.html がありません / no index.html there",
+                dir.display()
+            );
             return 2;
         }
     }
@@ -100,7 +105,10 @@ fn serve(args: &[String]) -> i32 {
     };
     let hub = hub::Hub::default();
     let state_dir = opts.state_dir.clone().or_else(options::default_state_dir);
-    let pairing = pairing::Pairing::new(pairing::random_code(), state_dir.map(|d| d.join("pairings.json")));
+    let pairing = pairing::Pairing::new(
+        pairing::random_code(),
+        state_dir.map(|d| d.join("pairings.json")),
+    );
     let code = pairing.code().to_string();
     let (jobs_tx, jobs_rx) = mpsc::channel();
     let busy = worker::Busy::default();
@@ -123,17 +131,36 @@ fn serve(args: &[String]) -> i32 {
         busy,
         simulator: opts.simulator,
     });
-    let policy = guard::OriginPolicy { port, allowed: opts.allow_origins.clone(), trusted: opts.trust_origins.clone() };
+    let policy = guard::OriginPolicy {
+        port,
+        allowed: opts.allow_origins.clone(),
+        trusted: opts.trust_origins.clone(),
+    };
 
-    println!("Ukemi companion {} — 練習用モード / simulator mode", env!("CARGO_PKG_VERSION"));
+    println!(
+        "Ukemi companion {} — 練習用モード / simulator mode",
+        env!("CARGO_PKG_VERSION")
+    );
     println!("listening on http://127.0.0.1:{port}/");
     if opts.serve.is_some() {
         println!("アプリ / app: http://127.0.0.1:{port}/");
     }
     println!("ペアリングコード / pairing code: {code}");
-    println!("練習用カードの暗証番号 / simulator card PIN: {}", ukemi_core::sim::SIM_PIN);
-    crate::info!("listening on 127.0.0.1:{port}; simulator={}", opts.simulator);
+    println!(
+        "練習用カードの暗証番号 / simulator card PIN: {}",
+        ukemi_core::sim::SIM_PIN
+    );
+    crate::info!(
+        "listening on 127.0.0.1:{port}; simulator={}",
+        opts.simulator
+    );
 
-    server::Server { listener, policy, static_root: opts.serve.clone(), shared }.run();
+    server::Server {
+        listener,
+        policy,
+        static_root: opts.serve.clone(),
+        shared,
+    }
+    .run();
     0
 }

@@ -35,15 +35,25 @@ OPTIONS:
 ";
 
 pub fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { sim_seed: 1, ..Default::default() };
+    let mut o = Options {
+        sim_seed: 1,
+        ..Default::default()
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
         match a.as_str() {
             "--simulator" => o.simulator = true,
             "--port" => {
                 let v = value("--port")?;
-                o.port = Some(v.parse().map_err(|_| format!("--port: not a port number: {v}"))?);
+                o.port = Some(
+                    v.parse()
+                        .map_err(|_| format!("--port: not a port number: {v}"))?,
+                );
             }
             "--serve" => o.serve = Some(PathBuf::from(value("--serve")?)),
             "--allow-origin" => o.allow_origins.push(value("--allow-origin")?),
@@ -51,14 +61,20 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
             "--state-dir" => o.state_dir = Some(PathBuf::from(value("--state-dir")?)),
             "--sim-seed" => {
                 let v = value("--sim-seed")?;
-                o.sim_seed = v.parse().map_err(|_| format!("--sim-seed: not a number: {v}"))?;
+                o.sim_seed = v
+                    .parse()
+                    .map_err(|_| format!("--sim-seed: not a number: {v}"))?;
             }
             other => return Err(format!("unknown option: {other}")),
         }
     }
     for origin in o.allow_origins.iter().chain(&o.trust_origins) {
-        if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.contains('*') {
-            return Err(format!("not an origin (scheme://host[:port], no wildcards): {origin}"));
+        if !(origin.starts_with("http://") || origin.starts_with("https://"))
+            || origin.contains('*')
+        {
+            return Err(format!(
+                "not an origin (scheme://host[:port], no wildcards): {origin}"
+            ));
         }
     }
     Ok(o)
@@ -81,7 +97,10 @@ mod tests {
 
     #[test]
     fn parses_and_refuses_clearly() {
-        let o = parse(&args("--simulator --port 0 --allow-origin https://a.example")).expect("ok");
+        let o = parse(&args(
+            "--simulator --port 0 --allow-origin https://a.example",
+        ))
+        .expect("ok");
         assert!(o.simulator && o.port == Some(0) && o.allow_origins.len() == 1);
         assert!(parse(&args("--port x")).is_err());
         assert!(parse(&args("--port")).is_err());

@@ -15,7 +15,10 @@ const MAX_DELAY: Duration = Duration::from_secs(60);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PairError {
     /// Wrong code; further tries are refused for this long.
-    Wrong { retry_after: Duration, rotated: bool },
+    Wrong {
+        retry_after: Duration,
+        rotated: bool,
+    },
     /// Still waiting out an earlier wrong code.
     RateLimited { retry_after: Duration },
 }
@@ -35,12 +38,19 @@ pub struct Pairing {
 }
 
 fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Compares without an early exit, so timing does not tell how many digits were right.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 pub fn random_code() -> String {
@@ -78,7 +88,13 @@ impl Pairing {
             },
             None => Vec::new(),
         };
-        Pairing { code, failures: 0, blocked_until: None, entries, file }
+        Pairing {
+            code,
+            failures: 0,
+            blocked_until: None,
+            entries,
+            file,
+        }
     }
 
     pub fn code(&self) -> &str {
@@ -89,7 +105,9 @@ impl Pairing {
     pub fn pair(&mut self, origin: &str, code: &str, now: Instant) -> Result<String, PairError> {
         if let Some(until) = self.blocked_until {
             if now < until {
-                return Err(PairError::RateLimited { retry_after: until - now });
+                return Err(PairError::RateLimited {
+                    retry_after: until - now,
+                });
             }
         }
         let code = code.trim().replace([' ', '-'], "");
@@ -100,18 +118,29 @@ impl Pairing {
             let rotated = self.failures % ROTATE_AFTER == 0;
             if rotated {
                 self.code = random_code();
-                crate::warn!("{} wrong pairing codes: the code was replaced", self.failures);
+                crate::warn!(
+                    "{} wrong pairing codes: the code was replaced",
+                    self.failures
+                );
                 println!("新しいペアリングコード / New pairing code: {}", self.code);
             }
-            return Err(PairError::Wrong { retry_after: delay, rotated });
+            return Err(PairError::Wrong {
+                retry_after: delay,
+                rotated,
+            });
         }
         self.failures = 0;
         self.blocked_until = None;
         let Some(token) = random_token() else {
-            return Err(PairError::RateLimited { retry_after: Duration::from_secs(1) });
+            return Err(PairError::RateLimited {
+                retry_after: Duration::from_secs(1),
+            });
         };
         self.entries.retain(|e| e.origin != origin);
-        self.entries.push(Entry { origin: origin.to_string(), token_sha256: sha256_hex(&token) });
+        self.entries.push(Entry {
+            origin: origin.to_string(),
+            token_sha256: sha256_hex(&token),
+        });
         self.save();
         Ok(token)
     }
@@ -120,7 +149,9 @@ impl Pairing {
     /// that learnt it cannot use it.
     pub fn check(&self, origin: &str, token: &str) -> bool {
         let h = sha256_hex(token);
-        self.entries.iter().any(|e| e.origin == origin && same(&e.token_sha256, &h))
+        self.entries
+            .iter()
+            .any(|e| e.origin == origin && same(&e.token_sha256, &h))
     }
 
     pub fn unpair(&mut self, origin: &str) {
@@ -130,13 +161,18 @@ impl Pairing {
 
     fn save(&self) {
         let Some(path) = &self.file else { return };
-        let Ok(json) = serde_json::to_vec_pretty(&self.entries) else { return };
+        let Ok(json) = serde_json::to_vec_pretty(&self.entries) else {
+            return;
+        };
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
         // Write then rename, so a crash never leaves a half-written file.
         let tmp = path.with_extension("tmp");
-        if std::fs::write(&tmp, json).and_then(|_| std::fs::rename(&tmp, path)).is_err() {
+        if std::fs::write(&tmp, json)
+            .and_then(|_| std::fs::rename(&tmp, path))
+            .is_err()
+        {
             crate::warn!("could not save pairings to {}", path.display());
         }
     }
@@ -149,7 +185,9 @@ mod tests {
     #[test]
     fn right_code_gives_a_token_bound_to_the_origin() {
         let mut p = Pairing::new("123456".into(), None);
-        let t = p.pair("http://127.0.0.1:1", "123 456", Instant::now()).expect("paired");
+        let t = p
+            .pair("http://127.0.0.1:1", "123 456", Instant::now())
+            .expect("paired");
         assert!(p.check("http://127.0.0.1:1", &t));
         assert!(!p.check("https://evil.example", &t));
         assert!(!p.check("http://127.0.0.1:1", "00"));
@@ -167,7 +205,10 @@ mod tests {
                 Err(PairError::Wrong { retry_after, .. }) => {
                     delays.push(retry_after);
                     // Trying again before the delay is over is refused without counting.
-                    assert!(matches!(p.pair("o", "123456", now), Err(PairError::RateLimited { .. })));
+                    assert!(matches!(
+                        p.pair("o", "123456", now),
+                        Err(PairError::RateLimited { .. })
+                    ));
                     now += retry_after;
                 }
                 other => panic!("unexpected {other:?}"),
@@ -178,7 +219,10 @@ mod tests {
         assert!(delays.iter().all(|d| *d <= MAX_DELAY));
         // After rotation the old code no longer works.
         assert_ne!(p.code(), "123456");
-        assert!(matches!(p.pair("o", "123456", now), Err(PairError::Wrong { .. })));
+        assert!(matches!(
+            p.pair("o", "123456", now),
+            Err(PairError::Wrong { .. })
+        ));
     }
 
     #[test]
@@ -187,10 +231,14 @@ mod tests {
         let file = dir.join("pairings.json");
         let token = {
             let mut p = Pairing::new("111111".into(), Some(file.clone()));
-            p.pair("http://a", "111111", Instant::now()).expect("paired")
+            p.pair("http://a", "111111", Instant::now())
+                .expect("paired")
         };
         let stored = std::fs::read_to_string(&file).expect("saved");
-        assert!(!stored.contains(&token), "the token itself must not be stored");
+        assert!(
+            !stored.contains(&token),
+            "the token itself must not be stored"
+        );
         let p = Pairing::new("222222".into(), Some(file.clone()));
         assert!(p.check("http://a", &token));
         std::fs::write(&file, b"{garbage").expect("write");

@@ -39,7 +39,11 @@ impl Server {
         for stream in this.listener.incoming() {
             let Ok(stream) = stream else { continue };
             // We bind loopback only; this is a second line in case of misconfiguration.
-            if !stream.peer_addr().map(|a| a.ip().is_loopback()).unwrap_or(false) {
+            if !stream
+                .peer_addr()
+                .map(|a| a.ip().is_loopback())
+                .unwrap_or(false)
+            {
                 continue;
             }
             if open.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
@@ -50,10 +54,12 @@ impl Server {
             let this = Arc::clone(&this);
             let open = Arc::clone(&open);
             open.fetch_add(1, Ordering::SeqCst);
-            let spawned = std::thread::Builder::new().name(format!("conn-{id}")).spawn(move || {
-                this.connection(id, stream);
-                open.fetch_sub(1, Ordering::SeqCst);
-            });
+            let spawned = std::thread::Builder::new()
+                .name(format!("conn-{id}"))
+                .spawn(move || {
+                    this.connection(id, stream);
+                    open.fetch_sub(1, Ordering::SeqCst);
+                });
             if spawned.is_err() {
                 crate::warn!("could not start a connection thread");
             }
@@ -63,12 +69,26 @@ impl Server {
     fn connection(&self, id: u64, mut stream: TcpStream) {
         let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
         let Some(head) = http::peek_head(&stream) else {
-            http::respond(&mut stream, "400 Bad Request", "text/plain; charset=utf-8", b"bad request\n", false, &[]);
+            http::respond(
+                &mut stream,
+                "400 Bad Request",
+                "text/plain; charset=utf-8",
+                b"bad request\n",
+                false,
+                &[],
+            );
             return;
         };
         if !self.policy.host_ok(head.header("host").unwrap_or("")) {
             crate::warn!("conn={id} refused: Host not loopback");
-            http::respond(&mut stream, "403 Forbidden", "text/plain; charset=utf-8", b"host not allowed\n", false, &[]);
+            http::respond(
+                &mut stream,
+                "403 Forbidden",
+                "text/plain; charset=utf-8",
+                b"host not allowed\n",
+                false,
+                &[],
+            );
             return;
         }
         if head.is_websocket_upgrade() {
@@ -104,7 +124,10 @@ impl Server {
             }
             Err(_) => {
                 if !origin_ok {
-                    crate::warn!("conn={id} refused: origin {:.80} not allowed", origin.as_deref().unwrap_or("(none)"));
+                    crate::warn!(
+                        "conn={id} refused: origin {:.80} not allowed",
+                        origin.as_deref().unwrap_or("(none)")
+                    );
                 } else {
                     crate::info!("conn={id} handshake failed");
                 }

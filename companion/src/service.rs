@@ -10,7 +10,10 @@ pub trait Eligibility {
     /// A fresh challenge for the card to sign.
     fn challenge(&mut self) -> Result<Vec<u8>, ServiceError>;
     fn check_by_card(&mut self, check: &CardCheck<'_>) -> Result<EligibilityResult, ServiceError>;
-    fn check_by_insurance(&mut self, query: &InsuranceQuery) -> Result<EligibilityResult, ServiceError>;
+    fn check_by_insurance(
+        &mut self,
+        query: &InsuranceQuery,
+    ) -> Result<EligibilityResult, ServiceError>;
 }
 
 /// The simulated service, answering from the synthetic population with the companion's
@@ -27,11 +30,16 @@ impl SimEligibility {
         // Challenges need not be secret in the simulator, but fresh ones make replays fail
         // the way they would against the real service.
         let _ = getrandom::getrandom(&mut seed);
-        SimEligibility { sim, rng: rand_chacha::ChaCha20Rng::from_seed(seed) }
+        SimEligibility {
+            sim,
+            rng: rand_chacha::ChaCha20Rng::from_seed(seed),
+        }
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Simulator>, ServiceError> {
-        self.sim.lock().map_err(|_| ServiceError::new(ErrorCode::Internal))
+        self.sim
+            .lock()
+            .map_err(|_| ServiceError::new(ErrorCode::Internal))
     }
 }
 
@@ -50,7 +58,10 @@ impl Eligibility for SimEligibility {
         answer.result
     }
 
-    fn check_by_insurance(&mut self, query: &InsuranceQuery) -> Result<EligibilityResult, ServiceError> {
+    fn check_by_insurance(
+        &mut self,
+        query: &InsuranceQuery,
+    ) -> Result<EligibilityResult, ServiceError> {
         let today = crate::clock::today_jst();
         let answer = self.lock()?.service.check_by_insurance(query, today);
         std::thread::sleep(std::time::Duration::from_millis(answer.delay_ms));

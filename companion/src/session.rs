@@ -13,7 +13,8 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::CloseFrame;
 use tungstenite::{Message as Frame, WebSocket};
 use ukemi_core::protocol::{
-    self, ClientInfo, Command, ErrorCode, ErrorDetail, Message, PairingState, ProgressStep, ServerMessage,
+    self, ClientInfo, Command, ErrorCode, ErrorDetail, Message, PairingState, ProgressStep,
+    ServerMessage,
 };
 
 pub struct Shared {
@@ -46,7 +47,15 @@ const POLL: Duration = Duration::from_millis(40);
 impl Session {
     pub fn new(id: u64, origin: String, trusted: bool, shared: Arc<Shared>) -> Session {
         let (tx, rx) = mpsc::channel();
-        Session { id, origin, trusted, stage: Stage::NeedHello, shared, tx, rx }
+        Session {
+            id,
+            origin,
+            trusted,
+            stage: Stage::NeedHello,
+            shared,
+            tx,
+            rx,
+        }
     }
 
     pub fn run(mut self, mut ws: WebSocket<TcpStream>) {
@@ -73,17 +82,28 @@ impl Session {
                 Ok(Frame::Close(_)) => break "closed by page",
                 Ok(_) => {}
                 Err(tungstenite::Error::Io(e))
-                    if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
                 Err(tungstenite::Error::Capacity(_)) => {
                     // The frame could not be read, so the stream position is lost: close with a reason.
-                    let _ = ws.close(Some(CloseFrame { code: CloseCode::Size, reason: "message too large".into() }));
+                    let _ = ws.close(Some(CloseFrame {
+                        code: CloseCode::Size,
+                        reason: "message too large".into(),
+                    }));
                     let _ = ws.flush();
                     break "message too large";
                 }
-                Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => break "closed",
+                Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
+                    break "closed"
+                }
                 Err(e) => {
                     crate::info!("conn={} read error: {e}", self.id);
-                    let _ = ws.close(Some(CloseFrame { code: CloseCode::Protocol, reason: "protocol error".into() }));
+                    let _ = ws.close(Some(CloseFrame {
+                        code: CloseCode::Protocol,
+                        reason: "protocol error".into(),
+                    }));
                     let _ = ws.flush();
                     break "protocol error";
                 }
@@ -117,8 +137,16 @@ impl Session {
         let msg = match protocol::decode_client(text) {
             Ok(m) => m,
             Err(e) => {
-                crate::info!("conn={} req={:?} refused frame: {}", self.id, e.req, e.reason);
-                let detail = ErrorDetail { field: None, ..Default::default() };
+                crate::info!(
+                    "conn={} req={:?} refused frame: {}",
+                    self.id,
+                    e.req,
+                    e.reason
+                );
+                let detail = ErrorDetail {
+                    field: None,
+                    ..Default::default()
+                };
                 return Self::error(e.req, e.code, detail);
             }
         };
@@ -138,7 +166,12 @@ impl Session {
             Command::Hello { api_levels, client } => self.hello(req, &api_levels, &client),
             Command::Pair { code } => self.pair(req, &code),
             Command::Auth { token } => {
-                let ok = self.shared.pairing.lock().map(|p| p.check(&self.origin, &token)).unwrap_or(false);
+                let ok = self
+                    .shared
+                    .pairing
+                    .lock()
+                    .map(|p| p.check(&self.origin, &token))
+                    .unwrap_or(false);
                 if ok {
                     self.ready();
                     Self::reply(req, Message::Authenticated)
@@ -158,22 +191,50 @@ impl Session {
             }
             Command::GetReaders => self.submit(req, Job::Readers),
             Command::GetCardStatus { reader } => self.submit(req, Job::CardStatus { reader }),
-            Command::CheckByCard { reader, mode, pin, allow_last_try, visual_confirmed } => {
-                self.submit(req, Job::CheckByCard { reader, mode, pin, allow_last_try, visual_confirmed })
+            Command::CheckByCard {
+                reader,
+                mode,
+                pin,
+                allow_last_try,
+                visual_confirmed,
+            } => self.submit(
+                req,
+                Job::CheckByCard {
+                    reader,
+                    mode,
+                    pin,
+                    allow_last_try,
+                    visual_confirmed,
+                },
+            ),
+            Command::CheckByInsurance { query } => {
+                self.submit(req, Job::CheckByInsurance { query })
             }
-            Command::CheckByInsurance { query } => self.submit(req, Job::CheckByInsurance { query }),
             Command::SimListPersonas => self.submit(req, Job::SimPersonas),
             Command::SimInsertCard { persona } => self.submit(req, Job::SimInsert { persona }),
             Command::SimRemoveCard => self.submit(req, Job::SimRemove),
         }
     }
 
-    fn hello(&mut self, req: Option<u64>, levels: &[u32], client: &ClientInfo) -> Vec<ServerMessage> {
+    fn hello(
+        &mut self,
+        req: Option<u64>,
+        levels: &[u32],
+        client: &ClientInfo,
+    ) -> Vec<ServerMessage> {
         let Some(level) = protocol::negotiate(levels) else {
-            let detail = ErrorDetail { supported: Some(protocol::API_LEVELS.to_vec()), ..Default::default() };
+            let detail = ErrorDetail {
+                supported: Some(protocol::API_LEVELS.to_vec()),
+                ..Default::default()
+            };
             return Self::error(req, ErrorCode::UnsupportedApiLevel, detail);
         };
-        crate::info!("conn={} hello from {:.40} {:.20}, api level {level}", self.id, client.name, client.version);
+        crate::info!(
+            "conn={} hello from {:.40} {:.20}, api level {level}",
+            self.id,
+            client.name,
+            client.version
+        );
         if self.trusted {
             self.ready();
         } else if self.stage == Stage::NeedHello {
@@ -188,10 +249,17 @@ impl Session {
             req,
             Message::Hello {
                 api_level: level,
-                companion: ClientInfo { name: "ukemi-companion".into(), version: env!("CARGO_PKG_VERSION").into() },
+                companion: ClientInfo {
+                    name: "ukemi-companion".into(),
+                    version: env!("CARGO_PKG_VERSION").into(),
+                },
                 simulator: self.shared.simulator,
                 origin: self.origin.clone(),
-                pairing: if self.trusted { PairingState::Trusted } else { PairingState::Required },
+                pairing: if self.trusted {
+                    PairingState::Trusted
+                } else {
+                    PairingState::Required
+                },
                 features,
             },
         )
@@ -209,12 +277,24 @@ impl Session {
                 Self::reply(req, Message::Paired { token })
             }
             Err(PairError::Wrong { retry_after, .. }) => {
-                crate::warn!("conn={} wrong pairing code from origin={}", self.id, self.origin);
-                Self::error(req, ErrorCode::PairingCodeWrong, ErrorDetail::retry_after(retry_after.as_millis() as u64))
+                crate::warn!(
+                    "conn={} wrong pairing code from origin={}",
+                    self.id,
+                    self.origin
+                );
+                Self::error(
+                    req,
+                    ErrorCode::PairingCodeWrong,
+                    ErrorDetail::retry_after(retry_after.as_millis() as u64),
+                )
             }
             Err(PairError::RateLimited { retry_after }) => {
                 let ms = (retry_after.as_millis() as u64).max(1);
-                Self::error(req, ErrorCode::PairingRateLimited, ErrorDetail::retry_after(ms))
+                Self::error(
+                    req,
+                    ErrorCode::PairingRateLimited,
+                    ErrorDetail::retry_after(ms),
+                )
             }
         }
     }
@@ -226,12 +306,22 @@ impl Session {
 
     fn submit(&mut self, req: Option<u64>, job: Job) -> Vec<ServerMessage> {
         let queued = self.shared.busy.is_busy() && matches!(job, Job::CheckByCard { .. });
-        let request = Request { conn: self.id, req, job, reply: self.tx.clone() };
+        let request = Request {
+            conn: self.id,
+            req,
+            job,
+            reply: self.tx.clone(),
+        };
         if self.shared.jobs.send(request).is_err() {
             return Self::error(req, ErrorCode::Internal, ErrorDetail::default());
         }
         if queued {
-            Self::reply(req, Message::Progress { step: ProgressStep::Queued })
+            Self::reply(
+                req,
+                Message::Progress {
+                    step: ProgressStep::Queued,
+                },
+            )
         } else {
             vec![]
         }

@@ -9,16 +9,30 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::sync::Arc;
 use ukemi_core::eligibility::{EligibilityResult, InsuranceQuery};
 use ukemi_core::jpki::{CardError, Jpki};
-use ukemi_core::protocol::{CheckMode, ErrorCode, ErrorDetail, Message, Pin, ProgressStep, ServerMessage};
+use ukemi_core::protocol::{
+    CheckMode, ErrorCode, ErrorDetail, Message, Pin, ProgressStep, ServerMessage,
+};
 use ukemi_core::sim::{CardCheck, ServiceError};
 
 pub enum Job {
     Readers,
-    CardStatus { reader: String },
-    CheckByCard { reader: String, mode: CheckMode, pin: Option<Pin>, allow_last_try: bool, visual_confirmed: bool },
-    CheckByInsurance { query: InsuranceQuery },
+    CardStatus {
+        reader: String,
+    },
+    CheckByCard {
+        reader: String,
+        mode: CheckMode,
+        pin: Option<Pin>,
+        allow_last_try: bool,
+        visual_confirmed: bool,
+    },
+    CheckByInsurance {
+        query: InsuranceQuery,
+    },
     SimPersonas,
-    SimInsert { persona: String },
+    SimInsert {
+        persona: String,
+    },
     SimRemove,
 }
 
@@ -55,11 +69,19 @@ fn service_failure(e: ServiceError) -> Failure {
     (e.code, e.detail)
 }
 
-pub fn run<R: Readers, S: Eligibility>(mut readers: R, mut service: S, jobs: Receiver<Request>, busy: Busy) {
+pub fn run<R: Readers, S: Eligibility>(
+    mut readers: R,
+    mut service: S,
+    jobs: Receiver<Request>,
+    busy: Busy,
+) {
     for r in jobs {
         busy.set(true);
         let progress = |step: ProgressStep| {
-            let _ = r.reply.send(ServerMessage { req: r.req, body: Message::Progress { step } });
+            let _ = r.reply.send(ServerMessage {
+                req: r.req,
+                body: Message::Progress { step },
+            });
         };
         let outcome = handle(&mut readers, &mut service, r.job, &progress);
         let body = match outcome {
@@ -93,26 +115,50 @@ fn handle<R: Readers, S: Eligibility>(
 ) -> Result<Message, Failure> {
     let plain = |c: ErrorCode| (c, ErrorDetail::default());
     match job {
-        Job::Readers => Ok(Message::Readers { readers: readers.list().map_err(plain)? }),
+        Job::Readers => Ok(Message::Readers {
+            readers: readers.list().map_err(plain)?,
+        }),
         Job::CardStatus { reader } => {
             let list = readers.list().map_err(plain)?;
-            let info = list.into_iter().find(|r| r.name == reader).ok_or(plain(ErrorCode::ReaderNotFound))?;
+            let info = list
+                .into_iter()
+                .find(|r| r.name == reader)
+                .ok_or(plain(ErrorCode::ReaderNotFound))?;
             let card = info.card.ok_or(plain(ErrorCode::NoCard))?;
             Ok(Message::CardStatus { reader, card })
         }
-        Job::CheckByCard { reader, mode, pin, allow_last_try, visual_confirmed } => {
-            let result = check_by_card(readers, service, &reader, mode, pin, allow_last_try, visual_confirmed, progress)?;
+        Job::CheckByCard {
+            reader,
+            mode,
+            pin,
+            allow_last_try,
+            visual_confirmed,
+        } => {
+            let result = check_by_card(
+                readers,
+                service,
+                &reader,
+                mode,
+                pin,
+                allow_last_try,
+                visual_confirmed,
+                progress,
+            )?;
             Ok(Message::Eligibility { result })
         }
         Job::CheckByInsurance { query } => {
             let query = query.normalised()?;
             progress(ProgressStep::ContactingService);
-            let result = service.check_by_insurance(&query).map_err(service_failure)?;
+            let result = service
+                .check_by_insurance(&query)
+                .map_err(service_failure)?;
             Ok(Message::Eligibility { result })
         }
         Job::SimPersonas => {
             let sim = readers.simulator().ok_or(plain(ErrorCode::NotSimulator))?;
-            Ok(Message::Personas { personas: sim.personas() })
+            Ok(Message::Personas {
+                personas: sim.personas(),
+            })
         }
         Job::SimInsert { persona } => {
             let sim = readers.simulator().ok_or(plain(ErrorCode::NotSimulator))?;
@@ -163,7 +209,12 @@ fn check_by_card<R: Readers, S: Eligibility>(
             let mut j = Jpki::new(t);
             j.require_my_number().map_err(card_failure)?;
             let certificate = j.read_auth_certificate().map_err(card_failure)?;
-            let Some(pin) = pin.as_ref() else { return Ok(CardPart { certificate, signed: None }) };
+            let Some(pin) = pin.as_ref() else {
+                return Ok(CardPart {
+                    certificate,
+                    signed: None,
+                });
+            };
             let tries = j.auth_pin_tries().map_err(card_failure)?;
             if tries == 0 {
                 return Err((ErrorCode::PinLocked, ErrorDetail::tries(0)));
@@ -176,14 +227,20 @@ fn check_by_card<R: Readers, S: Eligibility>(
             j.verify_auth_pin(pin.as_bytes()).map_err(card_failure)?;
             progress(ProgressStep::Signing);
             let signature = j.sign_auth(&challenge).map_err(card_failure)?;
-            Ok(CardPart { certificate, signed: Some((challenge, signature)) })
+            Ok(CardPart {
+                certificate,
+                signed: Some((challenge, signature)),
+            })
         })
         .map_err(plain)??;
     drop(pin);
     progress(ProgressStep::ContactingService);
     let check = CardCheck {
         certificate: &part.certificate,
-        signed_challenge: part.signed.as_ref().map(|(c, s)| (c.as_slice(), s.as_slice())),
+        signed_challenge: part
+            .signed
+            .as_ref()
+            .map(|(c, s)| (c.as_slice(), s.as_slice())),
         visual_confirmed: mode == CheckMode::Visual && visual_confirmed,
     };
     service.check_by_card(&check).map_err(service_failure)

@@ -1,1 +1,269 @@
-//! e2e helpers
+//! Harness for the end-to-end tests: starts the real `ukemi-companion` binary on port 0,
+//! learns its port and pairing code from what it prints (as a person would read them),
+//! and speaks the protocol over a real WebSocket.
+
+pub mod webdriver;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use tungstenite::client::IntoClientRequest;
+use tungstenite::http::HeaderValue;
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message as Frame, WebSocket};
+use ukemi_core::protocol::{decode_server, ClientMessage, Command as Cmd, Message, ServerMessage};
+
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The companion binary: `UKEMI_COMPANION_BIN` (set by `cargo xtask test`), else the
+/// debug build in the workspace's target folder.
+pub fn companion_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("UKEMI_COMPANION_BIN") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let bin = target.join("debug").join("ukemi-companion");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `cargo xtask test`, or `cargo build -p ukemi-companion` first",
+        bin.display()
+    );
+    bin
+}
+
+/// Where tests keep what a person would want to look at afterwards (screenshots, logs).
+pub fn artifacts_dir() -> PathBuf {
+    let dir = workspace_root().join("target").join("e2e-artifacts");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+pub struct Companion {
+    child: Child,
+    pub port: u16,
+    pub pairing_code: String,
+    pub log_path: PathBuf,
+    pub state_dir: PathBuf,
+}
+
+impl Companion {
+    /// Starts `ukemi-companion --simulator --port 0 …extra`.
+    pub fn start(extra: &[&str]) -> Companion {
+        static STARTED: AtomicU64 = AtomicU64::new(0);
+        let unique = format!(
+            "{}-{}",
+            std::process::id(),
+            STARTED.fetch_add(1, Ordering::SeqCst)
+        );
+        let state_dir = std::env::temp_dir().join(format!("ukemi-e2e-state-{unique}"));
+        let log_path = artifacts_dir().join(format!("companion-{unique}.log"));
+        let log = std::fs::File::create(&log_path).expect("log file");
+        let mut child = Command::new(companion_bin())
+            .args(["--simulator", "--port", "0", "--state-dir"])
+            .arg(&state_dir)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("start ukemi-companion");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut port = None;
+        let mut code = None;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while port.is_none() || code.is_none() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = match rx.recv_timeout(left) {
+                Ok(l) => l,
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!(
+                        "companion did not print its port and pairing code; log: {}",
+                        log_path.display()
+                    );
+                }
+            };
+            if let Some(rest) = line.strip_prefix("listening on http://127.0.0.1:") {
+                port = rest.trim_end_matches('/').parse().ok();
+            }
+            if let Some((_, c)) = line.split_once("pairing code: ") {
+                code = Some(c.trim().to_string());
+            }
+        }
+        Companion {
+            child,
+            port: port.unwrap_or_default(),
+            pairing_code: code.unwrap_or_default(),
+            log_path,
+            state_dir,
+        }
+    }
+
+    pub fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// Opens a WebSocket with the given Origin (None: no Origin header).
+    pub fn connect(&self, origin: Option<&str>) -> Result<Client, String> {
+        self.connect_with(origin, &format!("127.0.0.1:{}", self.port), "/v1")
+    }
+
+    pub fn connect_with(
+        &self,
+        origin: Option<&str>,
+        host: &str,
+        path: &str,
+    ) -> Result<Client, String> {
+        let mut req = format!("ws://127.0.0.1:{}{path}", self.port)
+            .into_client_request()
+            .map_err(|e| e.to_string())?;
+        req.headers_mut().insert(
+            "Host",
+            HeaderValue::from_str(host).map_err(|e| e.to_string())?,
+        );
+        if let Some(o) = origin {
+            req.headers_mut().insert(
+                "Origin",
+                HeaderValue::from_str(o).map_err(|e| e.to_string())?,
+            );
+        }
+        let stream = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
+        let (ws, _) =
+            tungstenite::client(req, MaybeTlsStream::Plain(stream)).map_err(|e| match e {
+                tungstenite::handshake::HandshakeError::Failure(tungstenite::Error::Http(r)) => {
+                    format!("HTTP {}", r.status())
+                }
+                other => other.to_string(),
+            })?;
+        if let MaybeTlsStream::Plain(s) = ws.get_ref() {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(15)));
+        }
+        Ok(Client {
+            ws,
+            next_req: 1,
+            events: Vec::new(),
+        })
+    }
+
+    /// Connects from the companion's own origin, says HELLO and pairs.
+    pub fn paired_client(&self) -> Client {
+        let mut c = self.connect(Some(&self.origin())).expect("connect");
+        c.hello();
+        let m = c.call(Cmd::Pair {
+            code: self.pairing_code.clone(),
+        });
+        assert!(matches!(m, Message::Paired { .. }), "pairing failed: {m:?}");
+        c
+    }
+}
+
+impl Drop for Companion {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.state_dir);
+    }
+}
+
+pub struct Client {
+    pub ws: WebSocket<MaybeTlsStream<TcpStream>>,
+    next_req: u64,
+    /// Events (no `req`) seen while waiting for answers.
+    pub events: Vec<Message>,
+}
+
+impl Client {
+    pub fn send_raw(&mut self, text: &str) {
+        self.ws.send(Frame::text(text)).expect("send");
+    }
+
+    pub fn send(&mut self, command: Cmd) -> u64 {
+        let req = self.next_req;
+        self.next_req += 1;
+        let text = ukemi_core::protocol::encode(&ClientMessage {
+            req: Some(req),
+            command,
+        });
+        self.send_raw(&text);
+        req
+    }
+
+    /// Next frame from the companion, decoded.
+    pub fn recv(&mut self) -> Result<ServerMessage, String> {
+        loop {
+            match self.ws.read().map_err(|e| e.to_string())? {
+                Frame::Text(t) => return decode_server(t.as_str()),
+                Frame::Close(f) => return Err(format!("closed: {f:?}")),
+                _ => continue,
+            }
+        }
+    }
+
+    /// The final answer to `req` (progress messages and events are collected on the way).
+    pub fn answer(&mut self, req: u64) -> Message {
+        loop {
+            let m = self.recv().expect("answer");
+            match (m.req, &m.body) {
+                (Some(r), Message::Progress { .. }) if r == req => self.events.push(m.body),
+                (Some(r), _) if r == req => return m.body,
+                _ => self.events.push(m.body),
+            }
+        }
+    }
+
+    pub fn call(&mut self, command: Cmd) -> Message {
+        let req = self.send(command);
+        self.answer(req)
+    }
+
+    pub fn hello(&mut self) -> Message {
+        let m = self.call(Cmd::Hello {
+            api_levels: vec![1],
+            client: ukemi_core::protocol::ClientInfo {
+                name: "e2e".into(),
+                version: "0".into(),
+            },
+        });
+        assert!(matches!(m, Message::Hello { .. }), "{m:?}");
+        m
+    }
+
+    /// Waits for an event matching `pred`, up to `timeout`.
+    pub fn wait_event(
+        &mut self,
+        timeout: Duration,
+        pred: impl Fn(&Message) -> bool,
+    ) -> Option<Message> {
+        if let Some(i) = self.events.iter().position(&pred) {
+            return Some(self.events.remove(i));
+        }
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            match self.recv() {
+                Ok(m) if pred(&m.body) => return Some(m.body),
+                Ok(m) => self.events.push(m.body),
+                Err(_) => return None,
+            }
+        }
+        None
+    }
+}

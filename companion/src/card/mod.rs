@@ -13,7 +13,11 @@ pub trait Readers {
 
     /// Runs `f` with exclusive use of the card in `reader` (one PC/SC transaction), then
     /// resets the card so no verified PIN state lingers.
-    fn with_card<T>(&mut self, reader: &str, f: impl FnOnce(&mut dyn Transport) -> T) -> Result<T, ErrorCode>;
+    fn with_card<T>(
+        &mut self,
+        reader: &str,
+        f: impl FnOnce(&mut dyn Transport) -> T,
+    ) -> Result<T, ErrorCode>;
 
     /// The simulator's controls, when this is the simulator.
     fn simulator(&mut self) -> Option<&mut sim::SimReaders> {

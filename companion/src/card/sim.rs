@@ -18,7 +18,11 @@ pub struct SimReaders {
 
 impl SimReaders {
     pub fn new(sim: Arc<Mutex<Simulator>>, hub: Hub) -> SimReaders {
-        SimReaders { sim, card: None, hub }
+        SimReaders {
+            sim,
+            card: None,
+            hub,
+        }
     }
 
     pub fn personas(&self) -> Vec<PersonaInfo> {
@@ -27,17 +31,26 @@ impl SimReaders {
                 .service
                 .population
                 .personas()
-                .map(|p| PersonaInfo { id: p.id.clone(), label: p.label.clone() })
+                .map(|p| PersonaInfo {
+                    id: p.id.clone(),
+                    label: p.label.clone(),
+                })
                 .collect(),
             Err(_) => vec![],
         }
     }
 
     fn card_info(card: &mut EmuCard) -> CardInfo {
-        let kind = Jpki::new(card).identify().unwrap_or(ukemi_core::protocol::CardKind::Other);
-        let tries = (kind == ukemi_core::protocol::CardKind::MyNumber).then(|| card.auth_tries_left());
+        let kind = Jpki::new(card)
+            .identify()
+            .unwrap_or(ukemi_core::protocol::CardKind::Other);
+        let tries =
+            (kind == ukemi_core::protocol::CardKind::MyNumber).then(|| card.auth_tries_left());
         card.reset();
-        CardInfo { kind, pin_tries_left: tries }
+        CardInfo {
+            kind,
+            pin_tries_left: tries,
+        }
     }
 
     pub fn insert(&mut self, persona: &str) -> Result<(), ErrorCode> {
@@ -54,13 +67,18 @@ impl SimReaders {
         let mut card = card;
         let info = Self::card_info(&mut card);
         self.card = Some((persona.to_string(), card));
-        self.hub.publish(Message::CardInserted { reader: SIM_READER.into(), card: info });
+        self.hub.publish(Message::CardInserted {
+            reader: SIM_READER.into(),
+            card: info,
+        });
         Ok(())
     }
 
     pub fn remove(&mut self) {
         if self.card.take().is_some() {
-            self.hub.publish(Message::CardRemoved { reader: SIM_READER.into() });
+            self.hub.publish(Message::CardRemoved {
+                reader: SIM_READER.into(),
+            });
         }
     }
 }
@@ -68,14 +86,24 @@ impl SimReaders {
 impl Readers for SimReaders {
     fn list(&mut self) -> Result<Vec<ReaderInfo>, ErrorCode> {
         let card = self.card.as_mut().map(|(_, c)| Self::card_info(c));
-        Ok(vec![ReaderInfo { name: SIM_READER.into(), simulated: true, card }])
+        Ok(vec![ReaderInfo {
+            name: SIM_READER.into(),
+            simulated: true,
+            card,
+        }])
     }
 
-    fn with_card<T>(&mut self, reader: &str, f: impl FnOnce(&mut dyn Transport) -> T) -> Result<T, ErrorCode> {
+    fn with_card<T>(
+        &mut self,
+        reader: &str,
+        f: impl FnOnce(&mut dyn Transport) -> T,
+    ) -> Result<T, ErrorCode> {
         if reader != SIM_READER {
             return Err(ErrorCode::ReaderNotFound);
         }
-        let Some((_, card)) = self.card.as_mut() else { return Err(ErrorCode::NoCard) };
+        let Some((_, card)) = self.card.as_mut() else {
+            return Err(ErrorCode::NoCard);
+        };
         let out = f(card);
         card.reset();
         Ok(out)

@@ -1,0 +1,277 @@
+//! A small synchronous WebDriver client for ChromeDriver driving Debian's headless
+//! Chromium: enough to open pages, type, click, read text, run scripts, take screenshots
+//! and print to PDF. Plain HTTP+JSON, no async runtime.
+
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+pub struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+    _profile: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(9515)
+}
+
+pub fn chromium_path() -> Option<String> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .find(|p| Path::new(p).exists())
+        .map(|p| p.to_string())
+}
+
+impl Browser {
+    /// Starts ChromeDriver and a headless Chromium with a new empty profile. Panics with a
+    /// clear message when either is missing: browser tests are never silently skipped.
+    pub fn start() -> Browser {
+        let chromium = chromium_path()
+            .expect("Chromium is not installed: run `cargo xtask test`, which installs it");
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is not installed: run `cargo xtask test`, which installs it");
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(120)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while agent.get(&format!("{base}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile =
+            std::env::temp_dir().join(format!("ukemi-chromium-{}-{port}", std::process::id()));
+        let _ = std::fs::create_dir_all(&profile);
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1280,1800", "--lang=ja",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        }}});
+        let mut b = Browser {
+            driver,
+            base,
+            session: String::new(),
+            agent,
+            _profile: TempDir(profile),
+        };
+        let v = b.post_raw("/session", &caps);
+        b.session = v["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no WebDriver session: {v}"))
+            .to_string();
+        b
+    }
+
+    fn post_raw(&self, path: &str, body: &Value) -> Value {
+        let url = format!("{}{path}", self.base);
+        let mut resp = self
+            .agent
+            .post(&url)
+            .send_json(body)
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        resp.body_mut()
+            .read_json::<Value>()
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+    }
+
+    fn post(&self, path: &str, body: Value) -> Value {
+        let v = self.post_raw(&format!("/session/{}{path}", self.session), &body);
+        if let Some(err) = v["value"]["error"].as_str() {
+            panic!("WebDriver {path}: {err}: {}", v["value"]["message"]);
+        }
+        v["value"].clone()
+    }
+
+    fn get(&self, path: &str) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut resp = self
+            .agent
+            .get(&url)
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let v: Value = resp
+            .body_mut()
+            .read_json()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        if let Some(err) = v["value"]["error"].as_str() {
+            panic!("WebDriver {path}: {err}: {}", v["value"]["message"]);
+        }
+        v["value"].clone()
+    }
+
+    pub fn goto(&self, url: &str) {
+        self.post("/url", json!({ "url": url }));
+    }
+
+    /// Runs `script` in the page; `arguments` are available to it.
+    pub fn exec(&self, script: &str, args: Value) -> Value {
+        self.post("/execute/sync", json!({ "script": script, "args": args }))
+    }
+
+    fn element(&self, css: &str) -> String {
+        let v = self.post("/element", json!({ "using": "css selector", "value": css }));
+        v[ELEMENT_KEY]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_string()
+    }
+
+    pub fn click(&self, css: &str) {
+        let id = self.wait_for(css, Duration::from_secs(20));
+        self.post(&format!("/element/{id}/click"), json!({}));
+    }
+
+    pub fn type_into(&self, css: &str, text: &str) {
+        let id = self.wait_for(css, Duration::from_secs(20));
+        self.post(&format!("/element/{id}/clear"), json!({}));
+        self.post(&format!("/element/{id}/value"), json!({ "text": text }));
+    }
+
+    /// Chooses the `<option>` whose value is `value` and fires `change`, as a person would.
+    pub fn select(&self, css: &str, value: &str) {
+        self.wait_for(
+            &format!("{css} option[value=\"{value}\"]"),
+            Duration::from_secs(20),
+        );
+        let id = self.element(&format!("{css} option[value=\"{value}\"]"));
+        self.post(&format!("/element/{id}/click"), json!({}));
+    }
+
+    /// Waits until an element matching `css` exists; returns its WebDriver id.
+    pub fn wait_for(&self, css: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let found = self.exec(
+                "return document.querySelector(arguments[0]) !== null;",
+                json!([css]),
+            );
+            if found.as_bool() == Some(true) {
+                return self.element(css);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {css}; page text:\n{}",
+                self.body_text()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        let v = self.exec(
+            "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+            json!([css]),
+        );
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    pub fn body_text(&self) -> String {
+        self.exec(
+            "return document.body ? document.body.innerText : '';",
+            json!([]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    }
+
+    /// Waits until the text of `css` contains `needle`; returns that text.
+    pub fn wait_text(&self, css: &str, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let t = self.text(css);
+            if t.contains(needle) {
+                return t;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {needle:?} in {css}; it says {t:?}; page text:\n{}",
+                self.body_text()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn screenshot(&self, path: &Path) {
+        let b64 = self.get("/screenshot");
+        let bytes = base64_decode(b64.as_str().unwrap_or_default());
+        std::fs::write(path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    }
+
+    /// Prints the page to PDF (A4) through the WebDriver print command.
+    pub fn print_pdf(&self, path: &Path) {
+        let b64 = self.post(
+            "/print",
+            json!({ "page": { "width": 21.0, "height": 29.7 }, "background": true }),
+        );
+        let bytes = base64_decode(b64.as_str().unwrap_or_default());
+        std::fs::write(path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let url = format!("{}/session/{}", self.base, self.session);
+        let _ = self.agent.delete(&url).call();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+pub fn base64_decode(s: &str) -> Vec<u8> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes().filter_map(val) {
+        acc = acc << 6 | c;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}

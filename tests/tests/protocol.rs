@@ -1,0 +1,528 @@
+//! The local protocol against the real companion binary over real sockets: the origin and
+//! host guards, pairing, bad frames, and card checks in simulator mode.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+use ukemi_core::eligibility::{InsuranceQuery, QualificationValidity};
+use ukemi_core::protocol::{CheckMode, Command, ErrorCode, Message, Pin};
+use ukemi_e2e::{Client, Companion};
+
+fn error_code(m: &Message) -> Option<ErrorCode> {
+    match m {
+        Message::Error { code, .. } => Some(*code),
+        _ => None,
+    }
+}
+
+/// `needle` appearing with no digit on either side (so port 41234 does not count as "1234").
+fn contains_standalone(hay: &str, needle: &str) -> bool {
+    hay.match_indices(needle).any(|(i, _)| {
+        let before = hay[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit());
+        let after = hay[i + needle.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit());
+        !before && !after
+    })
+}
+
+fn insert(c: &mut Client, persona: &str) {
+    let m = c.call(Command::SimInsertCard {
+        persona: persona.into(),
+    });
+    assert!(matches!(m, Message::Ok), "{m:?}");
+}
+
+fn check_pin(c: &mut Client, pin: &str, allow_last_try: bool) -> Message {
+    c.call(Command::CheckByCard {
+        reader: "Simulator".into(),
+        mode: CheckMode::Pin,
+        pin: Some(Pin::new(pin)),
+        allow_last_try,
+        visual_confirmed: false,
+    })
+}
+
+#[test]
+fn foreign_origin_missing_origin_and_rebinding_host_are_refused_at_the_handshake() {
+    let comp = Companion::start(&[]);
+    let err = comp
+        .connect(Some("https://evil.example"))
+        .err()
+        .expect("refused");
+    assert!(err.contains("403"), "{err}");
+    let err = comp
+        .connect(Some("http://127.0.0.1:1"))
+        .err()
+        .expect("refused");
+    assert!(err.contains("403"), "{err}");
+    let err = comp.connect(None).err().expect("refused");
+    assert!(err.contains("403"), "{err}");
+    let err = comp
+        .connect_with(
+            Some(&comp.origin()),
+            &format!("rebind.evil.example:{}", comp.port),
+            "/v1",
+        )
+        .err()
+        .expect("refused");
+    assert!(err.contains("403"), "{err}");
+    let err = comp
+        .connect_with(
+            Some(&comp.origin()),
+            &format!("127.0.0.1:{}", comp.port),
+            "/v2",
+        )
+        .err()
+        .expect("refused");
+    assert!(err.contains("404"), "{err}");
+    // The companion's own origin, and an origin an administrator allowed, get through.
+    assert!(comp.connect(Some(&comp.origin())).is_ok());
+    assert!(comp
+        .connect(Some(&format!("http://localhost:{}", comp.port)))
+        .is_ok());
+    let comp2 = Companion::start(&["--allow-origin", "https://portal.example.jp"]);
+    assert!(comp2.connect(Some("https://portal.example.jp")).is_ok());
+    assert!(comp
+        .log()
+        .contains("origin https://evil.example not allowed"));
+}
+
+#[test]
+fn static_files_are_refused_to_a_rebinding_host() {
+    let comp = Companion::start(&[]);
+    let mut s = TcpStream::connect(("127.0.0.1", comp.port)).expect("connect");
+    write!(
+        s,
+        "GET / HTTP/1.1\r\nHost: evil.example:{}\r\n\r\n",
+        comp.port
+    )
+    .expect("write");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    assert!(out.starts_with("HTTP/1.1 403"), "{out}");
+}
+
+#[test]
+fn commands_need_hello_then_pairing_and_wrong_codes_slow_down() {
+    let comp = Companion::start(&[]);
+    let mut c = comp.connect(Some(&comp.origin())).expect("connect");
+    assert_eq!(
+        error_code(&c.call(Command::GetReaders)),
+        Some(ErrorCode::HelloRequired)
+    );
+    let hello = c.hello();
+    assert!(
+        matches!(
+            hello,
+            Message::Hello {
+                simulator: true,
+                api_level: 1,
+                ..
+            }
+        ),
+        "{hello:?}"
+    );
+    assert_eq!(
+        error_code(&c.call(Command::GetReaders)),
+        Some(ErrorCode::NotPaired)
+    );
+    let wrong = if comp.pairing_code == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    match c.call(Command::Pair { code: wrong.into() }) {
+        Message::Error {
+            code: ErrorCode::PairingCodeWrong,
+            message,
+            detail,
+        } => {
+            assert!(message.contains("ペアリングコードが違います"), "{message}");
+            assert_eq!(detail.retry_after_ms, Some(1000));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Even the right code is refused while the delay runs.
+    assert_eq!(
+        error_code(&c.call(Command::Pair {
+            code: comp.pairing_code.clone()
+        })),
+        Some(ErrorCode::PairingRateLimited)
+    );
+    std::thread::sleep(Duration::from_millis(1100));
+    let token = match c.call(Command::Pair {
+        code: comp.pairing_code.clone(),
+    }) {
+        Message::Paired { token } => token,
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(
+        c.call(Command::GetReaders),
+        Message::Readers { .. }
+    ));
+
+    // A new connection authenticates with the kept token; the same token from another
+    // allowed origin is worthless.
+    let mut again = comp.connect(Some(&comp.origin())).expect("connect");
+    again.hello();
+    assert!(matches!(
+        again.call(Command::Auth {
+            token: token.clone()
+        }),
+        Message::Authenticated
+    ));
+    let mut other = comp
+        .connect(Some(&format!("http://localhost:{}", comp.port)))
+        .expect("connect");
+    other.hello();
+    assert_eq!(
+        error_code(&other.call(Command::Auth {
+            token: token.clone()
+        })),
+        Some(ErrorCode::TokenUnknown)
+    );
+    // The log never holds the token or the code.
+    let log = comp.log();
+    assert!(
+        !log.contains(&token) && !log.contains(&comp.pairing_code),
+        "secret in log"
+    );
+}
+
+#[test]
+fn trusted_origins_skip_pairing() {
+    let comp = Companion::start(&["--trust-origin", "https://clinic.example.jp"]);
+    let mut c = comp
+        .connect(Some("https://clinic.example.jp"))
+        .expect("connect");
+    let hello = c.hello();
+    assert!(matches!(
+        hello,
+        Message::Hello {
+            pairing: ukemi_core::protocol::PairingState::Trusted,
+            ..
+        }
+    ));
+    assert!(matches!(
+        c.call(Command::GetReaders),
+        Message::Readers { .. }
+    ));
+}
+
+#[test]
+fn malformed_unknown_binary_and_oversized_frames() {
+    let comp = Companion::start(&[]);
+    let mut c = comp.paired_client();
+    c.send_raw("{this is not json");
+    assert_eq!(
+        error_code(&c.recv().expect("reply").body),
+        Some(ErrorCode::InvalidMessage)
+    );
+    c.send_raw(r#"{"cmd":"FORMAT_DISK","req":41}"#);
+    let m = c.recv().expect("reply");
+    assert_eq!(
+        (m.req, error_code(&m.body)),
+        (Some(41), Some(ErrorCode::UnknownCommand))
+    );
+    c.send_raw(r#"{"cmd":"GET_CARD_STATUS","req":42}"#);
+    let m = c.recv().expect("reply");
+    assert_eq!(
+        (m.req, error_code(&m.body)),
+        (Some(42), Some(ErrorCode::InvalidMessage))
+    );
+    c.ws.send(tungstenite::Message::binary(vec![1u8, 2, 3]))
+        .expect("send");
+    assert_eq!(
+        error_code(&c.recv().expect("reply").body),
+        Some(ErrorCode::BinaryNotSupported)
+    );
+    // Still usable after all that.
+    assert!(matches!(
+        c.call(Command::GetReaders),
+        Message::Readers { .. }
+    ));
+    // Oversized: the companion closes cleanly with a reason.
+    let big = format!(r#"{{"cmd":"PAIR","code":"{}"}}"#, "9".repeat(200 * 1024));
+    let _ = c.ws.send(tungstenite::Message::text(big));
+    let closed = loop {
+        match c.ws.read() {
+            Ok(tungstenite::Message::Close(f)) => break f,
+            Ok(_) => continue,
+            Err(e) => panic!("expected a close frame, got {e}"),
+        }
+    };
+    let frame = closed.expect("close frame with a reason");
+    assert_eq!(u16::from(frame.code), 1009);
+    // The companion itself is fine.
+    let mut d = comp.paired_client();
+    assert!(matches!(
+        d.call(Command::GetReaders),
+        Message::Readers { .. }
+    ));
+}
+
+#[test]
+fn card_check_with_pin_wrong_pin_and_events() {
+    let comp = Companion::start(&[]);
+    let mut watcher = comp.paired_client();
+    let mut c = comp.paired_client();
+    assert_eq!(
+        error_code(&check_pin(&mut c, "1234", false)),
+        Some(ErrorCode::NoCard)
+    );
+    insert(&mut c, "normal");
+    let ev = watcher.wait_event(Duration::from_secs(10), |m| {
+        matches!(m, Message::CardInserted { .. })
+    });
+    assert!(
+        matches!(&ev, Some(Message::CardInserted { card, .. }) if card.pin_tries_left == Some(3)),
+        "{ev:?}"
+    );
+
+    match check_pin(&mut c, "9999", false) {
+        Message::Error {
+            code: ErrorCode::PinWrong,
+            message,
+            detail,
+        } => {
+            assert_eq!(detail.tries_left, Some(2));
+            assert!(message.contains("残り2回"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        error_code(&check_pin(&mut c, "12a4", false)),
+        Some(ErrorCode::PinFormat)
+    );
+    let status = c.call(Command::GetCardStatus {
+        reader: "Simulator".into(),
+    });
+    assert!(
+        matches!(&status, Message::CardStatus { card, .. } if card.pin_tries_left == Some(2)),
+        "{status:?}"
+    );
+
+    let req = c.send(Command::CheckByCard {
+        reader: "Simulator".into(),
+        mode: CheckMode::Pin,
+        pin: Some(Pin::new("1234")),
+        allow_last_try: false,
+        visual_confirmed: false,
+    });
+    let answer = c.answer(req);
+    let result = match answer {
+        Message::Eligibility { result } => result,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(result.validity, QualificationValidity::Valid);
+    let q = result.primary().expect("qualification");
+    assert_eq!(q.name, "山田　花子");
+    assert_eq!(
+        q.address.as_deref(),
+        Some("東京都世田谷区太子堂四丁目1番1号")
+    );
+    assert_eq!(q.postal_code.as_deref(), Some("154-0004"));
+    let steps: Vec<_> = c
+        .events
+        .iter()
+        .filter(|m| matches!(m, Message::Progress { .. }))
+        .collect();
+    assert!(steps.len() >= 4, "progress steps: {steps:?}");
+
+    // A successful PIN resets the counter.
+    let status = c.call(Command::GetCardStatus {
+        reader: "Simulator".into(),
+    });
+    assert!(
+        matches!(&status, Message::CardStatus { card, .. } if card.pin_tries_left == Some(3)),
+        "{status:?}"
+    );
+
+    assert!(matches!(c.call(Command::SimRemoveCard), Message::Ok));
+    assert!(watcher
+        .wait_event(Duration::from_secs(10), |m| matches!(
+            m,
+            Message::CardRemoved { .. }
+        ))
+        .is_some());
+    let log = comp.log();
+    for pin in ["1234", "9999"] {
+        assert!(!contains_standalone(&log, pin), "PIN {pin} in log:\n{log}");
+    }
+}
+
+#[test]
+fn last_try_needs_confirmation_and_lock_is_explained() {
+    let comp = Companion::start(&[]);
+    let mut c = comp.paired_client();
+    insert(&mut c, "one_try");
+    assert_eq!(
+        error_code(&check_pin(&mut c, "0000", false)),
+        Some(ErrorCode::LastTryNotConfirmed)
+    );
+    // Refusing did not cost the try.
+    let status = c.call(Command::GetCardStatus {
+        reader: "Simulator".into(),
+    });
+    assert!(
+        matches!(&status, Message::CardStatus { card, .. } if card.pin_tries_left == Some(1)),
+        "{status:?}"
+    );
+    match check_pin(&mut c, "0000", true) {
+        Message::Error {
+            code: ErrorCode::PinLocked,
+            message,
+            ..
+        } => assert!(message.contains("市区町村"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    insert(&mut c, "locked");
+    assert_eq!(
+        error_code(&check_pin(&mut c, "1234", true)),
+        Some(ErrorCode::PinLocked)
+    );
+    // 目視確認 still works for a locked card.
+    let m = c.call(Command::CheckByCard {
+        reader: "Simulator".into(),
+        mode: CheckMode::Visual,
+        pin: None,
+        allow_last_try: false,
+        visual_confirmed: true,
+    });
+    assert!(
+        matches!(&m, Message::Eligibility { result } if result.validity == QualificationValidity::Valid),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn visual_mode_failures_and_other_cards() {
+    let comp = Companion::start(&[]);
+    let mut c = comp.paired_client();
+    insert(&mut c, "lost");
+    let visual = |confirmed| Command::CheckByCard {
+        reader: "Simulator".into(),
+        mode: CheckMode::Visual,
+        pin: None,
+        allow_last_try: false,
+        visual_confirmed: confirmed,
+    };
+    assert_eq!(
+        error_code(&c.call(visual(false))),
+        Some(ErrorCode::VisualNotConfirmed)
+    );
+    let m = c.call(visual(true));
+    assert!(
+        matches!(&m, Message::Eligibility { result } if result.validity == QualificationValidity::Invalid),
+        "{m:?}"
+    );
+    insert(&mut c, "juki");
+    assert_eq!(error_code(&c.call(visual(true))), Some(ErrorCode::JukiCard));
+    insert(&mut c, "foreign");
+    assert_eq!(
+        error_code(&c.call(visual(true))),
+        Some(ErrorCode::NotMyNumberCard)
+    );
+    insert(&mut c, "service_error");
+    assert_eq!(
+        error_code(&c.call(visual(true))),
+        Some(ErrorCode::ServiceError)
+    );
+    insert(&mut c, "cert_expired");
+    assert_eq!(
+        error_code(&c.call(visual(true))),
+        Some(ErrorCode::CardCertificateExpired)
+    );
+    assert_eq!(
+        error_code(&c.call(Command::SimInsertCard {
+            persona: "nobody".into()
+        })),
+        Some(ErrorCode::UnknownPersona)
+    );
+    assert_eq!(
+        error_code(&c.call(Command::GetCardStatus {
+            reader: "Nope".into()
+        })),
+        Some(ErrorCode::ReaderNotFound)
+    );
+}
+
+#[test]
+fn two_pages_checking_at_once_are_queued_not_interleaved() {
+    let comp = Companion::start(&[]);
+    let mut a = comp.paired_client();
+    let mut b = comp.paired_client();
+    insert(&mut a, "slow");
+    let check = || Command::CheckByCard {
+        reader: "Simulator".into(),
+        mode: CheckMode::Pin,
+        pin: Some(Pin::new("1234")),
+        allow_last_try: false,
+        visual_confirmed: false,
+    };
+    let ra = a.send(check());
+    std::thread::sleep(Duration::from_millis(300));
+    let rb = b.send(check());
+    let first = a.answer(ra);
+    let second = b.answer(rb);
+    assert!(matches!(first, Message::Eligibility { .. }), "{first:?}");
+    assert!(matches!(second, Message::Eligibility { .. }), "{second:?}");
+    assert!(
+        b.events.iter().any(|m| matches!(
+            m,
+            Message::Progress {
+                step: ukemi_core::protocol::ProgressStep::Queued
+            }
+        )),
+        "second page was not told it is queued: {:?}",
+        b.events
+    );
+}
+
+#[test]
+fn check_by_insurance_numbers() {
+    let comp = Companion::start(&[]);
+    let mut c = comp.paired_client();
+    let m = c.call(Command::CheckByInsurance {
+        query: InsuranceQuery {
+            insurer_number: "01130012".into(),
+            symbol: Some("1234567".into()),
+            number: "42".into(),
+            branch: Some("00".into()),
+            birthdate: ukemi_core::Date::parse("1968-04-12").expect("date"),
+        },
+    });
+    match &m {
+        Message::Eligibility { result } => {
+            assert_eq!(
+                result.primary().map(|q| q.name.as_str()),
+                Some("山田　花子")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let m = c.call(Command::CheckByInsurance {
+        query: InsuranceQuery {
+            insurer_number: "01130013".into(),
+            symbol: None,
+            number: "42".into(),
+            branch: None,
+            birthdate: ukemi_core::Date::parse("1968-04-12").expect("date"),
+        },
+    });
+    match m {
+        Message::Error {
+            code: ErrorCode::InvalidQuery,
+            detail,
+            ..
+        } => {
+            assert_eq!(detail.field.as_deref(), Some("insurer_number"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
