@@ -63,11 +63,16 @@ impl Date {
     pub fn parse(s: &str) -> Result<Date, DateError> {
         let s = s.trim();
         let digits: String = s.chars().filter(|c| *c != '-' && *c != '/').collect();
-        let dashed_ok = s.len() == 8 || (s.len() == 10 && s.chars().filter(|c| *c == '-' || *c == '/').count() == 2);
+        let dashed_ok = s.len() == 8
+            || (s.len() == 10 && s.chars().filter(|c| *c == '-' || *c == '/').count() == 2);
         if digits.len() != 8 || !dashed_ok || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(DateError(s.to_string()));
         }
-        let num = |r: core::ops::Range<usize>| digits[r].parse::<i32>().map_err(|_| DateError(s.to_string()));
+        let num = |r: core::ops::Range<usize>| {
+            digits[r]
+                .parse::<i32>()
+                .map_err(|_| DateError(s.to_string()))
+        };
         Date::new(num(0..4)?, num(4..6)? as u8, num(6..8)? as u8)
     }
 
@@ -97,7 +102,11 @@ impl Date {
         let mp = (5 * doy + 2) / 153;
         let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        Date { year: (y + i64::from(m <= 2)) as i32, month: m, day: d }
+        Date {
+            year: (y + i64::from(m <= 2)) as i32,
+            month: m,
+            day: d,
+        }
     }
 
     pub fn add_days(self, n: i64) -> Date {
@@ -127,7 +136,11 @@ impl Date {
     /// First day of the month `n` months after this date's month (negative goes back).
     pub fn month_start_offset(self, n: i32) -> Date {
         let idx = self.year * 12 + i32::from(self.month) - 1 + n;
-        Date { year: idx.div_euclid(12), month: (idx.rem_euclid(12) + 1) as u8, day: 1 }
+        Date {
+            year: idx.div_euclid(12),
+            month: (idx.rem_euclid(12) + 1) as u8,
+            day: 1,
+        }
     }
 
     /// Months between the month of `self` and the month of `later` (same month = 0).
@@ -138,7 +151,13 @@ impl Date {
     /// The date in the Japanese era calendar, e.g. `令和8年11月25日`.
     pub fn wareki(self) -> String {
         let w = self.era();
-        format!("{}{}年{}月{}日", w.name, w.year_label(), self.month, self.day)
+        format!(
+            "{}{}年{}月{}日",
+            w.name,
+            w.year_label(),
+            self.month,
+            self.day
+        )
     }
 
     /// Era and year within it, e.g. (令和, 8).
@@ -149,7 +168,11 @@ impl Date {
             .copied()
             .find(|(_, _, start)| key >= *start)
             .unwrap_or(("西暦", "AD", (1, 1, 1)));
-        let year = if name == "西暦" { self.year } else { self.year - start.0 + 1 };
+        let year = if name == "西暦" {
+            self.year
+        } else {
+            self.year - start.0 + 1
+        };
         Wareki { name, letter, year }
     }
 }

@@ -1,1 +1,35 @@
-fn main() {}
+//! `cargo xtask`: Ukemi's build orchestration, in Rust rather than shell.
+//!
+//! - `cargo xtask demo`  — install what is missing (no root), build the app, run the
+//!   companion in simulator mode serving it, print the URL and the pairing code.
+//! - `cargo xtask test`  — install what is missing (Debian packages too), then rustfmt,
+//!   clippy, every test, the WASM release build and the browser end-to-end tests.
+//! - `cargo xtask setup` — only the installation part of `test`.
+//! - `cargo xtask dist`  — only the WASM release build (prints its size).
+
+mod cmd;
+mod install;
+mod tasks;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => tasks::demo(&args[1..]),
+        Some("test") => tasks::test(),
+        Some("setup") => install::all(install::Scope::Test),
+        Some("dist") => install::all(install::Scope::Demo).and_then(|_| tasks::dist().map(|_| ())),
+        _ => {
+            eprintln!("usage: cargo xtask <demo|test|setup|dist>\n\n  demo   build the app and run the companion in simulator mode\n  test   install what is missing, then every check and test\n  setup  install what is missing\n  dist   build the WASM app (release) into target/dist");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -7,9 +7,14 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum InsurerNumberError {
     /// Not 6 or 8 digits after trimming spaces.
-    Length { len: usize },
+    Length {
+        len: usize,
+    },
     NotDigits,
-    CheckDigit { expected: u8, found: u8 },
+    CheckDigit {
+        expected: u8,
+        found: u8,
+    },
 }
 
 impl InsurerNumberError {
@@ -53,7 +58,9 @@ pub fn validate_insurer_number(raw: &str) -> Result<String, InsurerNumberError> 
         return Err(InsurerNumberError::NotDigits);
     }
     if s.len() != 6 && s.len() != 8 {
-        return Err(InsurerNumberError::Length { len: s.chars().count() });
+        return Err(InsurerNumberError::Length {
+            len: s.chars().count(),
+        });
     }
     let (body, last) = s.split_at(s.len() - 1);
     let found = last.as_bytes()[0] - b'0';
@@ -138,10 +145,16 @@ mod tests {
     fn worked_example_from_the_setting_rules() {
         // eligibility.md §3: 33120015 — sum 15, check 10−5 = 5.
         assert_eq!(check_digit("3312001"), Some(5));
-        assert_eq!(validate_insurer_number("33120015"), Ok("33120015".to_string()));
+        assert_eq!(
+            validate_insurer_number("33120015"),
+            Ok("33120015".to_string())
+        );
         assert_eq!(
             validate_insurer_number("33120016"),
-            Err(InsurerNumberError::CheckDigit { expected: 5, found: 6 })
+            Err(InsurerNumberError::CheckDigit {
+                expected: 5,
+                found: 6
+            })
         );
     }
 
@@ -165,8 +178,17 @@ mod tests {
 
     #[test]
     fn rejects_bad_shapes() {
-        assert_eq!(validate_insurer_number("1234567"), Err(InsurerNumberError::Length { len: 7 }));
-        assert_eq!(validate_insurer_number("12a45678"), Err(InsurerNumberError::NotDigits));
-        assert_eq!(validate_insurer_number(""), Err(InsurerNumberError::Length { len: 0 }));
+        assert_eq!(
+            validate_insurer_number("1234567"),
+            Err(InsurerNumberError::Length { len: 7 })
+        );
+        assert_eq!(
+            validate_insurer_number("12a45678"),
+            Err(InsurerNumberError::NotDigits)
+        );
+        assert_eq!(
+            validate_insurer_number(""),
+            Err(InsurerNumberError::Length { len: 0 })
+        );
     }
 }

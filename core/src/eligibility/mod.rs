@@ -31,7 +31,9 @@ impl InsuranceQuery {
         let bad = |f: &str| (ErrorCode::InvalidQuery, ErrorDetail::field(f));
         let insurer = crate::text::ascii_digits(&self.insurer_number).replace([' ', '-'], "");
         let insurer = validate_insurer_number(&insurer).map_err(|_| bad("insurer_number"))?;
-        let number = crate::text::ascii_digits(self.number.trim()).trim().to_string();
+        let number = crate::text::ascii_digits(self.number.trim())
+            .trim()
+            .to_string();
         if number.is_empty() || number.chars().count() > 20 {
             return Err(bad("number"));
         }
@@ -54,7 +56,13 @@ impl InsuranceQuery {
             }
         }
         let branch = branch.map(|b| format!("{b:0>2}"));
-        Ok(InsuranceQuery { insurer_number: insurer, symbol, number, branch, birthdate: self.birthdate })
+        Ok(InsuranceQuery {
+            insurer_number: insurer,
+            symbol,
+            number,
+            branch,
+            birthdate: self.birthdate,
+        })
     }
 }
 
@@ -75,7 +83,17 @@ mod tests {
         assert_eq!(n.insurer_number, "33120015");
         assert_eq!(n.number, "4260");
         assert_eq!(n.branch.as_deref(), Some("01"));
-        let bad = InsuranceQuery { insurer_number: "33120016".into(), ..q };
-        assert_eq!(bad.normalised().expect_err("check digit").1.field.as_deref(), Some("insurer_number"));
+        let bad = InsuranceQuery {
+            insurer_number: "33120016".into(),
+            ..q
+        };
+        assert_eq!(
+            bad.normalised()
+                .expect_err("check digit")
+                .1
+                .field
+                .as_deref(),
+            Some("insurer_number")
+        );
     }
 }

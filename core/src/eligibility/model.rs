@@ -241,7 +241,10 @@ impl Qualification {
 
     /// Whether this qualification covers `day` (between acquisition/valid-from and loss).
     pub fn covers(&self, day: Date) -> bool {
-        let start_ok = self.valid_from.or(self.qualification_date).is_none_or(|s| s <= day);
+        let start_ok = self
+            .valid_from
+            .or(self.qualification_date)
+            .is_none_or(|s| s <= day);
         let end_ok = self.disqualification_date.is_none_or(|e| day < e)
             && self.valid_until.is_none_or(|e| day <= e);
         start_ok && end_ok
@@ -305,7 +308,10 @@ mod tests {
             assert_eq!(v.code(), c);
         }
         assert_eq!(QualificationValidity::from_code("7"), None);
-        assert_eq!(PersonalFamily::from_code(" 2"), Some(PersonalFamily::Dependent));
+        assert_eq!(
+            PersonalFamily::from_code(" 2"),
+            Some(PersonalFamily::Dependent)
+        );
         assert_eq!(ReasonOfLoss::from_code("99"), Some(ReasonOfLoss::Other));
     }
 }

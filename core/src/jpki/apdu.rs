@@ -25,8 +25,10 @@ pub const TOKEN_JUKI: &str = "JPKIAPICCTOKEN";
 pub const TOKEN_SMARTPHONE: &str = "JPKIAPGPSETOKEN";
 
 /// DER prefix of a SHA-256 DigestInfo; the card pads it with PKCS#1 v1.5.
-pub const SHA256_DIGEST_INFO_PREFIX: [u8; 19] =
-    [0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
+pub const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
 
 pub fn select_df(aid: &[u8]) -> Vec<u8> {
     let mut v = vec![0x00, 0xA4, 0x04, 0x0C, aid.len() as u8];
@@ -83,7 +85,10 @@ impl Response {
             return None;
         }
         let (data, sw) = raw.split_at(raw.len() - 2);
-        Some(Response { data: data.to_vec(), sw: u16::from_be_bytes([sw[0], sw[1]]) })
+        Some(Response {
+            data: data.to_vec(),
+            sw: u16::from_be_bytes([sw[0], sw[1]]),
+        })
     }
     pub fn ok(&self) -> bool {
         self.sw == SW_OK
@@ -117,7 +122,13 @@ pub fn log_hex(apdu: &[u8]) -> String {
     let masked = apdu.len() > 5 && apdu[1] == 0x20;
     apdu.iter()
         .enumerate()
-        .map(|(i, b)| if masked && i >= 5 { "**".to_string() } else { format!("{b:02X}") })
+        .map(|(i, b)| {
+            if masked && i >= 5 {
+                "**".to_string()
+            } else {
+                format!("{b:02X}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -130,12 +141,24 @@ mod tests {
     fn command_bytes_match_the_reference() {
         assert_eq!(
             select_df(&AID_JPKI),
-            [0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01]
+            [
+                0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00,
+                0x01
+            ]
         );
-        assert_eq!(select_ef(EF_AUTH_CERT), [0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x0A]);
+        assert_eq!(
+            select_ef(EF_AUTH_CERT),
+            [0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x0A]
+        );
         assert_eq!(read_binary(0x0104, 0), [0x00, 0xB0, 0x01, 0x04, 0x00]);
-        assert_eq!(&verify(b"1234")[..], [0x00, 0x20, 0x00, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34]);
-        assert_eq!(compute_signature(&[0xAA; 51])[..5], [0x80, 0x2A, 0x00, 0x80, 0x33]);
+        assert_eq!(
+            &verify(b"1234")[..],
+            [0x00, 0x20, 0x00, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34]
+        );
+        assert_eq!(
+            compute_signature(&[0xAA; 51])[..5],
+            [0x80, 0x2A, 0x00, 0x80, 0x33]
+        );
         assert_eq!(tries_from_sw(0x63C2), Some(2));
         assert_eq!(tries_from_sw(0x9000), None);
     }

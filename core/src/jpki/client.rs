@@ -28,10 +28,15 @@ pub enum CardError {
     NotJpki,
     /// A JPKI token other than a My Number card's.
     WrongToken(CardKind),
-    PinWrong { tries_left: u8 },
+    PinWrong {
+        tries_left: u8,
+    },
     PinLocked,
     /// The card answered a status word we did not expect at this step.
-    Unexpected { step: &'static str, sw: u16 },
+    Unexpected {
+        step: &'static str,
+        sw: u16,
+    },
     /// The data read was not what the step needs.
     Malformed(&'static str),
 }
@@ -40,20 +45,30 @@ impl CardError {
     /// The protocol error the page sees.
     pub fn code(&self) -> (ErrorCode, ErrorDetail) {
         match self {
-            CardError::Transport(TransportError::CardRemoved) => (ErrorCode::CardRemoved, ErrorDetail::default()),
-            CardError::Transport(TransportError::ReaderGone) => (ErrorCode::ReaderNotFound, ErrorDetail::default()),
+            CardError::Transport(TransportError::CardRemoved) => {
+                (ErrorCode::CardRemoved, ErrorDetail::default())
+            }
+            CardError::Transport(TransportError::ReaderGone) => {
+                (ErrorCode::ReaderNotFound, ErrorDetail::default())
+            }
             CardError::Transport(TransportError::NoService) => {
                 (ErrorCode::ReaderServiceUnavailable, ErrorDetail::default())
             }
-            CardError::Transport(TransportError::Other(_)) => (ErrorCode::CardError, ErrorDetail::default()),
+            CardError::Transport(TransportError::Other(_)) => {
+                (ErrorCode::CardError, ErrorDetail::default())
+            }
             CardError::NotJpki | CardError::WrongToken(CardKind::Other) => {
                 (ErrorCode::NotMyNumberCard, ErrorDetail::default())
             }
             CardError::WrongToken(CardKind::Juki) => (ErrorCode::JukiCard, ErrorDetail::default()),
             CardError::WrongToken(_) => (ErrorCode::NotMyNumberCard, ErrorDetail::default()),
-            CardError::PinWrong { tries_left } => (ErrorCode::PinWrong, ErrorDetail::tries(*tries_left)),
+            CardError::PinWrong { tries_left } => {
+                (ErrorCode::PinWrong, ErrorDetail::tries(*tries_left))
+            }
             CardError::PinLocked => (ErrorCode::PinLocked, ErrorDetail::tries(0)),
-            CardError::Unexpected { .. } | CardError::Malformed(_) => (ErrorCode::CardError, ErrorDetail::default()),
+            CardError::Unexpected { .. } | CardError::Malformed(_) => {
+                (ErrorCode::CardError, ErrorDetail::default())
+            }
         }
     }
 }
@@ -90,7 +105,9 @@ impl<'t, T: Transport + ?Sized> Jpki<'t, T> {
         let mut data = std::mem::take(&mut r.data);
         let mut guard = 0;
         while r.sw >> 8 == 0x61 && guard < 64 {
-            let raw = self.t.transmit(&[0x00, 0xC0, 0x00, 0x00, (r.sw & 0xFF) as u8])?;
+            let raw = self
+                .t
+                .transmit(&[0x00, 0xC0, 0x00, 0x00, (r.sw & 0xFF) as u8])?;
             r = Response::parse(&raw).ok_or(CardError::Malformed("short response"))?;
             data.extend_from_slice(&r.data);
             guard += 1;
@@ -112,10 +129,14 @@ impl<'t, T: Transport + ?Sized> Jpki<'t, T> {
         match r.sw {
             apdu::SW_OK => Ok(()),
             // Not found, or a card that does not even speak ISO 7816-4 SELECT.
-            apdu::SW_FILE_NOT_FOUND | apdu::SW_WRONG_P1P2 | apdu::SW_INS_NOT_SUPPORTED | apdu::SW_CLA_NOT_SUPPORTED => {
-                Err(CardError::NotJpki)
-            }
-            sw => Err(CardError::Unexpected { step: "select JPKI", sw }),
+            apdu::SW_FILE_NOT_FOUND
+            | apdu::SW_WRONG_P1P2
+            | apdu::SW_INS_NOT_SUPPORTED
+            | apdu::SW_CLA_NOT_SUPPORTED => Err(CardError::NotJpki),
+            sw => Err(CardError::Unexpected {
+                step: "select JPKI",
+                sw,
+            }),
         }
     }
 
@@ -132,8 +153,13 @@ impl<'t, T: Transport + ?Sized> Jpki<'t, T> {
         }
         self.select_ef(apdu::EF_TOKEN, "select token")?;
         let data = self.expect_ok(&apdu::read_binary(0, 0x20), "read token")?;
-        let token: String =
-            data.iter().take_while(|b| **b != 0).map(|b| *b as char).collect::<String>().trim().to_string();
+        let token: String = data
+            .iter()
+            .take_while(|b| **b != 0)
+            .map(|b| *b as char)
+            .collect::<String>()
+            .trim()
+            .to_string();
         Ok(match token.as_str() {
             apdu::TOKEN_MY_NUMBER => CardKind::MyNumber,
             apdu::TOKEN_JUKI => CardKind::Juki,
@@ -196,7 +222,10 @@ impl<'t, T: Transport + ?Sized> Jpki<'t, T> {
             apdu::SW_REFERENCED_DATA_BLOCKED | apdu::SW_AUTH_METHOD_BLOCKED => Ok(0),
             // Some cards answer 9000 when nothing was ever wrong; treat it as full.
             apdu::SW_OK => Ok(3),
-            sw => apdu::tries_from_sw(sw).ok_or(CardError::Unexpected { step: "PIN tries", sw }),
+            sw => apdu::tries_from_sw(sw).ok_or(CardError::Unexpected {
+                step: "PIN tries",
+                sw,
+            }),
         }
     }
 
@@ -206,10 +235,15 @@ impl<'t, T: Transport + ?Sized> Jpki<'t, T> {
         let r = self.send(&apdu::verify(pin))?;
         match r.sw {
             apdu::SW_OK => Ok(()),
-            apdu::SW_REFERENCED_DATA_BLOCKED | apdu::SW_AUTH_METHOD_BLOCKED | 0x63C0 => Err(CardError::PinLocked),
+            apdu::SW_REFERENCED_DATA_BLOCKED | apdu::SW_AUTH_METHOD_BLOCKED | 0x63C0 => {
+                Err(CardError::PinLocked)
+            }
             sw => match apdu::tries_from_sw(sw) {
                 Some(n) => Err(CardError::PinWrong { tries_left: n }),
-                None => Err(CardError::Unexpected { step: "verify PIN", sw }),
+                None => Err(CardError::Unexpected {
+                    step: "verify PIN",
+                    sw,
+                }),
             },
         }
     }

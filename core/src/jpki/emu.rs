@@ -64,8 +64,22 @@ impl EmuCard {
         token.resize(0x20, 0);
         card.files.insert(EF_TOKEN, token);
         card.files.insert(EF_AUTH_CERT, auth_cert);
-        card.pins.insert(EF_AUTH_PIN, PinState { value: pin.as_bytes().to_vec(), max: 3, remaining: 3 });
-        card.pins.insert(EF_SIGN_PIN, PinState { value: b"ABC123".to_vec(), max: 5, remaining: 5 });
+        card.pins.insert(
+            EF_AUTH_PIN,
+            PinState {
+                value: pin.as_bytes().to_vec(),
+                max: 3,
+                remaining: 3,
+            },
+        );
+        card.pins.insert(
+            EF_SIGN_PIN,
+            PinState {
+                value: b"ABC123".to_vec(),
+                max: 5,
+                remaining: 5,
+            },
+        );
         card.keys.insert(EF_AUTH_KEY, (auth_key, EF_AUTH_PIN));
         card
     }
@@ -102,7 +116,10 @@ impl EmuCard {
         self
     }
 
-    pub fn with_hook(mut self, hook: impl FnMut(&[u8]) -> Option<Vec<u8>> + Send + 'static) -> EmuCard {
+    pub fn with_hook(
+        mut self,
+        hook: impl FnMut(&[u8]) -> Option<Vec<u8>> + Send + 'static,
+    ) -> EmuCard {
         self.hook = Some(Box::new(hook));
         self
     }
@@ -164,7 +181,8 @@ impl EmuCard {
         match (p1, p2) {
             (0x04, 0x0C) => {
                 let known = body == AID_JPKI
-                    || (self.personality == Personality::MyNumber && (body == AID_KENHOJO || body == AID_KENKAKU));
+                    || (self.personality == Personality::MyNumber
+                        && (body == AID_KENHOJO || body == AID_KENKAKU));
                 if self.personality == Personality::Foreign || !known {
                     return (vec![], SW_FILE_NOT_FOUND);
                 }
@@ -176,7 +194,9 @@ impl EmuCard {
             (0x02, 0x0C) if body.len() == 2 => {
                 let fid = u16::from_be_bytes([body[0], body[1]]);
                 let exists = self.in_jpki
-                    && (self.files.contains_key(&fid) || self.pins.contains_key(&fid) || self.keys.contains_key(&fid));
+                    && (self.files.contains_key(&fid)
+                        || self.pins.contains_key(&fid)
+                        || self.keys.contains_key(&fid));
                 if exists {
                     self.current_ef = Some(fid);
                     (vec![], SW_OK)
@@ -192,7 +212,9 @@ impl EmuCard {
         if p1 & 0x80 != 0 {
             return (vec![], SW_WRONG_P1P2);
         }
-        let Some(ef) = self.current_ef else { return (vec![], SW_COMMAND_NOT_ALLOWED_NO_EF) };
+        let Some(ef) = self.current_ef else {
+            return (vec![], SW_COMMAND_NOT_ALLOWED_NO_EF);
+        };
         if self.pins.contains_key(&ef) || self.keys.contains_key(&ef) {
             return (vec![], SW_INCOMPATIBLE_FILE);
         }
@@ -201,7 +223,9 @@ impl EmuCard {
                 return (vec![], SW_SECURITY_NOT_SATISFIED);
             }
         }
-        let Some(data) = self.files.get(&ef) else { return (vec![], SW_COMMAND_NOT_ALLOWED_NO_EF) };
+        let Some(data) = self.files.get(&ef) else {
+            return (vec![], SW_COMMAND_NOT_ALLOWED_NO_EF);
+        };
         let offset = usize::from(u16::from_be_bytes([p1, p2]));
         if offset > data.len() {
             return (vec![], SW_WRONG_OFFSET);
@@ -218,8 +242,12 @@ impl EmuCard {
         if (p1, p2) != (0x00, 0x80) {
             return (vec![], SW_WRONG_P1P2);
         }
-        let Some(ef) = self.current_ef else { return (vec![], SW_COMMAND_NOT_ALLOWED_NO_EF) };
-        let Some(pin) = self.pins.get_mut(&ef) else { return (vec![], SW_INCOMPATIBLE_FILE) };
+        let Some(ef) = self.current_ef else {
+            return (vec![], SW_COMMAND_NOT_ALLOWED_NO_EF);
+        };
+        let Some(pin) = self.pins.get_mut(&ef) else {
+            return (vec![], SW_INCOMPATIBLE_FILE);
+        };
         if pin.remaining == 0 {
             return (vec![], SW_REFERENCED_DATA_BLOCKED);
         }
@@ -243,8 +271,12 @@ impl EmuCard {
         if (p1, p2) != (0x00, 0x80) {
             return (vec![], SW_WRONG_P1P2);
         }
-        let Some(ef) = self.current_ef else { return (vec![], SW_COMMAND_NOT_ALLOWED_NO_EF) };
-        let Some((key, guard)) = self.keys.get(&ef) else { return (vec![], SW_INCOMPATIBLE_FILE) };
+        let Some(ef) = self.current_ef else {
+            return (vec![], SW_COMMAND_NOT_ALLOWED_NO_EF);
+        };
+        let Some((key, guard)) = self.keys.get(&ef) else {
+            return (vec![], SW_INCOMPATIBLE_FILE);
+        };
         if !self.verified.contains(guard) {
             return (vec![], SW_SECURITY_NOT_SATISFIED);
         }

@@ -18,7 +18,8 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
 use x509_cert::Certificate;
 
-pub const TEST_CA_DN: &str = "OU=TEST Agency (NOT JPKI),OU=JPKI for user authentication,O=JPKI-TEST,C=JP";
+pub const TEST_CA_DN: &str =
+    "OU=TEST Agency (NOT JPKI),OU=JPKI for user authentication,O=JPKI-TEST,C=JP";
 pub const TEST_LEAF_DN: &str = "CN=TEST user authentication,C=JP";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,11 +80,20 @@ impl TestPki {
         )
         .map_err(err)?;
         let cert = builder.build::<rsa::pkcs1v15::Signature>().map_err(err)?;
-        Ok(TestPki { ca_key, ca_cert: cert.to_der().map_err(err)?, card_key })
+        Ok(TestPki {
+            ca_key,
+            ca_cert: cert.to_der().map_err(err)?,
+            card_key,
+        })
     }
 
     /// A user-authentication certificate for a card, with the given serial and validity.
-    pub fn issue_card_certificate(&self, serial: &[u8], not_before: Date, not_after: Date) -> Result<Vec<u8>, PkiError> {
+    pub fn issue_card_certificate(
+        &self,
+        serial: &[u8],
+        not_before: Date,
+        not_after: Date,
+    ) -> Result<Vec<u8>, PkiError> {
         let ca = Certificate::from_der(&self.ca_cert).map_err(err)?;
         let signer = SigningKey::<Sha256>::new(self.ca_key.clone());
         let builder = CertificateBuilder::new(
@@ -93,7 +103,10 @@ impl TestPki {
                 enable_key_encipherment: false,
             },
             SerialNumber::new(serial).map_err(err)?,
-            Validity { not_before: time(not_before)?, not_after: time(not_after)? },
+            Validity {
+                not_before: time(not_before)?,
+                not_after: time(not_after)?,
+            },
             Name::from_str(TEST_LEAF_DN).map_err(err)?,
             spki_of(&self.card_key.to_public_key())?,
             &signer,
@@ -145,17 +158,27 @@ impl CardCertificate {
 
     /// Was this certificate signed by `ca_der`'s key?
     pub fn issued_by(&self, ca_der: &[u8]) -> bool {
-        let Ok(ca) = Certificate::from_der(ca_der) else { return false };
-        let Ok(spki_der) = ca.tbs_certificate.subject_public_key_info.to_der() else { return false };
-        let Ok(ca_key) = RsaPublicKey::from_public_key_der(&spki_der) else { return false };
+        let Ok(ca) = Certificate::from_der(ca_der) else {
+            return false;
+        };
+        let Ok(spki_der) = ca.tbs_certificate.subject_public_key_info.to_der() else {
+            return false;
+        };
+        let Ok(ca_key) = RsaPublicKey::from_public_key_der(&spki_der) else {
+            return false;
+        };
         let hash = Sha256::digest(&self.tbs_der);
-        ca_key.verify(Pkcs1v15Sign::new::<Sha256>(), &hash, &self.signature).is_ok()
+        ca_key
+            .verify(Pkcs1v15Sign::new::<Sha256>(), &hash, &self.signature)
+            .is_ok()
     }
 
     /// Does `signature` over `message` (SHA-256, PKCS#1 v1.5) verify with this certificate's key?
     pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
         let hash = Sha256::digest(message);
-        self.public_key.verify(Pkcs1v15Sign::new::<Sha256>(), &hash, signature).is_ok()
+        self.public_key
+            .verify(Pkcs1v15Sign::new::<Sha256>(), &hash, signature)
+            .is_ok()
     }
 
     pub fn valid_on(&self, day: Date) -> bool {

@@ -83,13 +83,22 @@ impl ErrorDetail {
         *self == ErrorDetail::default()
     }
     pub fn tries(n: u8) -> ErrorDetail {
-        ErrorDetail { tries_left: Some(n), ..Default::default() }
+        ErrorDetail {
+            tries_left: Some(n),
+            ..Default::default()
+        }
     }
     pub fn retry_after(ms: u64) -> ErrorDetail {
-        ErrorDetail { retry_after_ms: Some(ms), ..Default::default() }
+        ErrorDetail {
+            retry_after_ms: Some(ms),
+            ..Default::default()
+        }
     }
     pub fn field(name: &str) -> ErrorDetail {
-        ErrorDetail { field: Some(name.to_string()), ..Default::default() }
+        ErrorDetail {
+            field: Some(name.to_string()),
+            ..Default::default()
+        }
     }
 }
 
@@ -225,14 +234,23 @@ mod tests {
 
     #[test]
     fn wrong_pin_says_tries_left_in_japanese() {
-        assert!(ErrorCode::PinWrong.message_ja(&ErrorDetail::tries(2)).contains("残り2回"));
-        assert!(ErrorCode::PinWrong.message_ja(&ErrorDetail::tries(1)).contains("ロック"));
-        assert!(ErrorCode::PinLocked.message_ja(&ErrorDetail::default()).contains("市区町村"));
+        assert!(ErrorCode::PinWrong
+            .message_ja(&ErrorDetail::tries(2))
+            .contains("残り2回"));
+        assert!(ErrorCode::PinWrong
+            .message_ja(&ErrorDetail::tries(1))
+            .contains("ロック"));
+        assert!(ErrorCode::PinLocked
+            .message_ja(&ErrorDetail::default())
+            .contains("市区町村"));
     }
 
     #[test]
     fn wire_names_are_screaming_snake() {
         assert_eq!(ErrorCode::PinWrong.as_str(), "PIN_WRONG");
-        assert_eq!(ErrorCode::ReaderServiceUnavailable.as_str(), "READER_SERVICE_UNAVAILABLE");
+        assert_eq!(
+            ErrorCode::ReaderServiceUnavailable.as_str(),
+            "READER_SERVICE_UNAVAILABLE"
+        );
     }
 }

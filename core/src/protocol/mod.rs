@@ -38,16 +38,25 @@ pub struct ClientMessage {
 #[serde(tag = "cmd", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Command {
     /// First message on every connection: the API levels the page speaks.
-    Hello { api_levels: Vec<u32>, client: ClientInfo },
+    Hello {
+        api_levels: Vec<u32>,
+        client: ClientInfo,
+    },
     /// Exchange the code the companion shows for a token kept by the page for this origin.
-    Pair { code: String },
+    Pair {
+        code: String,
+    },
     /// Present a token from an earlier `PAIR`.
-    Auth { token: String },
+    Auth {
+        token: String,
+    },
     /// Forget this origin's token (the page "unpairs").
     Unpair,
     GetReaders,
     /// What card is in the reader and how many PIN tries are left (uses up no try).
-    GetCardStatus { reader: String },
+    GetCardStatus {
+        reader: String,
+    },
     /// Eligibility check with the My Number card in `reader`.
     CheckByCard {
         reader: String,
@@ -63,11 +72,15 @@ pub enum Command {
         visual_confirmed: bool,
     },
     /// Eligibility check by 保険者番号・記号・番号・枝番・生年月日.
-    CheckByInsurance { query: InsuranceQuery },
+    CheckByInsurance {
+        query: InsuranceQuery,
+    },
     /// Simulator only: list the test personas whose cards can be inserted.
     SimListPersonas,
     /// Simulator only: put a persona's card into the simulated reader.
-    SimInsertCard { persona: String },
+    SimInsertCard {
+        persona: String,
+    },
     /// Simulator only: take the card out.
     SimRemoveCard,
 }
@@ -92,7 +105,10 @@ impl Command {
 
     /// Commands allowed before the page has paired or authenticated.
     pub fn allowed_unpaired(&self) -> bool {
-        matches!(self, Command::Hello { .. } | Command::Pair { .. } | Command::Auth { .. })
+        matches!(
+            self,
+            Command::Hello { .. } | Command::Pair { .. } | Command::Auth { .. }
+        )
     }
 }
 
@@ -175,25 +191,47 @@ pub enum Message {
         features: Vec<String>,
     },
     /// Answer to `PAIR`: keep this token for this origin.
-    Paired { token: String },
+    Paired {
+        token: String,
+    },
     /// Answer to `AUTH`.
     Authenticated,
     /// Answer to commands that return nothing else.
     Ok,
-    Readers { readers: Vec<ReaderInfo> },
-    CardStatus { reader: String, card: CardInfo },
-    Eligibility { result: EligibilityResult },
-    Personas { personas: Vec<PersonaInfo> },
+    Readers {
+        readers: Vec<ReaderInfo>,
+    },
+    CardStatus {
+        reader: String,
+        card: CardInfo,
+    },
+    Eligibility {
+        result: EligibilityResult,
+    },
+    Personas {
+        personas: Vec<PersonaInfo>,
+    },
     /// Event: a reader appeared.
-    ReaderAdded { reader: ReaderInfo },
+    ReaderAdded {
+        reader: ReaderInfo,
+    },
     /// Event: a reader went away.
-    ReaderRemoved { name: String },
+    ReaderRemoved {
+        name: String,
+    },
     /// Event: a card was put into a reader.
-    CardInserted { reader: String, card: CardInfo },
+    CardInserted {
+        reader: String,
+        card: CardInfo,
+    },
     /// Event: the card was taken out.
-    CardRemoved { reader: String },
+    CardRemoved {
+        reader: String,
+    },
     /// Event: a step of a running command (carries that command's `req`).
-    Progress { step: ProgressStep },
+    Progress {
+        step: ProgressStep,
+    },
     /// The command failed, or the frame could not be read.
     Error {
         code: ErrorCode,
@@ -206,7 +244,11 @@ pub enum Message {
 
 impl Message {
     pub fn error(code: ErrorCode, detail: ErrorDetail) -> Message {
-        Message::Error { code, message: code.message_ja(&detail), detail }
+        Message::Error {
+            code,
+            message: code.message_ja(&detail),
+            detail,
+        }
     }
 }
 
@@ -301,7 +343,11 @@ pub struct DecodeError {
 /// could be read, so the page can match the error to its command.
 pub fn decode_client(text: &str) -> Result<ClientMessage, DecodeError> {
     if text.len() > MAX_MESSAGE_BYTES {
-        return Err(DecodeError { req: None, code: ErrorCode::MessageTooLarge, reason: "frame too large".into() });
+        return Err(DecodeError {
+            req: None,
+            code: ErrorCode::MessageTooLarge,
+            reason: "frame too large".into(),
+        });
     }
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| DecodeError {
         req: None,
@@ -310,16 +356,36 @@ pub fn decode_client(text: &str) -> Result<ClientMessage, DecodeError> {
     })?;
     let req = value.get("req").and_then(serde_json::Value::as_u64);
     let Some(obj) = value.as_object() else {
-        return Err(DecodeError { req, code: ErrorCode::InvalidMessage, reason: "not a JSON object".into() });
+        return Err(DecodeError {
+            req,
+            code: ErrorCode::InvalidMessage,
+            reason: "not a JSON object".into(),
+        });
     };
     if obj.get("req").is_some_and(|r| !r.is_u64()) {
-        return Err(DecodeError { req: None, code: ErrorCode::InvalidMessage, reason: "req must be a non-negative integer".into() });
+        return Err(DecodeError {
+            req: None,
+            code: ErrorCode::InvalidMessage,
+            reason: "req must be a non-negative integer".into(),
+        });
     }
-    let Some(cmd) = obj.get("cmd").and_then(serde_json::Value::as_str).map(str::to_string) else {
-        return Err(DecodeError { req, code: ErrorCode::InvalidMessage, reason: "missing \"cmd\"".into() });
+    let Some(cmd) = obj
+        .get("cmd")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string)
+    else {
+        return Err(DecodeError {
+            req,
+            code: ErrorCode::InvalidMessage,
+            reason: "missing \"cmd\"".into(),
+        });
     };
     if !COMMAND_NAMES.contains(&cmd.as_str()) {
-        return Err(DecodeError { req, code: ErrorCode::UnknownCommand, reason: format!("unknown command {:.40}", cmd) });
+        return Err(DecodeError {
+            req,
+            code: ErrorCode::UnknownCommand,
+            reason: format!("unknown command {:.40}", cmd),
+        });
     }
     serde_json::from_value(value).map_err(|e| DecodeError {
         req,
@@ -381,7 +447,11 @@ pub fn encode<T: Serialize>(msg: &T) -> String {
 
 /// Picks the highest API level both sides speak.
 pub fn negotiate(offered: &[u32]) -> Option<u32> {
-    offered.iter().copied().filter(|l| API_LEVELS.contains(l)).max()
+    offered
+        .iter()
+        .copied()
+        .filter(|l| API_LEVELS.contains(l))
+        .max()
 }
 
 #[cfg(test)]
@@ -413,27 +483,49 @@ mod tests {
         assert_eq!(e.code, ErrorCode::InvalidMessage);
         let e = decode_client(r#"{"req":"x","cmd":"GET_READERS"}"#).expect_err("bad");
         assert_eq!(e.code, ErrorCode::InvalidMessage);
-        let big = format!(r#"{{"cmd":"PAIR","code":"{}"}}"#, "1".repeat(MAX_MESSAGE_BYTES));
-        assert_eq!(decode_client(&big).expect_err("bad").code, ErrorCode::MessageTooLarge);
+        let big = format!(
+            r#"{{"cmd":"PAIR","code":"{}"}}"#,
+            "1".repeat(MAX_MESSAGE_BYTES)
+        );
+        assert_eq!(
+            decode_client(&big).expect_err("bad").code,
+            ErrorCode::MessageTooLarge
+        );
     }
 
     #[test]
     fn pin_never_shows_in_debug_or_errors() {
-        let m = decode_client(r#"{"cmd":"CHECK_BY_CARD","req":1,"reader":"r","mode":"pin","pin":"4821"}"#)
-            .expect("valid");
+        let m = decode_client(
+            r#"{"cmd":"CHECK_BY_CARD","req":1,"reader":"r","mode":"pin","pin":"4821"}"#,
+        )
+        .expect("valid");
         assert!(!format!("{m:?}").contains("4821"));
         // A PIN sent in a wrongly typed field must not be echoed back in the error.
-        let e = decode_client(r#"{"cmd":"CHECK_BY_CARD","req":1,"reader":"r","mode":"4821"}"#).expect_err("bad");
+        let e = decode_client(r#"{"cmd":"CHECK_BY_CARD","req":1,"reader":"r","mode":"4821"}"#)
+            .expect_err("bad");
         assert!(!e.reason.contains("4821"), "{}", e.reason);
     }
 
     #[test]
     fn server_messages_round_trip() {
-        let m = ServerMessage { req: Some(2), body: Message::error(ErrorCode::PinWrong, ErrorDetail::tries(2)) };
+        let m = ServerMessage {
+            req: Some(2),
+            body: Message::error(ErrorCode::PinWrong, ErrorDetail::tries(2)),
+        };
         let text = encode(&m);
-        assert!(text.contains(r#""msg":"ERROR""#) && text.contains("PIN_WRONG") && text.contains("残り2回"));
+        assert!(
+            text.contains(r#""msg":"ERROR""#)
+                && text.contains("PIN_WRONG")
+                && text.contains("残り2回")
+        );
         let back = decode_server(&text).expect("round trip");
-        assert!(matches!(back.body, Message::Error { code: ErrorCode::PinWrong, .. }));
+        assert!(matches!(
+            back.body,
+            Message::Error {
+                code: ErrorCode::PinWrong,
+                ..
+            }
+        ));
     }
 
     #[test]

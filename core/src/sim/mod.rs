@@ -31,18 +31,29 @@ impl Simulator {
         let pki = TestPki::generate(&mut rng, today)?;
         let population = Population::generate(seed, today, DEFAULT_EXTRA_PEOPLE);
         let service = SimService::new(population, pki.ca_cert.clone());
-        Ok(Simulator { pki, service, today })
+        Ok(Simulator {
+            pki,
+            service,
+            today,
+        })
     }
 
     /// The card a persona carries, ready to be put into a reader.
     pub fn card_for(&self, person_id: &str) -> Result<EmuCard, SimError> {
-        let p = self.service.population.find(person_id).ok_or(SimError::UnknownPersona)?;
+        let p = self
+            .service
+            .population
+            .find(person_id)
+            .ok_or(SimError::UnknownPersona)?;
         let (nb, na) = if p.scenario == Scenario::CertExpired {
             (self.today.add_days(-365 * 6), self.today.add_days(-30))
         } else {
             (self.today.add_days(-365), self.today.add_days(365 * 4))
         };
-        let cert = self.pki.issue_card_certificate(&p.card_serial, nb, na).map_err(SimError::Pki)?;
+        let cert = self
+            .pki
+            .issue_card_certificate(&p.card_serial, nb, na)
+            .map_err(SimError::Pki)?;
         let card = EmuCard::my_number(cert, self.pki.card_key.clone(), SIM_PIN)
             .with_ca_certificate(self.pki.ca_cert.clone());
         Ok(match p.card {

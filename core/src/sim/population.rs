@@ -61,7 +61,10 @@ pub struct SimPerson {
 
 impl SimPerson {
     pub fn serial_hex(&self) -> String {
-        self.card_serial.iter().map(|b| format!("{b:02X}")).collect()
+        self.card_serial
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect()
     }
     pub fn primary(&self) -> &Qualification {
         // Every person is built with at least one qualification.
@@ -82,28 +85,81 @@ struct Insurer {
 }
 
 const INSURERS: &[Insurer] = &[
-    Insurer { body: "0113001", name: "全国健康保険協会　東京支部" },
-    Insurer { body: "0127001", name: "全国健康保険協会　大阪支部" },
-    Insurer { body: "0614012", name: "ウケミ商事健康保険組合" },
-    Insurer { body: "3213001", name: "地方職員共済組合　東京都支部" },
-    Insurer { body: "13811", name: "世田谷区" },
-    Insurer { body: "27100", name: "大阪市" },
+    Insurer {
+        body: "0113001",
+        name: "全国健康保険協会　東京支部",
+    },
+    Insurer {
+        body: "0127001",
+        name: "全国健康保険協会　大阪支部",
+    },
+    Insurer {
+        body: "0614012",
+        name: "ウケミ商事健康保険組合",
+    },
+    Insurer {
+        body: "3213001",
+        name: "地方職員共済組合　東京都支部",
+    },
+    Insurer {
+        body: "13811",
+        name: "世田谷区",
+    },
+    Insurer {
+        body: "27100",
+        name: "大阪市",
+    },
 ];
-const KOUKI: Insurer = Insurer { body: "3913001", name: "東京都後期高齢者医療広域連合" };
+const KOUKI: Insurer = Insurer {
+    body: "3913001",
+    name: "東京都後期高齢者医療広域連合",
+};
 
 const SURNAMES: &[(&str, &str)] = &[
-    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"), ("伊藤", "イトウ"),
-    ("渡辺", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"), ("小林", "コバヤシ"), ("加藤", "カトウ"),
-    ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("佐々木", "ササキ"), ("松本", "マツモト"), ("井上", "イノウエ"),
-    ("木村", "キムラ"), ("斎藤", "サイトウ"), ("清水", "シミズ"), ("林", "ハヤシ"), ("長谷川", "ハセガワ"),
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("佐々木", "ササキ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("斎藤", "サイトウ"),
+    ("清水", "シミズ"),
+    ("林", "ハヤシ"),
+    ("長谷川", "ハセガワ"),
 ];
 const MALE: &[(&str, &str)] = &[
-    ("太郎", "タロウ"), ("健一", "ケンイチ"), ("誠", "マコト"), ("大輔", "ダイスケ"), ("翔太", "ショウタ"),
-    ("一郎", "イチロウ"), ("浩", "ヒロシ"), ("蓮", "レン"), ("博之", "ヒロユキ"), ("勇気", "ユウキ"),
+    ("太郎", "タロウ"),
+    ("健一", "ケンイチ"),
+    ("誠", "マコト"),
+    ("大輔", "ダイスケ"),
+    ("翔太", "ショウタ"),
+    ("一郎", "イチロウ"),
+    ("浩", "ヒロシ"),
+    ("蓮", "レン"),
+    ("博之", "ヒロユキ"),
+    ("勇気", "ユウキ"),
 ];
 const FEMALE: &[(&str, &str)] = &[
-    ("花子", "ハナコ"), ("陽子", "ヨウコ"), ("恵子", "ケイコ"), ("美咲", "ミサキ"), ("結衣", "ユイ"),
-    ("幸子", "サチコ"), ("直美", "ナオミ"), ("葵", "アオイ"), ("由美", "ユミ"), ("千尋", "チヒロ"),
+    ("花子", "ハナコ"),
+    ("陽子", "ヨウコ"),
+    ("恵子", "ケイコ"),
+    ("美咲", "ミサキ"),
+    ("結衣", "ユイ"),
+    ("幸子", "サチコ"),
+    ("直美", "ナオミ"),
+    ("葵", "アオイ"),
+    ("由美", "ユミ"),
+    ("千尋", "チヒロ"),
 ];
 const PLACES: &[(&str, &str)] = &[
     ("154-0004", "東京都世田谷区太子堂"),
@@ -158,7 +214,18 @@ fn qualification(spec: &PersonSpec<'_>, today: Date) -> Qualification {
         card_classification: Some("01".into()),
         symbol: if kouki { None } else { spec.symbol.clone() },
         number: spec.number.clone(),
-        branch: if kouki { None } else { Some(if spec.family == PersonalFamily::Insured { "00" } else { "01" }.into()) },
+        branch: if kouki {
+            None
+        } else {
+            Some(
+                if spec.family == PersonalFamily::Insured {
+                    "00"
+                } else {
+                    "01"
+                }
+                .into(),
+            )
+        },
         personal_family: spec.family,
         insured_name: Some(name.clone()),
         name,
@@ -179,7 +246,12 @@ fn qualification(spec: &PersonSpec<'_>, today: Date) -> Qualification {
 }
 
 fn block_address(a: u32, b: u32, c: u32) -> String {
-    format!("{}丁目{}番{}号", KANJI_DIGITS[(a % 9 + 1) as usize], b % 30 + 1, c % 20 + 1)
+    format!(
+        "{}丁目{}番{}号",
+        KANJI_DIGITS[(a % 9 + 1) as usize],
+        b % 30 + 1,
+        c % 20 + 1
+    )
 }
 
 /// The personas a trainer can pick, in picker order, with what makes each one special.
@@ -189,20 +261,29 @@ fn personas(today: Date) -> Vec<SimPerson> {
     let kumiai = &INSURERS[2];
     let kokuho = &INSURERS[4];
     let mut out = Vec::new();
-    let mut add = |id: &str, label: &str, scenario: Scenario, card: CardState, spec: PersonSpec<'_>| {
-        let serial = 0x1000_0000u32 + out.len() as u32;
-        let q = qualification(&spec, today);
-        out.push(SimPerson {
-            id: id.into(),
-            label: label.into(),
-            scenario,
-            card,
-            card_serial: serial.to_be_bytes().to_vec(),
-            qualifications: vec![q],
-        });
-    };
+    let mut add =
+        |id: &str, label: &str, scenario: Scenario, card: CardState, spec: PersonSpec<'_>| {
+            let serial = 0x1000_0000u32 + out.len() as u32;
+            let q = qualification(&spec, today);
+            out.push(SimPerson {
+                id: id.into(),
+                label: label.into(),
+                scenario,
+                card,
+                card_serial: serial.to_be_bytes().to_vec(),
+                qualifications: vec![q],
+            });
+        };
     let ok = CardState::MyNumber { tries_left: 3 };
-    let spec = |surname, given, sex, birthdate, place: usize, block: &str, insurer, family, number: &str| PersonSpec {
+    let spec = |surname,
+                given,
+                sex,
+                birthdate,
+                place: usize,
+                block: &str,
+                insurer,
+                family,
+                number: &str| PersonSpec {
         surname,
         given,
         sex,
@@ -214,44 +295,329 @@ fn personas(today: Date) -> Vec<SimPerson> {
         number: number.to_string(),
         symbol: Some("1234567".into()),
     };
-    add("normal", "正常（本人・3割）", Scenario::Normal, ok,
-        spec(("山田", "ヤマダ"), ("花子", "ハナコ"), Sex::Female, d(1968, 4, 12), 0, "四丁目1番1号", kyokai, PersonalFamily::Insured, "42"));
-    add("family", "正常（家族・2割・未就学）", Scenario::Normal, ok,
-        spec(("山田", "ヤマダ"), ("蓮", "レン"), Sex::Male, today.add_days(-365 * 4), 0, "四丁目1番1号", kyokai, PersonalFamily::Dependent, "42"));
-    add("elderly", "高齢受給者（70〜74歳・2割）", Scenario::Normal, ok,
-        spec(("佐藤", "サトウ"), ("一郎", "イチロウ"), Sex::Male, today.add_days(-365 * 72), 1, "二丁目3番4号", kumiai, PersonalFamily::Insured, "1001"));
-    add("kouki", "後期高齢者（1割）", Scenario::Normal, ok,
-        spec(("鈴木", "スズキ"), ("幸子", "サチコ"), Sex::Female, d(1940, 2, 29), 0, "一丁目2番3号", &KOUKI, PersonalFamily::Insured, "00012345"));
-    add("kokuho", "国民健康保険（6桁の保険者番号）", Scenario::Normal, ok,
-        spec(("高橋", "タカハシ"), ("誠", "マコト"), Sex::Male, d(1985, 10, 1), 0, "三丁目5番8号", kokuho, PersonalFamily::Insured, "5550123"));
-    add("lost", "資格喪失", Scenario::Lost, ok,
-        spec(("田中", "タナカ"), ("健一", "ケンイチ"), Sex::Male, d(1979, 7, 7), 2, "一丁目1番2号", kyokai, PersonalFamily::Insured, "77"));
-    add("newer", "新しい資格あり", Scenario::NewerExists, ok,
-        spec(("伊藤", "イトウ"), ("陽子", "ヨウコ"), Sex::Female, d(1990, 12, 24), 3, "五丁目6番7号", kyokai, PersonalFamily::Insured, "88"));
-    add("multiple", "複数該当", Scenario::Multiple, ok,
-        spec(("渡辺", "ワタナベ"), ("翔太", "ショウタ"), Sex::Male, d(2001, 3, 27), 4, "二丁目2番2号", kumiai, PersonalFamily::Insured, "2002"));
-    add("no_address", "住所未登録", Scenario::NoAddress, ok,
-        spec(("中村", "ナカムラ"), ("美咲", "ミサキ"), Sex::Female, d(1995, 5, 5), 5, "一丁目1番1号", kyokai, PersonalFamily::Insured, "99"));
-    add("not_linked", "保険証利用登録なし（該当資格なし）", Scenario::NotLinked, ok,
-        spec(("小林", "コバヤシ"), ("大輔", "ダイスケ"), Sex::Male, d(1988, 8, 8), 6, "三丁目3番3号", kyokai, PersonalFamily::Insured, "100"));
-    add("cert_expired", "カード証明書期限切れ", Scenario::CertExpired, ok,
-        spec(("加藤", "カトウ"), ("恵子", "ケイコ"), Sex::Female, d(1960, 1, 15), 7, "四丁目4番4号", kyokai, PersonalFamily::Insured, "101"));
-    add("cert_revoked", "カード証明書失効", Scenario::CertRevoked, ok,
-        spec(("吉田", "ヨシダ"), ("浩", "ヒロシ"), Sex::Male, d(1955, 6, 30), 0, "五丁目5番5号", kyokai, PersonalFamily::Insured, "102"));
-    add("service_error", "サービス障害", Scenario::ServiceError, ok,
-        spec(("佐々木", "ササキ"), ("直美", "ナオミ"), Sex::Female, d(1975, 9, 9), 1, "六丁目6番6号", kyokai, PersonalFamily::Insured, "103"));
-    add("slow", "応答が遅い", Scenario::Slow, ok,
-        spec(("松本", "マツモト"), ("博之", "ヒロユキ"), Sex::Male, d(1970, 11, 11), 2, "七丁目7番7号", kyokai, PersonalFamily::Insured, "104"));
-    add("garbage", "壊れた応答", Scenario::Garbage, ok,
-        spec(("井上", "イノウエ"), ("由美", "ユミ"), Sex::Female, d(1982, 4, 1), 3, "八丁目8番8号", kyokai, PersonalFamily::Insured, "105"));
-    add("one_try", "暗証番号 残り1回", Scenario::Normal, CardState::MyNumber { tries_left: 1 },
-        spec(("木村", "キムラ"), ("千尋", "チヒロ"), Sex::Female, d(1966, 2, 2), 4, "一丁目9番9号", kyokai, PersonalFamily::Insured, "106"));
-    add("locked", "暗証番号ロック", Scenario::Normal, CardState::MyNumber { tries_left: 0 },
-        spec(("斎藤", "サイトウ"), ("勇気", "ユウキ"), Sex::Male, d(1958, 3, 3), 5, "二丁目8番1号", kyokai, PersonalFamily::Insured, "107"));
-    add("juki", "住基カード（使えないカード）", Scenario::Normal, CardState::Juki,
-        spec(("清水", "シミズ"), ("葵", "アオイ"), Sex::Female, d(1950, 5, 20), 6, "三丁目1番4号", kyokai, PersonalFamily::Insured, "108"));
-    add("foreign", "マイナンバーカード以外のカード", Scenario::Normal, CardState::Foreign,
-        spec(("林", "ハヤシ"), ("太郎", "タロウ"), Sex::Male, d(1992, 7, 14), 7, "四丁目2番6号", kyokai, PersonalFamily::Insured, "109"));
+    add(
+        "normal",
+        "正常（本人・3割）",
+        Scenario::Normal,
+        ok,
+        spec(
+            ("山田", "ヤマダ"),
+            ("花子", "ハナコ"),
+            Sex::Female,
+            d(1968, 4, 12),
+            0,
+            "四丁目1番1号",
+            kyokai,
+            PersonalFamily::Insured,
+            "42",
+        ),
+    );
+    add(
+        "family",
+        "正常（家族・2割・未就学）",
+        Scenario::Normal,
+        ok,
+        spec(
+            ("山田", "ヤマダ"),
+            ("蓮", "レン"),
+            Sex::Male,
+            today.add_days(-365 * 4),
+            0,
+            "四丁目1番1号",
+            kyokai,
+            PersonalFamily::Dependent,
+            "42",
+        ),
+    );
+    add(
+        "elderly",
+        "高齢受給者（70〜74歳・2割）",
+        Scenario::Normal,
+        ok,
+        spec(
+            ("佐藤", "サトウ"),
+            ("一郎", "イチロウ"),
+            Sex::Male,
+            today.add_days(-365 * 72),
+            1,
+            "二丁目3番4号",
+            kumiai,
+            PersonalFamily::Insured,
+            "1001",
+        ),
+    );
+    add(
+        "kouki",
+        "後期高齢者（1割）",
+        Scenario::Normal,
+        ok,
+        spec(
+            ("鈴木", "スズキ"),
+            ("幸子", "サチコ"),
+            Sex::Female,
+            d(1940, 2, 29),
+            0,
+            "一丁目2番3号",
+            &KOUKI,
+            PersonalFamily::Insured,
+            "00012345",
+        ),
+    );
+    add(
+        "kokuho",
+        "国民健康保険（6桁の保険者番号）",
+        Scenario::Normal,
+        ok,
+        spec(
+            ("高橋", "タカハシ"),
+            ("誠", "マコト"),
+            Sex::Male,
+            d(1985, 10, 1),
+            0,
+            "三丁目5番8号",
+            kokuho,
+            PersonalFamily::Insured,
+            "5550123",
+        ),
+    );
+    add(
+        "lost",
+        "資格喪失",
+        Scenario::Lost,
+        ok,
+        spec(
+            ("田中", "タナカ"),
+            ("健一", "ケンイチ"),
+            Sex::Male,
+            d(1979, 7, 7),
+            2,
+            "一丁目1番2号",
+            kyokai,
+            PersonalFamily::Insured,
+            "77",
+        ),
+    );
+    add(
+        "newer",
+        "新しい資格あり",
+        Scenario::NewerExists,
+        ok,
+        spec(
+            ("伊藤", "イトウ"),
+            ("陽子", "ヨウコ"),
+            Sex::Female,
+            d(1990, 12, 24),
+            3,
+            "五丁目6番7号",
+            kyokai,
+            PersonalFamily::Insured,
+            "88",
+        ),
+    );
+    add(
+        "multiple",
+        "複数該当",
+        Scenario::Multiple,
+        ok,
+        spec(
+            ("渡辺", "ワタナベ"),
+            ("翔太", "ショウタ"),
+            Sex::Male,
+            d(2001, 3, 27),
+            4,
+            "二丁目2番2号",
+            kumiai,
+            PersonalFamily::Insured,
+            "2002",
+        ),
+    );
+    add(
+        "no_address",
+        "住所未登録",
+        Scenario::NoAddress,
+        ok,
+        spec(
+            ("中村", "ナカムラ"),
+            ("美咲", "ミサキ"),
+            Sex::Female,
+            d(1995, 5, 5),
+            5,
+            "一丁目1番1号",
+            kyokai,
+            PersonalFamily::Insured,
+            "99",
+        ),
+    );
+    add(
+        "not_linked",
+        "保険証利用登録なし（該当資格なし）",
+        Scenario::NotLinked,
+        ok,
+        spec(
+            ("小林", "コバヤシ"),
+            ("大輔", "ダイスケ"),
+            Sex::Male,
+            d(1988, 8, 8),
+            6,
+            "三丁目3番3号",
+            kyokai,
+            PersonalFamily::Insured,
+            "100",
+        ),
+    );
+    add(
+        "cert_expired",
+        "カード証明書期限切れ",
+        Scenario::CertExpired,
+        ok,
+        spec(
+            ("加藤", "カトウ"),
+            ("恵子", "ケイコ"),
+            Sex::Female,
+            d(1960, 1, 15),
+            7,
+            "四丁目4番4号",
+            kyokai,
+            PersonalFamily::Insured,
+            "101",
+        ),
+    );
+    add(
+        "cert_revoked",
+        "カード証明書失効",
+        Scenario::CertRevoked,
+        ok,
+        spec(
+            ("吉田", "ヨシダ"),
+            ("浩", "ヒロシ"),
+            Sex::Male,
+            d(1955, 6, 30),
+            0,
+            "五丁目5番5号",
+            kyokai,
+            PersonalFamily::Insured,
+            "102",
+        ),
+    );
+    add(
+        "service_error",
+        "サービス障害",
+        Scenario::ServiceError,
+        ok,
+        spec(
+            ("佐々木", "ササキ"),
+            ("直美", "ナオミ"),
+            Sex::Female,
+            d(1975, 9, 9),
+            1,
+            "六丁目6番6号",
+            kyokai,
+            PersonalFamily::Insured,
+            "103",
+        ),
+    );
+    add(
+        "slow",
+        "応答が遅い",
+        Scenario::Slow,
+        ok,
+        spec(
+            ("松本", "マツモト"),
+            ("博之", "ヒロユキ"),
+            Sex::Male,
+            d(1970, 11, 11),
+            2,
+            "七丁目7番7号",
+            kyokai,
+            PersonalFamily::Insured,
+            "104",
+        ),
+    );
+    add(
+        "garbage",
+        "壊れた応答",
+        Scenario::Garbage,
+        ok,
+        spec(
+            ("井上", "イノウエ"),
+            ("由美", "ユミ"),
+            Sex::Female,
+            d(1982, 4, 1),
+            3,
+            "八丁目8番8号",
+            kyokai,
+            PersonalFamily::Insured,
+            "105",
+        ),
+    );
+    add(
+        "one_try",
+        "暗証番号 残り1回",
+        Scenario::Normal,
+        CardState::MyNumber { tries_left: 1 },
+        spec(
+            ("木村", "キムラ"),
+            ("千尋", "チヒロ"),
+            Sex::Female,
+            d(1966, 2, 2),
+            4,
+            "一丁目9番9号",
+            kyokai,
+            PersonalFamily::Insured,
+            "106",
+        ),
+    );
+    add(
+        "locked",
+        "暗証番号ロック",
+        Scenario::Normal,
+        CardState::MyNumber { tries_left: 0 },
+        spec(
+            ("斎藤", "サイトウ"),
+            ("勇気", "ユウキ"),
+            Sex::Male,
+            d(1958, 3, 3),
+            5,
+            "二丁目8番1号",
+            kyokai,
+            PersonalFamily::Insured,
+            "107",
+        ),
+    );
+    add(
+        "juki",
+        "住基カード（使えないカード）",
+        Scenario::Normal,
+        CardState::Juki,
+        spec(
+            ("清水", "シミズ"),
+            ("葵", "アオイ"),
+            Sex::Female,
+            d(1950, 5, 20),
+            6,
+            "三丁目1番4号",
+            kyokai,
+            PersonalFamily::Insured,
+            "108",
+        ),
+    );
+    add(
+        "foreign",
+        "マイナンバーカード以外のカード",
+        Scenario::Normal,
+        CardState::Foreign,
+        spec(
+            ("林", "ハヤシ"),
+            ("太郎", "タロウ"),
+            Sex::Male,
+            d(1992, 7, 14),
+            7,
+            "四丁目2番6号",
+            kyokai,
+            PersonalFamily::Insured,
+            "109",
+        ),
+    );
     out
 }
 
@@ -268,8 +634,16 @@ impl Population {
             let age_days = i64::from(rng.next_u32() % (95 * 365));
             let birthdate = today.add_days(-age_days - 1);
             let age = birthdate.age_on(today);
-            let insurer = if age >= 75 { &KOUKI } else { &INSURERS[rng.next_u32() as usize % INSURERS.len()] };
-            let family = if age < 20 || rng.next_u32() % 4 == 0 { PersonalFamily::Dependent } else { PersonalFamily::Insured };
+            let insurer = if age >= 75 {
+                &KOUKI
+            } else {
+                &INSURERS[rng.next_u32() as usize % INSURERS.len()]
+            };
+            let family = if age < 20 || rng.next_u32() % 4 == 0 {
+                PersonalFamily::Dependent
+            } else {
+                PersonalFamily::Insured
+            };
             let spec = PersonSpec {
                 surname,
                 given,
@@ -305,7 +679,9 @@ impl Population {
 
     /// The named personas (the trainer's picker), in order.
     pub fn personas(&self) -> impl Iterator<Item = &SimPerson> {
-        self.people.iter().filter(|p| !p.id.starts_with('p') || p.id.len() != 5)
+        self.people
+            .iter()
+            .filter(|p| !p.id.starts_with('p') || p.id.len() != 5)
     }
 }
 
@@ -373,7 +749,10 @@ mod tests {
         let b = Population::generate(7, today(), 500);
         assert!(a.people.len() >= 500);
         assert_eq!(a.people[300].primary().name, b.people[300].primary().name);
-        assert_eq!(a.people[300].primary().address, b.people[300].primary().address);
+        assert_eq!(
+            a.people[300].primary().address,
+            b.people[300].primary().address
+        );
     }
 
     #[test]
@@ -382,25 +761,47 @@ mod tests {
         let mut serials = std::collections::BTreeSet::new();
         for p in &pop.people {
             for q in &p.qualifications {
-                assert!(validate_insurer_number(&q.insurer_number).is_ok(), "{}", q.insurer_number);
+                assert!(
+                    validate_insurer_number(&q.insurer_number).is_ok(),
+                    "{}",
+                    q.insurer_number
+                );
             }
-            assert!(serials.insert(p.serial_hex()), "duplicate serial {}", p.serial_hex());
+            assert!(
+                serials.insert(p.serial_hex()),
+                "duplicate serial {}",
+                p.serial_hex()
+            );
         }
     }
 
     #[test]
     fn personas_cover_ratios_and_failures() {
         let pop = Population::generate(1, today(), 0);
-        let pct = |id: &str| pop.find(id).and_then(|p| p.primary().effective_contribution_percent());
+        let pct = |id: &str| {
+            pop.find(id)
+                .and_then(|p| p.primary().effective_contribution_percent())
+        };
         assert_eq!(pct("normal"), Some(30));
         assert_eq!(pct("family"), Some(20));
         assert_eq!(pct("elderly"), Some(20));
         assert_eq!(pct("kouki"), Some(10));
         let lost = pop.find("lost").expect("persona");
         assert_eq!(validity_of(lost, today()), QualificationValidity::Invalid);
-        assert_eq!(validity_of(pop.find("normal").expect("persona"), today()), QualificationValidity::Valid);
-        assert_eq!(validity_of(pop.find("not_linked").expect("persona"), today()), QualificationValidity::NoMatch);
-        assert!(pop.find("no_address").expect("persona").primary().address.is_none());
+        assert_eq!(
+            validity_of(pop.find("normal").expect("persona"), today()),
+            QualificationValidity::Valid
+        );
+        assert_eq!(
+            validity_of(pop.find("not_linked").expect("persona"), today()),
+            QualificationValidity::NoMatch
+        );
+        assert!(pop
+            .find("no_address")
+            .expect("persona")
+            .primary()
+            .address
+            .is_none());
         assert!(pop.personas().count() >= 15);
     }
 }

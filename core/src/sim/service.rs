@@ -19,7 +19,10 @@ pub struct ServiceError {
 
 impl ServiceError {
     pub fn new(code: ErrorCode) -> Self {
-        ServiceError { code, detail: ErrorDetail::default() }
+        ServiceError {
+            code,
+            detail: ErrorDetail::default(),
+        }
     }
     fn upstream(code: &str, message: &str) -> Self {
         ServiceError {
@@ -59,7 +62,11 @@ const SLOW_MS: u64 = 3_000;
 
 impl SimService {
     pub fn new(population: Population, ca_cert: Vec<u8>) -> SimService {
-        SimService { population, ca_cert, challenges: VecDeque::new() }
+        SimService {
+            population,
+            ca_cert,
+            challenges: VecDeque::new(),
+        }
     }
 
     /// A fresh 32-byte challenge; the last 16 stay valid (one use each).
@@ -86,25 +93,45 @@ impl SimService {
     pub fn check_by_card(&mut self, check: &CardCheck<'_>, today: Date) -> Answer {
         let result = self.card_result(check, today);
         let delay_ms = match &result {
-            Ok(r) if r.card_serial.as_deref().and_then(|s| self.population.by_serial(s)).is_some_and(|p| p.scenario == Scenario::Slow) => SLOW_MS,
+            Ok(r)
+                if r.card_serial
+                    .as_deref()
+                    .and_then(|s| self.population.by_serial(s))
+                    .is_some_and(|p| p.scenario == Scenario::Slow) =>
+            {
+                SLOW_MS
+            }
             _ => 0,
         };
         Answer { result, delay_ms }
     }
 
-    fn card_result(&mut self, check: &CardCheck<'_>, today: Date) -> Result<EligibilityResult, ServiceError> {
+    fn card_result(
+        &mut self,
+        check: &CardCheck<'_>,
+        today: Date,
+    ) -> Result<EligibilityResult, ServiceError> {
         let cert = CardCertificate::parse(check.certificate)
             .map_err(|_| ServiceError::upstream("E-CERT", "電子証明書を読み取れません"))?;
         if !cert.issued_by(&self.ca_cert) {
-            return Err(ServiceError::upstream("E-CERT-CA", "電子証明書の発行者を確認できません"));
+            return Err(ServiceError::upstream(
+                "E-CERT-CA",
+                "電子証明書の発行者を確認できません",
+            ));
         }
         let reference = match check.signed_challenge {
             Some((challenge, signature)) => {
                 if !self.take_challenge(challenge) {
-                    return Err(ServiceError::upstream("E-CHALLENGE", "照会の有効期限が切れました"));
+                    return Err(ServiceError::upstream(
+                        "E-CHALLENGE",
+                        "照会の有効期限が切れました",
+                    ));
                 }
                 if !cert.verifies(challenge, signature) {
-                    return Err(ServiceError::upstream("E-SIGNATURE", "署名を検証できません"));
+                    return Err(ServiceError::upstream(
+                        "E-SIGNATURE",
+                        "署名を検証できません",
+                    ));
                 }
                 ReferenceKind::CardPin
             }
@@ -118,38 +145,51 @@ impl SimService {
             return Ok(no_match(today, reference, Some(cert.serial_hex)));
         };
         match person.scenario {
-            Scenario::CertRevoked => return Err(ServiceError::new(ErrorCode::CardCertificateRevoked)),
-            Scenario::ServiceError => {
-                return Err(ServiceError::upstream("EQ0001", "資格確認システムで処理中にエラーが発生しました"))
+            Scenario::CertRevoked => {
+                return Err(ServiceError::new(ErrorCode::CardCertificateRevoked))
             }
-            Scenario::Garbage => return Err(ServiceError::upstream("E-PARSE", "応答を解釈できません")),
+            Scenario::ServiceError => {
+                return Err(ServiceError::upstream(
+                    "EQ0001",
+                    "資格確認システムで処理中にエラーが発生しました",
+                ))
+            }
+            Scenario::Garbage => {
+                return Err(ServiceError::upstream("E-PARSE", "応答を解釈できません"))
+            }
             _ => {}
         }
         Ok(result_for(person, today, reference, Some(cert.serial_hex)))
     }
 
     pub fn check_by_insurance(&self, query: &InsuranceQuery, today: Date) -> Answer {
-        let result = query.normalised().map_err(|(code, detail)| ServiceError { code, detail }).map(|q| {
-            let found: Vec<&SimPerson> = self
-                .population
-                .people
-                .iter()
-                .filter(|p| {
-                    p.qualifications.iter().any(|x| {
-                        x.insurer_number == q.insurer_number
-                            && x.number == q.number
-                            && x.birthdate == q.birthdate
-                            && (q.symbol.is_none() || x.symbol == q.symbol)
-                            && (q.branch.is_none() || x.branch == q.branch)
+        let result = query
+            .normalised()
+            .map_err(|(code, detail)| ServiceError { code, detail })
+            .map(|q| {
+                let found: Vec<&SimPerson> = self
+                    .population
+                    .people
+                    .iter()
+                    .filter(|p| {
+                        p.qualifications.iter().any(|x| {
+                            x.insurer_number == q.insurer_number
+                                && x.number == q.number
+                                && x.birthdate == q.birthdate
+                                && (q.symbol.is_none() || x.symbol == q.symbol)
+                                && (q.branch.is_none() || x.branch == q.branch)
+                        })
                     })
-                })
-                .collect();
-            match found.as_slice() {
-                [one] => result_for(one, today, ReferenceKind::InsuranceNumbers, None),
-                _ => no_match(today, ReferenceKind::InsuranceNumbers, None),
-            }
-        });
-        Answer { result, delay_ms: 0 }
+                    .collect();
+                match found.as_slice() {
+                    [one] => result_for(one, today, ReferenceKind::InsuranceNumbers, None),
+                    _ => no_match(today, ReferenceKind::InsuranceNumbers, None),
+                }
+            });
+        Answer {
+            result,
+            delay_ms: 0,
+        }
     }
 }
 
@@ -164,8 +204,24 @@ fn no_match(today: Date, reference: ReferenceKind, serial: Option<String>) -> El
     }
 }
 
-fn result_for(p: &SimPerson, today: Date, reference: ReferenceKind, serial: Option<String>) -> EligibilityResult {
+fn result_for(
+    p: &SimPerson,
+    today: Date,
+    reference: ReferenceKind,
+    serial: Option<String>,
+) -> EligibilityResult {
     let validity = validity_of(p, today);
-    let qualifications = if validity == QualificationValidity::NoMatch { vec![] } else { p.qualifications.clone() };
-    EligibilityResult { checked_on: today, reference, validity, qualifications, notice: None, card_serial: serial }
+    let qualifications = if validity == QualificationValidity::NoMatch {
+        vec![]
+    } else {
+        p.qualifications.clone()
+    };
+    EligibilityResult {
+        checked_on: today,
+        reference,
+        validity,
+        qualifications,
+        notice: None,
+        card_serial: serial,
+    }
 }

@@ -1,0 +1,103 @@
+//! The spine end to end in real headless Chromium: the real companion in simulator mode
+//! serves the built app; the page pairs, sees the card arrive, checks it with a wrong PIN
+//! and then the right one, and shows the patient's name and address. A page served from
+//! another origin is refused. Screenshots are kept in target/e2e-artifacts/.
+
+use std::path::PathBuf;
+use std::time::Duration;
+use ukemi_e2e::webdriver::Browser;
+use ukemi_e2e::{artifacts_dir, workspace_root, Companion};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn dist() -> PathBuf {
+    let dist = std::env::var_os("UKEMI_DIST").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target/dist"));
+    assert!(dist.join("index.html").is_file(), "{} has no built app: run `cargo xtask test`", dist.display());
+    dist
+}
+
+fn pair(b: &Browser, code: &str) {
+    b.type_into("#pairing-code", code);
+    b.click("#pair-button");
+}
+
+#[test]
+fn pair_insert_card_wrong_pin_then_right_pin_shows_name_and_address() {
+    let dist = dist();
+    let comp = Companion::start(&["--serve", &dist.to_string_lossy()]);
+    let b = Browser::start();
+    b.goto(&format!("{}/", comp.origin()));
+
+    b.wait_for("#pairing-code", WAIT);
+    pair(&b, &comp.pairing_code);
+
+    // Simulator controls appear once paired; put the 正常 persona's card in.
+    b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
+    b.select("#sim-persona", "normal");
+    b.click("#sim-insert");
+    b.wait_text("#reader-status", "マイナンバーカード", WAIT);
+
+    b.click("#mode-pin");
+    b.wait_text("body", "残り回数", WAIT);
+    b.type_into("#pin", "9999");
+    b.click("#check-button");
+    b.wait_text("#check-error", "残り2回", WAIT);
+    b.screenshot(&artifacts_dir().join("spine-wrong-pin.png"));
+
+    b.type_into("#pin", "1234");
+    b.click("#check-button");
+    b.wait_text("#result-name", "山田　花子", WAIT);
+    let address = b.wait_text("#result-address", "東京都世田谷区太子堂四丁目1番1号", WAIT);
+    assert!(address.contains("東京都"), "{address}");
+    b.wait_text("#result-postal", "154-0004", WAIT);
+    b.wait_text("#result-kana", "ヤマダ", WAIT);
+    b.wait_text("#result-birthdate", "昭和43年", WAIT);
+    b.screenshot(&artifacts_dir().join("spine-result.png"));
+
+    b.click("#register-patient");
+    b.wait_text("#patients", "山田　花子", WAIT);
+
+    // The PIN never reached the companion's log.
+    let log = comp.log();
+    assert!(!log.contains("\"1234\"") && !log.contains("9999"), "PIN in log:\n{log}");
+
+    // Reload: the page keeps its token for this origin and does not ask for the code again.
+    b.goto(&format!("{}/", comp.origin()));
+    b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
+    assert!(b.exec("return document.querySelector('#pairing-code') === null;", serde_json::json!([])).as_bool() == Some(true));
+}
+
+#[test]
+fn visual_check_shows_lost_eligibility() {
+    let dist = dist();
+    let comp = Companion::start(&["--serve", &dist.to_string_lossy()]);
+    let b = Browser::start();
+    b.goto(&format!("{}/", comp.origin()));
+    b.wait_for("#pairing-code", WAIT);
+    pair(&b, &comp.pairing_code);
+    b.wait_for("#sim-persona option[value=\"lost\"]", WAIT);
+    b.select("#sim-persona", "lost");
+    b.click("#sim-insert");
+    b.wait_text("#reader-status", "マイナンバーカード", WAIT);
+    b.click("#mode-visual");
+    b.click("#visual-confirmed");
+    b.click("#check-button");
+    b.wait_text("#result-validity", "無効", WAIT);
+    b.wait_text("#result", "喪失", WAIT);
+    b.screenshot(&artifacts_dir().join("spine-visual-lost.png"));
+}
+
+#[test]
+fn a_page_from_a_foreign_origin_cannot_connect() {
+    let dist = dist();
+    // The companion under test serves nothing; a second one plays "some other web site"
+    // serving the same page from an origin the first does not allow.
+    let target = Companion::start(&[]);
+    let other = Companion::start(&["--serve", &dist.to_string_lossy()]);
+    let b = Browser::start();
+    b.goto(&format!("{}/?companion=127.0.0.1:{}", other.origin(), target.port));
+    b.wait_text("#companion-status", "接続できません", WAIT);
+    b.screenshot(&artifacts_dir().join("spine-foreign-origin.png"));
+    let log = target.log();
+    assert!(log.contains(&format!("origin {} not allowed", other.origin())), "log:\n{log}");
+}
