@@ -8,6 +8,8 @@
 //! unknown *commands* are refused with `UNKNOWN_COMMAND`.
 
 mod error;
+#[cfg(test)]
+mod doc_examples;
 
 pub use error::{ErrorCode, ErrorDetail};
 
