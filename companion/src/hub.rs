@@ -4,9 +4,12 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use ukemi_core::protocol::{Message, ServerMessage};
 
+/// A subscribed session: its connection id and its outgoing channel.
+type Subscriber = (u64, Sender<ServerMessage>);
+
 #[derive(Clone, Default)]
 pub struct Hub {
-    subscribers: Arc<Mutex<Vec<(u64, Sender<ServerMessage>)>>>,
+    subscribers: Arc<Mutex<Vec<Subscriber>>>,
 }
 
 impl Hub {

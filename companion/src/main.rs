@@ -1,6 +1,10 @@
 //! `ukemi-companion`: the native helper on the clinic PC. It drives the card reader and
 //! relays eligibility requests, and talks to Ukemi pages over a WebSocket on 127.0.0.1.
 
+// Errors carry the clinic's detail (tries left, service codes): ~128 bytes, returned
+// rarely and never in a loop. Boxing them would add noise and save nothing measurable.
+#![allow(clippy::result_large_err)]
+
 mod card;
 mod cli;
 mod clock;
@@ -13,6 +17,7 @@ mod pairing;
 mod server;
 mod service;
 mod session;
+mod vcard;
 mod worker;
 
 use std::net::TcpListener;
@@ -24,6 +29,7 @@ fn main() {
     let code = match args.first().map(String::as_str) {
         Some("eligibility") => cli::eligibility::run(&args[1..]),
         Some("claims") => cli::claims::run(&args[1..]),
+        Some("virtual-card") => vcard::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{}", options::USAGE);
             0
@@ -64,10 +70,25 @@ fn serve(args: &[String]) -> i32 {
             return 2;
         }
     };
-    if !opts.simulator {
+    let reader = opts
+        .reader
+        .clone()
+        .unwrap_or_else(|| if opts.simulator { "sim" } else { "pcsc" }.into());
+    let service_kind = opts
+        .service
+        .clone()
+        .or_else(|| opts.simulator.then(|| "sim".to_string()));
+    if service_kind.is_none() {
         eprintln!(
-            "ukemi-companion: この版はまだ実際のカードリーダーに対応していません。練習用モード --simulator で起動してください。\n\
-             (real PC/SC readers are not in this build yet: start with --simulator)"
+            "ukemi-companion: 資格確認サービスへの接続（中継）はこの版にはまだありません。練習用サービス --service sim を指定してください。\n\
+             (the relay to the national service is not in this build yet: use --service sim, or --simulator)"
+        );
+        return 2;
+    }
+    if reader == "pcsc" && !cfg!(feature = "pcsc") {
+        eprintln!(
+            "ukemi-companion: この版はカードリーダー（PC/SC）なしでビルドされています。--simulator で起動してください。\n\
+             (built without PC/SC support: rebuild with --features pcsc, or use --simulator)"
         );
         return 2;
     }
@@ -113,14 +134,19 @@ fn serve(args: &[String]) -> i32 {
     let (jobs_tx, jobs_rx) = mpsc::channel();
     let busy = worker::Busy::default();
     {
-        let readers = card::sim::SimReaders::new(Arc::clone(&simulator), hub.clone());
         let service = service::SimEligibility::new(Arc::clone(&simulator));
-        let busy = busy.clone();
-        let started = std::thread::Builder::new()
-            .name("card-worker".into())
-            .spawn(move || worker::run(readers, service, jobs_rx, busy));
-        if started.is_err() {
-            eprintln!("ukemi-companion: could not start the card worker");
+        let (busy, hub2) = (busy.clone(), hub.clone());
+        let worker = std::thread::Builder::new().name("card-worker".into());
+        let started = if reader == "sim" {
+            let readers = card::sim::SimReaders::new(Arc::clone(&simulator), hub.clone());
+            worker
+                .spawn(move || worker::run(readers, service, jobs_rx, busy, hub2))
+                .map(|_| ())
+        } else {
+            start_pcsc(worker, service, jobs_rx, jobs_tx.clone(), busy, hub2)
+        };
+        if let Err(e) = started {
+            eprintln!("ukemi-companion: could not start the card worker: {e}");
             return 1;
         }
     }
@@ -129,7 +155,7 @@ fn serve(args: &[String]) -> i32 {
         hub,
         jobs: jobs_tx,
         busy,
-        simulator: opts.simulator,
+        simulator: reader == "sim",
     });
     let policy = guard::OriginPolicy {
         port,
@@ -137,10 +163,12 @@ fn serve(args: &[String]) -> i32 {
         trusted: opts.trust_origins.clone(),
     };
 
-    println!(
-        "Ukemi companion {} — 練習用モード / simulator mode",
-        env!("CARGO_PKG_VERSION")
-    );
+    let mode = if reader == "sim" {
+        "練習用モード / simulator mode"
+    } else {
+        "カードリーダー (PC/SC)・練習用サービス / PC/SC readers, simulated service"
+    };
+    println!("Ukemi companion {} — {mode}", env!("CARGO_PKG_VERSION"));
     println!("listening on http://127.0.0.1:{port}/");
     if opts.serve.is_some() {
         println!("アプリ / app: http://127.0.0.1:{port}/");
@@ -163,4 +191,32 @@ fn serve(args: &[String]) -> i32 {
     }
     .run();
     0
+}
+
+#[cfg(feature = "pcsc")]
+fn start_pcsc(
+    worker: std::thread::Builder,
+    service: service::SimEligibility,
+    jobs_rx: mpsc::Receiver<worker::Request>,
+    jobs_tx: mpsc::Sender<worker::Request>,
+    busy: worker::Busy,
+    hub: hub::Hub,
+) -> std::io::Result<()> {
+    card::pcsc::spawn_watcher(hub.clone(), jobs_tx)?;
+    let readers = card::pcsc::PcscReaders::new();
+    worker
+        .spawn(move || worker::run(readers, service, jobs_rx, busy, hub))
+        .map(|_| ())
+}
+
+#[cfg(not(feature = "pcsc"))]
+fn start_pcsc(
+    _worker: std::thread::Builder,
+    _service: service::SimEligibility,
+    _jobs_rx: mpsc::Receiver<worker::Request>,
+    _jobs_tx: mpsc::Sender<worker::Request>,
+    _busy: worker::Busy,
+    _hub: hub::Hub,
+) -> std::io::Result<()> {
+    Err(std::io::Error::other("built without PC/SC support"))
 }

@@ -12,6 +12,10 @@ pub struct Options {
     pub trust_origins: Vec<String>,
     pub state_dir: Option<PathBuf>,
     pub sim_seed: u64,
+    /// `sim` or `pcsc`; `--simulator` means `sim`.
+    pub reader: Option<String>,
+    /// `sim` (the simulated service); the mutual-TLS relay comes later.
+    pub service: Option<String>,
 }
 
 pub const USAGE: &str = "\
@@ -21,9 +25,12 @@ USAGE:
   ukemi-companion [OPTIONS]                 serve the local WebSocket (and the app)
   ukemi-companion eligibility parse FILE    print an eligibility response as normalised JSON
   ukemi-companion claims compute PATH       compute claims from case files (see docs/claims.md)
+  ukemi-companion virtual-card --persona ID put a simulated card into a vpcd virtual reader
 
 OPTIONS:
   --simulator             use the emulated card and the simulated eligibility service
+  --reader pcsc|sim       real PC/SC readers (default) or the simulator's reader
+  --service sim           the simulated eligibility service (the national-service relay is not in this build)
   --port N                listen on 127.0.0.1:N (0 = any free port); default 47615, then 47616, 47617
   --serve DIR             also serve the built app from DIR on the same port
   --allow-origin ORIGIN   let pages from ORIGIN connect (they must still pair); repeatable
@@ -48,6 +55,8 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
         };
         match a.as_str() {
             "--simulator" => o.simulator = true,
+            "--reader" => o.reader = Some(value("--reader")?),
+            "--service" => o.service = Some(value("--service")?),
             "--port" => {
                 let v = value("--port")?;
                 o.port = Some(
@@ -66,6 +75,18 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
                     .map_err(|_| format!("--sim-seed: not a number: {v}"))?;
             }
             other => return Err(format!("unknown option: {other}")),
+        }
+    }
+    if let Some(r) = &o.reader {
+        if r != "sim" && r != "pcsc" {
+            return Err(format!("--reader must be pcsc or sim, not {r}"));
+        }
+    }
+    if let Some(s) = &o.service {
+        if s != "sim" {
+            return Err(format!(
+                "--service: only `sim` is available in this build, not {s}"
+            ));
         }
     }
     for origin in o.allow_origins.iter().chain(&o.trust_origins) {

@@ -115,7 +115,7 @@ impl Pairing {
             self.failures += 1;
             let delay = Duration::from_secs(1u64 << (self.failures - 1).min(6)).min(MAX_DELAY);
             self.blocked_until = Some(now + delay);
-            let rotated = self.failures % ROTATE_AFTER == 0;
+            let rotated = self.failures.is_multiple_of(ROTATE_AFTER);
             if rotated {
                 self.code = random_code();
                 crate::warn!(

@@ -3,6 +3,7 @@
 //! interleaved on the card. Answers and progress go back on each job's own channel.
 
 use crate::card::Readers;
+use crate::hub::Hub;
 use crate::service::Eligibility;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
@@ -34,6 +35,14 @@ pub enum Job {
         persona: String,
     },
     SimRemove,
+    /// From the reader watcher: a card appeared; identify it and tell every page.
+    CardArrived {
+        reader: String,
+    },
+    /// From the reader watcher: the card went away.
+    CardLeft {
+        reader: String,
+    },
 }
 
 pub struct Request {
@@ -59,8 +68,13 @@ impl Busy {
 type Failure = (ErrorCode, ErrorDetail);
 
 fn card_failure(e: CardError) -> Failure {
-    if let CardError::Unexpected { step, sw } = &e {
-        crate::warn!("card answered {sw:04X} at step '{step}'");
+    match &e {
+        CardError::Unexpected { step, sw } => {
+            crate::warn!("card answered {sw:04X} at step '{step}'")
+        }
+        CardError::Transport(t) => crate::warn!("card transport: {t:?}"),
+        CardError::Malformed(what) => crate::warn!("card data: {what}"),
+        _ => {}
     }
     e.code()
 }
@@ -74,8 +88,30 @@ pub fn run<R: Readers, S: Eligibility>(
     mut service: S,
     jobs: Receiver<Request>,
     busy: Busy,
+    hub: Hub,
 ) {
     for r in jobs {
+        match r.job {
+            Job::CardArrived { reader } => {
+                if let Some(card) = readers.card_arrived(&reader) {
+                    crate::info!("card inserted: {:?}", card.kind);
+                    hub.publish(Message::CardInserted { reader, card });
+                }
+                continue;
+            }
+            Job::CardLeft { reader } => {
+                readers.card_left(&reader);
+                crate::info!("card removed");
+                hub.publish(Message::CardRemoved { reader });
+                continue;
+            }
+            job => run_one(&mut readers, &mut service, Request { job, ..r }, &busy),
+        }
+    }
+}
+
+fn run_one<R: Readers, S: Eligibility>(readers: &mut R, service: &mut S, r: Request, busy: &Busy) {
+    {
         busy.set(true);
         let progress = |step: ProgressStep| {
             let _ = r.reply.send(ServerMessage {
@@ -83,7 +119,7 @@ pub fn run<R: Readers, S: Eligibility>(
                 body: Message::Progress { step },
             });
         };
-        let outcome = handle(&mut readers, &mut service, r.job, &progress);
+        let outcome = handle(readers, service, r.job, &progress);
         let body = match outcome {
             Ok(body) => body,
             Err((code, detail)) => {
@@ -170,6 +206,8 @@ fn handle<R: Readers, S: Eligibility>(
             sim.remove();
             Ok(Message::Ok)
         }
+        // Handled in `run` before a page's job; never reaches here.
+        Job::CardArrived { .. } | Job::CardLeft { .. } => Ok(Message::Ok),
     }
 }
 

@@ -57,6 +57,15 @@ pub struct Companion {
 impl Companion {
     /// Starts `ukemi-companion --simulator --port 0 …extra`.
     pub fn start(extra: &[&str]) -> Companion {
+        Self::spawn(&["--simulator"], extra, &[])
+    }
+
+    /// Starts the companion on real PC/SC readers with the simulated service.
+    pub fn start_pcsc(extra: &[&str], env: &[(&str, &str)]) -> Companion {
+        Self::spawn(&["--reader", "pcsc", "--service", "sim"], extra, env)
+    }
+
+    fn spawn(mode: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Companion {
         static STARTED: AtomicU64 = AtomicU64::new(0);
         let unique = format!(
             "{}-{}",
@@ -67,7 +76,9 @@ impl Companion {
         let log_path = artifacts_dir().join(format!("companion-{unique}.log"));
         let log = std::fs::File::create(&log_path).expect("log file");
         let mut child = Command::new(companion_bin())
-            .args(["--simulator", "--port", "0", "--state-dir"])
+            .args(mode)
+            .envs(env.iter().copied())
+            .args(["--port", "0", "--state-dir"])
             .arg(&state_dir)
             .args(extra)
             .stdout(Stdio::piped())
@@ -265,5 +276,46 @@ impl Client {
             }
         }
         None
+    }
+}
+
+/// A simulated persona's card in vsmartcard's virtual reader (`ukemi-companion virtual-card`).
+/// Dropping it takes the card out.
+pub struct VirtualCard {
+    child: Child,
+}
+
+impl VirtualCard {
+    pub fn insert(persona: &str, extra: &[&str]) -> VirtualCard {
+        let mut child = Command::new(companion_bin())
+            .args(["virtual-card", "--persona", persona])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start virtual-card");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        match lines.next() {
+            Some(Ok(l)) if l.starts_with("card inserted") => {}
+            other => {
+                let _ = child.kill();
+                panic!("virtual card did not connect to vpcd (is pcscd running?): {other:?}");
+            }
+        }
+        std::thread::spawn(move || for _ in lines.by_ref() {});
+        VirtualCard { child }
+    }
+
+    /// Waits until the card left by itself (e.g. `--remove-after-apdus`).
+    pub fn wait(mut self) {
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for VirtualCard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

@@ -7,7 +7,10 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 
 pub fn root() -> PathBuf {
     // xtask/ is one level below the workspace root.
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 pub fn tools_dir() -> PathBuf {
@@ -17,14 +20,17 @@ pub fn tools_dir() -> PathBuf {
 /// PATH with our tool folders first: cargo-installed tools and the npm binaryen.
 pub fn path_env() -> String {
     let mut parts: Vec<PathBuf> = vec![tools_dir().join("node_modules").join(".bin")];
-    if let Some(home) = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| {
-        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo"))
-    }) {
+    if let Some(home) = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+    {
         parts.push(home.join("bin"));
     }
     let current = std::env::var_os("PATH").unwrap_or_default();
     parts.extend(std::env::split_paths(&current));
-    std::env::join_paths(parts).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()
+    std::env::join_paths(parts)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 pub fn cargo() -> String {
@@ -41,7 +47,9 @@ pub fn command(program: &str) -> Command {
 pub fn run(c: &mut Command) -> Result {
     let line = describe(c);
     println!("\n$ {line}");
-    let status = c.status().map_err(|e| format!("could not start `{line}`: {e}"))?;
+    let status = c
+        .status()
+        .map_err(|e| format!("could not start `{line}`: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -52,7 +60,9 @@ pub fn run(c: &mut Command) -> Result {
 /// Runs quietly and returns stdout, or None when the program is missing or fails.
 pub fn output(program: &str, args: &[&str]) -> Option<String> {
     let out = command(program).args(args).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 pub fn describe(c: &Command) -> String {

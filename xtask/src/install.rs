@@ -26,13 +26,31 @@ pub const DEBIAN_PACKAGES: &[(&str, &str)] = &[
     ("gzip", "/usr/bin/gzip"),
 ];
 
+/// The PC/SC rig: the daemon, the headers the `pcsc` crate builds against, vsmartcard's
+/// virtual reader driver, and OpenSC for the independent cross-check.
+pub const RIG_PACKAGES: &[(&str, &str)] = &[
+    ("pcscd", "/usr/sbin/pcscd"),
+    ("libpcsclite-dev", "/usr/include/PCSC/winscard.h"),
+    ("pkg-config", "/usr/bin/pkg-config"),
+    (
+        "vsmartcard-vpcd",
+        "/usr/lib/pcsc/drivers/serial/libifdvpcd.so",
+    ),
+    ("opensc", "/usr/bin/pkcs11-tool"),
+];
+
 pub fn all(scope: Scope) -> Result {
     wasm_target()?;
     trunk()?;
     wasm_bindgen()?;
     binaryen()?;
     if scope == Scope::Test {
-        debian(DEBIAN_PACKAGES)?;
+        let all: Vec<(&str, &str)> = DEBIAN_PACKAGES
+            .iter()
+            .chain(RIG_PACKAGES)
+            .copied()
+            .collect();
+        debian(&all)?;
     }
     Ok(())
 }
@@ -56,11 +74,15 @@ fn trunk() -> Result {
 
 /// The wasm-bindgen version Cargo.lock pins: the CLI must match it exactly.
 pub fn locked_wasm_bindgen() -> Result<String> {
-    let lock = std::fs::read_to_string(cmd::root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(cmd::root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(l) = lines.next() {
         if l.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|v| v.trim().strip_prefix("version = \"")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|v| v.trim().strip_prefix("version = \""))
+            {
                 return Ok(v.trim_end_matches('"').to_string());
             }
         }
@@ -74,7 +96,10 @@ fn wasm_bindgen() -> Result {
     if have.trim() == format!("wasm-bindgen {want}") {
         return Ok(());
     }
-    println!("wasm-bindgen-cli {want} is missing (found {:?}); installing.", have.trim());
+    println!(
+        "wasm-bindgen-cli {want} is missing (found {:?}); installing.",
+        have.trim()
+    );
     // Not --locked: its lock file asks for a dependency version the registry here lacks.
     run(command(&cmd::cargo()).args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
 }
@@ -87,7 +112,14 @@ fn binaryen() -> Result {
     let dir = cmd::tools_dir();
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let dir_s = dir.to_string_lossy().into_owned();
-    run(command("npm").args(["install", "--prefix", &dir_s, "--no-audit", "--no-fund", &format!("binaryen@{BINARYEN_VERSION}")]))
+    run(command("npm").args([
+        "install",
+        "--prefix",
+        &dir_s,
+        "--no-audit",
+        "--no-fund",
+        &format!("binaryen@{BINARYEN_VERSION}"),
+    ]))
 }
 
 fn is_root() -> bool {
@@ -96,7 +128,11 @@ fn is_root() -> bool {
 
 /// Installs Debian packages whose marker file is missing.
 pub fn debian(packages: &[(&str, &str)]) -> Result {
-    let missing: Vec<&str> = packages.iter().filter(|(_, marker)| !Path::new(marker).exists()).map(|(p, _)| *p).collect();
+    let missing: Vec<&str> = packages
+        .iter()
+        .filter(|(_, marker)| !Path::new(marker).exists())
+        .map(|(p, _)| *p)
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }

@@ -9,6 +9,7 @@
 
 mod cmd;
 mod install;
+mod rig;
 mod tasks;
 
 use std::process::ExitCode;

@@ -2,6 +2,7 @@
 
 use crate::cmd::{self, command, run, Result};
 use crate::install::{self, Scope, WASM_TARGET};
+use crate::rig;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -14,7 +15,13 @@ pub fn dist_dir() -> PathBuf {
 pub fn dist() -> Result<PathBuf> {
     let dist = dist_dir();
     run(command("trunk")
-        .args(["build", "--release", "--offline", "--skip-version-check", "--dist"])
+        .args([
+            "build",
+            "--release",
+            "--offline",
+            "--skip-version-check",
+            "--dist",
+        ])
         .arg(&dist)
         .env("TRUNK_SKIP_VERSION_CHECK", "true"))?;
     print_sizes(&dist);
@@ -27,26 +34,42 @@ fn gzip_len(path: &std::path::Path) -> Option<u64> {
 }
 
 fn print_sizes(dist: &std::path::Path) {
-    let Ok(entries) = std::fs::read_dir(dist) else { return };
+    let Ok(entries) = std::fs::read_dir(dist) else {
+        return;
+    };
     let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     files.sort();
     println!("\nWASM app bundle (target/dist):");
     let (mut raw_total, mut gz_total) = (0, 0);
-    for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "wasm" || e == "js" || e == "css" || e == "html")) {
+    for f in files.iter().filter(|f| {
+        f.extension()
+            .is_some_and(|e| e == "wasm" || e == "js" || e == "css" || e == "html")
+    }) {
         let raw = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
         let gz = gzip_len(f).unwrap_or(0);
         raw_total += raw;
         gz_total += gz;
-        println!("  {:<44} {:>10} B raw {:>10} B gzip -9", f.file_name().unwrap_or_default().to_string_lossy(), raw, gz);
+        println!(
+            "  {:<44} {:>10} B raw {:>10} B gzip -9",
+            f.file_name().unwrap_or_default().to_string_lossy(),
+            raw,
+            gz
+        );
     }
-    println!("  {:<44} {:>10} B raw {:>10} B gzip -9", "total", raw_total, gz_total);
+    println!(
+        "  {:<44} {:>10} B raw {:>10} B gzip -9",
+        "total", raw_total, gz_total
+    );
 }
 
 pub fn demo(args: &[String]) -> Result {
     install::all(Scope::Demo)?;
     let dist = dist()?;
     run(command(&cmd::cargo()).args(["build", "--release", "-p", "ukemi-companion"]))?;
-    let bin = cmd::root().join("target").join("release").join("ukemi-companion");
+    let bin = cmd::root()
+        .join("target")
+        .join("release")
+        .join("ukemi-companion");
     println!("\nStarting the companion in simulator mode. Open the URL below in a browser; stop with Ctrl+C.\n");
     let mut c = command(&bin.to_string_lossy());
     c.arg("--simulator").arg("--serve").arg(&dist).args(args);
@@ -59,15 +82,52 @@ pub fn test() -> Result {
     install::all(Scope::Test)?;
     let cargo = cmd::cargo();
     run(command(&cargo).args(["fmt", "--all", "--check"]))?;
-    run(command(&cargo).args(["clippy", "--workspace", "--exclude", "ukemi-web", "--all-targets", "--", "-D", "warnings"]))?;
-    run(command(&cargo).args(["clippy", "-p", "ukemi-web", "-p", "ukemi-core", "--target", WASM_TARGET, "--", "-D", "warnings"]))?;
+    run(command(&cargo).args([
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "ukemi-web",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(command(&cargo).args([
+        "clippy",
+        "-p",
+        "ukemi-web",
+        "-p",
+        "ukemi-core",
+        "--target",
+        WASM_TARGET,
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     let dist = dist()?;
-    run(command(&cargo).args(["build", "-p", "ukemi-companion"]))?;
-    let bin = cmd::root().join("target").join("debug").join("ukemi-companion");
-    run(command(&cargo)
-        .args(["test", "--workspace", "--exclude", "ukemi-web"])
+    run(command(&cargo).args(["build", "-p", "ukemi-companion", "--features", "pcsc"]))?;
+    let bin = cmd::root()
+        .join("target")
+        .join("debug")
+        .join("ukemi-companion");
+    let pcscd = rig::start()?;
+    let tests = run(command(&cargo)
+        .args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "ukemi-web",
+            "--features",
+            "ukemi-e2e/pcsc-rig",
+        ])
         .env("UKEMI_COMPANION_BIN", &bin)
-        .env("UKEMI_DIST", &dist))?;
-    println!("\nxtask test: everything passed in {:.0} s", started.elapsed().as_secs_f64());
+        .env("UKEMI_DIST", &dist));
+    pcscd.stop();
+    tests?;
+    println!(
+        "\nxtask test: everything passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
