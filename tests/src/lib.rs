@@ -65,7 +65,42 @@ impl Companion {
         Self::spawn(&["--reader", "pcsc", "--service", "sim"], extra, env)
     }
 
+    /// Starts the companion on PC/SC inside a private mount namespace with its own pcscd that
+    /// has no readers configured (so it cannot disturb the rig's daemon). The private pcscd
+    /// exits by itself 60 s after its last client (`--auto-exit`).
+    pub fn start_pcsc_without_readers() -> Companion {
+        let script = format!(
+            "set -e; mount -t tmpfs ukemi-pcscd /run/pcscd; empty=$(mktemp -d); \
+             pcscd --foreground --auto-exit -c \"$empty\" >/dev/null 2>&1 & \
+             for i in $(seq 100); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.1; done; \
+             exec {} \"$@\"",
+            companion_bin().display()
+        );
+        Self::spawn_with(
+            "unshare",
+            &[
+                "--mount",
+                "--propagation",
+                "private",
+                "bash",
+                "-c",
+                &script,
+                "ukemi-companion",
+                "--reader",
+                "pcsc",
+                "--service",
+                "sim",
+            ],
+            &[],
+            &[],
+        )
+    }
+
     fn spawn(mode: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Companion {
+        Self::spawn_with(&companion_bin().to_string_lossy(), mode, extra, env)
+    }
+
+    fn spawn_with(program: &str, mode: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Companion {
         static STARTED: AtomicU64 = AtomicU64::new(0);
         let unique = format!(
             "{}-{}",
@@ -75,7 +110,7 @@ impl Companion {
         let state_dir = std::env::temp_dir().join(format!("ukemi-e2e-state-{unique}"));
         let log_path = artifacts_dir().join(format!("companion-{unique}.log"));
         let log = std::fs::File::create(&log_path).expect("log file");
-        let mut child = Command::new(companion_bin())
+        let mut child = Command::new(program)
             .args(mode)
             .envs(env.iter().copied())
             .args(["--port", "0", "--state-dir"])

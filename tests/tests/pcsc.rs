@@ -233,6 +233,54 @@ fn pcscd_absent_is_a_clear_state() {
     }
 }
 
+#[test]
+fn no_reader_is_a_clear_state() {
+    let comp = Companion::start_pcsc_without_readers();
+    let mut c = comp.paired_client();
+    match c.call(Cmd::GetReaders) {
+        Message::Readers { readers } => assert!(readers.is_empty(), "{readers:?}"),
+        other => panic!("{other:?}"),
+    }
+    match check(&mut c, CheckMode::Visual, None, false) {
+        Message::Error {
+            code: ErrorCode::ReaderNotFound | ErrorCode::NoReader,
+            message,
+            ..
+        } => {
+            assert!(message.contains("リーダー"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_card_is_used_in_the_reader_named_by_the_page() {
+    let _slot = take_slot();
+    let comp = Companion::start_pcsc(&[], &[]);
+    let mut c = comp.paired_client();
+    let _card = VirtualCard::insert("kokuho", &["--port", "35964"]);
+    let ev = c.wait_event(
+        EVENT_WAIT,
+        |m| matches!(m, Message::CardInserted { reader, .. } if reader == "Virtual PCD 00 01"),
+    );
+    assert!(ev.is_some(), "no CARD_INSERTED for the second reader");
+    assert_eq!(
+        error_code(&check(&mut c, CheckMode::Visual, None, false)),
+        Some(ErrorCode::NoCard)
+    );
+    let m = c.call(Cmd::CheckByCard {
+        reader: "Virtual PCD 00 01".into(),
+        mode: CheckMode::Visual,
+        pin: None,
+        allow_last_try: false,
+        visual_confirmed: true,
+    });
+    assert!(
+        matches!(&m, Message::Eligibility { result } if result.primary().is_some_and(|q| q.name == "高橋　誠")),
+        "{m:?}"
+    );
+}
+
 /// OpenSC's own JPKI driver (an independent implementation) reads our emulated card's
 /// certificate and signs with its key; our certificate parser verifies that signature.
 #[test]
