@@ -8,16 +8,23 @@
 mod card;
 mod cli;
 mod clock;
+mod config;
 mod guard;
 mod http;
+mod https;
 mod hub;
 mod log;
 mod options;
 mod pairing;
+mod relay;
 mod server;
 mod service;
 mod session;
+mod simservice;
+mod testcerts;
+mod tls;
 mod vcard;
+mod wire;
 mod worker;
 
 use std::net::TcpListener;
@@ -30,6 +37,7 @@ fn main() {
         Some("eligibility") => cli::eligibility::run(&args[1..]),
         Some("claims") => cli::claims::run(&args[1..]),
         Some("virtual-card") => vcard::run(&args[1..]),
+        Some("sim-service") => simservice::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{}", options::USAGE);
             0
@@ -74,14 +82,22 @@ fn serve(args: &[String]) -> i32 {
         .reader
         .clone()
         .unwrap_or_else(|| if opts.simulator { "sim" } else { "pcsc" }.into());
-    let service_kind = opts
-        .service
-        .clone()
-        .or_else(|| opts.simulator.then(|| "sim".to_string()));
-    if service_kind.is_none() {
+    let config = match &opts.config {
+        Some(path) => match config::load(path, clock::today_jst()) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("ukemi-companion: {e}\n起動を中止しました / not starting.");
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let use_sim_service =
+        opts.service.as_deref() == Some("sim") || (opts.simulator && config.is_none());
+    if config.is_none() && !use_sim_service {
         eprintln!(
-            "ukemi-companion: 資格確認サービスへの接続（中継）はこの版にはまだありません。練習用サービス --service sim を指定してください。\n\
-             (the relay to the national service is not in this build yet: use --service sim, or --simulator)"
+            "ukemi-companion: 資格確認サービスの設定がありません。--config で設定ファイルを指定するか、練習用サービス --service sim を使ってください。\n\
+             (no eligibility service configured: give --config FILE, or use --service sim / --simulator)"
         );
         return 2;
     }
@@ -134,7 +150,18 @@ fn serve(args: &[String]) -> i32 {
     let (jobs_tx, jobs_rx) = mpsc::channel();
     let busy = worker::Busy::default();
     {
-        let service = service::SimEligibility::new(Arc::clone(&simulator));
+        let service: Box<dyn service::Eligibility + Send> = match (&config, use_sim_service) {
+            (Some(cfg), false) => {
+                match relay::Relay::new(&cfg.service, &cfg.clinic.registration_number, today) {
+                    Ok(r) => Box::new(r),
+                    Err(e) => {
+                        eprintln!("ukemi-companion: {e}\n起動を中止しました / not starting.");
+                        return 2;
+                    }
+                }
+            }
+            _ => Box::new(service::SimEligibility::new(Arc::clone(&simulator))),
+        };
         let (busy, hub2) = (busy.clone(), hub.clone());
         let worker = std::thread::Builder::new().name("card-worker".into());
         let started = if reader == "sim" {
@@ -159,8 +186,18 @@ fn serve(args: &[String]) -> i32 {
     });
     let policy = guard::OriginPolicy {
         port,
-        allowed: opts.allow_origins.clone(),
-        trusted: opts.trust_origins.clone(),
+        allowed: opts
+            .allow_origins
+            .iter()
+            .chain(config.iter().flat_map(|c| &c.allowed_origins))
+            .cloned()
+            .collect(),
+        trusted: opts
+            .trust_origins
+            .iter()
+            .chain(config.iter().flat_map(|c| &c.trusted_origins))
+            .cloned()
+            .collect(),
     };
 
     let mode = if reader == "sim" {
@@ -196,7 +233,7 @@ fn serve(args: &[String]) -> i32 {
 #[cfg(feature = "pcsc")]
 fn start_pcsc(
     worker: std::thread::Builder,
-    service: service::SimEligibility,
+    service: Box<dyn service::Eligibility + Send>,
     jobs_rx: mpsc::Receiver<worker::Request>,
     jobs_tx: mpsc::Sender<worker::Request>,
     busy: worker::Busy,
@@ -212,7 +249,7 @@ fn start_pcsc(
 #[cfg(not(feature = "pcsc"))]
 fn start_pcsc(
     _worker: std::thread::Builder,
-    _service: service::SimEligibility,
+    _service: Box<dyn service::Eligibility + Send>,
     _jobs_rx: mpsc::Receiver<worker::Request>,
     _jobs_tx: mpsc::Sender<worker::Request>,
     _busy: worker::Busy,

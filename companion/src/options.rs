@@ -16,6 +16,8 @@ pub struct Options {
     pub reader: Option<String>,
     /// `sim` (the simulated service); the mutual-TLS relay comes later.
     pub service: Option<String>,
+    /// The configuration file (service endpoint, certificates, 施術所 identifiers).
+    pub config: Option<PathBuf>,
 }
 
 pub const USAGE: &str = "\
@@ -26,11 +28,13 @@ USAGE:
   ukemi-companion eligibility parse FILE    print an eligibility response as normalised JSON
   ukemi-companion claims compute PATH       compute claims from case files (see docs/claims.md)
   ukemi-companion virtual-card --persona ID put a simulated card into a vpcd virtual reader
+  ukemi-companion sim-service --certs DIR   the simulated eligibility service over mutual TLS
 
 OPTIONS:
   --simulator             use the emulated card and the simulated eligibility service
   --reader pcsc|sim       real PC/SC readers (default) or the simulator's reader
-  --service sim           the simulated eligibility service (the national-service relay is not in this build)
+  --service sim           the simulated eligibility service instead of the configured one
+  --config FILE           configuration: eligibility service URL, CA, clinic certificate and key, 登録記号番号
   --port N                listen on 127.0.0.1:N (0 = any free port); default 47615, then 47616, 47617
   --serve DIR             also serve the built app from DIR on the same port
   --allow-origin ORIGIN   let pages from ORIGIN connect (they must still pair); repeatable
@@ -57,6 +61,7 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
             "--simulator" => o.simulator = true,
             "--reader" => o.reader = Some(value("--reader")?),
             "--service" => o.service = Some(value("--service")?),
+            "--config" => o.config = Some(PathBuf::from(value("--config")?)),
             "--port" => {
                 let v = value("--port")?;
                 o.port = Some(

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use ukemi_core::eligibility::{EligibilityResult, InsuranceQuery};
 use ukemi_core::protocol::ErrorCode;
 use ukemi_core::sim::{CardCheck, ServiceError, Simulator};
+use ukemi_core::Date;
 
 pub trait Eligibility {
     /// A fresh challenge for the card to sign.
@@ -14,6 +15,26 @@ pub trait Eligibility {
         &mut self,
         query: &InsuranceQuery,
     ) -> Result<EligibilityResult, ServiceError>;
+    /// Results of checks made elsewhere between two dates.
+    fn import(&mut self, from: Date, to: Date) -> Result<Vec<EligibilityResult>, ServiceError>;
+}
+
+impl Eligibility for Box<dyn Eligibility + Send> {
+    fn challenge(&mut self) -> Result<Vec<u8>, ServiceError> {
+        (**self).challenge()
+    }
+    fn check_by_card(&mut self, check: &CardCheck<'_>) -> Result<EligibilityResult, ServiceError> {
+        (**self).check_by_card(check)
+    }
+    fn check_by_insurance(
+        &mut self,
+        query: &InsuranceQuery,
+    ) -> Result<EligibilityResult, ServiceError> {
+        (**self).check_by_insurance(query)
+    }
+    fn import(&mut self, from: Date, to: Date) -> Result<Vec<EligibilityResult>, ServiceError> {
+        (**self).import(from, to)
+    }
 }
 
 /// The simulated service, answering from the synthetic population with the companion's
@@ -66,5 +87,9 @@ impl Eligibility for SimEligibility {
         let answer = self.lock()?.service.check_by_insurance(query, today);
         std::thread::sleep(std::time::Duration::from_millis(answer.delay_ms));
         answer.result
+    }
+
+    fn import(&mut self, from: Date, to: Date) -> Result<Vec<EligibilityResult>, ServiceError> {
+        Ok(self.lock()?.service.imported(from, to))
     }
 }

@@ -210,6 +210,9 @@ impl Session {
             Command::CheckByInsurance { query } => {
                 self.submit(req, Job::CheckByInsurance { query })
             }
+            Command::ImportResults { from, to } => {
+                self.submit(req, Job::ImportResults { from, to })
+            }
             Command::SimListPersonas => self.submit(req, Job::SimPersonas),
             Command::SimInsertCard { persona } => self.submit(req, Job::SimInsert { persona }),
             Command::SimRemoveCard => self.submit(req, Job::SimRemove),
@@ -240,11 +243,16 @@ impl Session {
         } else if self.stage == Stage::NeedHello {
             self.stage = Stage::NeedPairing;
         }
-        let features = ["check_by_card", "check_by_insurance", "pairing"]
-            .into_iter()
-            .chain(self.shared.simulator.then_some("simulator"))
-            .map(str::to_string)
-            .collect();
+        let features = [
+            "check_by_card",
+            "check_by_insurance",
+            "import_results",
+            "pairing",
+        ]
+        .into_iter()
+        .chain(self.shared.simulator.then_some("simulator"))
+        .map(str::to_string)
+        .collect();
         Self::reply(
             req,
             Message::Hello {

@@ -30,16 +30,22 @@ pub enum Job {
     CheckByInsurance {
         query: InsuranceQuery,
     },
+    ImportResults {
+        from: ukemi_core::Date,
+        to: ukemi_core::Date,
+    },
     SimPersonas,
     SimInsert {
         persona: String,
     },
     SimRemove,
     /// From the reader watcher: a card appeared; identify it and tell every page.
+    #[cfg_attr(not(feature = "pcsc"), allow(dead_code))]
     CardArrived {
         reader: String,
     },
     /// From the reader watcher: the card went away.
+    #[cfg_attr(not(feature = "pcsc"), allow(dead_code))]
     CardLeft {
         reader: String,
     },
@@ -189,6 +195,14 @@ fn handle<R: Readers, S: Eligibility>(
                 .check_by_insurance(&query)
                 .map_err(service_failure)?;
             Ok(Message::Eligibility { result })
+        }
+        Job::ImportResults { from, to } => {
+            if to < from || from.days_until(to) > 30 {
+                return Err((ErrorCode::InvalidQuery, ErrorDetail::field("to")));
+            }
+            progress(ProgressStep::ContactingService);
+            let results = service.import(from, to).map_err(service_failure)?;
+            Ok(Message::Imported { results })
         }
         Job::SimPersonas => {
             let sim = readers.simulator().ok_or(plain(ErrorCode::NotSimulator))?;

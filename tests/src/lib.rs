@@ -60,6 +60,11 @@ impl Companion {
         Self::spawn(&["--simulator"], extra, &[])
     }
 
+    /// Starts the companion with explicit mode arguments (e.g. `--reader sim --config F`).
+    pub fn start_with_mode(mode: &[&str]) -> Companion {
+        Self::spawn(mode, &[], &[])
+    }
+
     /// Starts the companion on real PC/SC readers with the simulated service.
     pub fn start_pcsc(extra: &[&str], env: &[(&str, &str)]) -> Companion {
         Self::spawn(&["--reader", "pcsc", "--service", "sim"], extra, env)

@@ -11,8 +11,14 @@ use ukemi_e2e::{artifacts_dir, workspace_root, Companion};
 const WAIT: Duration = Duration::from_secs(30);
 
 fn dist() -> PathBuf {
-    let dist = std::env::var_os("UKEMI_DIST").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target/dist"));
-    assert!(dist.join("index.html").is_file(), "{} has no built app: run `cargo xtask test`", dist.display());
+    let dist = std::env::var_os("UKEMI_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/dist"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no built app: run `cargo xtask test`",
+        dist.display()
+    );
     dist
 }
 
@@ -59,12 +65,22 @@ fn pair_insert_card_wrong_pin_then_right_pin_shows_name_and_address() {
 
     // The PIN never reached the companion's log.
     let log = comp.log();
-    assert!(!log.contains("\"1234\"") && !log.contains("9999"), "PIN in log:\n{log}");
+    assert!(
+        !log.contains("\"1234\"") && !log.contains("9999"),
+        "PIN in log:\n{log}"
+    );
 
     // Reload: the page keeps its token for this origin and does not ask for the code again.
     b.goto(&format!("{}/", comp.origin()));
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
-    assert!(b.exec("return document.querySelector('#pairing-code') === null;", serde_json::json!([])).as_bool() == Some(true));
+    assert!(
+        b.exec(
+            "return document.querySelector('#pairing-code') === null;",
+            serde_json::json!([])
+        )
+        .as_bool()
+            == Some(true)
+    );
 }
 
 #[test]
@@ -95,9 +111,16 @@ fn a_page_from_a_foreign_origin_cannot_connect() {
     let target = Companion::start(&[]);
     let other = Companion::start(&["--serve", &dist.to_string_lossy()]);
     let b = Browser::start();
-    b.goto(&format!("{}/?companion=127.0.0.1:{}", other.origin(), target.port));
+    b.goto(&format!(
+        "{}/?companion=127.0.0.1:{}",
+        other.origin(),
+        target.port
+    ));
     b.wait_text("#companion-status", "接続できません", WAIT);
     b.screenshot(&artifacts_dir().join("spine-foreign-origin.png"));
     let log = target.log();
-    assert!(log.contains(&format!("origin {} not allowed", other.origin())), "log:\n{log}");
+    assert!(
+        log.contains(&format!("origin {} not allowed", other.origin())),
+        "log:\n{log}"
+    );
 }

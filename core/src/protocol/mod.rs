@@ -7,9 +7,9 @@
 //! example of each. Unknown *fields* are ignored (so additions do not need a new API level);
 //! unknown *commands* are refused with `UNKNOWN_COMMAND`.
 
-mod error;
 #[cfg(test)]
 mod doc_examples;
+mod error;
 
 pub use error::{ErrorCode, ErrorDetail};
 
@@ -77,6 +77,12 @@ pub enum Command {
     CheckByInsurance {
         query: InsuranceQuery,
     },
+    /// Results of checks made elsewhere (e.g. the official マイナ資格確認アプリ) between two
+    /// dates, with the insured's address (the レセコン連携 pull). At most 31 days.
+    ImportResults {
+        from: crate::Date,
+        to: crate::Date,
+    },
     /// Simulator only: list the test personas whose cards can be inserted.
     SimListPersonas,
     /// Simulator only: put a persona's card into the simulated reader.
@@ -99,6 +105,7 @@ impl Command {
             Command::GetCardStatus { .. } => "GET_CARD_STATUS",
             Command::CheckByCard { .. } => "CHECK_BY_CARD",
             Command::CheckByInsurance { .. } => "CHECK_BY_INSURANCE",
+            Command::ImportResults { .. } => "IMPORT_RESULTS",
             Command::SimListPersonas => "SIM_LIST_PERSONAS",
             Command::SimInsertCard { .. } => "SIM_INSERT_CARD",
             Command::SimRemoveCard => "SIM_REMOVE_CARD",
@@ -124,6 +131,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "GET_CARD_STATUS",
     "CHECK_BY_CARD",
     "CHECK_BY_INSURANCE",
+    "IMPORT_RESULTS",
     "SIM_LIST_PERSONAS",
     "SIM_INSERT_CARD",
     "SIM_REMOVE_CARD",
@@ -209,6 +217,10 @@ pub enum Message {
     },
     Eligibility {
         result: EligibilityResult,
+    },
+    /// Answer to `IMPORT_RESULTS`.
+    Imported {
+        results: Vec<EligibilityResult>,
     },
     Personas {
         personas: Vec<PersonaInfo>,

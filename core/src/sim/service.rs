@@ -193,6 +193,40 @@ impl SimService {
     }
 }
 
+impl SimService {
+    /// Results of checks "made elsewhere" (e.g. in the official app) between `from` and
+    /// `to`: the simulator pretends two of the first personas were checked each day, so an
+    /// import always has something — with addresses — to bring in. At most 31 days.
+    pub fn imported(&self, from: Date, to: Date) -> Vec<EligibilityResult> {
+        let mut out = Vec::new();
+        let days = from.days_until(to).clamp(0, 30);
+        for d in 0..=days {
+            let day = from.add_days(d);
+            for p in self
+                .population
+                .personas()
+                .take(6)
+                .skip((d % 3) as usize)
+                .take(2)
+            {
+                let validity = validity_of(p, day);
+                if validity == QualificationValidity::NoMatch {
+                    continue;
+                }
+                out.push(EligibilityResult {
+                    checked_on: day,
+                    reference: ReferenceKind::Imported,
+                    validity,
+                    qualifications: p.qualifications.clone(),
+                    notice: None,
+                    card_serial: None,
+                });
+            }
+        }
+        out
+    }
+}
+
 fn no_match(today: Date, reference: ReferenceKind, serial: Option<String>) -> EligibilityResult {
     EligibilityResult {
         checked_on: today,

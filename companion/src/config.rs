@@ -1,0 +1,99 @@
+//! The companion's configuration file (JSON): the eligibility service endpoint and the
+//! clinic's certificate, the 施術所's identifiers, allowed origins. Relative paths are read
+//! against the file's folder. The companion refuses to start, saying why in Japanese and
+//! English, when a named file is missing or the clinic's certificate is not valid today.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use ukemi_core::Date;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub service: ServiceConfig,
+    pub clinic: ClinicConfig,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    #[serde(default)]
+    pub trusted_origins: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    /// `https://host[:port][/base]` of the eligibility service.
+    pub url: String,
+    /// PEM: the CA(s) the service's certificate must chain to.
+    pub ca: PathBuf,
+    /// PEM: the clinic's client certificate (chain) and its private key.
+    pub client_certificate: PathBuf,
+    pub client_key: PathBuf,
+    #[serde(default = "default_timeout")]
+    pub timeout_seconds: u64,
+}
+
+fn default_timeout() -> u64 {
+    20
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClinicConfig {
+    /// 登録記号番号 (受領委任の契約/協定の記号番号, no hyphens).
+    pub registration_number: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Days before expiry from which the companion warns at start.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+pub fn load(path: &Path, today: Date) -> Result<Config, String> {
+    let text = std::fs::read(path).map_err(|e| {
+        format!(
+            "設定ファイルを読めません / cannot read the configuration {}: {e}",
+            path.display()
+        )
+    })?;
+    let mut cfg: Config = serde_json::from_slice(&text).map_err(|e| {
+        format!(
+            "設定ファイルの形式が違います / the configuration {} is not valid: {e}",
+            path.display()
+        )
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    for p in [
+        &mut cfg.service.ca,
+        &mut cfg.service.client_certificate,
+        &mut cfg.service.client_key,
+    ] {
+        if p.is_relative() {
+            *p = base.join(&*p);
+        }
+        if !p.is_file() {
+            return Err(format!(
+                "ファイルがありません / file missing: {}",
+                p.display()
+            ));
+        }
+    }
+    if cfg.clinic.registration_number.trim().is_empty() {
+        return Err("登録記号番号が空です / clinic.registration_number is empty".into());
+    }
+    crate::https::Endpoint::parse(&cfg.service.url)?;
+    let certs =
+        crate::tls::load_certs(&cfg.service.client_certificate).map_err(|e| e.to_string())?;
+    let (_, not_after) = crate::tls::check_valid(&cfg.service.client_certificate, &certs, today)
+        .map_err(|e| e.to_string())?;
+    let left = today.days_until(not_after);
+    if left <= EXPIRY_WARNING_DAYS {
+        crate::warn!("client certificate expires in {left} days ({not_after})");
+        println!(
+            "注意: 施術所の電子証明書の有効期限が近づいています（{}まで、残り{left}日）。更新の手続きをしてください。",
+            not_after.wareki()
+        );
+    }
+    crate::tls::load_certs(&cfg.service.ca).map_err(|e| e.to_string())?;
+    crate::tls::load_key(&cfg.service.client_key).map_err(|e| e.to_string())?;
+    Ok(cfg)
+}

@@ -1,0 +1,172 @@
+//! Mutual TLS for the eligibility relay: the clinic's client certificate and key (PEM), the
+//! CA that must have signed the service's certificate, and the same pieces for the
+//! simulated service's side. rustls with the ring provider; no OpenSSL.
+
+use rustls::client::ClientConfig;
+use rustls::server::{ServerConfig, WebPkiClientVerifier};
+use rustls::RootCertStore;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use ukemi_core::Date;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsError {
+    Missing(PathBuf),
+    Unreadable { path: PathBuf, why: String },
+    NoCertificate(PathBuf),
+    NoKey(PathBuf),
+    Expired { path: PathBuf, not_after: Date },
+    NotYetValid { path: PathBuf, not_before: Date },
+    Config(String),
+}
+
+impl std::fmt::Display for TlsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TlsError::Missing(p) => write!(f, "ファイルがありません / file missing: {}", p.display()),
+            TlsError::Unreadable { path, why } => {
+                write!(f, "ファイルを読めません / cannot read {}: {why}", path.display())
+            }
+            TlsError::NoCertificate(p) => {
+                write!(f, "証明書が入っていません / no certificate in {}", p.display())
+            }
+            TlsError::NoKey(p) => write!(f, "秘密鍵が入っていません / no private key in {}", p.display()),
+            TlsError::Expired { path, not_after } => write!(
+                f,
+                "証明書の有効期限が切れています（{}まで）/ certificate expired on {not_after}: {}",
+                not_after.wareki(),
+                path.display()
+            ),
+            TlsError::NotYetValid { path, not_before } => write!(
+                f,
+                "証明書はまだ有効ではありません（{}から）/ certificate not valid before {not_before}: {}",
+                not_before.wareki(),
+                path.display()
+            ),
+            TlsError::Config(why) => write!(f, "TLS の設定に誤りがあります / TLS configuration: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for TlsError {}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn check_file(path: &Path) -> Result<(), TlsError> {
+    if path.is_file() {
+        Ok(())
+    } else {
+        Err(TlsError::Missing(path.to_path_buf()))
+    }
+}
+
+pub fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+    check_file(path)?;
+    let certs = CertificateDer::pem_file_iter(path)
+        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| TlsError::Unreadable {
+            path: path.to_path_buf(),
+            why: e.to_string(),
+        })?;
+    if certs.is_empty() {
+        return Err(TlsError::NoCertificate(path.to_path_buf()));
+    }
+    Ok(certs)
+}
+
+pub fn load_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
+    check_file(path)?;
+    PrivateKeyDer::from_pem_file(path).map_err(|_| TlsError::NoKey(path.to_path_buf()))
+}
+
+/// The validity period of a DER certificate, as calendar days.
+pub fn validity(der: &[u8]) -> Option<(Date, Date)> {
+    use der::Decode;
+    let cert = x509_cert::Certificate::from_der(der).ok()?;
+    let day = |t: &x509_cert::time::Time| {
+        let dt = t.to_date_time();
+        Date::new(i32::from(dt.year()), dt.month(), dt.day()).ok()
+    };
+    let v = &cert.tbs_certificate.validity;
+    Some((day(&v.not_before)?, day(&v.not_after)?))
+}
+
+/// Refuses a certificate (the first in the file) that is not valid on `today`.
+pub fn check_valid(
+    path: &Path,
+    certs: &[CertificateDer<'_>],
+    today: Date,
+) -> Result<(Date, Date), TlsError> {
+    let first = certs
+        .first()
+        .ok_or_else(|| TlsError::NoCertificate(path.to_path_buf()))?;
+    let (nb, na) = validity(first).ok_or_else(|| TlsError::Unreadable {
+        path: path.to_path_buf(),
+        why: "not an X.509 certificate".into(),
+    })?;
+    if today > na {
+        return Err(TlsError::Expired {
+            path: path.to_path_buf(),
+            not_after: na,
+        });
+    }
+    if today < nb {
+        return Err(TlsError::NotYetValid {
+            path: path.to_path_buf(),
+            not_before: nb,
+        });
+    }
+    Ok((nb, na))
+}
+
+fn roots(ca: &Path) -> Result<RootCertStore, TlsError> {
+    let mut store = RootCertStore::empty();
+    for c in load_certs(ca)? {
+        store
+            .add(c)
+            .map_err(|e| TlsError::Config(format!("{}: {e}", ca.display())))?;
+    }
+    Ok(store)
+}
+
+/// The relay's side: trusts only `ca` for the server, presents the clinic's certificate.
+pub fn client_config(
+    ca: &Path,
+    cert: &Path,
+    key: &Path,
+    today: Date,
+) -> Result<Arc<ClientConfig>, TlsError> {
+    let certs = load_certs(cert)?;
+    check_valid(cert, &certs, today)?;
+    let key = load_key(key)?;
+    let config = ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TlsError::Config(e.to_string()))?
+        .with_root_certificates(roots(ca)?)
+        .with_client_auth_cert(certs, key)
+        .map_err(|e| TlsError::Config(e.to_string()))?;
+    Ok(Arc::new(config))
+}
+
+/// The simulated service's side: requires a client certificate signed by `client_ca`.
+pub fn server_config(
+    client_ca: &Path,
+    cert: &Path,
+    key: &Path,
+) -> Result<Arc<ServerConfig>, TlsError> {
+    let verifier =
+        WebPkiClientVerifier::builder_with_provider(Arc::new(roots(client_ca)?), provider())
+            .build()
+            .map_err(|e| TlsError::Config(e.to_string()))?;
+    let config = ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TlsError::Config(e.to_string()))?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(load_certs(cert)?, load_key(key)?)
+        .map_err(|e| TlsError::Config(e.to_string()))?;
+    Ok(Arc::new(config))
+}

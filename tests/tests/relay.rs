@@ -1,0 +1,376 @@
+//! The eligibility relay over real mutual TLS on loopback: the companion (simulated reader,
+//! real relay) against `ukemi-companion sim-service` with generated test certificates.
+//! Every population case gives its typed result or typed error; a wrong client certificate
+//! is refused by the server; an untrusted server certificate is refused by the companion;
+//! a missing file or an expired certificate stops the companion from starting.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use ukemi_core::eligibility::{InsuranceQuery, QualificationValidity};
+use ukemi_core::protocol::{CheckMode, Command as Cmd, ErrorCode, Message, Pin};
+use ukemi_e2e::{companion_bin, Client, Companion};
+
+struct Service {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Test certificates, made once per test binary by the companion itself.
+fn certs() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("ukemi-relay-certs-{}", std::process::id()));
+        let status = Command::new(companion_bin())
+            .args(["sim-service", "gen-certs"])
+            .arg(&dir)
+            .status()
+            .expect("gen-certs");
+        assert!(status.success());
+        dir
+    })
+}
+
+fn start_service() -> Service {
+    let mut child = Command::new(companion_bin())
+        .args(["sim-service", "--port", "0", "--certs"])
+        .arg(certs())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sim-service");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let line = lines.next().and_then(Result::ok).unwrap_or_default();
+    let port = line
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim().parse().ok())
+        .expect("port");
+    std::thread::spawn(move || for _ in lines {});
+    Service { child, port }
+}
+
+fn write_config(name: &str, port: u16, ca: &str, cert: &str, key: &str, timeout: u64) -> PathBuf {
+    let dir = certs();
+    let path = dir.join(format!("{name}.json"));
+    let json = serde_json::json!({
+        "service": {
+            "url": format!("https://127.0.0.1:{port}"),
+            "ca": ca, "client_certificate": cert, "client_key": key, "timeout_seconds": timeout
+        },
+        "clinic": { "registration_number": "1310000000", "name": "テスト接骨院" }
+    });
+    std::fs::write(&path, serde_json::to_vec_pretty(&json).expect("json")).expect("write");
+    path
+}
+
+fn companion(config: &Path) -> Companion {
+    Companion::start_with_mode(&["--reader", "sim", "--config", &config.to_string_lossy()])
+}
+
+fn error_code(m: &Message) -> Option<ErrorCode> {
+    match m {
+        Message::Error { code, .. } => Some(*code),
+        _ => None,
+    }
+}
+
+fn check_persona(c: &mut Client, persona: &str, mode: CheckMode) -> Message {
+    assert!(matches!(
+        c.call(Cmd::SimInsertCard {
+            persona: persona.into()
+        }),
+        Message::Ok
+    ));
+    c.call(Cmd::CheckByCard {
+        reader: "Simulator".into(),
+        mode,
+        pin: (mode == CheckMode::Pin).then(|| Pin::new("1234")),
+        allow_last_try: false,
+        visual_confirmed: mode == CheckMode::Visual,
+    })
+}
+
+fn validity(m: &Message) -> Option<QualificationValidity> {
+    match m {
+        Message::Eligibility { result } => Some(result.validity),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_population_case_over_mutual_tls() {
+    let svc = start_service();
+    let cfg = write_config(
+        "good",
+        svc.port,
+        "service-ca.pem",
+        "client.pem",
+        "client-key.pem",
+        20,
+    );
+    let comp = companion(&cfg);
+    let mut c = comp.paired_client();
+
+    let m = check_persona(&mut c, "normal", CheckMode::Pin);
+    match &m {
+        Message::Eligibility { result } => {
+            let q = result.primary().expect("qualification");
+            assert_eq!(q.name, "山田　花子");
+            assert_eq!(
+                q.address.as_deref(),
+                Some("東京都世田谷区太子堂四丁目1番1号")
+            );
+            assert_eq!(q.contribution_percent, Some(30));
+        }
+        other => panic!("{other:?}"),
+    }
+    let expect = [
+        ("family", QualificationValidity::Valid),
+        ("elderly", QualificationValidity::Valid),
+        ("kouki", QualificationValidity::Valid),
+        ("lost", QualificationValidity::Invalid),
+        ("newer", QualificationValidity::InvalidNewerExists),
+        ("multiple", QualificationValidity::MultipleMatches),
+        ("not_linked", QualificationValidity::NoMatch),
+    ];
+    for (persona, v) in expect {
+        let m = check_persona(&mut c, persona, CheckMode::Visual);
+        assert_eq!(validity(&m), Some(v), "{persona}: {m:?}");
+    }
+    let m = check_persona(&mut c, "no_address", CheckMode::Visual);
+    assert!(
+        matches!(&m, Message::Eligibility { result } if result.primary().is_some_and(|q| q.address.is_none())),
+        "{m:?}"
+    );
+    let m = check_persona(&mut c, "elderly", CheckMode::Pin);
+    assert!(
+        matches!(&m, Message::Eligibility { result } if result.primary().and_then(|q| q.elderly.as_ref()).is_some()),
+        "{m:?}"
+    );
+    for (persona, code) in [
+        ("cert_expired", ErrorCode::CardCertificateExpired),
+        ("cert_revoked", ErrorCode::CardCertificateRevoked),
+        ("garbage", ErrorCode::ServiceError),
+    ] {
+        assert_eq!(
+            error_code(&check_persona(&mut c, persona, CheckMode::Pin)),
+            Some(code),
+            "{persona}"
+        );
+    }
+    match check_persona(&mut c, "service_error", CheckMode::Pin) {
+        Message::Error {
+            code: ErrorCode::ServiceError,
+            detail,
+            message,
+        } => {
+            assert_eq!(detail.service_code.as_deref(), Some("EQ0001"));
+            assert!(
+                message.contains("EQ0001"),
+                "the service's code is shown verbatim: {message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let m = check_persona(&mut c, "slow", CheckMode::Pin);
+    assert_eq!(
+        validity(&m),
+        Some(QualificationValidity::Valid),
+        "slow but fine within the timeout: {m:?}"
+    );
+
+    let m = c.call(Cmd::CheckByInsurance {
+        query: InsuranceQuery {
+            insurer_number: "01130012".into(),
+            symbol: Some("1234567".into()),
+            number: "42".into(),
+            branch: Some("00".into()),
+            birthdate: ukemi_core::Date::parse("1968-04-12").expect("date"),
+        },
+    });
+    assert!(
+        matches!(&m, Message::Eligibility { result } if result.primary().is_some_and(|q| q.name == "山田　花子")),
+        "{m:?}"
+    );
+
+    let from = ukemi_core::Date::parse("2026-11-01").expect("date");
+    match c.call(Cmd::ImportResults {
+        from,
+        to: from.add_days(6),
+    }) {
+        Message::Imported { results } => {
+            assert!(!results.is_empty());
+            assert!(results
+                .iter()
+                .all(|r| r.checked_on >= from && r.checked_on <= from.add_days(6)));
+            assert!(results.iter().any(|r| r
+                .primary()
+                .is_some_and(|q| q.address.is_some() && q.postal_code.is_some())));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Support gets request ids and outcomes; nobody's name or address.
+    let log = comp.log();
+    assert!(log.contains("relay request=ukm-"), "{log}");
+    assert!(
+        !log.contains("山田") && !log.contains("世田谷"),
+        "personal data in the log:\n{log}"
+    );
+}
+
+#[test]
+fn slow_service_times_out_and_a_card_check_is_not_repeated() {
+    let svc = start_service();
+    let cfg = write_config(
+        "short-timeout",
+        svc.port,
+        "service-ca.pem",
+        "client.pem",
+        "client-key.pem",
+        1,
+    );
+    let comp = companion(&cfg);
+    let mut c = comp.paired_client();
+    assert_eq!(
+        error_code(&check_persona(&mut c, "slow", CheckMode::Pin)),
+        Some(ErrorCode::ServiceUnavailable)
+    );
+    let card_calls = comp.log().matches("/v1/check/card failed").count();
+    assert_eq!(
+        card_calls,
+        1,
+        "a signed card check must not be retried:\n{}",
+        comp.log()
+    );
+}
+
+#[test]
+fn a_dead_service_is_a_clear_error_after_bounded_retries() {
+    let port = {
+        let svc = start_service();
+        svc.port
+    };
+    let cfg = write_config(
+        "dead",
+        port,
+        "service-ca.pem",
+        "client.pem",
+        "client-key.pem",
+        2,
+    );
+    let comp = companion(&cfg);
+    let mut c = comp.paired_client();
+    let m = c.call(Cmd::CheckByInsurance {
+        query: InsuranceQuery {
+            insurer_number: "01130012".into(),
+            symbol: None,
+            number: "42".into(),
+            branch: None,
+            birthdate: ukemi_core::Date::parse("1968-04-12").expect("date"),
+        },
+    });
+    assert_eq!(error_code(&m), Some(ErrorCode::ServiceUnavailable), "{m:?}");
+    assert_eq!(
+        comp.log().matches("attempt 3/3").count(),
+        1,
+        "{}",
+        comp.log()
+    );
+}
+
+#[test]
+fn the_server_refuses_a_client_certificate_from_another_ca() {
+    let svc = start_service();
+    let cfg = write_config(
+        "rogue-client",
+        svc.port,
+        "service-ca.pem",
+        "rogue-client.pem",
+        "rogue-client-key.pem",
+        5,
+    );
+    let comp = companion(&cfg);
+    let mut c = comp.paired_client();
+    match check_persona(&mut c, "normal", CheckMode::Visual) {
+        Message::Error {
+            code: ErrorCode::ServiceUnavailable,
+            detail,
+            ..
+        } => {
+            assert_eq!(detail.service_code.as_deref(), Some("TLS"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_companion_refuses_an_untrusted_server_certificate() {
+    let svc = start_service();
+    // Trusting only the rogue CA: the genuine service's certificate must not be accepted.
+    let cfg = write_config(
+        "rogue-ca",
+        svc.port,
+        "rogue-ca.pem",
+        "client.pem",
+        "client-key.pem",
+        5,
+    );
+    let comp = companion(&cfg);
+    let mut c = comp.paired_client();
+    match check_persona(&mut c, "normal", CheckMode::Visual) {
+        Message::Error {
+            code: ErrorCode::ServiceUnavailable,
+            detail,
+            ..
+        } => {
+            assert_eq!(detail.service_code.as_deref(), Some("TLS"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+fn refuses_to_start(config: &Path, needle: &str) {
+    let out = Command::new(companion_bin())
+        .args(["--reader", "sim", "--port", "0", "--config"])
+        .arg(config)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
+}
+
+#[test]
+fn expired_certificate_or_missing_file_stops_the_start() {
+    let expired = write_config(
+        "expired",
+        1,
+        "service-ca.pem",
+        "client-expired.pem",
+        "client-expired-key.pem",
+        5,
+    );
+    refuses_to_start(&expired, "有効期限が切れています");
+    let missing = write_config(
+        "missing",
+        1,
+        "service-ca.pem",
+        "no-such-client.pem",
+        "client-key.pem",
+        5,
+    );
+    refuses_to_start(&missing, "ファイルがありません");
+    let garbled = certs().join("garbled.json");
+    std::fs::write(&garbled, b"{\"service\": ").expect("write");
+    refuses_to_start(&garbled, "設定ファイルの形式が違います");
+}
