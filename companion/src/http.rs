@@ -29,8 +29,8 @@ impl RequestHead {
 }
 
 /// Looks at the request head without consuming it, so a WebSocket handshake can still
-/// read it from the socket afterwards.
-pub fn peek_head(stream: &TcpStream) -> Option<RequestHead> {
+/// read it from the socket afterwards. Returns the head and its length in bytes.
+pub fn peek_head(stream: &TcpStream) -> Option<(RequestHead, usize)> {
     let mut buf = vec![0u8; MAX_HEAD];
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let mut last = 0;
@@ -40,7 +40,7 @@ pub fn peek_head(stream: &TcpStream) -> Option<RequestHead> {
             return None;
         }
         if let Some(end) = find(&buf[..n], b"\r\n\r\n") {
-            return parse_head(&buf[..end]);
+            return parse_head(&buf[..end]).map(|h| (h, end + 4));
         }
         if n == MAX_HEAD {
             return None;
@@ -139,7 +139,7 @@ fn security_headers(script_hashes: &[String]) -> String {
         .collect();
     format!(
         "Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:* ws://[::1]:*; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; \
          frame-ancestors 'none'; base-uri 'none'; form-action 'none'\r\n\
          X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n\
          Cache-Control: no-store\r\n"
@@ -207,10 +207,20 @@ pub fn respond(
         let _ = stream.write_all(body);
     }
     let _ = stream.flush();
+    let _ = stream.shutdown(std::net::Shutdown::Write);
 }
 
-/// Serves one static-file request and closes.
-pub fn serve_file(stream: &mut TcpStream, root: Option<&Path>, head: &RequestHead) {
+/// Serves one static-file request and closes. The head (`head_len` bytes, only peeked so
+/// far) is read first: closing a socket with unread input makes the kernel send a reset,
+/// which can cut off the end of a large response.
+pub fn serve_file(
+    stream: &mut TcpStream,
+    root: Option<&Path>,
+    head: &RequestHead,
+    head_len: usize,
+) {
+    let mut consumed = vec![0u8; head_len];
+    let _ = std::io::Read::read_exact(stream, &mut consumed);
     let head_only = head.method == "HEAD";
     if head.method != "GET" && !head_only {
         return respond(

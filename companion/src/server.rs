@@ -68,7 +68,7 @@ impl Server {
 
     fn connection(&self, id: u64, mut stream: TcpStream) {
         let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-        let Some(head) = http::peek_head(&stream) else {
+        let Some((head, head_len)) = http::peek_head(&stream) else {
             http::respond(
                 &mut stream,
                 "400 Bad Request",
@@ -94,7 +94,7 @@ impl Server {
         if head.is_websocket_upgrade() {
             self.websocket(id, stream, &head);
         } else {
-            http::serve_file(&mut stream, self.static_root.as_deref(), &head);
+            http::serve_file(&mut stream, self.static_root.as_deref(), &head, head_len);
         }
     }
 

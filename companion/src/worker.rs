@@ -11,7 +11,8 @@ use std::sync::Arc;
 use ukemi_core::eligibility::{EligibilityResult, InsuranceQuery};
 use ukemi_core::jpki::{CardError, Jpki};
 use ukemi_core::protocol::{
-    CheckMode, ErrorCode, ErrorDetail, Message, Pin, ProgressStep, ServerMessage,
+    CardInfo, CardKind, CheckMode, ErrorCode, ErrorDetail, Message, Pin, ProgressStep,
+    ServerMessage,
 };
 use ukemi_core::sim::{CardCheck, ServiceError};
 
@@ -161,12 +162,21 @@ fn handle<R: Readers, S: Eligibility>(
             readers: readers.list().map_err(plain)?,
         }),
         Job::CardStatus { reader } => {
-            let list = readers.list().map_err(plain)?;
-            let info = list
-                .into_iter()
-                .find(|r| r.name == reader)
-                .ok_or(plain(ErrorCode::ReaderNotFound))?;
-            let card = info.card.ok_or(plain(ErrorCode::NoCard))?;
+            // Read from the card itself: after a wrong PIN anything remembered is stale.
+            let card = readers
+                .with_card(&reader, |t| {
+                    let mut j = Jpki::new(t);
+                    let kind = j.identify().map_err(card_failure)?;
+                    let tries = match kind {
+                        CardKind::MyNumber => Some(j.auth_pin_tries().map_err(card_failure)?),
+                        _ => None,
+                    };
+                    Ok::<_, Failure>(CardInfo {
+                        kind,
+                        pin_tries_left: tries,
+                    })
+                })
+                .map_err(plain)??;
             Ok(Message::CardStatus { reader, card })
         }
         Job::CheckByCard {

@@ -18,12 +18,17 @@ pub enum Scope {
 }
 
 /// Debian packages for the tests: the browser and its driver, `gzip` for size reports,
-/// and `poppler-utils` to look at printed PDFs.
+/// `poppler-utils` to look at printed PDFs, and a Japanese font.
 pub const DEBIAN_PACKAGES: &[(&str, &str)] = &[
     ("chromium", "/usr/bin/chromium"),
     ("chromium-driver", "/usr/bin/chromedriver"),
     ("poppler-utils", "/usr/bin/pdftotext"),
     ("gzip", "/usr/bin/gzip"),
+    // Without a Japanese font, screenshots and printed forms show empty boxes.
+    (
+        "fonts-noto-cjk",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    ),
 ];
 
 /// The PC/SC rig: the daemon, the headers the `pcsc` crate builds against, vsmartcard's

@@ -1,0 +1,156 @@
+//! The check by card: PIN or 目視確認. The tries left are shown before the PIN is asked;
+//! with one try left the patient's consent is required; a locked PIN is explained and the
+//! visual check offered. The PIN lives only in the input field and is cleared once sent.
+
+use super::use_app;
+use crate::i18n::Lang;
+use crate::state::{Action, Area};
+use ukemi_core::protocol::{CardKind, CheckMode, Command, ErrorCode, ErrorDetail, Pin};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[function_component(Check)]
+pub fn check() -> Html {
+    let app = use_app();
+    let s = &app.state;
+    let pin_ref = use_node_ref();
+    let last_try_ref = use_node_ref();
+    let visual_ref = use_node_ref();
+    let card = s.card();
+    let is_my_number = card.is_some_and(|c| c.kind == CardKind::MyNumber);
+    let tries = card.and_then(|c| c.pin_tries_left);
+    let locked = tries == Some(0);
+    // Default: PIN, unless the card is locked.
+    let mode = s.mode.unwrap_or(if locked {
+        CheckMode::Visual
+    } else {
+        CheckMode::Pin
+    });
+    let set_mode = |m: CheckMode| {
+        let state = app.state.clone();
+        Callback::from(move |_: Event| state.dispatch(Action::SetMode(m)))
+    };
+    let to_visual = {
+        let state = app.state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::SetMode(CheckMode::Visual)))
+    };
+    let onsubmit = {
+        let (pin_ref, last_try_ref, visual_ref) =
+            (pin_ref.clone(), last_try_ref.clone(), visual_ref.clone());
+        let send = app.ctl.send.clone();
+        let state = app.state.clone();
+        let reader = s.reader().map(|r| r.name.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(reader) = reader.clone() else { return };
+            let checked = |r: &NodeRef| r.cast::<HtmlInputElement>().is_some_and(|el| el.checked());
+            let pin = match mode {
+                CheckMode::Pin => {
+                    let Some(el) = pin_ref.cast::<HtmlInputElement>() else {
+                        return;
+                    };
+                    let pin = Pin::new(&el.value());
+                    // Cleared before anything else can read it again.
+                    el.set_value("");
+                    if !pin.is_well_formed() {
+                        state.dispatch(Action::Failure(crate::state::Failure {
+                            area: Area::Check,
+                            code: ErrorCode::PinFormat,
+                            message_ja: ErrorCode::PinFormat.message_ja(&ErrorDetail::default()),
+                            detail: ErrorDetail::default(),
+                        }));
+                        return;
+                    }
+                    Some(pin)
+                }
+                CheckMode::Visual => None,
+            };
+            send.emit(Command::CheckByCard {
+                reader,
+                mode,
+                pin,
+                allow_last_try: checked(&last_try_ref),
+                visual_confirmed: checked(&visual_ref),
+            });
+        })
+    };
+    let failure = s.failure.as_ref().filter(|f| f.area == Area::Check);
+    let message = |f: &crate::state::Failure| {
+        if app.lang() == Lang::Ja {
+            f.message_ja.clone()
+        } else {
+            f.code.message_en(&f.detail)
+        }
+    };
+    let progress = s.progress.map(|p| {
+        if app.lang() == Lang::Ja {
+            p.label_ja()
+        } else {
+            p.label_en()
+        }
+    });
+    let status = match (s.running, progress) {
+        (true, Some(p)) => p.to_string(),
+        (true, None) => app
+            .t("確認を始めています…", "Starting the check…")
+            .to_string(),
+        _ => String::new(),
+    };
+    html! {
+        <section class="panel" aria-labelledby="check-heading">
+            <h2 id="check-heading">{ app.t("マイナンバーカードで確認", "Check with the My Number card") }</h2>
+            <form onsubmit={onsubmit} novalidate=true>
+                <fieldset>
+                    <legend>{ app.t("本人確認の方法", "How the patient is identified") }</legend>
+                    <label class="choice">
+                        <input type="radio" id="mode-pin" name="mode" checked={mode == CheckMode::Pin} onchange={set_mode(CheckMode::Pin)} />
+                        { app.t("暗証番号（4桁）", "PIN (4 digits)") }
+                    </label>
+                    <label class="choice">
+                        <input type="radio" id="mode-visual" name="mode" checked={mode == CheckMode::Visual} onchange={set_mode(CheckMode::Visual)} />
+                        { app.t("目視確認（顔写真で確認）", "Visual check (face photo)") }
+                    </label>
+                </fieldset>
+                if mode == CheckMode::Pin {
+                    if let Some(n) = tries.filter(|_| is_my_number) {
+                        <p id="pin-tries" class={classes!((n <= 1).then_some("warn"))}>
+                            { if app.lang() == Lang::Ja { format!("暗証番号の残り回数：{n}回") } else { format!("PIN tries left: {n}") } }
+                        </p>
+                    }
+                    if locked {
+                        <div class="warn-box" role="alert">
+                            <p>{ ErrorCode::PinLocked.message_ja(&ErrorDetail::default()) }</p>
+                            <button type="button" id="switch-visual" onclick={to_visual}>
+                                { app.t("目視確認に切り替える", "Switch to the visual check") }
+                            </button>
+                        </div>
+                    } else {
+                        <label for="pin">{ app.t("暗証番号（4桁）", "PIN (4 digits)") }</label>
+                        <input id="pin" ref={pin_ref} type="password" inputmode="numeric" maxlength="4" autocomplete="off" />
+                        if tries == Some(1) {
+                            <div class="warn-box" role="alert">
+                                <p>{ app.t(
+                                    "残り1回です。間違えるとロックされ、市区町村の窓口での再設定が必要になります。",
+                                    "One try left. A wrong PIN locks the card; the patient must then reset it at the municipal office.") }</p>
+                                <label class="choice">
+                                    <input type="checkbox" id="allow-last-try" ref={last_try_ref} />
+                                    { app.t("残り1回であることを患者さんに伝え、入力に同意を得ました", "I told the patient one try is left and they agree to try") }
+                                </label>
+                            </div>
+                        }
+                    }
+                } else {
+                    <label class="choice">
+                        <input type="checkbox" id="visual-confirmed" ref={visual_ref} />
+                        { app.t("カードの顔写真とご本人が同一であることを確認しました", "I compared the face photo with the patient: same person") }
+                    </label>
+                }
+                <button id="check-button" type="submit" disabled={s.running || s.reader().is_none()}>
+                    { app.t("資格確認", "Check eligibility") }
+                </button>
+            </form>
+            <p id="check-status" role="status" aria-live="polite">{ status }</p>
+            <p id="check-error" role="alert" class="error">{ failure.map(message).unwrap_or_default() }</p>
+        </section>
+    }
+}

@@ -1,0 +1,129 @@
+//! The page: a header with the language switch and the companion status, then the steps
+//! of a reception check. Each part is a small component reading one shared context.
+
+mod check;
+mod connection;
+mod insurance;
+mod patients;
+mod readers;
+mod result;
+
+use crate::driver::{Ctl, Driver};
+use crate::i18n::{tr, Lang};
+use crate::state::{Action, Conn, Pairing, State};
+use crate::storage;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// What every component may use: the state and the way to talk to the companion.
+#[derive(Clone, PartialEq)]
+pub struct AppCtx {
+    pub state: UseReducerHandle<State>,
+    pub ctl: Ctl,
+}
+
+impl AppCtx {
+    pub fn lang(&self) -> Lang {
+        self.state.lang
+    }
+    pub fn t(&self, ja: &'static str, en: &'static str) -> &'static str {
+        tr(self.state.lang, ja, en)
+    }
+}
+
+#[hook]
+pub fn use_app() -> AppCtx {
+    // Every component is rendered inside the provider below.
+    use_context::<AppCtx>().unwrap_or_else(|| unreachable!("rendered outside App"))
+}
+
+fn set_html_lang(lang: Lang) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute("lang", lang.code());
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let initial_lang = match storage::get("ukemi.lang").as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Ja,
+    };
+    let state = use_reducer(move || State {
+        lang: initial_lang,
+        ..State::default()
+    });
+    let driver: Rc<RefCell<Option<Driver>>> = use_mut_ref(|| None);
+    {
+        let dispatcher = state.dispatcher();
+        let driver = Rc::clone(&driver);
+        use_effect_with((), move |_| {
+            let d = Driver::start(Callback::from(move |a| dispatcher.dispatch(a)));
+            *driver.borrow_mut() = Some(d);
+            || ()
+        });
+    }
+    let ctl = {
+        let driver = Rc::clone(&driver);
+        let driver2 = Rc::clone(&driver);
+        // Stable callbacks: the driver is created once, after the first render.
+        use_memo((), move |_| Ctl {
+            send: Callback::from(move |c| {
+                if let Some(d) = driver.borrow().as_ref() {
+                    d.ctl().send.emit(c);
+                }
+            }),
+            reconnect: Callback::from(move |_| {
+                if let Some(d) = driver2.borrow().as_ref() {
+                    d.ctl().reconnect.emit(());
+                }
+            }),
+        })
+    };
+    {
+        let lang = state.lang;
+        use_effect_with(lang, move |l| {
+            set_html_lang(*l);
+            storage::set("ukemi.lang", l.code());
+            || ()
+        });
+    }
+    let ctx = AppCtx {
+        state: state.clone(),
+        ctl: (*ctl).clone(),
+    };
+    let toggle_lang = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::SetLang(state.lang.other())))
+    };
+    let t = |ja, en| tr(state.lang, ja, en);
+    let ready = matches!(state.conn, Conn::Connected { .. }) && state.pairing == Pairing::Paired;
+    html! {
+        <ContextProvider<AppCtx> context={ctx}>
+            <a class="skip" href="#main">{ t("本文へ移動", "Skip to main content") }</a>
+            <header class="top">
+                <h1>{ t("受付・資格確認", "Reception: eligibility check") }</h1>
+                if state.simulator {
+                    <p class="badge-demo" role="note">{ t("練習用（シミュレーター）", "Practice mode (simulator)") }</p>
+                }
+                <button id="lang-switch" type="button" onclick={toggle_lang} lang={state.lang.other().code()}>
+                    { tr(state.lang, "English", "日本語") }
+                </button>
+            </header>
+            <main id="main" tabindex="-1">
+                <connection::Connection />
+                if ready {
+                    <readers::Readers />
+                    <check::Check />
+                    <insurance::Insurance />
+                    <result::ResultView />
+                    <patients::Patients />
+                }
+            </main>
+        </ContextProvider<AppCtx>>
+    }
+}

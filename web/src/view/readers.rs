@@ -1,0 +1,122 @@
+//! Card readers and the card in them, live from the companion's events; the chosen reader is
+//! remembered. In simulator mode, the practice-card panel.
+
+use super::use_app;
+use crate::i18n::Lang;
+use crate::state::{Action, Area};
+use crate::storage;
+use ukemi_core::protocol::{CardInfo, CardKind, Command};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+pub fn card_label(lang: Lang, card: Option<&CardInfo>) -> String {
+    let ja = lang == Lang::Ja;
+    match card {
+        None => if ja { "カードなし" } else { "No card" }.to_string(),
+        Some(c) => {
+            let kind = match (c.kind, ja) {
+                (CardKind::MyNumber, true) => "マイナンバーカード",
+                (CardKind::MyNumber, false) => "My Number card",
+                (CardKind::Juki, true) => "住基カード（使えません）",
+                (CardKind::Juki, false) => "Resident register card (not usable)",
+                (CardKind::Smartphone, true) => "スマートフォンの電子証明書",
+                (CardKind::Smartphone, false) => "Smartphone certificate",
+                (CardKind::Other, true) => "マイナンバーカード以外のカード（または裏向き）",
+                (CardKind::Other, false) => "Not a My Number card (or upside down)",
+            };
+            kind.to_string()
+        }
+    }
+}
+
+#[function_component(Readers)]
+pub fn readers() -> Html {
+    let app = use_app();
+    let s = &app.state;
+    {
+        // Restore the reader chosen last time.
+        let state = app.state.clone();
+        use_effect_with((), move |_| {
+            if let Some(r) = storage::get("ukemi.reader") {
+                state.dispatch(Action::ChooseReader(r));
+            }
+            || ()
+        });
+    }
+    let choose = {
+        let state = app.state.clone();
+        Callback::from(move |e: Event| {
+            let el: HtmlSelectElement = e.target_unchecked_into();
+            storage::set("ukemi.reader", &el.value());
+            state.dispatch(Action::ChooseReader(el.value()));
+        })
+    };
+    let current = s.reader().map(|r| r.name.clone());
+    let status = match s.reader() {
+        None => app
+            .t(
+                "カードリーダーが見つかりません。USBケーブルをつなぎ直してください。",
+                "No card reader found. Reconnect the USB cable.",
+            )
+            .to_string(),
+        Some(r) => format!("{}：{}", r.name, card_label(app.lang(), r.card.as_ref())),
+    };
+    html! {
+        <section class="panel" aria-labelledby="reader-heading">
+            <h2 id="reader-heading">{ app.t("カードリーダー", "Card reader") }</h2>
+            if s.readers.len() > 1 {
+                <label for="reader-select">{ app.t("使うカードリーダー", "Reader to use") }</label>
+                <select id="reader-select" onchange={choose}>
+                    { for s.readers.iter().map(|r| html! {
+                        <option value={r.name.clone()} selected={Some(&r.name) == current.as_ref()}>{ &r.name }</option>
+                    }) }
+                </select>
+            }
+            <p id="reader-status" role="status" aria-live="polite">{ status }</p>
+            if s.simulator {
+                <SimPanel />
+            }
+        </section>
+    }
+}
+
+#[function_component(SimPanel)]
+fn sim_panel() -> Html {
+    let app = use_app();
+    let select = use_node_ref();
+    let insert = {
+        let select = select.clone();
+        let send = app.ctl.send.clone();
+        Callback::from(move |_| {
+            if let Some(el) = select.cast::<HtmlSelectElement>() {
+                send.emit(Command::SimInsertCard {
+                    persona: el.value(),
+                });
+            }
+        })
+    };
+    let remove = {
+        let send = app.ctl.send.clone();
+        Callback::from(move |_| send.emit(Command::SimRemoveCard))
+    };
+    let failure = app
+        .state
+        .failure
+        .as_ref()
+        .filter(|f| f.area == Area::Simulator);
+    html! {
+        <div class="sim" role="group" aria-labelledby="sim-heading">
+            <h3 id="sim-heading">{ app.t("練習用カード", "Practice cards") }</h3>
+            <p>{ app.t("練習用カードの暗証番号は 1234 です。", "The PIN of every practice card is 1234.") }</p>
+            <label for="sim-persona">{ app.t("カードの種類", "Card") }</label>
+            <select id="sim-persona" ref={select}>
+                { for app.state.personas.iter().map(|p| html! { <option value={p.id.clone()}>{ &p.label }</option> }) }
+            </select>
+            <button id="sim-insert" type="button" onclick={insert}>{ app.t("カードを置く", "Insert card") }</button>
+            <button id="sim-remove" type="button" onclick={remove}>{ app.t("カードを外す", "Remove card") }</button>
+            if let Some(f) = failure {
+                <p role="alert" class="error">{ &f.message_ja }</p>
+            }
+        </div>
+    }
+}
