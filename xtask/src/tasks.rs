@@ -112,17 +112,19 @@ pub fn test() -> Result {
         .join("debug")
         .join("ukemi-companion");
     let pcscd = rig::start()?;
-    let tests = run(command(&cargo)
-        .args([
-            "test",
-            "--workspace",
-            "--exclude",
-            "ukemi-web",
-            "--features",
-            "ukemi-e2e/pcsc-rig",
-        ])
-        .env("UKEMI_COMPANION_BIN", &bin)
-        .env("UKEMI_DIST", &dist));
+    let tests = cmd::run_tests(
+        command(&cargo)
+            .args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "ukemi-web",
+                "--features",
+                "ukemi-e2e/pcsc-rig",
+            ])
+            .env("UKEMI_COMPANION_BIN", &bin)
+            .env("UKEMI_DIST", &dist),
+    );
     pcscd.stop();
     tests?;
     println!(
