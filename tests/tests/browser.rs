@@ -124,3 +124,41 @@ fn a_page_from_a_foreign_origin_cannot_connect() {
         "log:\n{log}"
     );
 }
+
+#[test]
+fn last_try_needs_consent_and_a_locked_card_is_explained_with_the_visual_check_offered() {
+    let dist = dist();
+    let comp = Companion::start(&["--serve", &dist.to_string_lossy()]);
+    let b = Browser::start();
+    b.goto(&format!("{}/", comp.origin()));
+    b.wait_for("#pairing-code", WAIT);
+    pair(&b, &comp.pairing_code);
+
+    b.wait_for("#sim-persona option[value=\"one_try\"]", WAIT);
+    b.select("#sim-persona", "one_try");
+    b.click("#sim-insert");
+    b.wait_text("#pin-tries", "1回", WAIT);
+    b.wait_for("#allow-last-try", WAIT);
+    b.type_into("#pin", "0000");
+    b.click("#check-button");
+    b.wait_text("#check-error", "残り回数が1回", WAIT);
+    b.click("#allow-last-try");
+    b.type_into("#pin", "0000");
+    b.click("#check-button");
+    b.wait_text("#check-error", "市区町村", WAIT);
+    // Now locked: the page explains what the patient must do and offers the visual check
+    // instead of a PIN field.
+    b.wait_for("#visual-confirmed", WAIT);
+    assert!(
+        b.exec(
+            "return document.querySelector('#pin') === null;",
+            serde_json::json!([])
+        )
+        .as_bool()
+            == Some(true)
+    );
+    b.screenshot(&artifacts_dir().join("spine-locked.png"));
+    b.click("#visual-confirmed");
+    b.click("#check-button");
+    b.wait_text("#result-validity", "有効", WAIT);
+}
