@@ -216,8 +216,12 @@ fn serve(args: &[String]) -> i32 {
         ukemi_core::sim::SIM_PIN
     );
     crate::info!(
-        "listening on 127.0.0.1:{port}; simulator={}",
-        opts.simulator
+        "listening on 127.0.0.1:{port}; reader={reader}; service={}",
+        if use_sim_service {
+            "simulated"
+        } else {
+            "relay"
+        }
     );
 
     server::Server {
