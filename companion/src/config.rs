@@ -25,9 +25,17 @@ pub struct ServiceConfig {
     pub url: String,
     /// PEM: the CA(s) the service's certificate must chain to.
     pub ca: PathBuf,
-    /// PEM: the clinic's client certificate (chain) and its private key.
-    pub client_certificate: PathBuf,
-    pub client_key: PathBuf,
+    /// PEM: the clinic's client certificate (chain) and its private key …
+    #[serde(default)]
+    pub client_certificate: Option<PathBuf>,
+    #[serde(default)]
+    pub client_key: Option<PathBuf>,
+    /// … or one PKCS#12 file, its password in the environment variable named here (never
+    /// in this file).
+    #[serde(default)]
+    pub client_pkcs12: Option<PathBuf>,
+    #[serde(default)]
+    pub client_pkcs12_password_env: Option<String>,
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
 }
@@ -61,29 +69,44 @@ pub fn load(path: &Path, today: Date) -> Result<Config, String> {
             path.display()
         )
     })?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    for p in [
-        &mut cfg.service.ca,
-        &mut cfg.service.client_certificate,
-        &mut cfg.service.client_key,
-    ] {
+    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let resolve = |p: &mut PathBuf| -> Result<(), String> {
         if p.is_relative() {
             *p = base.join(&*p);
         }
-        if !p.is_file() {
-            return Err(format!(
+        if p.is_file() {
+            Ok(())
+        } else {
+            Err(format!(
                 "ファイルがありません / file missing: {}",
                 p.display()
-            ));
+            ))
         }
+    };
+    resolve(&mut cfg.service.ca)?;
+    let s = &mut cfg.service;
+    for p in [
+        &mut s.client_certificate,
+        &mut s.client_key,
+        &mut s.client_pkcs12,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        resolve(p)?;
+    }
+    let pem = s.client_certificate.is_some() && s.client_key.is_some();
+    if pem == s.client_pkcs12.is_some() {
+        return Err("施術所の証明書は client_certificate と client_key（PEM）か、client_pkcs12 のどちらか一方で指定してください / \
+             give either client_certificate + client_key (PEM) or client_pkcs12"
+            .into());
     }
     if cfg.clinic.registration_number.trim().is_empty() {
         return Err("登録記号番号が空です / clinic.registration_number is empty".into());
     }
     crate::https::Endpoint::parse(&cfg.service.url)?;
-    let certs =
-        crate::tls::load_certs(&cfg.service.client_certificate).map_err(|e| e.to_string())?;
-    let (_, not_after) = crate::tls::check_valid(&cfg.service.client_certificate, &certs, today)
+    let identity = cfg.service.identity()?;
+    let (_, not_after) = crate::tls::check_valid(&identity.source, &identity.certs, today)
         .map_err(|e| e.to_string())?;
     let left = today.days_until(not_after);
     if left <= EXPIRY_WARNING_DAYS {
@@ -94,6 +117,31 @@ pub fn load(path: &Path, today: Date) -> Result<Config, String> {
         );
     }
     crate::tls::load_certs(&cfg.service.ca).map_err(|e| e.to_string())?;
-    crate::tls::load_key(&cfg.service.client_key).map_err(|e| e.to_string())?;
     Ok(cfg)
+}
+
+impl ServiceConfig {
+    /// The clinic's certificate and key, from PEM files or the PKCS#12 file.
+    pub fn identity(&self) -> Result<crate::tls::Identity, String> {
+        match (
+            &self.client_certificate,
+            &self.client_key,
+            &self.client_pkcs12,
+        ) {
+            (Some(c), Some(k), None) => {
+                crate::tls::Identity::from_pem(c, k).map_err(|e| e.to_string())
+            }
+            (None, None, Some(p12)) => {
+                let var = self
+                    .client_pkcs12_password_env
+                    .as_deref()
+                    .unwrap_or("UKEMI_PKCS12_PASSWORD");
+                let password = zeroize::Zeroizing::new(std::env::var(var).unwrap_or_default());
+                crate::tls::Identity::from_pkcs12(p12, &password).map_err(|e| e.to_string())
+            }
+            _ => Err(
+                "施術所の証明書の指定が不完全です / incomplete client certificate settings".into(),
+            ),
+        }
+    }
 }

@@ -27,9 +27,8 @@ pub struct Relay {
 
 impl Relay {
     pub fn new(cfg: &ServiceConfig, institution: &str, today: Date) -> Result<Relay, String> {
-        let tls =
-            crate::tls::client_config(&cfg.ca, &cfg.client_certificate, &cfg.client_key, today)
-                .map_err(|e| e.to_string())?;
+        let tls = crate::tls::client_config(&cfg.ca, cfg.identity()?, today)
+            .map_err(|e| e.to_string())?;
         let endpoint = Endpoint::parse(&cfg.url)?;
         Ok(Relay {
             tls,

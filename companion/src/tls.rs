@@ -133,16 +133,64 @@ fn roots(ca: &Path) -> Result<RootCertStore, TlsError> {
     Ok(store)
 }
 
+/// The clinic's certificate chain and private key.
+pub struct Identity {
+    pub certs: Vec<CertificateDer<'static>>,
+    pub key: PrivateKeyDer<'static>,
+    /// Where it came from, for messages.
+    pub source: PathBuf,
+}
+
+impl Identity {
+    /// PEM certificate (chain) and PEM private key.
+    pub fn from_pem(cert: &Path, key: &Path) -> Result<Identity, TlsError> {
+        Ok(Identity {
+            certs: load_certs(cert)?,
+            key: load_key(key)?,
+            source: cert.to_path_buf(),
+        })
+    }
+
+    /// A PKCS#12 (.p12/.pfx) file, as certificate authorities hand them out.
+    pub fn from_pkcs12(path: &Path, password: &str) -> Result<Identity, TlsError> {
+        check_file(path)?;
+        let data = std::fs::read(path).map_err(|e| TlsError::Unreadable {
+            path: path.to_path_buf(),
+            why: e.to_string(),
+        })?;
+        let store = p12_keystore::KeyStore::from_pkcs12(&data, password, p12_keystore::Pkcs12ImportPolicy::Relaxed)
+            .map_err(|e| TlsError::Unreadable {
+                path: path.to_path_buf(),
+                why: format!("PKCS#12 を開けません（パスワード違いを含む）/ cannot open PKCS#12 (wrong password?): {e}"),
+            })?;
+        let (_, chain) = store
+            .private_key_chain()
+            .ok_or_else(|| TlsError::NoKey(path.to_path_buf()))?;
+        let certs: Vec<CertificateDer<'static>> = chain
+            .certs()
+            .iter()
+            .map(|c| CertificateDer::from(c.as_der().to_vec()))
+            .collect();
+        if certs.is_empty() {
+            return Err(TlsError::NoCertificate(path.to_path_buf()));
+        }
+        let key = PrivateKeyDer::Pkcs8(chain.key().as_der().to_vec().into());
+        Ok(Identity {
+            certs,
+            key,
+            source: path.to_path_buf(),
+        })
+    }
+}
+
 /// The relay's side: trusts only `ca` for the server, presents the clinic's certificate.
 pub fn client_config(
     ca: &Path,
-    cert: &Path,
-    key: &Path,
+    identity: Identity,
     today: Date,
 ) -> Result<Arc<ClientConfig>, TlsError> {
-    let certs = load_certs(cert)?;
-    check_valid(cert, &certs, today)?;
-    let key = load_key(key)?;
+    check_valid(&identity.source, &identity.certs, today)?;
+    let (certs, key) = (identity.certs, identity.key);
     let config = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsError::Config(e.to_string()))?

@@ -65,6 +65,11 @@ impl Companion {
         Self::spawn(mode, &[], &[])
     }
 
+    /// The same, with extra environment variables.
+    pub fn start_with_mode_env(mode: &[&str], env: &[(&str, &str)]) -> Companion {
+        Self::spawn(mode, &[], env)
+    }
+
     /// Starts the companion on real PC/SC readers with the simulated service.
     pub fn start_pcsc(extra: &[&str], env: &[(&str, &str)]) -> Companion {
         Self::spawn(&["--reader", "pcsc", "--service", "sim"], extra, env)

@@ -374,3 +374,47 @@ fn expired_certificate_or_missing_file_stops_the_start() {
     std::fs::write(&garbled, b"{\"service\": ").expect("write");
     refuses_to_start(&garbled, "設定ファイルの形式が違います");
 }
+
+#[test]
+fn a_pkcs12_client_certificate_works_and_a_wrong_password_stops_the_start() {
+    let svc = start_service();
+    let dir = certs();
+    let p12 = dir.join("client.p12");
+    let status = Command::new("openssl")
+        .args(["pkcs12", "-export", "-passout", "pass:ukemi-test", "-in"])
+        .arg(dir.join("client.pem"))
+        .arg("-inkey")
+        .arg(dir.join("client-key.pem"))
+        .arg("-out")
+        .arg(&p12)
+        .status()
+        .expect("openssl");
+    assert!(status.success());
+    let path = dir.join("pkcs12.json");
+    let json = serde_json::json!({
+        "service": {
+            "url": format!("https://127.0.0.1:{}", svc.port), "ca": "service-ca.pem",
+            "client_pkcs12": "client.p12", "client_pkcs12_password_env": "UKEMI_TEST_P12_PASSWORD"
+        },
+        "clinic": { "registration_number": "1310000000" }
+    });
+    std::fs::write(&path, serde_json::to_vec(&json).expect("json")).expect("write");
+    let comp = Companion::start_with_mode_env(
+        &["--reader", "sim", "--config", &path.to_string_lossy()],
+        &[("UKEMI_TEST_P12_PASSWORD", "ukemi-test")],
+    );
+    let mut c = comp.paired_client();
+    assert_eq!(
+        validity(&check_persona(&mut c, "normal", CheckMode::Visual)),
+        Some(QualificationValidity::Valid)
+    );
+    let out = Command::new(companion_bin())
+        .args(["--reader", "sim", "--port", "0", "--config"])
+        .arg(&path)
+        .env("UKEMI_TEST_P12_PASSWORD", "wrong")
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("PKCS#12"), "{stderr}");
+}

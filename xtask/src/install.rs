@@ -24,6 +24,8 @@ pub const DEBIAN_PACKAGES: &[(&str, &str)] = &[
     ("chromium-driver", "/usr/bin/chromedriver"),
     ("poppler-utils", "/usr/bin/pdftotext"),
     ("gzip", "/usr/bin/gzip"),
+    // Makes a PKCS#12 file from the test certificates in the relay tests.
+    ("openssl", "/usr/bin/openssl"),
     // Without a Japanese font, screenshots and printed forms show empty boxes.
     (
         "fonts-noto-cjk",
