@@ -138,6 +138,8 @@ pub fn post(
             // A peer that closes without close_notify still sent a complete answer when the
             // Content-Length says so.
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !raw.is_empty() => break,
+            // A signal arrived during the read: read again.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(io_to_error(e, true)),
         }
     }
@@ -186,6 +188,22 @@ pub struct Request {
 
 pub type ServerStream = StreamOwned<ServerConnection, TcpStream>;
 
+/// Reads into `buf`, retrying when a signal interrupts the call.
+fn read_retrying(tls: &mut ServerStream, buf: &mut [u8]) -> Result<usize, HttpsError> {
+    loop {
+        match tls.read(buf) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                // A refused client certificate leaves an alert queued: send it, so the client
+                // learns *why* (a TLS error) instead of seeing a bare reset.
+                let _ = tls.conn.write_tls(&mut tls.sock);
+                return Err(io_to_error(e, true));
+            }
+        }
+    }
+}
+
 /// Accepts TLS on `tcp` and reads one request (head + Content-Length body).
 pub fn read_request(
     config: &Arc<ServerConfig>,
@@ -199,7 +217,7 @@ pub fn read_request(
     let mut raw = Vec::new();
     let mut buf = [0u8; 8192];
     let head_end = loop {
-        let n = tls.read(&mut buf).map_err(|e| io_to_error(e, true))?;
+        let n = read_retrying(&mut tls, &mut buf)?;
         if n == 0 {
             return Err(HttpsError::Malformed("closed before a request".into()));
         }
@@ -222,7 +240,7 @@ pub fn read_request(
     }
     let mut body = raw[head_end + 4..].to_vec();
     while body.len() < length {
-        let n = tls.read(&mut buf).map_err(|e| io_to_error(e, true))?;
+        let n = read_retrying(&mut tls, &mut buf)?;
         if n == 0 {
             return Err(HttpsError::Malformed("truncated body".into()));
         }

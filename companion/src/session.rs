@@ -84,7 +84,9 @@ impl Session {
                 Err(tungstenite::Error::Io(e))
                     if matches!(
                         e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                        std::io::ErrorKind::WouldBlock
+                            | std::io::ErrorKind::TimedOut
+                            | std::io::ErrorKind::Interrupted
                     ) => {}
                 Err(tungstenite::Error::Capacity(_)) => {
                     // The frame could not be read, so the stream position is lost: close with a reason.

@@ -266,10 +266,15 @@ impl Client {
     /// Next frame from the companion, decoded.
     pub fn recv(&mut self) -> Result<ServerMessage, String> {
         loop {
-            match self.ws.read().map_err(|e| e.to_string())? {
-                Frame::Text(t) => return decode_server(t.as_str()),
-                Frame::Close(f) => return Err(format!("closed: {f:?}")),
-                _ => continue,
+            match self.ws.read() {
+                Ok(Frame::Text(t)) => return decode_server(t.as_str()),
+                Ok(Frame::Close(f)) => return Err(format!("closed: {f:?}")),
+                Ok(_) => continue,
+                // A signal (a child process of the test ending) interrupted the read.
+                Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+                    continue
+                }
+                Err(e) => return Err(e.to_string()),
             }
         }
     }
