@@ -52,6 +52,8 @@ fn add_value(
     depth: usize,
     count: &mut usize,
 ) -> Result<(), VocabError> {
+    // Arrays are flattened into repeated elements without a depth step of their own;
+    // serde_json's recursion limit (128) already bounds how deep they can nest.
     if let Value::Array(items) = v {
         for item in items {
             add_value(name, item, parent, depth, count)?;

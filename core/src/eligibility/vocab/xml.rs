@@ -19,8 +19,7 @@ pub(crate) fn read_tree(text: &str) -> Result<Node, VocabError> {
             .map_err(|e| map_error(e, reader.error_position()))?;
         let position = reader.buffer_position();
         match event {
-            Event::Start(s) | Event::Empty(s) if stack.is_empty() && root.is_some() => {
-                let _ = s;
+            Event::Start(_) | Event::Empty(_) if stack.is_empty() && root.is_some() => {
                 return Err(VocabError::XmlSyntax {
                     position,
                     reason: "a second root element".into(),
