@@ -10,7 +10,7 @@ use crate::wire::{self, Answer};
 use rustls::ClientConfig;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use ukemi_core::eligibility::{EligibilityResult, InsuranceQuery};
+use ukemi_core::eligibility::{EligibilityResult, InsuranceQuery, ReferenceKind};
 use ukemi_core::protocol::{ErrorCode, ErrorDetail};
 use ukemi_core::sim::{CardCheck, ServiceError};
 use ukemi_core::Date;
@@ -103,14 +103,13 @@ impl Relay {
         })
     }
 
-    fn result(body: &[u8]) -> Result<EligibilityResult, ServiceError> {
-        match wire::decode_answer(body)? {
-            Answer::Normal { result } => Ok(result),
+    fn result(body: &[u8], reference: ReferenceKind) -> Result<EligibilityResult, ServiceError> {
+        match wire::decode_answer(body, reference)? {
+            Answer::Result(result) => Ok(result),
             Answer::Abnormal {
                 error_code,
                 error_message,
             } => Err(abnormal(&error_code, &error_message)),
-            Answer::List { .. } => Err(wire::service_error("E-PARSE", "応答を解釈できません")),
         }
     }
 
@@ -126,14 +125,7 @@ impl Relay {
             to,
         };
         let body = serde_json::to_vec(&req).map_err(|_| ServiceError::new(ErrorCode::Internal))?;
-        match wire::decode_answer(&self.call(wire::PATH_RESULTS, &body, true)?)? {
-            Answer::List { results } => Ok(results),
-            Answer::Abnormal {
-                error_code,
-                error_message,
-            } => Err(abnormal(&error_code, &error_message)),
-            Answer::Normal { result } => Ok(vec![result]),
-        }
+        wire::decode_list(&self.call(wire::PATH_RESULTS, &body, true)?)
     }
 }
 
@@ -168,7 +160,17 @@ impl Eligibility for Relay {
         };
         let body = serde_json::to_vec(&req).map_err(|_| ServiceError::new(ErrorCode::Internal))?;
         // A signed challenge is good for one use: never repeat this call.
-        Self::result(&self.call(wire::PATH_CARD, &body, false)?)
+        let reference = if check.signed_challenge.is_some() {
+            ReferenceKind::CardPin
+        } else {
+            ReferenceKind::CardVisual
+        };
+        let mut result = Self::result(&self.call(wire::PATH_CARD, &body, false)?, reference)?;
+        // The service answers about the person; which card was used is ours to record.
+        result.card_serial = ukemi_core::jpki::pki::CardCertificate::parse(check.certificate)
+            .ok()
+            .map(|c| c.serial_hex);
+        Ok(result)
     }
 
     fn check_by_insurance(
@@ -181,7 +183,10 @@ impl Eligibility for Relay {
             query: query.clone(),
         };
         let body = serde_json::to_vec(&req).map_err(|_| ServiceError::new(ErrorCode::Internal))?;
-        Self::result(&self.call(wire::PATH_INSURANCE, &body, true)?)
+        Self::result(
+            &self.call(wire::PATH_INSURANCE, &body, true)?,
+            ReferenceKind::InsuranceNumbers,
+        )
     }
 
     fn import(&mut self, from: Date, to: Date) -> Result<Vec<EligibilityResult>, ServiceError> {

@@ -4,7 +4,7 @@
 //! plays the failure personas: abnormal end, slow answers, garbage.
 
 use crate::https::{self, Request};
-use crate::wire::{self, Answer};
+use crate::wire;
 use rand_core::SeedableRng;
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -116,13 +116,30 @@ pub fn run(args: &[String]) -> i32 {
     0
 }
 
-fn json(a: &Answer) -> (&'static str, &'static str, Vec<u8>) {
-    (
-        "200 OK",
-        "application/json",
-        serde_json::to_vec(a).unwrap_or_default(),
+fn xml(body: Vec<u8>) -> (&'static str, &'static str, Vec<u8>) {
+    ("200 OK", "application/xml; charset=utf-8", body)
+}
+
+/// `yyyyMMddHHmmss` for ProcessExecutionTime, in JST.
+fn executed_at() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        + 9 * 3600;
+    let day = ukemi_core::Date::from_days((secs / 86_400) as i64);
+    let s = secs % 86_400;
+    format!(
+        "{}{:02}{:02}{:02}",
+        day.compact(),
+        s / 3600,
+        s / 60 % 60,
+        s % 60
     )
 }
+
+/// The simulated service's own 医療機関コード (a 施術所 would send its 登録記号番号).
+const INSTITUTION: &str = "1310000000";
 
 fn bad(why: &str) -> (&'static str, &'static str, Vec<u8>) {
     (
@@ -190,19 +207,20 @@ fn answer(sim: &Mutex<Simulator>, req: &Request) -> (&'static str, &'static str,
                 _ => {}
             }
             match outcome.result {
-                Ok(result) => json(&Answer::Normal { result }),
-                Err(e) => json(&Answer::Abnormal {
-                    error_code: e
-                        .detail
+                Ok(result) => xml(wire::encode_result(&result, INSTITUTION, &executed_at())),
+                Err(e) => xml(wire::encode_abnormal(
+                    &e.detail
                         .service_code
                         .clone()
                         .unwrap_or_else(|| e.code.as_str()),
-                    error_message: e
-                        .detail
+                    &e.detail
                         .service_message
                         .clone()
                         .unwrap_or_else(|| e.code.message_ja(&e.detail)),
-                }),
+                    INSTITUTION,
+                    &executed_at(),
+                    today,
+                )),
             }
         }
         wire::PATH_INSURANCE => {
@@ -210,20 +228,26 @@ fn answer(sim: &Mutex<Simulator>, req: &Request) -> (&'static str, &'static str,
                 return bad("bad insurance request");
             };
             match sim.service.check_by_insurance(&r.query, today).result {
-                Ok(result) => json(&Answer::Normal { result }),
-                Err(e) => json(&Answer::Abnormal {
-                    error_code: e.code.as_str(),
-                    error_message: e.code.message_ja(&e.detail),
-                }),
+                Ok(result) => xml(wire::encode_result(&result, INSTITUTION, &executed_at())),
+                Err(e) => xml(wire::encode_abnormal(
+                    &e.code.as_str(),
+                    &e.code.message_ja(&e.detail),
+                    INSTITUTION,
+                    &executed_at(),
+                    today,
+                )),
             }
         }
         wire::PATH_RESULTS => {
             let Ok(r) = serde_json::from_slice::<wire::ResultsRequest>(&req.body) else {
                 return bad("bad results request");
             };
-            json(&Answer::List {
-                results: sim.service.imported(r.from, r.to),
-            })
+            let results = sim.service.imported(r.from, r.to);
+            (
+                "200 OK",
+                "application/json",
+                wire::encode_list(&results, INSTITUTION, &executed_at()),
+            )
         }
         _ => ("404 Not Found", "text/plain", b"not found\n".to_vec()),
     }
