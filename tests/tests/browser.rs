@@ -162,3 +162,18 @@ fn last_try_needs_consent_and_a_locked_card_is_explained_with_the_visual_check_o
     b.click("#check-button");
     b.wait_text("#result-validity", "有効", WAIT);
 }
+
+#[test]
+fn import_brings_checks_made_elsewhere_into_the_patients_with_their_addresses() {
+    let dist = dist();
+    let comp = Companion::start(&["--serve", &dist.to_string_lossy()]);
+    let b = Browser::start();
+    b.goto(&format!("{}/", comp.origin()));
+    b.wait_for("#pairing-code", WAIT);
+    pair(&b, &comp.pairing_code);
+    b.click("#import-button");
+    b.wait_text("#import-status", "件取り込み", WAIT);
+    // The simulated official app checked the first personas; their addresses are on file.
+    let patients = b.wait_text("#patients", "東京都世田谷区太子堂", WAIT);
+    assert!(patients.contains("山田"), "{patients}");
+}

@@ -230,11 +230,7 @@ impl Driver {
                 self.dispatch(Action::Result(result));
                 self.refresh_tries();
             }
-            Message::Imported { results } => {
-                if let Some(last) = results.into_iter().last() {
-                    self.dispatch(Action::Result(last));
-                }
-            }
+            Message::Imported { results } => self.dispatch(Action::Imported(results)),
             Message::Ok => {}
             Message::Error {
                 code,

@@ -65,6 +65,8 @@ pub struct State {
     pub progress: Option<ProgressStep>,
     pub failure: Option<Failure>,
     pub result: Option<EligibilityResult>,
+    /// How many results the last import brought in.
+    pub imported: Option<usize>,
     /// Bumped on every new result, so the view can move focus to it once.
     pub result_seq: u32,
     pub patients: Vec<Patient>,
@@ -96,6 +98,8 @@ pub enum Action {
     Failure(Failure),
     Result(EligibilityResult),
     Register,
+    /// Results of checks made elsewhere: each becomes (or updates) a patient.
+    Imported(Vec<EligibilityResult>),
 }
 
 impl State {
@@ -110,6 +114,17 @@ impl State {
 
     pub fn card(&self) -> Option<&CardInfo> {
         self.reader().and_then(|r| r.card.as_ref())
+    }
+}
+
+impl State {
+    /// Adds a patient, replacing an earlier record of the same person (name and birthdate):
+    /// the newer check carries the current insurance and address.
+    fn register(&mut self, r: EligibilityResult) {
+        let key = r.primary().map(|q| (q.name.clone(), q.birthdate));
+        self.patients
+            .retain(|p| p.result.primary().map(|q| (q.name.clone(), q.birthdate)) != key);
+        self.patients.push(Patient { result: r });
     }
 }
 
@@ -188,11 +203,13 @@ impl Reducible for State {
             }
             Action::Register => {
                 if let Some(r) = s.result.clone() {
-                    let key = r.primary().map(|q| (q.name.clone(), q.birthdate));
-                    s.patients.retain(|p| {
-                        p.result.primary().map(|q| (q.name.clone(), q.birthdate)) != key
-                    });
-                    s.patients.push(Patient { result: r });
+                    s.register(r);
+                }
+            }
+            Action::Imported(results) => {
+                s.imported = Some(results.len());
+                for r in results.into_iter().filter(|r| r.primary().is_some()) {
+                    s.register(r);
                 }
             }
         }

@@ -89,6 +89,13 @@ pub fn insurance() -> Html {
             <button id="import-button" type="button" onclick={import}>
                 { app.t("他の端末での確認結果を取り込む（直近7日）", "Import checks made elsewhere (last 7 days)") }
             </button>
+            <p id="import-status" role="status" aria-live="polite">
+                { match (app.state.imported, app.lang()) {
+                    (Some(n), Lang::Ja) => format!("他の端末での確認結果を{n}件取り込み、患者に反映しました。"),
+                    (Some(n), Lang::En) => format!("Imported {n} results and updated the patients."),
+                    (None, _) => String::new(),
+                } }
+            </p>
             <p id="ins-error" role="alert" class="error">
                 { failure.map(|f| if app.lang() == Lang::Ja { f.message_ja.clone() } else { f.code.message_en(&f.detail) }).unwrap_or_default() }
             </p>
