@@ -11,6 +11,8 @@
 pub mod codes;
 mod decode;
 mod error;
+#[doc(hidden)]
+pub mod invariants;
 mod json;
 pub mod model;
 mod node;

@@ -98,7 +98,12 @@ impl Element for String {
 impl<T: Element> Field for Option<T> {
     fn read_field(parent: &Node, path: &str, elem: &str) -> Result<Self, VocabError> {
         match parent.one(path, elem)? {
-            Some(n) if !n.is_blank() => T::read(n, &join(path, elem)).map(Some),
+            // A structure holding only unknown elements reads as empty; it counts as absent
+            // so that reading what we wrote gives back exactly what we read.
+            Some(n) if !n.is_blank() => {
+                let v = T::read(n, &join(path, elem))?;
+                Ok(Some(v).filter(|v| !v.write(elem).is_blank()))
+            }
             _ => Ok(None),
         }
     }
@@ -129,12 +134,15 @@ impl<T: Element> Field for Vec<T> {
                 max: MAX_LIST_ITEMS,
             });
         }
-        items
-            .into_iter()
-            .filter(|n| !n.is_blank())
-            .enumerate()
-            .map(|(i, n)| T::read(n, &format!("{}[{}]", join(path, elem), i + 1)))
-            .collect()
+        let mut out = Vec::with_capacity(items.len());
+        for (i, n) in items.into_iter().filter(|n| !n.is_blank()).enumerate() {
+            let v = T::read(n, &format!("{}[{}]", join(path, elem), i + 1))?;
+            // As for `Option`: an item with nothing we know is no item.
+            if !v.write(item).is_blank() {
+                out.push(v);
+            }
+        }
+        Ok(out)
     }
     fn write_field(&self, parent: &mut Node, elem: &str) {
         if self.is_empty() {

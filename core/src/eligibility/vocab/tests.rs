@@ -654,6 +654,32 @@ fn round_trips(r: &EligibilityResult) {
 }
 
 #[test]
+fn every_fixture_keeps_the_invariants() {
+    for (name, bytes) in FIXTURES {
+        let outcome = invariants::check(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let expected = if name.starts_with("abnormal") || name.starts_with("person") {
+            invariants::Outcome::Abnormal
+        } else {
+            invariants::Outcome::Result
+        };
+        assert_eq!(outcome, expected, "{name}");
+    }
+}
+
+#[test]
+fn a_structure_of_only_unknown_elements_is_absent() {
+    let xml = "<XmlMsg><MessageHeader><SegmentOfResult>1</SegmentOfResult></MessageHeader>\
+        <MessageBody><ResultList><ResultOfQualificationConfirmation><Future>1</Future>\
+        </ResultOfQualificationConfirmation></ResultList>\
+        <QualificationConfirmSearchInfo><Future>1</Future></QualificationConfirmSearchInfo>\
+        </MessageBody></XmlMsg>";
+    let m = parse(xml.as_bytes());
+    assert!(m.message_body.result_list.is_empty());
+    assert_eq!(m.message_body.qualification_confirm_search_info, None);
+    assert!(invariants::check(xml.as_bytes()).is_ok());
+}
+
+#[test]
 fn fixtures_round_trip_through_xml_json_and_shift_jis() {
     for (name, bytes) in FIXTURES {
         let m = parse(bytes);
@@ -853,8 +879,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let _ = parse_response(&bytes);
-        let _ = parse_request(&bytes);
+        prop_assert!(invariants::check(&bytes).is_ok());
     }
 
     #[test]
@@ -872,10 +897,7 @@ proptest! {
                 _ => {}
             }
         }
-        if let Ok(m) = parse_response(&bytes) {
-            let _ = to_result(&m, ReferenceKind::CardPin).map_err(|a| a.message_ja());
-            let _ = to_json(&m);
-            let _ = to_xml(&m);
-        }
+        let checked = invariants::check(&bytes);
+        prop_assert!(checked.is_ok(), "{:?}", checked);
     }
 }
