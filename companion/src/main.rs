@@ -150,7 +150,8 @@ fn serve(args: &[String]) -> i32 {
     let (jobs_tx, jobs_rx) = mpsc::channel();
     let busy = worker::Busy::default();
     {
-        let service: Box<dyn service::Eligibility + Send> = match (&config, use_sim_service) {
+        let service: Box<dyn ukemi_core::engine::Service + Send> = match (&config, use_sim_service)
+        {
             (Some(cfg), false) => {
                 match relay::Relay::new(&cfg.service, &cfg.clinic.registration_number, today) {
                     Ok(r) => Box::new(r),
@@ -165,7 +166,7 @@ fn serve(args: &[String]) -> i32 {
         let (busy, hub2) = (busy.clone(), hub.clone());
         let worker = std::thread::Builder::new().name("card-worker".into());
         let started = if reader == "sim" {
-            let readers = card::sim::SimReaders::new(Arc::clone(&simulator), hub.clone());
+            let readers = ukemi_core::sim::readers::SimReaders::new(Arc::clone(&simulator));
             worker
                 .spawn(move || worker::run(readers, service, jobs_rx, busy, hub2))
                 .map(|_| ())
@@ -237,7 +238,7 @@ fn serve(args: &[String]) -> i32 {
 #[cfg(feature = "pcsc")]
 fn start_pcsc(
     worker: std::thread::Builder,
-    service: Box<dyn service::Eligibility + Send>,
+    service: Box<dyn ukemi_core::engine::Service + Send>,
     jobs_rx: mpsc::Receiver<worker::Request>,
     jobs_tx: mpsc::Sender<worker::Request>,
     busy: worker::Busy,
@@ -253,7 +254,7 @@ fn start_pcsc(
 #[cfg(not(feature = "pcsc"))]
 fn start_pcsc(
     _worker: std::thread::Builder,
-    _service: Box<dyn service::Eligibility + Send>,
+    _service: Box<dyn ukemi_core::engine::Service + Send>,
     _jobs_rx: mpsc::Receiver<worker::Request>,
     _jobs_tx: mpsc::Sender<worker::Request>,
     _busy: worker::Busy,

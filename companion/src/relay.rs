@@ -5,12 +5,12 @@
 
 use crate::config::ServiceConfig;
 use crate::https::{self, Endpoint, HttpsError};
-use crate::service::Eligibility;
 use crate::wire::{self, Answer};
 use rustls::ClientConfig;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use ukemi_core::eligibility::{EligibilityResult, InsuranceQuery, ReferenceKind};
+use ukemi_core::engine::Service;
 use ukemi_core::protocol::{ErrorCode, ErrorDetail};
 use ukemi_core::sim::{CardCheck, ServiceError};
 use ukemi_core::Date;
@@ -140,7 +140,7 @@ fn abnormal(code: &str, message: &str) -> ServiceError {
     }
 }
 
-impl Eligibility for Relay {
+impl Service for Relay {
     fn challenge(&mut self) -> Result<Vec<u8>, ServiceError> {
         let body = self.call(wire::PATH_CHALLENGE, b"{}", true)?;
         let a: wire::ChallengeAnswer = serde_json::from_slice(&body)

@@ -4,7 +4,7 @@
 
 use crate::hub::Hub;
 use crate::pairing::{PairError, Pairing};
-use crate::worker::{Busy, Job, Request};
+use crate::worker::{Busy, Request, Work};
 use std::net::TcpStream;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::CloseFrame;
 use tungstenite::{Message as Frame, WebSocket};
+use ukemi_core::engine::Job;
 use ukemi_core::protocol::{
     self, ClientInfo, Command, ErrorCode, ErrorDetail, Message, PairingState, ProgressStep,
     ServerMessage,
@@ -319,7 +320,7 @@ impl Session {
         let request = Request {
             conn: self.id,
             req,
-            job,
+            work: Work::Page(job),
             reply: self.tx.clone(),
         };
         if self.shared.jobs.send(request).is_err() {

@@ -11,6 +11,7 @@
 pub mod claims;
 pub mod date;
 pub mod eligibility;
+pub mod engine;
 pub mod jpki;
 pub mod protocol;
 pub mod sim;

@@ -3,9 +3,8 @@
 //! attaching a reader wakes it too — no busy polling) and reports changes; the worker
 //! thread does every card operation, inside one PC/SC transaction, and resets the card after.
 
-use super::Readers;
 use crate::hub::Hub;
-use crate::worker::{Job, Request};
+use crate::worker::{Request, Work};
 use pcsc::{
     Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State, MAX_BUFFER_SIZE,
     PNP_NOTIFICATION,
@@ -14,6 +13,7 @@ use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
 use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
+use ukemi_core::engine::Readers;
 use ukemi_core::jpki::{Jpki, Transport, TransportError};
 use ukemi_core::protocol::{CardInfo, CardKind, ErrorCode, Message, ReaderInfo};
 
@@ -259,7 +259,7 @@ fn watch(hub: Hub, jobs: Sender<Request>) {
                 send_job(
                     &jobs,
                     &dummy_tx,
-                    Job::CardLeft {
+                    Work::CardLeft {
                         reader: name.clone(),
                     },
                 );
@@ -302,9 +302,9 @@ fn watch(hub: Hub, jobs: Sender<Request>) {
                     known.insert(name.clone(), present);
                     let reader = name.to_string_lossy().into_owned();
                     let job = if present {
-                        Job::CardArrived { reader }
+                        Work::CardArrived { reader }
                     } else {
-                        Job::CardLeft { reader }
+                        Work::CardLeft { reader }
                     };
                     send_job(&jobs, &dummy_tx, job);
                 }
@@ -325,11 +325,15 @@ fn is_pnp(name: &CStr) -> bool {
     name == PNP_NOTIFICATION()
 }
 
-fn send_job(jobs: &Sender<Request>, reply: &Sender<ukemi_core::protocol::ServerMessage>, job: Job) {
+fn send_job(
+    jobs: &Sender<Request>,
+    reply: &Sender<ukemi_core::protocol::ServerMessage>,
+    work: Work,
+) {
     let _ = jobs.send(Request {
         conn: 0,
         req: None,
-        job,
+        work,
         reply: reply.clone(),
     });
 }

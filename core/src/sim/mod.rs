@@ -2,7 +2,9 @@
 //! synthetic population and the eligibility service that knows them. The companion's
 //! simulator mode, the browser demo and the tests all use these.
 
+pub mod adapter;
 pub mod population;
+pub mod readers;
 pub mod service;
 
 pub use population::{CardState, Population, Scenario, SimPerson, SIM_PIN};
