@@ -216,8 +216,9 @@ fn qualification(
             push_notice(
                 notices,
                 format!(
-                    "{}件目の資格：資格喪失事由のコード「{c}」は未対応のため表示できません。",
-                    index + 1
+                    "{}件目の資格：資格喪失事由のコード「{}」は未対応のため表示できません。",
+                    index + 1,
+                    quoted(c)
                 ),
             );
             None
@@ -296,9 +297,23 @@ fn qualification(
 /// back with [`XmlMsg::from_result`] holds our notices in its message, and reading it again
 /// must not repeat them.
 fn push_notice(notices: &mut Vec<String>, line: String) {
-    if !notices.iter().any(|n| n.lines().any(|l| l == line)) {
+    if !notices.iter().any(|n| n.contains(&line)) {
         notices.push(line);
     }
+}
+
+/// A value from the wire quoted in a notice: control characters (a stray newline in an
+/// insurer number) are shown as escapes so one notice stays one line.
+fn quoted(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_unicode().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 fn insurer_notice(index: usize, number: &str, e: &InsurerNumberError) -> String {
@@ -310,8 +325,9 @@ fn insurer_notice(index: usize, number: &str, e: &InsurerNumberError) -> String 
         InsurerNumberError::NotDigits => "数字以外を含みます".to_string(),
     };
     format!(
-        "{}件目の資格：保険者番号「{number}」の{what}。資格確認サービスの回答のまま表示しています。保険証・資格確認書と照らし合わせてください。",
-        index + 1
+        "{}件目の資格：保険者番号「{}」の{what}。資格確認サービスの回答のまま表示しています。保険証・資格確認書と照らし合わせてください。",
+        index + 1,
+        quoted(number)
     )
 }
 

@@ -727,6 +727,19 @@ fn abnormal_answer_for_a_simulator() {
 }
 
 #[test]
+fn control_characters_in_a_bad_insurer_number_stay_on_one_notice_line() {
+    // Found by cargo-fuzz: a newline inside the number split our notice over two lines,
+    // and reading the written result back repeated it.
+    let bytes = sample_with("  123456", "0627\n}\n0011\u{0}ca");
+    let r = result(&bytes);
+    let notice = r.notice.clone().expect("notice");
+    assert_eq!(notice.lines().count(), 1, "{notice}");
+    assert!(notice.contains("\\u{a}"), "{notice}");
+    round_trips(&r);
+    assert!(invariants::check(&bytes).is_ok());
+}
+
+#[test]
 fn a_bad_check_digit_notice_is_not_repeated_on_round_trip() {
     let r = result(fixture!("sample-utf8.xml"));
     assert!(r.notice.is_some());
