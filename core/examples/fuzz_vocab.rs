@@ -1,5 +1,6 @@
-//! A bounded-time fuzz harness for the eligibility vocabulary that runs on stable Rust
-//! (cargo-fuzz needs a nightly compiler, which the project's machines may not have).
+//! A bounded-time fuzz harness for the eligibility vocabulary that needs nothing but
+//! stable Rust and the workspace (no cargo-fuzz, no libFuzzer, no C++ compiler), so it can
+//! run anywhere the tests run. `core/fuzz` is the coverage-guided one.
 //!
 //!     cargo run --release -p ukemi-core --example fuzz_vocab -- SECONDS [SEED]
 //!
