@@ -71,12 +71,12 @@ code_table! {
 
 code_table! {
     /// 処理結果区分 (OQSCD003). The abnormal value is 9 in one source and 3 in another
-    /// (eligibility.md §5, [U]): both are read as abnormal and written back as received.
+    /// (eligibility.md §5, \[U\]): both are read as abnormal and written back as received.
     SegmentOfResult {
         Normal = "1" => "正常終了",
         InProgress = "2" => "処理中",
         Abnormal = "9" => "異常終了",
-        /// [U] `3`, seen in one source as 異常終了.
+        /// \[U\] `3`, seen in one source as 異常終了.
         AbnormalAlt = "3" => "異常終了",
     }
 }

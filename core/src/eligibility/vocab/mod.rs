@@ -3,7 +3,7 @@
 //! normalised into [`crate::eligibility::EligibilityResult`]; and written back, so a
 //! simulated service answers in the same words. Pure: bytes in, values out.
 //!
-//! Layers: [`decode`](self) (bytes → text, encoding) → `xml`/`json` (text → element tree,
+//! Layers: `decode` (bytes → text, encoding) → `xml`/`json` (text → element tree,
 //! limits) → [`model`] (tree → typed wire model, code tables in [`codes`]) →
 //! [`normalise`] (wire model → Ukemi's result). `docs/eligibility-vocabulary.md` has the
 //! element table and the decisions on uncertain points.

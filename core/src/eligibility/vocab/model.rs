@@ -63,7 +63,7 @@ wire! {
     MessageHeader {
         /// 資格確認日 `yyyyMMdd`.
         qualification_confirmation_date: Option<String> = "QualificationConfirmationDate",
-        /// 医療機関コード (施術所: 登録記号番号 [U]).
+        /// 医療機関コード (施術所: 登録記号番号 \[U\]).
         medical_institution_code: Option<String> = "MedicalInstitutionCode",
         /// 任意のファイル識別子, echoed back.
         arbitrary_file_identifier: Option<String> = "ArbitraryFileIdentifier",
@@ -173,10 +173,10 @@ wire! {
         limit_application_certificate_related_info: Option<LimitApplicationCertificateRelatedInfo> = "LimitApplicationCertificateRelatedInfo",
         /// 特定疾病療養受療証提供同意フラグ: 0 同意なし / 1 同意あり / 2 期限切れ.
         specific_diseases_certificate_related_cons_flg: Option<String> = "SpecificDiseasesCertificateRelatedConsFlg",
-        /// [U] name inferred from the `…ConsFlg`/`…ConsTime` pattern.
+        /// \[U\] name inferred from the `…ConsFlg`/`…ConsTime` pattern.
         specific_diseases_certificate_related_cons_time: Option<String> = "SpecificDiseasesCertificateRelatedConsTime",
         specific_diseases_certificate_list: Vec<SpecificDiseasesCertificateInfo> = "SpecificDiseasesCertificateList/SpecificDiseasesCertificateInfo",
-        /// 閲覧同意 flags: not available in 資格確認限定型; kept for echo. [U] exact names.
+        /// 閲覧同意 flags: not available in 資格確認限定型; kept for echo. \[U\] exact names.
         specific_health_checkups_info_cons_flg: Option<String> = "SpecificHealthCheckupsInfoConsFlg",
         specific_health_checkups_info_cons_time: Option<String> = "SpecificHealthCheckupsInfoConsTime",
         pharmacists_info_cons_flg: Option<String> = "PharmacistsInfoConsFlg",

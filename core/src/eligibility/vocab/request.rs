@@ -7,7 +7,7 @@ use crate::date::Date;
 use crate::eligibility::InsuranceQuery;
 use crate::protocol::{ErrorCode, ErrorDetail};
 
-/// [U] Whether a 6-digit 国保 insurer number is sent left-padded to 8 with spaces, as
+/// \[U\] Whether a 6-digit 国保 insurer number is sent left-padded to 8 with spaces, as
 /// responses show it. The request form is not public; we send the 6 digits as they are.
 const PAD_KOKUHO_IN_REQUEST: bool = false;
 
