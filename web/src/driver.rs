@@ -47,6 +47,8 @@ struct Inner {
     pending: HashMap<u64, Kind>,
     dispatch: Callback<Action>,
     retry_ms: u32,
+    /// The pending automatic retry; dropping it cancels it, so there is never more than one.
+    retry: Option<gloo_timers::callback::Timeout>,
     simulator: bool,
     /// The reader of the last check, whose PIN tries are read again after it.
     check_reader: Option<String>,
@@ -73,6 +75,7 @@ impl Driver {
                 pending: HashMap::new(),
                 dispatch,
                 retry_ms: 1000,
+                retry: None,
                 simulator: false,
                 check_reader: None,
             })),
@@ -112,12 +115,35 @@ impl Driver {
         }
     }
 
+    /// The user asked (再接続): try every candidate again now.
     fn reconnect(&self) {
         self.dispatch(Action::Connecting);
-        let link = self.inner.borrow().link.clone();
+        self.probe();
+    }
+
+    fn probe(&self) {
+        let link = {
+            let mut i = self.inner.borrow_mut();
+            i.retry = None;
+            i.link.clone()
+        };
         if let Some(l) = link {
             l.restart();
         }
+    }
+
+    /// Tries again later, more slowly each time (1 s doubling to 15 s), until a companion
+    /// answers: after a restart of the companion or a PC waking up, the page reconnects by
+    /// itself. The status shown does not change while retrying, so screen readers are not
+    /// told "connecting… cannot connect" over and over.
+    fn retry_later(&self) {
+        let me = self.clone();
+        let mut i = self.inner.borrow_mut();
+        let delay = i.retry_ms;
+        i.retry_ms = (delay * 2).min(15_000);
+        i.retry = Some(gloo_timers::callback::Timeout::new(delay, move || {
+            me.probe()
+        }));
     }
 
     fn on_link(&self, e: LinkEvent) {
@@ -126,21 +152,18 @@ impl Driver {
                 let mut i = self.inner.borrow_mut();
                 i.host = host;
                 i.retry_ms = 1000;
+                i.retry = None;
             }
             LinkEvent::Message(m) => self.on_message(m),
-            LinkEvent::Failed => self.dispatch(Action::Failed),
+            LinkEvent::Failed => {
+                self.dispatch(Action::Failed);
+                self.retry_later();
+            }
             LinkEvent::Closed => {
-                // The companion went away (restarted, PC asleep): try again, more slowly each time.
+                // The companion went away (restarted, PC asleep).
                 self.dispatch(Action::Connecting);
-                let delay = {
-                    let mut i = self.inner.borrow_mut();
-                    i.pending.clear();
-                    let d = i.retry_ms;
-                    i.retry_ms = (d * 2).min(15_000);
-                    d
-                };
-                let me = self.clone();
-                gloo_timers::callback::Timeout::new(delay, move || me.reconnect()).forget();
+                self.inner.borrow_mut().pending.clear();
+                self.retry_later();
             }
         }
     }
