@@ -115,7 +115,7 @@ fn sim_panel() -> Html {
             <button id="sim-insert" type="button" onclick={insert}>{ app.t("カードを置く", "Insert card") }</button>
             <button id="sim-remove" type="button" onclick={remove}>{ app.t("カードを外す", "Remove card") }</button>
             if let Some(f) = failure {
-                <p role="alert" class="error">{ &f.message_ja }</p>
+                <p id="sim-error" role="alert" class="error">{ if app.lang() == Lang::Ja { f.message_ja.clone() } else { f.code.message_en(&f.detail) } }</p>
             }
         </div>
     }
