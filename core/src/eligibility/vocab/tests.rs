@@ -914,3 +914,59 @@ proptest! {
         prop_assert!(checked.is_ok(), "{:?}", checked);
     }
 }
+
+// ---- more forms ------------------------------------------------------------------------
+
+#[test]
+fn byte_order_marks() {
+    let utf8 = fixture!("sample-utf8.xml");
+    let mut with_bom = b"\xef\xbb\xbf".to_vec();
+    with_bom.extend_from_slice(utf8);
+    assert_eq!(parse(&with_bom), parse(utf8));
+    // UTF-16 is not the service's, but a BOM says exactly what the bytes are.
+    let text = std::str::from_utf8(utf8).expect("utf-8");
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(parse(&utf16), parse(utf8));
+    let mut json = b"\xef\xbb\xbf".to_vec();
+    json.extend_from_slice(fixture!("sample.json"));
+    assert_eq!(parse(&json), parse(utf8));
+}
+
+#[test]
+fn shift_jis_output_carries_characters_it_lacks_as_references() {
+    let mut m = parse(fixture!("sample-utf8.xml"));
+    m.message_body.result_list[0].name = Some("𠮷野　家😀".into());
+    let bytes = to_xml_shift_jis(&m);
+    assert!(std::str::from_utf8(&bytes).is_err(), "really Shift_JIS");
+    assert!(bytes.windows(3).any(|w| w == b"&#1"), "numeric references");
+    assert_eq!(parse(&bytes), m);
+}
+
+#[test]
+fn json_lists_in_every_shape() {
+    let item = |n: &str| {
+        format!(
+            "{{\"InsurerNumber\":\"01130012\",\"InsuredIdentificationNumber\":\"{n}\",\
+             \"PersonalFamilyClassification\":1,\"Name\":\"a\",\"Sex1\":2,\"Birthdate\":\"19800101\"}}"
+        )
+    };
+    let head = "{\"XmlMsg\":{\"MessageHeader\":{\"SegmentOfResult\":\"1\",\
+                \"QualificationConfirmationDate\":\"20261125\"},\"MessageBody\":{\
+                \"QualificationValidity\":\"5\",\"ResultList\":";
+    let shapes = [
+        format!("{{\"ResultOfQualificationConfirmation\":[{},{}]}}", item("1"), item("2")),
+        format!(
+            "[{{\"ResultOfQualificationConfirmation\":{}}},{{\"ResultOfQualificationConfirmation\":{}}}]",
+            item("1"),
+            item("2")
+        ),
+    ];
+    for shape in shapes {
+        let json = format!("{head}{shape}}}}}}}");
+        let r = result(json.as_bytes());
+        let numbers: Vec<&str> = r.qualifications.iter().map(|q| q.number.as_str()).collect();
+        assert_eq!(numbers, ["1", "2"], "{json}");
+        assert_eq!(r.qualifications[1].sex, Sex::Female);
+    }
+}
