@@ -192,33 +192,10 @@ impl Session {
                 }
                 Self::reply(req, Message::Ok)
             }
-            Command::GetReaders => self.submit(req, Job::Readers),
-            Command::GetCardStatus { reader } => self.submit(req, Job::CardStatus { reader }),
-            Command::CheckByCard {
-                reader,
-                mode,
-                pin,
-                allow_last_try,
-                visual_confirmed,
-            } => self.submit(
-                req,
-                Job::CheckByCard {
-                    reader,
-                    mode,
-                    pin,
-                    allow_last_try,
-                    visual_confirmed,
-                },
-            ),
-            Command::CheckByInsurance { query } => {
-                self.submit(req, Job::CheckByInsurance { query })
-            }
-            Command::ImportResults { from, to } => {
-                self.submit(req, Job::ImportResults { from, to })
-            }
-            Command::SimListPersonas => self.submit(req, Job::SimPersonas),
-            Command::SimInsertCard { persona } => self.submit(req, Job::SimInsert { persona }),
-            Command::SimRemoveCard => self.submit(req, Job::SimRemove),
+            other => match Job::from_command(other) {
+                Some(job) => self.submit(req, job),
+                None => Self::error(req, ErrorCode::Internal, ErrorDetail::default()),
+            },
         }
     }
 

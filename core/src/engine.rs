@@ -6,8 +6,8 @@
 use crate::eligibility::{EligibilityResult, InsuranceQuery};
 use crate::jpki::{CardError, Jpki, Transport};
 use crate::protocol::{
-    CardInfo, CardKind, CheckMode, ErrorCode, ErrorDetail, Message, PersonaInfo, Pin, ProgressStep,
-    ReaderInfo,
+    CardInfo, CardKind, CheckMode, Command, ErrorCode, ErrorDetail, Message, PersonaInfo, Pin,
+    ProgressStep, ReaderInfo,
 };
 use crate::sim::{CardCheck, ServiceError};
 use crate::Date;
@@ -107,6 +107,39 @@ pub enum Job {
         persona: String,
     },
     SimRemove,
+}
+
+impl Job {
+    /// The job a command asks for; `None` for the connection's own commands (HELLO,
+    /// pairing), which the session answers itself.
+    pub fn from_command(c: Command) -> Option<Job> {
+        Some(match c {
+            Command::GetReaders => Job::Readers,
+            Command::GetCardStatus { reader } => Job::CardStatus { reader },
+            Command::CheckByCard {
+                reader,
+                mode,
+                pin,
+                allow_last_try,
+                visual_confirmed,
+            } => Job::CheckByCard {
+                reader,
+                mode,
+                pin,
+                allow_last_try,
+                visual_confirmed,
+            },
+            Command::CheckByInsurance { query } => Job::CheckByInsurance { query },
+            Command::ImportResults { from, to } => Job::ImportResults { from, to },
+            Command::SimListPersonas => Job::SimPersonas,
+            Command::SimInsertCard { persona } => Job::SimInsert { persona },
+            Command::SimRemoveCard => Job::SimRemove,
+            Command::Hello { .. }
+            | Command::Pair { .. }
+            | Command::Auth { .. }
+            | Command::Unpair => return None,
+        })
+    }
 }
 
 pub type Failure = (ErrorCode, ErrorDetail);

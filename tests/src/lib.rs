@@ -369,3 +369,63 @@ impl Drop for VirtualCard {
         let _ = self.child.wait();
     }
 }
+
+/// A plain static file server on 127.0.0.1 (GET only), standing in for "any web server":
+/// the demo build must work from static files alone, with no companion at all.
+pub struct StaticServer {
+    pub port: u16,
+}
+
+impl StaticServer {
+    pub fn start(root: PathBuf) -> StaticServer {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let root = root.clone();
+                std::thread::spawn(move || serve_static(stream, &root));
+            }
+        });
+        StaticServer { port }
+    }
+}
+
+fn serve_static(mut stream: TcpStream, root: &std::path::Path) {
+    use std::io::{Read, Write};
+    let mut buf = [0u8; 8192];
+    let mut head = Vec::new();
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&head);
+    let path = text
+        .split(' ')
+        .nth(1)
+        .unwrap_or("/")
+        .split('?')
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    let rel = path.trim_start_matches('/');
+    let file = if rel.is_empty() {
+        root.join("index.html")
+    } else {
+        root.join(rel)
+    };
+    let (status, body) = match (rel.contains(".."), std::fs::read(&file)) {
+        (false, Ok(b)) => ("200 OK", b),
+        _ => ("404 Not Found", b"not found".to_vec()),
+    };
+    let ctype = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        _ => "application/octet-stream",
+    };
+    let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let _ = stream.write_all(&body);
+}

@@ -32,6 +32,8 @@ struct Inner {
     connected: bool,
     next_req: u64,
     handler: Handler,
+    /// The trainer demo's in-process stand-in, instead of a socket.
+    demo: Option<Rc<RefCell<crate::demo::DemoCompanion>>>,
     // Kept alive as long as the socket uses them.
     closures: Vec<Box<dyn std::any::Any>>,
 }
@@ -79,15 +81,66 @@ impl Link {
                 connected: false,
                 next_req: 1,
                 handler: Rc::new(handler),
+                demo: None,
                 closures: Vec::new(),
             })),
         };
-        link.open_current();
+        if crate::demo::requested() {
+            link.start_demo();
+        } else {
+            link.open_current();
+        }
         link
+    }
+
+    /// The trainer demo: build the simulated world after the first paint (its keys take a
+    /// moment), then greet it as if it were a companion.
+    fn start_demo(&self) {
+        let link = self.clone();
+        gloo_timers::callback::Timeout::new(50, move || match crate::demo::DemoCompanion::new() {
+            Ok(d) => {
+                link.inner.borrow_mut().demo = Some(Rc::new(RefCell::new(d)));
+                link.emit(LinkEvent::Connected {
+                    host: "demo".into(),
+                });
+                link.send(Command::Hello {
+                    api_levels: API_LEVELS.to_vec(),
+                    client: ClientInfo {
+                        name: "ukemi-web".into(),
+                        version: env!("CARGO_PKG_VERSION").into(),
+                    },
+                });
+            }
+            Err(_) => link.emit(LinkEvent::Failed),
+        })
+        .forget();
+    }
+
+    fn send_demo(&self, demo: Rc<RefCell<crate::demo::DemoCompanion>>, req: u64, command: Command) {
+        let link = self.clone();
+        // Answer on a later tick, as a socket would: never inside the sender's own call.
+        gloo_timers::callback::Timeout::new(0, move || {
+            let deliveries = demo.borrow_mut().handle(req, command);
+            for d in deliveries {
+                if d.delay_ms == 0 {
+                    link.emit(LinkEvent::Message(d.message));
+                } else {
+                    let link = link.clone();
+                    gloo_timers::callback::Timeout::new(d.delay_ms, move || {
+                        link.emit(LinkEvent::Message(d.message))
+                    })
+                    .forget();
+                }
+            }
+        })
+        .forget();
     }
 
     /// Starts again from the first candidate (after a close, or when the user asks).
     pub fn restart(&self) {
+        if self.inner.borrow().demo.is_some() {
+            return;
+        }
         self.shutdown();
         {
             let mut i = self.inner.borrow_mut();
@@ -210,6 +263,11 @@ impl Link {
         let mut i = self.inner.borrow_mut();
         let req = i.next_req;
         i.next_req += 1;
+        if let Some(demo) = i.demo.clone() {
+            drop(i);
+            self.send_demo(demo, req, command);
+            return Some(req);
+        }
         let ws = i.ws.as_ref()?;
         let text = protocol::encode(&ClientMessage {
             req: Some(req),

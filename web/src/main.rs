@@ -2,6 +2,7 @@
 //! companion connection at the edge (`link` + `driver`). Every message shape comes from
 //! `ukemi_core::protocol`.
 
+mod demo;
 mod driver;
 mod i18n;
 mod link;

@@ -57,6 +57,8 @@ pub struct State {
     pub conn: Conn,
     pub pairing: Pairing,
     pub simulator: bool,
+    /// The trainer demo (`?demo`): everything runs in the page.
+    pub demo: bool,
     pub readers: Vec<ReaderInfo>,
     pub chosen_reader: Option<String>,
     pub personas: Vec<PersonaInfo>,

@@ -72,6 +72,12 @@ pub fn check() -> Html {
                 allow_last_try: checked(&last_try_ref),
                 visual_confirmed: checked(&visual_ref),
             });
+            // Consent and the photo comparison are per check, never carried to the next patient.
+            for r in [&last_try_ref, &visual_ref] {
+                if let Some(el) = r.cast::<HtmlInputElement>() {
+                    el.set_checked(false);
+                }
+            }
         })
     };
     let failure = s.failure.as_ref().filter(|f| f.area == Area::Check);

@@ -11,6 +11,10 @@ pub fn connection() -> Html {
     let app = use_app();
     let s = &app.state;
     let status = match (&s.conn, &s.pairing) {
+        (Conn::Connecting, _) if s.demo => app.t("デモを準備しています…", "Preparing the demo…").to_string(),
+        (Conn::Connected { .. }, _) if s.demo => app
+            .t("デモ：ブラウザの中の練習用コンパニオンにつながっています", "Demo: connected to the practice companion inside the browser")
+            .to_string(),
         (Conn::Connecting, _) => app.t("コンパニオンに接続しています…", "Connecting to the companion…").to_string(),
         (Conn::Failed, _) => app
             .t(

@@ -55,6 +55,7 @@ pub fn app() -> Html {
     };
     let state = use_reducer(move || State {
         lang: initial_lang,
+        demo: crate::demo::requested(),
         ..State::default()
     });
     let driver: Rc<RefCell<Option<Driver>>> = use_mut_ref(|| None);
@@ -107,13 +108,20 @@ pub fn app() -> Html {
             <a class="skip" href="#main">{ t("本文へ移動", "Skip to main content") }</a>
             <header class="top">
                 <h1>{ t("受付・資格確認", "Reception: eligibility check") }</h1>
-                if state.simulator {
+                if state.demo {
+                    <p class="badge-demo" role="note">{ t("デモ（練習用）", "Demo (practice)") }</p>
+                } else if state.simulator {
                     <p class="badge-demo" role="note">{ t("練習用（シミュレーター）", "Practice mode (simulator)") }</p>
                 }
                 <button id="lang-switch" type="button" onclick={toggle_lang} lang={state.lang.other().code()}>
                     { tr(state.lang, "English", "日本語") }
                 </button>
             </header>
+            if state.demo {
+                <p id="demo-banner" class="demo-banner" role="note">{ t(
+                    "これはデモです。コンパニオンもカードリーダーも使わず、ブラウザの中だけで練習用のカードと資格確認サービスを動かしています。実在の患者の情報は使わず、入力した内容はどこにも保存されません。",
+                    "This is a demo. Practice cards and a simulated eligibility service run inside the browser, with no companion and no card reader. No real patient data is used and nothing is stored.") }</p>
+            }
             <main id="main" tabindex="-1">
                 <connection::Connection />
                 if ready {

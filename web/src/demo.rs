@@ -1,0 +1,149 @@
+//! The trainer demo (`?demo`): no companion, no reader. A stand-in that answers the same
+//! protocol in-process, running `ukemi_core::engine` around the emulated cards and the
+//! simulated service — the very code the companion runs in simulator mode, so the demo
+//! cannot drift from the real thing. Nothing here is stored anywhere.
+
+use std::sync::{Arc, Mutex};
+use ukemi_core::engine::{self, Hooks, Job};
+use ukemi_core::protocol::{
+    ClientInfo, Command, ErrorCode, ErrorDetail, Message, PairingState, ProgressStep,
+    ServerMessage, API_LEVELS,
+};
+use ukemi_core::sim::adapter::SimService;
+use ukemi_core::sim::readers::SimReaders;
+use ukemi_core::sim::Simulator;
+use ukemi_core::Date;
+
+/// Today in Japan, from the browser's clock.
+pub fn today_jst() -> Date {
+    let ms = js_sys::Date::now();
+    Date::from_days(((ms / 1000.0 + 9.0 * 3600.0) / 86_400.0).floor() as i64)
+}
+
+/// Is this page the trainer demo?
+pub fn requested() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
+        .is_some_and(|p| p.has("demo"))
+}
+
+pub struct DemoCompanion {
+    readers: SimReaders,
+    service: SimService,
+}
+
+/// A message to deliver, after `delay_ms` (how long a real service would take).
+pub struct Delivery {
+    pub message: ServerMessage,
+    pub delay_ms: u32,
+}
+
+impl DemoCompanion {
+    /// Builds the simulated world. Generating its test keys takes a moment in the browser.
+    pub fn new() -> Result<DemoCompanion, String> {
+        let sim = Simulator::new(1, today_jst()).map_err(|e| e.to_string())?;
+        let sim = Arc::new(Mutex::new(sim));
+        let mut seed = [0u8; 32];
+        for b in seed.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+        Ok(DemoCompanion {
+            readers: SimReaders::new(Arc::clone(&sim)),
+            service: SimService::new(sim, seed, today_jst),
+        })
+    }
+
+    pub fn handle(&mut self, req: u64, command: Command) -> Vec<Delivery> {
+        let now = |body: Message| Delivery {
+            message: ServerMessage {
+                req: Some(req),
+                body,
+            },
+            delay_ms: 0,
+        };
+        match command {
+            Command::Hello { api_levels, .. } => {
+                let body = match ukemi_core::protocol::negotiate(&api_levels) {
+                    Some(level) => Message::Hello {
+                        api_level: level,
+                        companion: ClientInfo {
+                            name: "ukemi-demo".into(),
+                            version: env!("CARGO_PKG_VERSION").into(),
+                        },
+                        simulator: true,
+                        origin: "demo".into(),
+                        pairing: PairingState::Trusted,
+                        features: vec![
+                            "check_by_card".into(),
+                            "check_by_insurance".into(),
+                            "demo".into(),
+                        ],
+                    },
+                    None => Message::error(
+                        ErrorCode::UnsupportedApiLevel,
+                        ErrorDetail {
+                            supported: Some(API_LEVELS.to_vec()),
+                            ..Default::default()
+                        },
+                    ),
+                };
+                vec![now(body)]
+            }
+            Command::Pair { .. } | Command::Auth { .. } => vec![now(Message::Authenticated)],
+            Command::Unpair => vec![now(Message::Ok)],
+            other => {
+                let Some(job) = Job::from_command(other) else {
+                    return vec![now(Message::error(
+                        ErrorCode::Internal,
+                        ErrorDetail::default(),
+                    ))];
+                };
+                let steps = std::cell::RefCell::new(Vec::new());
+                let progress = |s: ProgressStep| steps.borrow_mut().push(s);
+                let diagnostic = |_d: String| {};
+                let hooks = Hooks {
+                    progress: &progress,
+                    diagnostic: &diagnostic,
+                };
+                self.service.last_delay_ms = 0;
+                let body = match engine::handle(&mut self.readers, &mut self.service, job, &hooks) {
+                    Ok(b) => b,
+                    Err((code, detail)) => Message::error(code, detail),
+                };
+                let mut out: Vec<Delivery> = steps
+                    .into_inner()
+                    .into_iter()
+                    .map(|step| Delivery {
+                        message: ServerMessage {
+                            req: Some(req),
+                            body: Message::Progress { step },
+                        },
+                        delay_ms: 0,
+                    })
+                    .collect();
+                out.extend(self.readers_events());
+                out.push(Delivery {
+                    message: ServerMessage {
+                        req: Some(req),
+                        body,
+                    },
+                    delay_ms: self.service.last_delay_ms.min(10_000) as u32,
+                });
+                out
+            }
+        }
+    }
+
+    fn readers_events(&mut self) -> Vec<Delivery> {
+        use ukemi_core::engine::Readers;
+        self.readers
+            .take_events()
+            .into_iter()
+            .map(|body| Delivery {
+                message: ServerMessage { req: None, body },
+                delay_ms: 0,
+            })
+            .collect()
+    }
+}
