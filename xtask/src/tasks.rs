@@ -111,6 +111,19 @@ pub fn test() -> Result {
         .join("target")
         .join("debug")
         .join("ukemi-companion");
+    // The eligibility parser under a bounded-time mutation fuzz (see docs/eligibility-vocabulary.md;
+    // the coverage-guided cargo-fuzz target lives in core/fuzz).
+    let fuzz_secs = std::env::var("UKEMI_FUZZ_SECS").unwrap_or_else(|_| "30".into());
+    run(command(&cargo).args([
+        "run",
+        "-q",
+        "-p",
+        "ukemi-core",
+        "--example",
+        "fuzz_vocab",
+        "--",
+        &fuzz_secs,
+    ]))?;
     let pcscd = rig::start()?;
     let tests = cmd::run_tests(
         command(&cargo)
