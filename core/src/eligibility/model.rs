@@ -169,6 +169,14 @@ impl ReasonOfLoss {
             Self::Other => "その他",
         }
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Death => "Death",
+            Self::PublicAssistance => "Started public assistance",
+            Self::OtherInsurance => "Joined other health insurance",
+            Self::Other => "Other",
+        }
+    }
 }
 
 /// 高齢受給者証.
@@ -272,6 +280,14 @@ impl ReferenceKind {
             Self::CardVisual => "マイナンバーカード（目視確認）",
             Self::InsuranceNumbers => "被保険者番号等",
             Self::Imported => "取込（他端末での確認結果）",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::CardPin => "My Number card (PIN)",
+            Self::CardVisual => "My Number card (visual check)",
+            Self::InsuranceNumbers => "Insurance numbers",
+            Self::Imported => "Imported (checked on another device)",
         }
     }
 }

@@ -119,7 +119,7 @@ pub fn check() -> Html {
                 </fieldset>
                 if mode == CheckMode::Pin {
                     if let Some(n) = tries.filter(|_| is_my_number) {
-                        <p id="pin-tries" class={classes!((n <= 1).then_some("warn"))}>
+                        <p id="pin-tries" role="status" aria-live="polite" class={classes!((n <= 1).then_some("warn"))}>
                             { if app.lang() == Lang::Ja { format!("暗証番号の残り回数：{n}回") } else { format!("PIN tries left: {n}") } }
                         </p>
                     }
@@ -132,7 +132,7 @@ pub fn check() -> Html {
                         </div>
                     } else {
                         <label for="pin">{ app.t("暗証番号（4桁）", "PIN (4 digits)") }</label>
-                        <input id="pin" ref={pin_ref} type="password" inputmode="numeric" maxlength="4" autocomplete="off" />
+                        <input id="pin" ref={pin_ref} type="password" inputmode="numeric" maxlength="4" autocomplete="off" aria-describedby="pin-tries check-error" />
                         if tries == Some(1) {
                             <div class="warn-box" role="alert">
                                 <p>{ app.t(

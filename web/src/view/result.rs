@@ -51,7 +51,7 @@ fn qualification(app: &super::AppCtx, q: &Qualification, first: bool) -> Html {
                 { row(app.t("資格喪失日", "Lost on"), None, both(loss)) }
             }
             if let Some(r) = q.reason_of_loss {
-                { row(app.t("喪失事由", "Reason"), None, r.label_ja().to_string()) }
+                { row(app.t("喪失事由", "Reason"), None, if app.lang() == Lang::Ja { r.label_ja() } else { r.label_en() }.to_string()) }
             }
             if let Some(e) = &q.elderly {
                 { row(app.t("高齢受給者証", "Elderly recipient"), None,
@@ -109,7 +109,7 @@ pub fn result_view() -> Html {
             if let Some(n) = &r.notice {
                 <p class="notice">{ n }</p>
             }
-            <p>{ app.t("確認方法：", "Method: ") }{ r.reference.label_ja() }{ "　" }{ both(r.checked_on) }</p>
+            <p>{ app.t("確認方法：", "Method: ") }{ if ja { r.reference.label_ja() } else { r.reference.label_en() } }{ "　" }{ both(r.checked_on) }</p>
             { for r.qualifications.iter().enumerate().map(|(i, q)| qualification(&app, q, i == 0)) }
             if r.primary().is_some() {
                 <button id="register-patient" type="button" onclick={register}>{ app.t("患者として登録", "Register as patient") }</button>
