@@ -18,19 +18,35 @@ pub enum Pcscd {
     Theirs,
 }
 
-fn alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
+/// PIDs of running processes named `pcscd`, from /proc (any daemon counts, not only the one
+/// the PID file names: two daemons would fight over vpcd's port).
+fn running_pcscd() -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    dir.filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "pcscd")
+        })
+        // A private daemon in its own mount namespace (the no-reader test) has another /run.
+        .filter(|pid| {
+            let ns = |p: &str| std::fs::read_link(format!("/proc/{p}/ns/mnt")).ok();
+            ns(&pid.to_string()) == ns("self")
+        })
+        .collect()
 }
 
 pub fn start() -> Result<Pcscd> {
-    if let Some(pid) = std::fs::read_to_string(PID_FILE)
-        .ok()
-        .and_then(|s| s.trim().parse::<u32>().ok())
-    {
-        if alive(pid) && Path::new(SOCKET).exists() {
+    let running = running_pcscd();
+    if let Some(pid) = running.first() {
+        if Path::new(SOCKET).exists() {
             println!("pcscd already running (pid {pid}); using it");
             return Ok(Pcscd::Theirs);
         }
+        return Err(format!(
+            "a pcscd (pid {pid}) is running without its socket {SOCKET}: stop it first"
+        ));
     }
     // Stale files from a killed daemon stop a new one from starting.
     let _ = std::fs::remove_file(SOCKET);
