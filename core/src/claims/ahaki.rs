@@ -1,0 +1,184 @@
+//! はり・きゅう and マッサージ fee rules (claims.md §2.2, §2.3).
+
+use super::claim::{Finding, Lines, Rates};
+use super::model::{ClaimMonth, Visit, VisitMode, Warmth};
+use super::tariff::{Schedule, Tariff, TariffSet};
+use super::ClaimError;
+use crate::date::Date;
+
+/// 訪問施術料 1 (1人), 2 (2人), 3 (3〜9人), 3 (10人以上) by people treated that day in
+/// the same building.
+pub fn visit_category(people: u32) -> &'static str {
+    match people {
+        0 | 1 => "1",
+        2 => "2",
+        3..=9 => "3",
+        _ => "3_10",
+    }
+}
+
+/// What the discipline adds for one visit.
+pub(crate) enum Kind {
+    Acupuncture,
+    Massage,
+}
+
+fn add(lines: &mut Lines, d: Date, t: &Tariff, code: &str, count: u32) -> Result<(), ClaimError> {
+    lines.add(d, t, code, count, None, Rates::default())
+}
+
+/// 往療料: from 2024-10 "往療料 (突発的な往療のみ), 4km超加算廃止"; before, 片道4km超 2,550円.
+fn outreach(lines: &mut Lines, d: Date, t: &Tariff, km: Option<f64>) -> Result<(), ClaimError> {
+    let over4 = km.is_some_and(|k| k > 4.0) && t.item("ouryo_over4km").is_some();
+    add(
+        lines,
+        d,
+        t,
+        if over4 { "ouryo_over4km" } else { "ouryo" },
+        1,
+    )
+}
+
+pub(crate) fn month_lines(
+    kind: Kind,
+    first_visit: Date,
+    history: &[&Visit],
+    month: ClaimMonth,
+    tariffs: &TariffSet,
+    findings: &mut Vec<Finding>,
+) -> Result<Lines, ClaimError> {
+    let mut lines = Lines::new();
+    let mut reports = 0u32;
+    for v in history.iter().filter(|v| ClaimMonth::of(v.date) == month) {
+        let t = tariffs
+            .on(Schedule::Ahaki, v.date)
+            .ok_or(ClaimError::NoTariff { date: v.date })?;
+        let d = v.date;
+        let field = format!("visits[{d}]");
+        // Planned visits from 2024-10 are one 訪問施術料 that includes 施術料 and 往療料.
+        let visit_fee_cat = match (&v.mode, t.visit_fee_model) {
+            (VisitMode::Home { people, .. }, true) => Some(visit_category(*people)),
+            _ => None,
+        };
+        match kind {
+            Kind::Acupuncture => {
+                let n = match v.techniques {
+                    Some(1) => 1,
+                    Some(2) => 2,
+                    other => {
+                        findings.push(Finding::error(
+                            "techniques",
+                            format!("{field}.techniques"),
+                            format!(
+                                "{}: 術数（1＝はり又はきゅう、2＝併用）を入力してください（入力: {}）。",
+                                d.wareki(),
+                                other.map(|n| n.to_string()).unwrap_or_else(|| "なし".into())
+                            ),
+                        ));
+                        continue;
+                    }
+                };
+                if d == first_visit {
+                    add(&mut lines, d, t, &format!("acu_first_{n}"), 1)?;
+                }
+                match visit_fee_cat {
+                    Some(cat) => add(&mut lines, d, t, &format!("acu_visit_{cat}_{n}"), 1)?,
+                    None => add(&mut lines, d, t, &format!("acu_treat_{n}"), 1)?,
+                }
+                if v.electro {
+                    add(&mut lines, d, t, "acu_electro", 1)?;
+                }
+            }
+            Kind::Massage => {
+                let n = v.local_count;
+                if !(1..=5).contains(&n) {
+                    findings.push(Finding::error(
+                        "local_count",
+                        format!("{field}.local_count"),
+                        format!("{}: 局所数は1〜5です（入力: {n}）。", d.wareki()),
+                    ));
+                    continue;
+                }
+                match visit_fee_cat {
+                    Some(cat) => add(&mut lines, d, t, &format!("massage_visit_{cat}_{n}"), 1)?,
+                    None => add(&mut lines, d, t, "massage_local", u32::from(n))?,
+                }
+                // "変形徒手矯正術 … 温罨法との併施不可": the 温罨法 is dropped, not the 矯正術.
+                let warm_blocked = v.deformity_limbs > 0 && v.warmth != Warmth::None;
+                if warm_blocked {
+                    findings.push(Finding::error(
+                        "warm_with_deformity",
+                        format!("{field}.warmth"),
+                        format!(
+                            "{}: 変形徒手矯正術と温罨法は同日に併施できません（温罨法は算定しませんでした）。",
+                            d.wareki()
+                        ),
+                    ));
+                }
+                match (v.warmth, warm_blocked) {
+                    (Warmth::Warm, false) => add(&mut lines, d, t, "massage_warm", 1)?,
+                    (Warmth::WarmElectric, false) => {
+                        add(&mut lines, d, t, "massage_warm_electric", 1)?
+                    }
+                    _ => {}
+                }
+                if v.deformity_limbs > 4 {
+                    findings.push(Finding::error(
+                        "deformity_limbs",
+                        format!("{field}.deformity_limbs"),
+                        format!("{}: 変形徒手矯正術は4肢までです。", d.wareki()),
+                    ));
+                } else if v.deformity_limbs > 0 {
+                    add(
+                        &mut lines,
+                        d,
+                        t,
+                        "massage_deformity",
+                        u32::from(v.deformity_limbs),
+                    )?;
+                }
+            }
+        }
+        match (&v.mode, visit_fee_cat) {
+            (VisitMode::Clinic, _) | (_, Some(_)) => {}
+            (VisitMode::Call { distance_km }, _) => outreach(&mut lines, d, t, Some(*distance_km))?,
+            (VisitMode::Home { distance_km, .. }, None) => {
+                outreach(&mut lines, d, t, *distance_km)?
+            }
+        }
+        if v.special_area && v.mode != VisitMode::Clinic {
+            if t.item("special_area").is_some() {
+                add(&mut lines, d, t, "special_area", 1)?;
+            } else {
+                findings.push(Finding::warning(
+                    "special_area_not_in_tariff",
+                    format!("{field}.special_area"),
+                    format!("{}: 特別地域加算は2024年10月施術分からです。", d.wareki()),
+                ));
+            }
+        }
+        if v.mode.distance_km().is_some_and(|k| k > 16.0) {
+            findings.push(Finding::warning(
+                "over_16km",
+                format!("{field}.mode.distance_km"),
+                format!(
+                    "{}: 片道16km超の訪問・往療は絶対的な理由がある場合のみ算定できます。理由を摘要に記入してください。",
+                    d.wareki()
+                ),
+            ));
+        }
+        if v.report_issued {
+            reports += 1;
+            if reports > 1 {
+                findings.push(Finding::warning(
+                    "report_twice",
+                    format!("{field}.report_issued"),
+                    "施術報告書交付料は同じ月に2回以上算定しません（2回目以降は算定しませんでした）。",
+                ));
+            } else {
+                add(&mut lines, d, t, "report", 1)?;
+            }
+        }
+    }
+    Ok(lines)
+}

@@ -1,0 +1,311 @@
+//! Claim checks: what would make an insurer return the 申請書 (返戻), as typed findings.
+
+use super::claim::{ClaimLine, Finding};
+use super::judo;
+use super::model::{Case, ClaimInput, ClaimMonth, Consent, Visit};
+use crate::date::Date;
+use crate::eligibility::validate_insurer_number;
+
+/// Checks that do not depend on the month.
+pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let ins = &input.insurance;
+    if let Err(e) = validate_insurer_number(&ins.insurer_number) {
+        out.push(Finding::error(
+            "insurer_number",
+            "insurance.insurer_number",
+            e.message_ja(),
+        ));
+    }
+    if ins.holder_address.trim().is_empty() {
+        out.push(Finding::error(
+            "holder_address_missing",
+            "insurance.holder_address",
+            "被保険者の住所がありません。申請書に記入が必要です（オンライン資格確認の結果から取り込めます）。",
+        ));
+    }
+    if ins.number.trim().is_empty() {
+        out.push(Finding::error(
+            "insured_number_missing",
+            "insurance.number",
+            "被保険者証等の番号がありません。",
+        ));
+    }
+    if !matches!(ins.copay_percent, 0 | 10 | 20 | 30) {
+        out.push(Finding::error(
+            "copay_percent",
+            "insurance.copay_percent",
+            format!(
+                "負担割合は0・10・20・30（%）のいずれかです（入力: {}）。",
+                ins.copay_percent
+            ),
+        ));
+    }
+    for (i, p) in input.public_funds.iter().enumerate() {
+        if validate_insurer_number(&p.payer_number).is_err() {
+            out.push(Finding::error(
+                "public_payer_number",
+                format!("public_funds[{i}].payer_number"),
+                "公費負担者番号（8桁）の形式または検証番号が合いません。",
+            ));
+        }
+    }
+    if let Case::Judo(c) = &input.case {
+        if c.injuries.is_empty() {
+            out.push(Finding::error(
+                "no_injuries",
+                "case.injuries",
+                "負傷名が1つもありません。",
+            ));
+        }
+    }
+    out
+}
+
+/// Checks for one month's visits (already sorted, duplicates removed).
+pub(crate) fn month_findings(
+    input: &ClaimInput,
+    month: ClaimMonth,
+    visits: &[&Visit],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let ins = &input.insurance;
+    if ins.valid_from.is_none() && ins.valid_until.is_none() {
+        out.push(Finding::warning(
+            "eligibility_unknown",
+            "insurance.valid_from",
+            "資格の有効期間が入力されていません。資格確認の結果を取り込んでください。",
+        ));
+    }
+    for v in visits {
+        let before = ins.valid_from.is_some_and(|f| v.date < f);
+        let after = ins.valid_until.is_some_and(|u| v.date > u);
+        if before || after {
+            out.push(Finding::error(
+                "eligibility_invalid_on_visit",
+                format!("visits[{}].date", v.date),
+                format!(
+                    "{}は資格の有効期間外です。資格を確認してください。",
+                    v.date.wareki()
+                ),
+            ));
+        }
+    }
+    match &input.case {
+        Case::Judo(c) => judo_findings(c, month, visits, &mut out),
+        Case::Acupuncture(c) => {
+            consent_findings(c.consent.as_ref(), visits, &mut out);
+            outcome_findings(
+                c.outcome.as_ref().map(|o| o.date),
+                "case.outcome",
+                visits,
+                &mut out,
+            );
+            if c.diseases.is_empty() {
+                out.push(Finding::error(
+                    "disease_missing",
+                    "case.diseases",
+                    "傷病名（神経痛・リウマチ・頸腕症候群・五十肩・腰痛症・頸椎捻挫後遺症等）を入力してください。",
+                ));
+            }
+            symptom_findings(&c.symptoms, visits, &mut out);
+        }
+        Case::Massage(c) => {
+            consent_findings(c.consent.as_ref(), visits, &mut out);
+            outcome_findings(
+                c.outcome.as_ref().map(|o| o.date),
+                "case.outcome",
+                visits,
+                &mut out,
+            );
+            symptom_findings(&c.symptoms, visits, &mut out);
+        }
+    }
+    out
+}
+
+/// "From 2024-10 施術分: 傷病名に加え症状名の記入が必要".
+fn symptom_findings(symptoms: &str, visits: &[&Visit], out: &mut Vec<Finding>) {
+    let from = Date::new(2024, 10, 1).ok();
+    if symptoms.trim().is_empty() && visits.iter().any(|v| Some(v.date) >= from) {
+        out.push(Finding::error(
+            "symptoms_missing",
+            "case.symptoms",
+            "2024年10月施術分から症状名の記入が必要です。",
+        ));
+    }
+}
+
+fn consent_findings(consent: Option<&Consent>, visits: &[&Visit], out: &mut Vec<Finding>) {
+    let Some(c) = consent else {
+        out.push(Finding::error(
+            "consent_missing",
+            "case.consent",
+            "医師の同意（同意書）がありません。",
+        ));
+        return;
+    };
+    for v in visits {
+        if v.date < c.date || v.date > c.valid_until {
+            out.push(Finding::error(
+                "consent_expired",
+                format!("visits[{}].date", v.date),
+                format!(
+                    "{}は同意期間（{}〜{}）の外です。再同意を確認してください。",
+                    v.date.wareki(),
+                    c.date.wareki(),
+                    c.valid_until.wareki()
+                ),
+            ));
+        }
+    }
+}
+
+fn outcome_findings(outcome: Option<Date>, field: &str, visits: &[&Visit], out: &mut Vec<Finding>) {
+    let Some(o) = outcome else { return };
+    for v in visits.iter().filter(|v| v.date > o) {
+        out.push(Finding::error(
+            "visit_after_outcome",
+            format!("visits[{}].date", v.date),
+            format!(
+                "{}の施術は転帰（{}）の後です（算定しませんでした）。",
+                v.date.wareki(),
+                o.wareki()
+            ),
+        ));
+        let _ = field;
+    }
+}
+
+fn judo_findings(
+    c: &super::model::JudoCase,
+    month: ClaimMonth,
+    visits: &[&Visit],
+    out: &mut Vec<Finding>,
+) {
+    for v in visits {
+        if v.date < c.first_visit_date {
+            out.push(Finding::error(
+                "visit_before_first",
+                format!("visits[{}].date", v.date),
+                format!(
+                    "{}は初検日より前です（算定しませんでした）。",
+                    v.date.wareki()
+                ),
+            ));
+        }
+        for p in &v.parts {
+            if c.injuries.get(p.injury).is_none() {
+                out.push(Finding::error(
+                    "unknown_injury",
+                    format!("visits[{}].parts.injury", v.date),
+                    format!("{}: 負傷番号{}はありません。", v.date.wareki(), p.injury),
+                ));
+            }
+        }
+    }
+    for (i, inj) in c.injuries.iter().enumerate() {
+        if inj.injury_date > c.first_visit_date {
+            // A later injury is fine; it must not precede its own treatment.
+            for v in visits.iter().filter(|v| v.date < inj.injury_date) {
+                if v.parts.iter().any(|p| p.injury == i) {
+                    out.push(Finding::error(
+                        "visit_before_injury",
+                        format!("case.injuries[{i}].injury_date"),
+                        format!(
+                            "{}: {}の負傷日より前の施術です。",
+                            v.date.wareki(),
+                            inj.name_ja()
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(o) = &inj.outcome {
+            for v in visits
+                .iter()
+                .filter(|v| v.date > o.date && v.parts.iter().any(|p| p.injury == i))
+            {
+                out.push(Finding::error(
+                    "visit_after_outcome",
+                    format!("visits[{}].parts", v.date),
+                    format!(
+                        "{}: {}は{}に{}となっています（算定しませんでした）。",
+                        v.date.wareki(),
+                        inj.name_ja(),
+                        o.date.wareki(),
+                        o.kind.label_ja()
+                    ),
+                ));
+            }
+        }
+    }
+    let long = visits
+        .iter()
+        .any(|v| judo::is_long_term(c.first_visit_date, v.date));
+    // "負傷の原因 … required when 3部位以上 etc."; we also require it in the 長期 period.
+    if c.injuries.len() >= 3 || long {
+        for (i, inj) in c.injuries.iter().enumerate() {
+            if inj.cause.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                out.push(Finding::error(
+                    "cause_missing",
+                    format!("case.injuries[{i}].cause"),
+                    format!(
+                        "{}の負傷の原因（どこで、どうして、どうなった）を記入してください（3部位以上・長期の場合は必須）。",
+                        inj.name_ja()
+                    ),
+                ));
+            }
+        }
+    }
+    // "長期施術継続理由書: 打撲・捻挫・挫傷 が初検から 3か月超 継続 → 理由書 (or 摘要)".
+    let three_months = after_months(c.first_visit_date, 3);
+    let needs_reason = c.injuries.iter().any(|inj| {
+        inj.kind.is_soft_tissue()
+            && visits.iter().any(|v| {
+                v.date > three_months && inj.outcome.as_ref().is_none_or(|o| v.date <= o.date)
+            })
+    });
+    if needs_reason
+        && c.long_term_reason
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+    {
+        out.push(Finding::error(
+            "long_term_reason_missing",
+            "case.long_term_reason",
+            "打撲・捻挫・挫傷が初検から3か月を超えて継続しています。長期施術継続理由を記入してください。",
+        ));
+    }
+    let _ = month;
+}
+
+/// The same day `n` months later, clamped to the month's end (初検 1/31 + 1 month = 2/29).
+pub fn after_months(d: Date, n: i32) -> Date {
+    let m = d.month_start_offset(n);
+    let last = crate::date::days_in_month(m.year(), m.month());
+    Date::new(m.year(), m.month(), d.day().min(last)).unwrap_or(m)
+}
+
+/// "amounts using an unverified tariff entry (warning 要確認)": one per item and month.
+pub(crate) fn unverified_findings(lines: &[ClaimLine]) -> Vec<Finding> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for l in lines.iter().filter(|l| !l.verified) {
+        if seen.contains(&l.code.as_str()) {
+            continue;
+        }
+        seen.push(&l.code);
+        let why = if l.manual {
+            "手入力の金額です"
+        } else {
+            "料金表の金額・率が原典で未確認です"
+        };
+        out.push(Finding::warning(
+            "unverified_amount",
+            format!("lines.{}", l.code),
+            format!("要確認: {}（{}円）は{}。", l.label_ja, l.unit_yen, why),
+        ));
+    }
+    out
+}

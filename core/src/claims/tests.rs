@@ -1,0 +1,824 @@
+//! Worked examples computed by hand from the rule text in claims.md, check tests, and
+//! property tests.
+
+use super::*;
+use crate::eligibility::PersonalFamily;
+use proptest::prelude::*;
+
+fn d(s: &str) -> Date {
+    Date::parse(s).expect("test date")
+}
+
+fn clinic(statement_system: bool) -> Clinic {
+    Clinic {
+        name: "うけみ接骨院".into(),
+        address: "東京都千代田区千代田1-1".into(),
+        prefecture_code: "13".into(),
+        registration_number: "協13-1234".into(),
+        manager_name: "受身 太郎".into(),
+        statement_system,
+    }
+}
+
+fn insurance(copay_percent: u8) -> Insurance {
+    Insurance {
+        insurer_number: "06139992".into(),
+        symbol: "12".into(),
+        number: "345".into(),
+        branch: Some("00".into()),
+        holder_name: "山田 一郎".into(),
+        holder_address: "東京都新宿区西新宿2-8-1".into(),
+        person: PersonalFamily::Insured,
+        copay_percent,
+        elderly_recipient: false,
+        valid_from: Some(d("2020-04-01")),
+        valid_until: None,
+    }
+}
+
+fn input(case: Case, visits: Vec<Visit>) -> ClaimInput {
+    ClaimInput {
+        clinic: clinic(false),
+        practitioners: vec![],
+        patient: Patient {
+            name: "山田 一郎".into(),
+            name_kana: "ﾔﾏﾀﾞ ｲﾁﾛｳ".into(),
+            birth_date: d("1980-05-05"),
+            sex: PatientSex::Male,
+            relationship: None,
+        },
+        insurance: insurance(30),
+        public_funds: vec![],
+        case,
+        visits,
+        month: None,
+    }
+}
+
+fn injury(kind: InjuryKind, site: &str, date: &str) -> Injury {
+    Injury {
+        kind,
+        site: site.into(),
+        side: Some(Side::Right),
+        injury_date: d(date),
+        cause: Some("自宅で階段を踏み外し転落して負傷".into()),
+        outcome: None,
+        bone_class: None,
+        manual_first_fee_yen: None,
+    }
+}
+
+fn judo(first: &str, injuries: Vec<Injury>) -> Case {
+    Case::Judo(JudoCase {
+        first_visit_date: d(first),
+        injuries,
+        consult_support: false,
+        long_term_reason: Some("症状の改善が緩やかなため".into()),
+        long_term_frequent_reason: Some("疼痛が強く頻回の施術が必要".into()),
+        doctor_consent: None,
+    })
+}
+
+fn parts(n: usize, cold: bool, warm: bool, electro: bool) -> Vec<PartTreatment> {
+    (0..n)
+        .map(|injury| PartTreatment {
+            injury,
+            cold,
+            warm,
+            electro,
+        })
+        .collect()
+}
+
+fn visit_parts(date: &str, p: Vec<PartTreatment>) -> Visit {
+    let mut v = Visit::on(d(date));
+    v.parts = p;
+    v
+}
+
+fn one(input: &ClaimInput) -> MonthlyClaim {
+    let mut all = compute(input).expect("computes");
+    assert_eq!(all.len(), 1, "one month expected");
+    all.remove(0)
+}
+
+fn codes(c: &MonthlyClaim, date: &str) -> Vec<(String, u32)> {
+    c.lines
+        .iter()
+        .filter(|l| l.date == d(date))
+        .map(|l| (l.code.clone(), l.amount_yen))
+        .collect()
+}
+
+fn has(c: &MonthlyClaim, code: &str) -> bool {
+    c.findings.iter().any(|f| f.code == code)
+}
+
+fn sprains3() -> Vec<Injury> {
+    vec![
+        injury(InjuryKind::Sprain, "足関節", "2024-10-01"),
+        injury(InjuryKind::Sprain, "膝関節", "2024-10-01"),
+        injury(InjuryKind::Sprain, "手関節", "2024-10-01"),
+    ]
+}
+
+/// "3部位目は所定料金の100分の60"; "温罨法・電療の除外期間 … 打撲・捻挫: 5日間除く";
+/// "再検料 is only on the 初回後療日"; "明細書発行体制加算 13円 → 10円 (月1回)".
+/// Worked by hand: 10/1 初検1,550 + 施療料760×3 + 冷罨法85+85+51 + 加算10 = 4,061;
+/// 10/2 再検410 + 後療505+505+303 + 冷罨法85+85+51 = 1,944; 10/4 後療 1,313 (温罨法 is in
+/// the 5-day exclusion); 10/7 後療1,313 + 温罨法75+75+45 + 電療33+33+19 = 1,593.
+/// 合計 8,911; 3割 2,673.3 → 2,670; 請求 6,241.
+#[test]
+fn three_part_sprain_cold_then_warm_and_electro() {
+    let mut i = input(
+        judo("2024-10-01", sprains3()),
+        vec![
+            visit_parts("2024-10-01", parts(3, true, false, false)),
+            visit_parts("2024-10-02", parts(3, true, false, false)),
+            visit_parts("2024-10-04", parts(3, false, true, false)),
+            visit_parts("2024-10-07", parts(3, false, true, true)),
+        ],
+    );
+    i.clinic.statement_system = true;
+    let c = one(&i);
+    let s = |v: &[(String, u32)]| v.iter().map(|x| x.1).sum::<u32>();
+    assert_eq!(s(&codes(&c, "2024-10-01")), 4061);
+    assert_eq!(s(&codes(&c, "2024-10-02")), 1944);
+    assert_eq!(s(&codes(&c, "2024-10-04")), 1313);
+    assert_eq!(s(&codes(&c, "2024-10-07")), 1593);
+    assert_eq!(c.total_yen, 8911);
+    assert_eq!(c.copay_yen, 2670);
+    assert_eq!(c.billed_yen, 6241);
+    assert!(has(&c, "warm_excluded_period"));
+    assert!(!c.has_errors(), "{:?}", c.findings);
+    assert_eq!(
+        c.lines
+            .iter()
+            .filter(|l| l.code == "statement_addon")
+            .count(),
+        1
+    );
+}
+
+/// "4部位目以降の後療料等は3部位までの料金に含まれ算定不可 (初回の施療料は算定可)".
+#[test]
+fn fourth_part_only_gets_its_first_fee() {
+    let mut inj = sprains3();
+    inj.push(injury(InjuryKind::Contusion, "大腿部", "2024-10-01"));
+    let c = one(&input(
+        judo("2024-10-01", inj),
+        vec![
+            visit_parts("2024-10-01", parts(4, true, false, false)),
+            visit_parts("2024-10-02", parts(4, true, false, false)),
+        ],
+    ));
+    let fourth: Vec<&ClaimLine> = c.lines.iter().filter(|l| l.injury == Some(3)).collect();
+    assert_eq!(fourth.len(), 1);
+    assert_eq!(fourth[0].code, "first_contusion_sprain");
+    assert_eq!(fourth[0].amount_yen, 760);
+}
+
+fn monthly_history(first: &str, months: &[(&str, u32)]) -> Vec<Visit> {
+    let mut v = vec![Visit::on(d(first))];
+    for (ym, n) in months {
+        for day in 1..=*n {
+            let date = d(&format!("{ym}-{:02}", day + 1));
+            if date != d(first) {
+                v.push(Visit::on(date));
+            }
+        }
+    }
+    v
+}
+
+/// "長期逓減: 初検日を含む月 (初検が16日以降なら翌月) から起算して5か月を超える月 …
+/// 100分の75 (2024-09 までは 100分の80)". 初検 2024-04-10 → April is month 1, September
+/// the 6th: 後療505 × 80/100 = 404 in September, × 75/100 = 378 in October.
+#[test]
+fn long_term_crosses_the_october_2024_change() {
+    let visits = monthly_history(
+        "2024-04-10",
+        &[
+            ("2024-05", 2),
+            ("2024-06", 2),
+            ("2024-07", 2),
+            ("2024-08", 2),
+            ("2024-09", 2),
+            ("2024-10", 1),
+        ],
+    );
+    let mut i = input(
+        judo(
+            "2024-04-10",
+            vec![injury(InjuryKind::Sprain, "足関節", "2024-04-09")],
+        ),
+        visits,
+    );
+    i.month = Some(ClaimMonth {
+        year: 2024,
+        month: 8,
+    });
+    let aug = one(&i);
+    assert!(!aug.long_term);
+    assert_eq!(aug.total_yen, 505 * 2);
+    i.month = Some(ClaimMonth {
+        year: 2024,
+        month: 9,
+    });
+    let sep = one(&i);
+    assert!(sep.long_term);
+    assert_eq!(sep.total_yen, 404 * 2);
+    assert_eq!(sep.lines[0].long_term_percent, 80);
+    i.month = Some(ClaimMonth {
+        year: 2024,
+        month: 10,
+    });
+    let oct = one(&i);
+    assert_eq!(oct.total_yen, 378);
+    assert!(!oct.long_term_frequent);
+}
+
+/// "初検が16日以降なら翌月" から起算: 初検 2024-05-20 → count starts in June, so October
+/// (month 5) is not yet 長期 and November (month 6) is.
+#[test]
+fn long_term_count_starts_next_month_after_the_15th() {
+    assert!(!judo::is_long_term(d("2024-05-20"), d("2024-10-31")));
+    assert!(judo::is_long_term(d("2024-05-20"), d("2024-11-01")));
+    assert!(judo::is_long_term(d("2024-05-15"), d("2024-10-01")));
+}
+
+/// "長期・頻回逓減: 上記期間で、初検月から連続5か月以上、1月10回以上 の施術 … 100分の50".
+/// 初検 2024-05-01, treated every month, 10 times in September: October is 長期頻回:
+/// 後療505 × 50/100 = 252, 温罨法75 × 50/100 = 37 → 289. With 9 in September: 378 + 56.
+#[test]
+fn long_term_frequent_month() {
+    let months = |sep| {
+        monthly_history(
+            "2024-05-01",
+            &[
+                ("2024-05", 2),
+                ("2024-06", 2),
+                ("2024-07", 2),
+                ("2024-08", 2),
+                ("2024-09", sep),
+            ],
+        )
+    };
+    let case = judo(
+        "2024-05-01",
+        vec![injury(InjuryKind::Sprain, "足関節", "2024-04-30")],
+    );
+    for (sep, expected, frequent) in [(10, 289, true), (9, 434, false)] {
+        let mut v = months(sep);
+        v.push(visit_parts("2024-10-01", parts(1, false, true, false)));
+        let mut i = input(case.clone(), v);
+        i.month = Some(ClaimMonth {
+            year: 2024,
+            month: 10,
+        });
+        let c = one(&i);
+        assert_eq!(c.long_term_frequent, frequent);
+        assert_eq!(c.total_yen, expected, "September visits {sep}");
+    }
+}
+
+/// "長期逓減 … (骨折・不全骨折を除く)"; "骨折・不全骨折: 受傷日から7日間除く";
+/// "骨折 整復料 – 上腕骨・前腕骨・大腿骨・下腿骨 11,800円".
+/// 10/1 初検1,550 + 整復料11,800 + 冷罨法85 = 13,435; 10/3 再検410 + 後療850 = 1,260
+/// (温罨法 excluded); 10/8 後療850 + 温罨法75 + 電療33 = 958. 合計 15,653; 1割 1,565.3 → 1,570.
+#[test]
+fn fracture_with_reduction_fee() {
+    let mut f = injury(InjuryKind::Fracture, "前腕骨", "2024-10-01");
+    f.bone_class = Some(BoneClass::MajorLongBone);
+    let mut i = input(
+        judo("2024-10-01", vec![f]),
+        vec![
+            visit_parts("2024-10-01", parts(1, true, false, false)),
+            visit_parts("2024-10-03", parts(1, false, true, false)),
+            visit_parts("2024-10-08", parts(1, false, true, true)),
+        ],
+    );
+    i.insurance.copay_percent = 10;
+    let c = one(&i);
+    assert_eq!(c.total_yen, 15653);
+    assert_eq!(c.copay_yen, 1570);
+    assert!(has(&c, "warm_excluded_period"));
+    // 後療料（骨折） 850 is [U]: usable, flagged 要確認.
+    assert!(c
+        .findings
+        .iter()
+        .any(|f| f.code == "unverified_amount" && f.message_ja.contains("要確認")));
+    assert!(c
+        .lines
+        .iter()
+        .any(|l| l.code == "after_fracture" && !l.verified));
+    assert!(judo::warm_excluded(
+        InjuryKind::Fracture,
+        d("2024-10-01"),
+        d("2024-10-07")
+    ));
+    assert!(!judo::warm_excluded(
+        InjuryKind::Fracture,
+        d("2024-10-01"),
+        d("2024-10-08")
+    ));
+}
+
+/// "不全骨折 固定料, 脱臼 整復料 (per 部位) | table in PDF | not verified": the practitioner
+/// types the amount; without it the claim has an error, never a silent zero.
+#[test]
+fn dislocation_needs_a_manual_amount() {
+    let case = judo(
+        "2024-10-01",
+        vec![injury(InjuryKind::Dislocation, "肩関節", "2024-10-01")],
+    );
+    let c = one(&input(case.clone(), vec![Visit::on(d("2024-10-01"))]));
+    assert!(has(&c, "manual_fee_missing") && c.has_errors());
+    let Case::Judo(mut j) = case else {
+        unreachable!()
+    };
+    j.injuries[0].manual_first_fee_yen = Some(9000);
+    let c = one(&input(Case::Judo(j), vec![Visit::on(d("2024-10-01"))]));
+    assert_eq!(c.total_yen, 1550 + 9000);
+    assert!(c.lines.iter().any(|l| l.manual && !l.verified));
+}
+
+/// "往療料 2,300円; 片道4km超 2,550円".
+#[test]
+fn judo_outreach_four_km_rule() {
+    let case = judo(
+        "2024-10-01",
+        vec![injury(InjuryKind::Sprain, "足関節", "2024-10-01")],
+    );
+    let mut v1 = Visit::on(d("2024-10-01"));
+    v1.mode = VisitMode::Call { distance_km: 4.0 };
+    let mut v2 = Visit::on(d("2024-10-02"));
+    v2.mode = VisitMode::Call { distance_km: 4.1 };
+    let c = one(&input(case, vec![v1, v2]));
+    assert_eq!(
+        codes(&c, "2024-10-01").last(),
+        Some(&("ouryo".into(), 2300))
+    );
+    assert_eq!(
+        codes(&c, "2024-10-02").last(),
+        Some(&("ouryo_over4km".into(), 2550))
+    );
+}
+
+/// "初検料 1,550円 … 初検時相談支援料 100円"; 初検料 not re-billable in the same case.
+#[test]
+fn first_visit_fee_once_per_case_with_consult_support() {
+    let Case::Judo(mut j) = judo(
+        "2024-10-01",
+        vec![injury(InjuryKind::Sprain, "足関節", "2024-10-01")],
+    ) else {
+        unreachable!()
+    };
+    j.consult_support = true;
+    let c = one(&input(
+        Case::Judo(j),
+        vec![
+            Visit::on(d("2024-10-01")),
+            Visit::on(d("2024-10-02")),
+            Visit::on(d("2024-10-03")),
+        ],
+    ));
+    let n = |code: &str| c.lines.iter().filter(|l| l.code == code).count();
+    assert_eq!((n("shoken"), n("shoken_consult"), n("saiken")), (1, 1, 1));
+    assert_eq!(
+        codes(&c, "2024-10-03"),
+        vec![("after_contusion_sprain".into(), 505)]
+    );
+}
+
+fn acupuncture() -> Case {
+    Case::Acupuncture(AcupunctureCase {
+        first_visit_date: d("2024-10-02"),
+        diseases: vec![AcuDisease::LumbagoSyndrome],
+        other_disease: None,
+        symptoms: "腰部の疼痛".into(),
+        consent: Some(Consent {
+            date: d("2024-09-30"),
+            valid_until: d("2025-03-31"),
+            doctor: "医師 花子".into(),
+            clinic: "うけみ医院".into(),
+        }),
+        outcome: None,
+    })
+}
+
+fn acu_visit(date: &str, mode: VisitMode) -> Visit {
+    let mut v = Visit::on(d(date));
+    v.mode = mode;
+    v.techniques = Some(2);
+    v.electro = true;
+    v
+}
+
+/// "初検料 2術 2,230円; 訪問施術料2 (2人) 2術 2,920円; 電療料 +100円; 往療料 (突発的な往療
+/// のみ, 2024-10〜) 2,300円, 4km超加算廃止". 10/2 2,230+2,920+100 = 5,250; 10/9 3,020;
+/// 10/16 往療 5km: 施術料1,770 + 100 + 2,300 = 4,170. 合計 12,440; 3割 3,732 → 3,730.
+#[test]
+fn acupuncture_two_techniques_electro_and_visit_fee_2() {
+    let home = VisitMode::Home {
+        people: 2,
+        distance_km: Some(3.0),
+    };
+    let c = one(&input(
+        acupuncture(),
+        vec![
+            acu_visit("2024-10-02", home.clone()),
+            acu_visit("2024-10-09", home),
+            acu_visit("2024-10-16", VisitMode::Call { distance_km: 5.0 }),
+        ],
+    ));
+    assert_eq!(c.total_yen, 12440);
+    assert_eq!(c.copay_yen, 3730);
+    assert_eq!(c.billed_yen, 8710);
+    assert!(c.findings.is_empty(), "{:?}", c.findings);
+}
+
+/// Before 2024-10 a home visit is 施術料 + 往療料 with the 4km 加算 (2,550円).
+#[test]
+fn acupuncture_home_visit_before_october_uses_outreach() {
+    let Case::Acupuncture(mut a) = acupuncture() else {
+        unreachable!()
+    };
+    a.first_visit_date = d("2024-09-02");
+    a.consent = Some(Consent {
+        date: d("2024-09-01"),
+        valid_until: d("2025-02-28"),
+        doctor: "医師 花子".into(),
+        clinic: String::new(),
+    });
+    let v = acu_visit(
+        "2024-09-03",
+        VisitMode::Home {
+            people: 2,
+            distance_km: Some(5.0),
+        },
+    );
+    let c = one(&input(Case::Acupuncture(a), vec![v]));
+    assert_eq!(c.total_yen, 1770 + 100 + 2550);
+}
+
+/// 訪問施術料 1 / 2 / 3 (3〜9人) / 3 (10人以上).
+#[test]
+fn visit_categories_by_people() {
+    let cats: Vec<&str> = [1, 2, 3, 9, 10, 30]
+        .into_iter()
+        .map(ahaki::visit_category)
+        .collect();
+    assert_eq!(cats, ["1", "2", "3", "3", "3_10", "3_10"]);
+}
+
+fn massage() -> Case {
+    Case::Massage(MassageCase {
+        first_visit_date: d("2024-10-03"),
+        symptoms: "両下肢の関節拘縮".into(),
+        consent: Some(Consent {
+            date: d("2024-10-01"),
+            valid_until: d("2025-03-31"),
+            doctor: "医師 花子".into(),
+            clinic: String::new(),
+        }),
+        outcome: None,
+    })
+}
+
+/// "マッサージ 1局所 450円 ×局所数; 温罨法 併施 +180円; 変形徒手矯正術 +470円 /肢;
+/// 温罨法との併施不可". 10/3 450×4 + 180 = 1,980; 10/10 1,800 + 470×2 = 2,740; 10/17 both
+/// asked: 温罨法 dropped with an error, 2,740. 合計 7,460; 1割 746 → 750.
+#[test]
+fn massage_four_locals_warmth_and_deformity() {
+    let mv = |date: &str, warmth, limbs| {
+        let mut v = Visit::on(d(date));
+        v.local_count = 4;
+        v.warmth = warmth;
+        v.deformity_limbs = limbs;
+        v
+    };
+    let mut i = input(
+        massage(),
+        vec![
+            mv("2024-10-03", Warmth::Warm, 0),
+            mv("2024-10-10", Warmth::None, 2),
+            mv("2024-10-17", Warmth::Warm, 2),
+        ],
+    );
+    i.insurance.copay_percent = 10;
+    let c = one(&i);
+    assert_eq!(c.total_yen, 7460);
+    assert_eq!(c.copay_yen, 750);
+    assert!(has(&c, "warm_with_deformity"));
+}
+
+/// "訪問施術料1 (1人) … 4局所 4,100円"; "温罨法 + 電気光線器具 +300円"; "施術報告書交付料 480円";
+/// "特別地域加算 +250円".
+#[test]
+fn massage_home_visit_with_report_and_special_area() {
+    let mut v = Visit::on(d("2024-10-03"));
+    v.local_count = 4;
+    v.mode = VisitMode::Home {
+        people: 1,
+        distance_km: None,
+    };
+    v.warmth = Warmth::WarmElectric;
+    v.report_issued = true;
+    v.special_area = true;
+    let c = one(&input(massage(), vec![v]));
+    assert_eq!(c.total_yen, 4100 + 300 + 480 + 250);
+}
+
+/// "一部負担金 = 合計 × ratio rounded to 10 yen (四捨五入: 5 yen rounds up)": 初検料 alone
+/// is 1,550円: 1割 155 → 160, 2割 310, 3割 465 → 470.
+#[test]
+fn copay_ratios_on_a_real_claim() {
+    for (pct, copay) in [(10, 160), (20, 310), (30, 470)] {
+        let mut i = input(
+            judo(
+                "2024-10-01",
+                vec![injury(InjuryKind::Sprain, "足関節", "2024-10-01")],
+            ),
+            vec![Visit::on(d("2024-10-01"))],
+        );
+        i.case = match i.case {
+            Case::Judo(mut j) => {
+                j.injuries[0].manual_first_fee_yen = Some(0);
+                Case::Judo(j)
+            }
+            other => other,
+        };
+        i.insurance.copay_percent = pct;
+        let c = one(&i);
+        assert_eq!(c.total_yen, 1550);
+        assert_eq!(c.copay_yen, copay);
+        assert_eq!(c.billed_yen, 1550 - copay);
+    }
+}
+
+/// 公費 simple model: the patient pays the 公費's own rate, capped; 公費 pays the rest.
+#[test]
+fn public_fund_split() {
+    let mut i = input(
+        judo(
+            "2024-10-01",
+            vec![injury(InjuryKind::Sprain, "足関節", "2024-10-01")],
+        ),
+        vec![Visit::on(d("2024-10-01")), Visit::on(d("2024-10-02"))],
+    );
+    i.public_funds.push(PublicFund {
+        payer_number: "82130006".into(),
+        recipient_number: "1234567".into(),
+        copay_percent: 10,
+        monthly_cap_yen: Some(200),
+    });
+    let c = one(&i);
+    // 1,550 + 760 + 410 + 505 = 3,225; 3割 967.5 → 970; 1割 322.5 → 320, capped at 200.
+    assert_eq!(c.total_yen, 3225);
+    assert_eq!(c.copay_yen, 970);
+    let p = c.public.expect("split");
+    assert_eq!((p.patient_pays_yen, p.public_billed_yen), (200, 770));
+}
+
+// ---- checks ----
+
+/// "insurer check digit" → error; "被保険者の住所" required.
+#[test]
+fn insurer_number_and_address_checks() {
+    let mut i = input(
+        judo(
+            "2024-10-01",
+            vec![injury(InjuryKind::Sprain, "足関節", "2024-10-01")],
+        ),
+        vec![Visit::on(d("2024-10-01"))],
+    );
+    i.insurance.insurer_number = "06139993".into();
+    i.insurance.holder_address = " ".into();
+    let c = one(&i);
+    assert!(has(&c, "insurer_number") && has(&c, "holder_address_missing"));
+    assert!(c.has_errors());
+}
+
+/// "eligibility valid on every visit date".
+#[test]
+fn eligibility_period_checked_per_visit() {
+    let mut i = input(
+        judo(
+            "2024-10-01",
+            vec![injury(InjuryKind::Sprain, "足関節", "2024-10-01")],
+        ),
+        vec![Visit::on(d("2024-10-01")), Visit::on(d("2024-10-20"))],
+    );
+    i.insurance.valid_until = Some(d("2024-10-15"));
+    let c = one(&i);
+    let f: Vec<&Finding> = c
+        .findings
+        .iter()
+        .filter(|f| f.code == "eligibility_invalid_on_visit")
+        .collect();
+    assert_eq!(f.len(), 1);
+    assert!(f[0].field.contains("2024-10-20"));
+}
+
+/// "同意 valid on every あはき visit".
+#[test]
+fn consent_period_checked() {
+    let v = acu_visit("2025-04-01", VisitMode::Clinic);
+    let c = one(&input(acupuncture(), vec![v]));
+    assert!(has(&c, "consent_expired"));
+}
+
+/// "負傷の原因 … required when 3部位以上".
+#[test]
+fn cause_required_for_three_parts() {
+    let mut inj = sprains3();
+    inj[2].cause = None;
+    let c = one(&input(
+        judo("2024-10-01", inj),
+        vec![Visit::on(d("2024-10-01"))],
+    ));
+    assert!(c
+        .findings
+        .iter()
+        .any(|f| f.code == "cause_missing" && f.field == "case.injuries[2].cause"));
+}
+
+/// "長期施術継続理由書: 打撲・捻挫・挫傷 が初検から 3か月超 継続 → 理由書".
+#[test]
+fn long_term_reason_after_three_months() {
+    let case = |reason: Option<&str>| {
+        let Case::Judo(mut j) = judo(
+            "2024-06-10",
+            vec![injury(InjuryKind::Sprain, "足関節", "2024-06-09")],
+        ) else {
+            unreachable!()
+        };
+        j.long_term_reason = reason.map(Into::into);
+        Case::Judo(j)
+    };
+    let visits = vec![Visit::on(d("2024-06-10")), Visit::on(d("2024-09-10"))];
+    let mut i = input(case(None), visits.clone());
+    i.month = Some(ClaimMonth {
+        year: 2024,
+        month: 9,
+    });
+    assert!(!has(&one(&i), "long_term_reason_missing"));
+    let mut i = input(
+        case(None),
+        vec![Visit::on(d("2024-06-10")), Visit::on(d("2024-09-11"))],
+    );
+    i.month = Some(ClaimMonth {
+        year: 2024,
+        month: 9,
+    });
+    assert!(has(&one(&i), "long_term_reason_missing"));
+    let mut i = input(
+        case(Some("理由")),
+        vec![Visit::on(d("2024-06-10")), Visit::on(d("2024-09-11"))],
+    );
+    i.month = Some(ClaimMonth {
+        year: 2024,
+        month: 9,
+    });
+    assert!(!has(&one(&i), "long_term_reason_missing"));
+}
+
+/// "visits after 転帰" and "duplicate visits".
+#[test]
+fn visits_after_outcome_and_duplicates() {
+    let mut inj = injury(InjuryKind::Sprain, "足関節", "2024-10-01");
+    inj.outcome = Some(Outcome {
+        kind: OutcomeKind::Cured,
+        date: d("2024-10-05"),
+    });
+    let c = one(&input(
+        judo("2024-10-01", vec![inj]),
+        vec![
+            Visit::on(d("2024-10-01")),
+            Visit::on(d("2024-10-01")),
+            visit_parts("2024-10-09", parts(1, false, false, false)),
+        ],
+    ));
+    assert!(has(&c, "duplicate_visit") && has(&c, "visit_after_outcome"));
+    assert_eq!(c.total_yen, 1550 + 760);
+}
+
+/// "A claim outside every tariff's dates is an error, not zero."
+#[test]
+fn visit_before_every_tariff_is_an_error() {
+    let i = input(
+        judo(
+            "2024-05-31",
+            vec![injury(InjuryKind::Sprain, "足関節", "2024-05-31")],
+        ),
+        vec![Visit::on(d("2024-05-31"))],
+    );
+    assert_eq!(
+        compute(&i),
+        Err(ClaimError::NoTariff {
+            date: d("2024-05-31")
+        })
+    );
+}
+
+#[test]
+fn input_round_trips_through_json() {
+    let i = input(
+        acupuncture(),
+        vec![acu_visit("2024-10-02", VisitMode::Clinic)],
+    );
+    let text = serde_json::to_string(&i).expect("serialises");
+    let back: ClaimInput = serde_json::from_str(&text).expect("parses");
+    assert_eq!(back, i);
+}
+
+// ---- properties ----
+
+fn arb_judo_input() -> impl Strategy<Value = ClaimInput> {
+    (
+        proptest::collection::vec((1u8..=28, 0usize..4, any::<[bool; 3]>()), 1..25),
+        1usize..5,
+        prop_oneof![Just(0u8), Just(10), Just(20), Just(30)],
+        0u8..6,
+    )
+        .prop_map(|(days, n_inj, copay, month_off)| {
+            let kinds = [
+                InjuryKind::Sprain,
+                InjuryKind::Contusion,
+                InjuryKind::Strain,
+                InjuryKind::Fracture,
+            ];
+            let first = d("2024-06-03");
+            let injuries = (0..n_inj)
+                .map(|k| {
+                    let mut inj = injury(kinds[k % 4], "部位", "2024-06-01");
+                    inj.bone_class = Some(BoneClass::Minor);
+                    inj
+                })
+                .collect();
+            let month = first.month_start_offset(i32::from(month_off));
+            let visits = days
+                .into_iter()
+                .map(|(day, k, [c, w, e])| {
+                    let date = Date::new(month.year(), month.month(), day).unwrap_or(first);
+                    visit_parts(
+                        &date.to_string(),
+                        (0..=k.min(n_inj - 1))
+                            .map(|injury| PartTreatment {
+                                injury,
+                                cold: c,
+                                warm: w,
+                                electro: e,
+                            })
+                            .collect(),
+                    )
+                })
+                .chain(std::iter::once(Visit::on(first)))
+                .collect();
+            let mut i = input(judo("2024-06-03", injuries), visits);
+            i.insurance.copay_percent = copay;
+            i.clinic.statement_system = true;
+            i
+        })
+}
+
+proptest! {
+    /// "請求金額 = 合計 − 一部負担金".
+    #[test]
+    fn copay_plus_billed_is_total(i in arb_judo_input()) {
+        for c in compute(&i).expect("in dates") {
+            prop_assert_eq!(c.copay_yen + c.billed_yen, c.total_yen);
+            prop_assert_eq!(c.total_yen, c.lines.iter().map(|l| l.amount_yen).sum::<u32>());
+        }
+    }
+
+    /// Adding a visit never lowers the month's 合計.
+    #[test]
+    fn adding_a_visit_never_lowers_the_month(i in arb_judo_input(), day in 1u8..=28, k in 0usize..4) {
+        let before = compute(&i).expect("in dates");
+        let last = i.visits.iter().map(|v| v.date).max().expect("visits");
+        let date = Date::new(last.year(), last.month(), day).expect("day");
+        let Case::Judo(j) = &i.case else { unreachable!() };
+        let mut more = i.clone();
+        more.visits.push(visit_parts(
+            &date.to_string(),
+            parts(k.min(j.injuries.len() - 1) + 1, false, true, true),
+        ));
+        let after = compute(&more).expect("in dates");
+        let month = ClaimMonth::of(date);
+        let total = |cs: &[MonthlyClaim]| cs.iter().find(|c| c.month == month).map_or(0, |c| c.total_yen);
+        prop_assert!(total(&after) >= total(&before));
+    }
+
+    /// Any visit before the first schedule makes the claim an error.
+    #[test]
+    fn out_of_dates_is_an_error(days_before in 1i64..3000) {
+        let date = d("2024-06-01").add_days(-days_before);
+        let i = input(
+            judo(&date.to_string(), vec![injury(InjuryKind::Sprain, "足関節", &date.to_string())]),
+            vec![Visit::on(date)],
+        );
+        prop_assert_eq!(compute(&i), Err(ClaimError::NoTariff { date }));
+    }
+}
