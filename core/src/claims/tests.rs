@@ -822,3 +822,33 @@ proptest! {
         prop_assert_eq!(compute(&i), Err(ClaimError::NoTariff { date }));
     }
 }
+
+/// The example files in tests/fixtures/claims compute to the hand-worked totals without errors.
+#[test]
+fn fixtures_compute() {
+    let cases = [
+        (
+            include_str!("../../../tests/fixtures/claims/judo_sprain_3parts.json"),
+            8911,
+            2670,
+        ),
+        (
+            // 5,250 + 3,020 + (1,770 + 100 + 2,300 + 報告書480) = 12,920; 1割 1,292 → 1,290.
+            include_str!("../../../tests/fixtures/claims/acupuncture_home_visit.json"),
+            12920,
+            1290,
+        ),
+        (
+            // 1,980 + 2,740 + (訪問施術料1 4局所 4,100 + 300) = 9,120; 2割 1,824 → 1,820.
+            include_str!("../../../tests/fixtures/claims/massage_deformity.json"),
+            9120,
+            1820,
+        ),
+    ];
+    for (text, total, copay) in cases {
+        let i: ClaimInput = serde_json::from_str(text).expect("fixture parses");
+        let c = one(&i);
+        assert_eq!((c.total_yen, c.copay_yen), (total, copay));
+        assert!(!c.has_errors(), "{:?}", c.findings);
+    }
+}
