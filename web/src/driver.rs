@@ -2,7 +2,7 @@
 //! follow-up commands (AUTH with a kept token, the reader list after pairing, the PIN tries
 //! when a card arrives). Components send through [`Ctl`]. Nothing sent is ever logged.
 
-use crate::link::{self, Link, LinkEvent};
+use crate::link::{Link, LinkEvent};
 use crate::state::{Action, Area, Failure};
 use crate::storage;
 use std::cell::RefCell;
@@ -67,7 +67,7 @@ pub struct Ctl {
 }
 
 impl Driver {
-    pub fn start(dispatch: Callback<Action>) -> Driver {
+    pub fn start(dispatch: Callback<Action>, candidates: Vec<String>) -> Driver {
         let d = Driver {
             inner: Rc::new(RefCell::new(Inner {
                 link: None,
@@ -81,7 +81,7 @@ impl Driver {
             })),
         };
         let me = d.clone();
-        let link = Link::start(link::candidates(), move |e| me.on_link(e));
+        let link = Link::start(candidates, move |e| me.on_link(e));
         d.inner.borrow_mut().link = Some(link);
         d
     }

@@ -1,15 +1,5 @@
-//! Ukemi's browser app. Small function components, UI state in one reducer (`state`), the
-//! companion connection at the edge (`link` + `driver`). Every message shape comes from
-//! `ukemi_core::protocol`.
-
-mod demo;
-mod driver;
-mod i18n;
-mod link;
-mod state;
-mod storage;
-mod view;
+//! The app: everything is in the library; this starts it in the page.
 
 fn main() {
-    yew::Renderer::<view::App>::new().render();
+    ukemi_web::run_app();
 }

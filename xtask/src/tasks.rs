@@ -24,8 +24,72 @@ pub fn dist() -> Result<PathBuf> {
         ])
         .arg(&dist)
         .env("TRUNK_SKIP_VERSION_CHECK", "true"))?;
-    print_sizes(&dist);
+    print_sizes(&dist, "WASM app bundle (target/dist)");
+    widget(&dist)?;
     Ok(dist)
+}
+
+/// The embeddable widget: the web crate's cdylib through wasm-bindgen (`--target web`) and
+/// wasm-opt, next to its loader and an example host page, in `dist/widget/`.
+fn widget(dist: &std::path::Path) -> Result {
+    let cargo = cmd::cargo();
+    run(command(&cargo).args([
+        "build",
+        "--release",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "ukemi-web",
+        "--lib",
+    ]))?;
+    let out = dist.join("widget");
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let wasm = cmd::root()
+        .join("target")
+        .join(WASM_TARGET)
+        .join("release")
+        .join("ukemi_web.wasm");
+    run(command("wasm-bindgen")
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "ukemi_widget",
+            "--out-dir",
+        ])
+        .arg(&out)
+        .arg(&wasm))?;
+    let bg = out.join("ukemi_widget_bg.wasm");
+    run(command("wasm-opt")
+        .args([
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "-o",
+        ])
+        .arg(&bg)
+        .arg(&bg))?;
+    let src = cmd::root().join("www").join("widget");
+    for entry in std::fs::read_dir(&src)
+        .map_err(|e| format!("{}: {e}", src.display()))?
+        .flatten()
+    {
+        let to = out.join(entry.file_name());
+        std::fs::copy(entry.path(), &to).map_err(|e| format!("{}: {e}", to.display()))?;
+    }
+    // The widget's stylesheet: the shadow-root reset, then the app's own styles.
+    let css = ["widget/widget-host.css", "style.css"]
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(cmd::root().join("www").join(f))
+                .map_err(|e| format!("www/{f}: {e}"))
+        })
+        .collect::<Result<Vec<_>>>()?
+        .join("\n");
+    std::fs::write(out.join("ukemi-widget.css"), css).map_err(|e| e.to_string())?;
+    print_sizes(&out, "Widget bundle (target/dist/widget)");
+    Ok(())
 }
 
 fn gzip_len(path: &std::path::Path) -> Option<u64> {
@@ -33,13 +97,13 @@ fn gzip_len(path: &std::path::Path) -> Option<u64> {
     out.status.success().then_some(out.stdout.len() as u64)
 }
 
-fn print_sizes(dist: &std::path::Path) {
+fn print_sizes(dist: &std::path::Path, title: &str) {
     let Ok(entries) = std::fs::read_dir(dist) else {
         return;
     };
     let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     files.sort();
-    println!("\nWASM app bundle (target/dist):");
+    println!("\n{title}:");
     let (mut raw_total, mut gz_total) = (0, 0);
     for f in files.iter().filter(|f| {
         f.extension()

@@ -1,12 +1,13 @@
 //! The page: a header with the language switch and the companion status, then the steps
 //! of a reception check. Each part is a small component reading one shared context.
 
-mod check;
-mod connection;
-mod insurance;
+pub(crate) mod check;
+pub(crate) mod connection;
+pub(crate) mod insurance;
 mod patients;
-mod readers;
-mod result;
+pub(crate) mod readers;
+pub(crate) mod result;
+pub mod widget;
 
 use crate::driver::{Ctl, Driver};
 use crate::i18n::{tr, Lang};
@@ -47,23 +48,17 @@ fn set_html_lang(lang: Lang) {
     }
 }
 
-#[function_component(App)]
-pub fn app() -> Html {
-    let initial_lang = match storage::get("ukemi.lang").as_deref() {
-        Some("en") => Lang::En,
-        _ => Lang::Ja,
-    };
-    let state = use_reducer(move || State {
-        lang: initial_lang,
-        demo: crate::demo::requested(),
-        ..State::default()
-    });
+/// The state, and a driver talking to the companion at `candidates`: what the app and
+/// the widget both run on.
+#[hook]
+pub fn use_companion(initial: State, candidates: Vec<String>) -> AppCtx {
+    let state = use_reducer(move || initial);
     let driver: Rc<RefCell<Option<Driver>>> = use_mut_ref(|| None);
     {
         let dispatcher = state.dispatcher();
         let driver = Rc::clone(&driver);
         use_effect_with((), move |_| {
-            let d = Driver::start(Callback::from(move |a| dispatcher.dispatch(a)));
+            let d = Driver::start(Callback::from(move |a| dispatcher.dispatch(a)), candidates);
             *driver.borrow_mut() = Some(d);
             || ()
         });
@@ -85,6 +80,25 @@ pub fn app() -> Html {
             }),
         })
     };
+    AppCtx {
+        state,
+        ctl: (*ctl).clone(),
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let initial_lang = match storage::get("ukemi.lang").as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Ja,
+    };
+    let initial = State {
+        lang: initial_lang,
+        demo: crate::demo::requested(),
+        ..State::default()
+    };
+    let ctx = use_companion(initial, crate::link::candidates());
+    let state = ctx.state.clone();
     {
         let lang = state.lang;
         use_effect_with(lang, move |l| {
@@ -93,10 +107,6 @@ pub fn app() -> Html {
             || ()
         });
     }
-    let ctx = AppCtx {
-        state: state.clone(),
-        ctl: (*ctl).clone(),
-    };
     let toggle_lang = {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::SetLang(state.lang.other())))

@@ -1,0 +1,59 @@
+//! Ukemi's browser side: the app (`ukemi-web` binary) and the embeddable eligibility widget
+//! (this library's `mount_widget`, loaded by `www/widget/ukemi-eligibility.js`). Small
+//! function components, UI state in one reducer (`state`), the companion connection at the
+//! edge (`link` + `driver`). Every message shape comes from `ukemi_core::protocol`.
+
+mod demo;
+mod driver;
+mod i18n;
+mod link;
+mod state;
+mod storage;
+mod view;
+
+use wasm_bindgen::prelude::*;
+
+/// Starts the full app in the page's body.
+pub fn run_app() {
+    yew::Renderer::<view::App>::new().render();
+}
+
+/// Mounts `<ukemi-eligibility>`'s content into its open shadow root.
+/// `companion` is `host:port` (empty: the default port list); `modes` may contain `insurance`.
+#[wasm_bindgen]
+pub fn mount_widget(
+    host: web_sys::HtmlElement,
+    root: web_sys::ShadowRoot,
+    container: web_sys::Element,
+    companion: String,
+    lang: String,
+    modes: String,
+) -> Result<(), JsValue> {
+    // The stylesheet is linked by the loader (a file next to it): an inline <style> would
+    // be refused by the host page's Content-Security-Policy.
+    let _ = &root;
+    let candidates = if companion.trim().is_empty() {
+        protocol_defaults()
+    } else {
+        vec![companion.trim().to_string()]
+    };
+    let props = view::widget::WidgetProps {
+        host,
+        candidates,
+        lang: if lang == "en" {
+            i18n::Lang::En
+        } else {
+            i18n::Lang::Ja
+        },
+        insurance: modes.split_whitespace().any(|m| m == "insurance") || modes.trim().is_empty(),
+    };
+    yew::Renderer::<view::widget::Widget>::with_root_and_props(container, props).render();
+    Ok(())
+}
+
+fn protocol_defaults() -> Vec<String> {
+    ukemi_core::protocol::DEFAULT_PORTS
+        .iter()
+        .map(|p| format!("127.0.0.1:{p}"))
+        .collect()
+}
