@@ -18,8 +18,8 @@ pub fn connection() -> Html {
         (Conn::Connecting, _) => app.t("コンパニオンに接続しています…", "Connecting to the companion…").to_string(),
         (Conn::Failed, _) => app
             .t(
-                "コンパニオンに接続できません。コンパニオン（ukemi-companion）が起動しているか確認してください。起動しているのに接続できない場合は、このページのアドレスが許可されていません。管理者に、このアドレスの許可（--allow-origin）を依頼してください。",
-                "Cannot connect to the companion. Check that ukemi-companion is running. If it is, this page's address is not allowed: ask your administrator to allow it (--allow-origin).",
+                "コンパニオンに接続できません。コンパニオン（ukemi-companion）が起動しているか確認してください。ブラウザが「ローカル ネットワークへのアクセス」を許可するか尋ねてきたら「許可」を選んでください。それでも接続できない場合は、このページのアドレスが許可されていません。管理者に、このアドレスの許可（--allow-origin）を依頼してください。",
+                "Cannot connect to the companion. Check that ukemi-companion is running. If the browser asks whether this page may access your local network, choose Allow. If it still fails, this page's address is not allowed: ask your administrator to allow it (--allow-origin).",
             )
             .to_string(),
         (Conn::Connected { .. }, Pairing::Paired) => app.t("コンパニオンに接続済み", "Connected to the companion").to_string(),
