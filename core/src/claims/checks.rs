@@ -2,7 +2,7 @@
 
 use super::claim::{ClaimLine, Finding};
 use super::judo;
-use super::model::{Case, ClaimInput, ClaimMonth, Consent, Visit};
+use super::model::{Case, ClaimInput, Consent, Visit};
 use crate::date::Date;
 use crate::eligibility::validate_insurer_number;
 
@@ -63,11 +63,7 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
 }
 
 /// Checks for one month's visits (already sorted, duplicates removed).
-pub(crate) fn month_findings(
-    input: &ClaimInput,
-    month: ClaimMonth,
-    visits: &[&Visit],
-) -> Vec<Finding> {
+pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Finding> {
     let mut out = Vec::new();
     let ins = &input.insurance;
     if ins.valid_from.is_none() && ins.valid_until.is_none() {
@@ -92,15 +88,10 @@ pub(crate) fn month_findings(
         }
     }
     match &input.case {
-        Case::Judo(c) => judo_findings(c, month, visits, &mut out),
+        Case::Judo(c) => judo_findings(c, visits, &mut out),
         Case::Acupuncture(c) => {
             consent_findings(c.consent.as_ref(), visits, &mut out);
-            outcome_findings(
-                c.outcome.as_ref().map(|o| o.date),
-                "case.outcome",
-                visits,
-                &mut out,
-            );
+            outcome_findings(c.outcome.as_ref().map(|o| o.date), visits, &mut out);
             if c.diseases.is_empty() {
                 out.push(Finding::error(
                     "disease_missing",
@@ -112,12 +103,7 @@ pub(crate) fn month_findings(
         }
         Case::Massage(c) => {
             consent_findings(c.consent.as_ref(), visits, &mut out);
-            outcome_findings(
-                c.outcome.as_ref().map(|o| o.date),
-                "case.outcome",
-                visits,
-                &mut out,
-            );
+            outcome_findings(c.outcome.as_ref().map(|o| o.date), visits, &mut out);
             symptom_findings(&c.symptoms, visits, &mut out);
         }
     }
@@ -161,7 +147,7 @@ fn consent_findings(consent: Option<&Consent>, visits: &[&Visit], out: &mut Vec<
     }
 }
 
-fn outcome_findings(outcome: Option<Date>, field: &str, visits: &[&Visit], out: &mut Vec<Finding>) {
+fn outcome_findings(outcome: Option<Date>, visits: &[&Visit], out: &mut Vec<Finding>) {
     let Some(o) = outcome else { return };
     for v in visits.iter().filter(|v| v.date > o) {
         out.push(Finding::error(
@@ -173,16 +159,10 @@ fn outcome_findings(outcome: Option<Date>, field: &str, visits: &[&Visit], out: 
                 o.wareki()
             ),
         ));
-        let _ = field;
     }
 }
 
-fn judo_findings(
-    c: &super::model::JudoCase,
-    month: ClaimMonth,
-    visits: &[&Visit],
-    out: &mut Vec<Finding>,
-) {
+fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Finding>) {
     for v in visits {
         if v.date < c.first_visit_date {
             out.push(Finding::error(
@@ -277,7 +257,6 @@ fn judo_findings(
             "打撲・捻挫・挫傷が初検から3か月を超えて継続しています。長期施術継続理由を記入してください。",
         ));
     }
-    let _ = month;
 }
 
 /// The same day `n` months later, clamped to the month's end (初検 1/31 + 1 month = 2/29).

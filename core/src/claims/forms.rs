@@ -341,8 +341,8 @@ fn amounts(claim: &MonthlyClaim) -> FormSection {
         let e = grouped
             .entry(key)
             .or_insert((l.label_ja.clone(), 0, 0, true));
-        e.1 += l.count;
-        e.2 += l.amount_yen;
+        e.1 = e.1.saturating_add(l.count);
+        e.2 = e.2.saturating_add(l.amount_yen);
         e.3 &= l.verified;
     }
     let mut s = section("amounts", "施術内容・金額", Vec::new());
@@ -489,8 +489,10 @@ pub fn summaries(claims: &[MonthlyClaim]) -> Vec<SummaryForm> {
                     billed_yen: 0,
                     public_billed_yen: 0,
                 });
-            e.claim_count += 1;
-            e.actual_days += u32::try_from(c.visit_dates.len()).unwrap_or(u32::MAX);
+            e.claim_count = e.claim_count.saturating_add(1);
+            e.actual_days = e
+                .actual_days
+                .saturating_add(u32::try_from(c.visit_dates.len()).unwrap_or(u32::MAX));
             e.total_yen += u64::from(c.total_yen);
             e.copay_yen += u64::from(c.copay_yen);
             e.billed_yen += u64::from(c.billed_yen);

@@ -157,7 +157,7 @@ fn month_claim(
     let mut in_month_dedup = in_month.clone();
     in_month_dedup.sort_by_key(|v| v.date);
     in_month_dedup.dedup_by_key(|v| v.date);
-    findings.extend(checks::month_findings(input, month, &in_month_dedup));
+    findings.extend(checks::month_findings(input, &in_month_dedup));
 
     let (lines, long_term, long_term_frequent) = match &input.case {
         Case::Judo(c) => {

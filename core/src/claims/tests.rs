@@ -852,3 +852,77 @@ fn fixtures_compute() {
         assert!(!c.has_errors(), "{:?}", c.findings);
     }
 }
+
+/// "明細書発行体制加算 | 13円 → 10円 (月1回) | 2024-10-01".
+#[test]
+fn statement_addon_once_a_month_at_the_month_rate() {
+    let mut i = input(
+        judo(
+            "2024-09-02",
+            vec![injury(InjuryKind::Sprain, "足関節", "2024-09-01")],
+        ),
+        vec![
+            Visit::on(d("2024-09-02")),
+            Visit::on(d("2024-09-03")),
+            Visit::on(d("2024-10-01")),
+            Visit::on(d("2024-10-02")),
+        ],
+    );
+    i.clinic.statement_system = true;
+    let claims = compute(&i).expect("computes");
+    let addon = |c: &MonthlyClaim| -> Vec<u32> {
+        c.lines
+            .iter()
+            .filter(|l| l.code == "statement_addon")
+            .map(|l| l.amount_yen)
+            .collect()
+    };
+    assert_eq!(addon(&claims[0]), vec![13]);
+    assert_eq!(addon(&claims[1]), vec![10]);
+}
+
+/// "長期逓減 … (骨折・不全骨折を除く)": a fracture's 後療料 stays whole in month 6.
+#[test]
+fn long_term_reduction_skips_fractures() {
+    let mut f = injury(InjuryKind::Fracture, "下腿骨", "2024-06-02");
+    f.bone_class = Some(BoneClass::MajorLongBone);
+    let mut i = input(
+        judo("2024-06-03", vec![f]),
+        vec![Visit::on(d("2024-06-03")), Visit::on(d("2024-11-05"))],
+    );
+    i.month = Some(ClaimMonth {
+        year: 2024,
+        month: 11,
+    });
+    let c = one(&i);
+    assert_eq!(
+        codes(&c, "2024-11-05"),
+        vec![("saiken".into(), 410), ("after_fracture".into(), 850)]
+    );
+    assert!(!c.long_term);
+}
+
+/// "負傷の原因 … required when 3部位以上 etc.": also in the 長期 period (our reading).
+#[test]
+fn cause_required_in_the_long_term_period() {
+    let mut inj = injury(InjuryKind::Contusion, "肩部", "2024-06-02");
+    inj.cause = None;
+    let mut i = input(
+        judo("2024-06-03", vec![inj]),
+        vec![
+            Visit::on(d("2024-06-03")),
+            Visit::on(d("2024-10-30")),
+            Visit::on(d("2024-11-05")),
+        ],
+    );
+    i.month = Some(ClaimMonth {
+        year: 2024,
+        month: 10,
+    });
+    assert!(!has(&one(&i), "cause_missing"));
+    i.month = Some(ClaimMonth {
+        year: 2024,
+        month: 11,
+    });
+    assert!(has(&one(&i), "cause_missing"));
+}
