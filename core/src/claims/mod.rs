@@ -219,11 +219,9 @@ fn month_claim(
             public_billed_yen: copay - patient,
         }
     });
-    let mut visit_dates: Vec<Date> = history
-        .iter()
-        .map(|v| v.date)
-        .filter(|d| ClaimMonth::of(*d) == month)
-        .collect();
+    // 実日数 counts days with something billed, not days merely entered.
+    let mut visit_dates: Vec<Date> = lines.iter().map(|l| l.date).collect();
+    visit_dates.sort();
     visit_dates.dedup();
     Ok(MonthlyClaim {
         month,

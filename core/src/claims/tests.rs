@@ -926,3 +926,96 @@ fn cause_required_in_the_long_term_period() {
     });
     assert!(has(&one(&i), "cause_missing"));
 }
+
+fn arb_visit() -> impl Strategy<Value = Visit> {
+    (
+        (0i64..400, 0u8..4, 0u32..15, 0.0f64..30.0),
+        proptest::collection::vec((0usize..6, any::<[bool; 3]>()), 0..6),
+        (proptest::option::of(0u8..4), 0u8..8, 0u8..4, 0u8..7),
+        any::<[bool; 3]>(),
+    )
+        .prop_map(
+            |((day, mode, people, km), parts, (tech, locals, warmth, limbs), [e, s, r])| {
+                let mut v = Visit::on(d("2024-06-01").add_days(day));
+                v.mode = match mode {
+                    0 | 1 => VisitMode::Clinic,
+                    2 => VisitMode::Home {
+                        people,
+                        distance_km: Some(km),
+                    },
+                    _ => VisitMode::Call { distance_km: km },
+                };
+                v.parts = parts
+                    .into_iter()
+                    .map(|(injury, [cold, warm, electro])| PartTreatment {
+                        injury,
+                        cold,
+                        warm,
+                        electro,
+                    })
+                    .collect();
+                v.techniques = tech;
+                v.local_count = locals;
+                v.warmth = [
+                    Warmth::None,
+                    Warmth::Warm,
+                    Warmth::WarmElectric,
+                    Warmth::None,
+                ][usize::from(warmth)];
+                v.deformity_limbs = limbs;
+                v.electro = e;
+                v.special_area = s;
+                v.report_issued = r;
+                v
+            },
+        )
+}
+
+proptest! {
+    /// Never panic on input: any mix of visits, 部位 indexes, 転帰 and disciplines gives
+    /// claims (with findings) or an error, and the sums hold.
+    #[test]
+    fn arbitrary_cases_never_panic(
+        visits in proptest::collection::vec(arb_visit(), 0..30),
+        discipline in 0u8..3,
+        first_day in 0i64..200,
+        n_inj in 0usize..5,
+        outcome_day in proptest::option::of(0i64..400),
+        copay in 0u8..=40,
+    ) {
+        let first = d("2024-06-01").add_days(first_day);
+        let outcome = outcome_day.map(|o| Outcome { kind: OutcomeKind::Discontinued, date: d("2024-06-01").add_days(o) });
+        let case = match discipline {
+            0 => {
+                let kinds = [InjuryKind::Sprain, InjuryKind::Fracture, InjuryKind::Dislocation, InjuryKind::Strain, InjuryKind::IncompleteFracture];
+                let injuries = (0..n_inj).map(|k| {
+                    let mut inj = injury(kinds[k], "部位", "2024-06-01");
+                    inj.outcome = outcome.clone();
+                    inj
+                }).collect();
+                judo(&first.to_string(), injuries)
+            }
+            1 => {
+                let Case::Acupuncture(mut a) = acupuncture() else { unreachable!() };
+                a.first_visit_date = first;
+                a.outcome = outcome;
+                Case::Acupuncture(a)
+            }
+            _ => {
+                let Case::Massage(mut m) = massage() else { unreachable!() };
+                m.first_visit_date = first;
+                m.outcome = outcome;
+                Case::Massage(m)
+            }
+        };
+        let mut i = input(case, visits);
+        i.insurance.copay_percent = copay;
+        if let Ok(claims) = compute(&i) {
+            for c in &claims {
+                prop_assert_eq!(c.copay_yen + c.billed_yen, c.total_yen);
+                let _ = forms::claim_form(&i, c);
+            }
+            let _ = forms::summaries(&claims);
+        }
+    }
+}
