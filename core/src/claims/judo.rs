@@ -184,6 +184,22 @@ pub(crate) fn month_lines(
         long_term_frequent: false,
     };
     let mut addon_done = false;
+    let mut exercise_in_month = 0u32;
+    // 金属副子等加算 is counted over the whole case (初回 + 交換 2回), so earlier months count.
+    let mut splints = vec![0u32; case.injuries.len()];
+    for v in history
+        .iter()
+        .filter(|v| ClaimMonth::of(v.date) < month && v.date >= case.first_visit_date)
+    {
+        let open = treated(case, v);
+        for i in &v.metal_splint {
+            if open.iter().any(|p| p.injury == *i) && splint_kind(case, *i) {
+                if let Some(n) = splints.get_mut(*i) {
+                    *n += 1;
+                }
+            }
+        }
+    }
     for v in history.iter().filter(|v| ClaimMonth::of(v.date) == month) {
         // Before the 初検 or after every 転帰 nothing is billable (checks report why).
         let parts = treated(case, v);
@@ -285,6 +301,15 @@ pub(crate) fn month_lines(
             }
         }
 
+        extras(
+            case,
+            v,
+            t,
+            lines,
+            &mut splints,
+            &mut exercise_in_month,
+            findings,
+        )?;
         if let Some(km) = v.mode.distance_km().or(match v.mode {
             VisitMode::Clinic => None,
             _ => Some(0.0),
@@ -299,4 +324,79 @@ pub(crate) fn month_lines(
         }
     }
     Ok(out)
+}
+
+fn splint_kind(case: &JudoCase, injury: usize) -> bool {
+    case.injuries.get(injury).is_some_and(|i| {
+        matches!(
+            i.kind,
+            InjuryKind::Fracture | InjuryKind::IncompleteFracture | InjuryKind::Dislocation
+        )
+    })
+}
+
+/// 金属副子等加算: "one addition per 損傷部位 regardless of size/number", 初回 plus
+/// "2回目・3回目 (交換)" — at most 3 per 部位 over the case. 柔道整復運動後療料: "骨折・不全骨折・
+/// 脱臼 … 暦月5回限度". 施術情報提供料: when a 紹介 is written.
+fn extras(
+    case: &JudoCase,
+    v: &Visit,
+    t: &Tariff,
+    lines: &mut Lines,
+    splints: &mut [u32],
+    exercise_in_month: &mut u32,
+    findings: &mut Vec<Finding>,
+) -> Result<(), ClaimError> {
+    let open = treated(case, v);
+    let field = format!("visits[{}]", v.date);
+    for i in &v.metal_splint {
+        let treated_now = open.iter().any(|p| p.injury == *i);
+        let Some(n) = splints
+            .get_mut(*i)
+            .filter(|_| treated_now && splint_kind(case, *i))
+        else {
+            findings.push(Finding::warning(
+                "metal_splint_not_billable",
+                format!("{field}.metal_splint"),
+                format!(
+                    "{}: 金属副子等加算は当日施術した骨折・不全骨折・脱臼の部位だけです（算定しませんでした）。",
+                    v.date.wareki()
+                ),
+            ));
+            continue;
+        };
+        if *n >= 3 {
+            findings.push(Finding::warning(
+                "metal_splint_limit",
+                format!("{field}.metal_splint"),
+                format!(
+                    "{}: 金属副子等加算は1部位3回（交換2回）までです。",
+                    v.date.wareki()
+                ),
+            ));
+            continue;
+        }
+        *n += 1;
+        lines.add(v.date, t, "metal_splint", 1, Some(*i), Rates::default())?;
+    }
+    if v.exercise_aftercare {
+        let eligible = open.iter().any(|p| splint_kind(case, p.injury));
+        if !eligible || *exercise_in_month >= 5 {
+            findings.push(Finding::warning(
+                "exercise_aftercare_not_billable",
+                format!("{field}.exercise_aftercare"),
+                format!(
+                    "{}: 柔道整復運動後療料は骨折・不全骨折・脱臼で月5回までです（算定しませんでした）。",
+                    v.date.wareki()
+                ),
+            ));
+        } else {
+            *exercise_in_month += 1;
+            lines.add(v.date, t, "exercise_aftercare", 1, None, Rates::default())?;
+        }
+    }
+    if v.info_provision {
+        lines.add(v.date, t, "info_provision", 1, None, Rates::default())?;
+    }
+    Ok(())
 }

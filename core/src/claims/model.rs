@@ -549,6 +549,15 @@ pub struct Visit {
     /// マッサージ: 変形徒手矯正術, number of limbs.
     #[serde(default)]
     pub deformity_limbs: u8,
+    /// 柔整: 金属副子等加算 for these 部位 (indexes into `case.injuries`).
+    #[serde(default)]
+    pub metal_splint: Vec<usize>,
+    /// 柔整: 柔道整復運動後療料 (骨折・不全骨折・脱臼).
+    #[serde(default)]
+    pub exercise_aftercare: bool,
+    /// 柔整: 施術情報提供料 (紹介状 to a doctor).
+    #[serde(default)]
+    pub info_provision: bool,
     /// 特別地域加算 (離島・中山間地等).
     #[serde(default)]
     pub special_area: bool,
@@ -569,6 +578,9 @@ impl Visit {
             local_count: 0,
             warmth: Warmth::None,
             deformity_limbs: 0,
+            metal_splint: Vec::new(),
+            exercise_aftercare: false,
+            info_provision: false,
             special_area: false,
             report_issued: false,
         }

@@ -1019,3 +1019,28 @@ proptest! {
         }
     }
 }
+
+/// "金属副子等加算 … one addition per 損傷部位 … plus 2回目・3回目 (交換)"; "柔道整復運動後療料 …
+/// 骨折・不全骨折・脱臼 … 暦月5回限度". Both amounts are [U] (要確認).
+#[test]
+fn metal_splint_and_exercise_limits() {
+    let mut f = injury(InjuryKind::Fracture, "前腕骨", "2024-10-01");
+    f.bone_class = Some(BoneClass::MajorLongBone);
+    let mut visits = Vec::new();
+    for day in 1..=8 {
+        let mut v = Visit::on(d(&format!("2024-10-{day:02}")));
+        v.metal_splint = vec![0];
+        v.exercise_aftercare = day > 1;
+        visits.push(v);
+    }
+    let c = one(&input(judo("2024-10-01", vec![f]), visits));
+    let n = |code: &str| c.lines.iter().filter(|l| l.code == code).count();
+    assert_eq!(n("metal_splint"), 3);
+    assert_eq!(n("exercise_aftercare"), 5);
+    assert!(has(&c, "metal_splint_limit") && has(&c, "exercise_aftercare_not_billable"));
+    assert!(c
+        .lines
+        .iter()
+        .filter(|l| l.code == "metal_splint")
+        .all(|l| !l.verified));
+}
