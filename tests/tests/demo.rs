@@ -45,6 +45,12 @@ fn every_scenario_in_the_picker_with_no_companion() {
     b.wait_text("#demo-banner", "デモ", WAIT);
     // The simulated world (its test keys) is built in the page.
     b.wait_for("#sim-persona option[value=\"service_error\"]", WAIT);
+    // The sample clinic: patients with a month of visits, claims computed by the engine.
+    let sample = b.wait_text("#sample-clinic", "うけみ接骨院", WAIT);
+    assert!(
+        sample.contains("柔道整復") && sample.contains("はり・きゅう") && sample.contains("円"),
+        "{sample}"
+    );
     b.screenshot(&artifacts_dir().join("demo-start.png"));
 
     // 正常

@@ -7,6 +7,7 @@ pub(crate) mod insurance;
 mod patients;
 pub(crate) mod readers;
 pub(crate) mod result;
+mod sample_clinic;
 pub mod widget;
 
 use crate::driver::{Ctl, Driver};
@@ -140,6 +141,9 @@ pub fn app() -> Html {
                     <insurance::Insurance />
                     <result::ResultView />
                     <patients::Patients />
+                    if state.demo {
+                        <sample_clinic::SampleClinic />
+                    }
                 }
             </main>
         </ContextProvider<AppCtx>>

@@ -110,7 +110,7 @@ fn sim_panel() -> Html {
             <p>{ app.t("練習用カードの暗証番号は 1234 です。", "The PIN of every practice card is 1234.") }</p>
             <label for="sim-persona">{ app.t("カードの種類", "Card") }</label>
             <select id="sim-persona" ref={select}>
-                { for app.state.personas.iter().map(|p| html! { <option value={p.id.clone()}>{ &p.label }</option> }) }
+                { for app.state.personas.iter().map(|p| html! { <option value={p.id.clone()} selected={p.id == "normal"}>{ &p.label }</option> }) }
             </select>
             <button id="sim-insert" type="button" onclick={insert}>{ app.t("カードを置く", "Insert card") }</button>
             <button id="sim-remove" type="button" onclick={remove}>{ app.t("カードを外す", "Remove card") }</button>
