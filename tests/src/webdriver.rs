@@ -140,6 +140,11 @@ impl Browser {
         self.post("/execute/sync", json!({ "script": script, "args": args }))
     }
 
+    /// Runs `script` asynchronously: it calls `arguments[arguments.length - 1](value)` when done.
+    pub fn exec_async(&self, script: &str, args: Value) -> Value {
+        self.post("/execute/async", json!({ "script": script, "args": args }))
+    }
+
     fn element(&self, css: &str) -> String {
         let v = self.post("/element", json!({ "using": "css selector", "value": css }));
         v[ELEMENT_KEY]

@@ -57,3 +57,14 @@ fn protocol_defaults() -> Vec<String> {
         .map(|p| format!("127.0.0.1:{p}"))
         .collect()
 }
+
+/// The claim benchmark in the browser: `n` monthly claims with the browser's clock; returns
+/// the report line (`cargo xtask test` prints it beside the native one).
+#[wasm_bindgen]
+pub fn bench_claims(n: u32) -> String {
+    let now = || js_sys::Date::now();
+    match ukemi_core::claims::bench::run(n as usize, &now) {
+        Ok(r) => r.line("wasm, Chromium"),
+        Err(e) => format!("bench failed: {e}"),
+    }
+}

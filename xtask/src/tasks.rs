@@ -204,6 +204,25 @@ pub fn test() -> Result {
     );
     pcscd.stop();
     let (passed, failed) = tests?;
+    // Benchmarks print numbers; they are not timed tests.
+    println!("\nClaim benchmark (10,000 monthly claims):");
+    run(command(&cargo).args([
+        "run",
+        "-q",
+        "--release",
+        "-p",
+        "ukemi-core",
+        "--example",
+        "claims_bench",
+    ]))?;
+    let wasm = cmd::root()
+        .join("target")
+        .join("e2e-artifacts")
+        .join("bench-wasm.txt");
+    match std::fs::read_to_string(&wasm) {
+        Ok(line) => print!("{line}"),
+        Err(_) => println!("(no WASM benchmark result at {})", wasm.display()),
+    }
     println!(
         "\nxtask test: every check passed in {:.0} s",
         started.elapsed().as_secs_f64()

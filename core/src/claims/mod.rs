@@ -5,6 +5,7 @@
 //! with visits. Reference: /work/shared/reference/claims.md; user guide: docs/claims.md.
 
 mod ahaki;
+pub mod bench;
 pub mod checks;
 pub mod claim;
 pub mod forms;

@@ -1,0 +1,36 @@
+//! The claim benchmark in WebAssembly, in headless Chromium: the same work as the native
+//! `claims_bench` example (10,000 monthly claims, then forms and 総括票). Not a timed test:
+//! it only checks the run completed, and keeps the numbers in
+//! target/e2e-artifacts/bench-wasm.txt, which `cargo xtask test` prints.
+
+use std::path::PathBuf;
+use ukemi_e2e::webdriver::Browser;
+use ukemi_e2e::{artifacts_dir, workspace_root, Companion};
+
+#[test]
+fn claims_benchmark_runs_in_wasm() {
+    let dist = std::env::var_os("UKEMI_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/dist"));
+    assert!(
+        dist.join("widget/ukemi_widget.js").is_file(),
+        "no widget build in {}",
+        dist.display()
+    );
+    let comp = Companion::start(&["--serve", &dist.to_string_lossy()]);
+    let b = Browser::start();
+    b.goto(&format!("{}/widget/example.html", comp.origin()));
+    let line = b.exec_async(
+        "const done = arguments[arguments.length - 1];
+         import('/widget/ukemi_widget.js')
+           .then(async (m) => { await m.default({ module_or_path: '/widget/ukemi_widget_bg.wasm' }); done(m.bench_claims(10000)); })
+           .catch((e) => done('bench failed: ' + e));",
+        serde_json::json!([]),
+    );
+    let line = line.as_str().unwrap_or_default().to_string();
+    assert!(
+        line.starts_with("[wasm, Chromium] 10000 monthly claims"),
+        "{line}"
+    );
+    std::fs::write(artifacts_dir().join("bench-wasm.txt"), format!("{line}\n")).expect("write");
+}
