@@ -196,8 +196,15 @@ fn read_retrying(tls: &mut ServerStream, buf: &mut [u8]) -> Result<usize, HttpsE
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
                 // A refused client certificate leaves an alert queued: send it, so the client
-                // learns *why* (a TLS error) instead of seeing a bare reset.
+                // learns *why* (a TLS error) instead of seeing a bare reset. Then half-close
+                // and drain what the client already sent: closing with unread input makes the
+                // kernel send a reset, which can destroy the alert before it is read.
                 let _ = tls.conn.write_tls(&mut tls.sock);
+                let _ = tls.sock.flush();
+                let _ = tls.sock.shutdown(std::net::Shutdown::Write);
+                let _ = tls.sock.set_read_timeout(Some(Duration::from_millis(300)));
+                let mut sink = [0u8; 4096];
+                while matches!(tls.sock.read(&mut sink), Ok(n) if n > 0) {}
                 return Err(io_to_error(e, true));
             }
         }
