@@ -39,6 +39,27 @@ pub fn companion_bin() -> PathBuf {
     bin
 }
 
+/// The built app (`UKEMI_DIST`, set by `cargo xtask test`, else target/dist); with
+/// `widget`, it must hold the widget build too. Panics with what to run when it is missing.
+pub fn dist(widget: bool) -> PathBuf {
+    let dist = std::env::var_os("UKEMI_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/dist"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no built app: run `cargo xtask test`",
+        dist.display()
+    );
+    if widget {
+        assert!(
+            dist.join("widget/ukemi_widget_bg.wasm").is_file(),
+            "no widget in {}: run `cargo xtask dist`",
+            dist.display()
+        );
+    }
+    dist
+}
+
 /// Where tests keep what a person would want to look at afterwards (screenshots, logs).
 pub fn artifacts_dir() -> PathBuf {
     let dir = workspace_root().join("target").join("e2e-artifacts");

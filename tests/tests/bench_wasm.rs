@@ -3,20 +3,12 @@
 //! it only checks the run completed, and keeps the numbers in
 //! target/e2e-artifacts/bench-wasm.txt, which `cargo xtask test` prints.
 
-use std::path::PathBuf;
 use ukemi_e2e::webdriver::Browser;
-use ukemi_e2e::{artifacts_dir, workspace_root, Companion};
+use ukemi_e2e::{artifacts_dir, dist, Companion};
 
 #[test]
 fn claims_benchmark_runs_in_wasm() {
-    let dist = std::env::var_os("UKEMI_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/dist"));
-    assert!(
-        dist.join("widget/ukemi_widget.js").is_file(),
-        "no widget build in {}",
-        dist.display()
-    );
+    let dist = dist(true);
     let comp = Companion::start(&["--serve", &dist.to_string_lossy()]);
     let b = Browser::start();
     b.goto(&format!("{}/widget/example.html", comp.origin()));

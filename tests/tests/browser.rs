@@ -3,23 +3,20 @@
 //! and then the right one, and shows the patient's name and address. A page served from
 //! another origin is refused. Screenshots are kept in target/e2e-artifacts/.
 
-use std::path::PathBuf;
 use std::time::Duration;
 use ukemi_e2e::webdriver::Browser;
-use ukemi_e2e::{artifacts_dir, workspace_root, Companion};
+use ukemi_e2e::{artifacts_dir, dist, Companion};
 
 const WAIT: Duration = Duration::from_secs(30);
 
-fn dist() -> PathBuf {
-    let dist = std::env::var_os("UKEMI_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/dist"));
-    assert!(
-        dist.join("index.html").is_file(),
-        "{} has no built app: run `cargo xtask test`",
-        dist.display()
-    );
-    dist
+/// The companion (simulator) serving the app, and a browser on it that has paired.
+fn paired_page() -> (Companion, Browser) {
+    let comp = Companion::start(&["--serve", &dist(false).to_string_lossy()]);
+    let b = Browser::start();
+    b.goto(&format!("{}/", comp.origin()));
+    b.wait_for("#pairing-code", WAIT);
+    pair(&b, &comp.pairing_code);
+    (comp, b)
 }
 
 fn pair(b: &Browser, code: &str) {
@@ -29,13 +26,7 @@ fn pair(b: &Browser, code: &str) {
 
 #[test]
 fn pair_insert_card_wrong_pin_then_right_pin_shows_name_and_address() {
-    let dist = dist();
-    let comp = Companion::start(&["--serve", &dist.to_string_lossy()]);
-    let b = Browser::start();
-    b.goto(&format!("{}/", comp.origin()));
-
-    b.wait_for("#pairing-code", WAIT);
-    pair(&b, &comp.pairing_code);
+    let (comp, b) = paired_page();
 
     // Simulator controls appear once paired; put the 正常 persona's card in.
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
@@ -85,12 +76,7 @@ fn pair_insert_card_wrong_pin_then_right_pin_shows_name_and_address() {
 
 #[test]
 fn visual_check_shows_lost_eligibility() {
-    let dist = dist();
-    let comp = Companion::start(&["--serve", &dist.to_string_lossy()]);
-    let b = Browser::start();
-    b.goto(&format!("{}/", comp.origin()));
-    b.wait_for("#pairing-code", WAIT);
-    pair(&b, &comp.pairing_code);
+    let (_comp, b) = paired_page();
     b.wait_for("#sim-persona option[value=\"lost\"]", WAIT);
     b.select("#sim-persona", "lost");
     b.click("#sim-insert");
@@ -105,7 +91,7 @@ fn visual_check_shows_lost_eligibility() {
 
 #[test]
 fn a_page_from_a_foreign_origin_cannot_connect() {
-    let dist = dist();
+    let dist = dist(false);
     // The companion under test serves nothing; a second one plays "some other web site"
     // serving the same page from an origin the first does not allow.
     let target = Companion::start(&[]);
@@ -127,12 +113,7 @@ fn a_page_from_a_foreign_origin_cannot_connect() {
 
 #[test]
 fn last_try_needs_consent_and_a_locked_card_is_explained_with_the_visual_check_offered() {
-    let dist = dist();
-    let comp = Companion::start(&["--serve", &dist.to_string_lossy()]);
-    let b = Browser::start();
-    b.goto(&format!("{}/", comp.origin()));
-    b.wait_for("#pairing-code", WAIT);
-    pair(&b, &comp.pairing_code);
+    let (_comp, b) = paired_page();
 
     b.wait_for("#sim-persona option[value=\"one_try\"]", WAIT);
     b.select("#sim-persona", "one_try");
@@ -165,12 +146,7 @@ fn last_try_needs_consent_and_a_locked_card_is_explained_with_the_visual_check_o
 
 #[test]
 fn import_brings_checks_made_elsewhere_into_the_patients_with_their_addresses() {
-    let dist = dist();
-    let comp = Companion::start(&["--serve", &dist.to_string_lossy()]);
-    let b = Browser::start();
-    b.goto(&format!("{}/", comp.origin()));
-    b.wait_for("#pairing-code", WAIT);
-    pair(&b, &comp.pairing_code);
+    let (_comp, b) = paired_page();
     b.click("#import-button");
     b.wait_text("#import-status", "件取り込み", WAIT);
     // The simulated official app checked the first personas; their addresses are on file.

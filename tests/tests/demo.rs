@@ -1,24 +1,11 @@
 //! The trainer demo: the built app served as plain static files, no companion running, no
 //! reader. Every scenario in the picker gives the outcome a trainer would show the class.
 
-use std::path::PathBuf;
 use std::time::Duration;
 use ukemi_e2e::webdriver::Browser;
-use ukemi_e2e::{artifacts_dir, workspace_root, StaticServer};
+use ukemi_e2e::{artifacts_dir, dist, StaticServer};
 
 const WAIT: Duration = Duration::from_secs(60);
-
-fn dist() -> PathBuf {
-    let dist = std::env::var_os("UKEMI_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/dist"));
-    assert!(
-        dist.join("index.html").is_file(),
-        "{} has no built app: run `cargo xtask test`",
-        dist.display()
-    );
-    dist
-}
 
 fn insert(b: &Browser, persona: &str) {
     b.select("#sim-persona", persona);
@@ -39,7 +26,7 @@ fn check_visual(b: &Browser) {
 
 #[test]
 fn every_scenario_in_the_picker_with_no_companion() {
-    let server = StaticServer::start(dist());
+    let server = StaticServer::start(dist(false));
     let b = Browser::start();
     b.goto(&format!("http://127.0.0.1:{}/?demo", server.port));
     b.wait_text("#demo-banner", "デモ", WAIT);

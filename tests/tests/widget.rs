@@ -4,24 +4,11 @@
 //! inside the widget.
 
 use serde_json::json;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use ukemi_e2e::webdriver::Browser;
-use ukemi_e2e::{artifacts_dir, workspace_root, Companion};
+use ukemi_e2e::{artifacts_dir, dist, Companion};
 
 const WAIT: Duration = Duration::from_secs(60);
-
-fn dist() -> PathBuf {
-    let dist = std::env::var_os("UKEMI_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/dist"));
-    assert!(
-        dist.join("widget/ukemi_widget_bg.wasm").is_file(),
-        "no widget in {}: run `cargo xtask test`",
-        dist.display()
-    );
-    dist
-}
 
 /// Runs `body` with `r` bound to the widget's shadow root.
 fn in_shadow(b: &Browser, body: &str, args: serde_json::Value) -> serde_json::Value {
@@ -73,7 +60,7 @@ fn click(b: &Browser, css: &str) {
 
 #[test]
 fn the_host_page_receives_the_result_event_and_its_css_does_not_leak_in() {
-    let comp = Companion::start(&["--serve", &dist().to_string_lossy()]);
+    let comp = Companion::start(&["--serve", &dist(true).to_string_lossy()]);
     let b = Browser::start();
     b.goto(&format!("{}/widget/example.html", comp.origin()));
     wait_shadow(
