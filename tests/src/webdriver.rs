@@ -145,6 +145,38 @@ impl Browser {
         self.post("/execute/async", json!({ "script": script, "args": args }))
     }
 
+    /// Runs axe-core (installed by `cargo xtask test` into target/tools) on the page, or on
+    /// the shadow root of `within` when given; returns the serious and critical violations as
+    /// "rule: target…" lines.
+    pub fn axe_serious(&self, within: Option<&str>) -> Vec<String> {
+        let path = crate::workspace_root().join("target/tools/node_modules/axe-core/axe.min.js");
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} — run `cargo xtask test`, which installs axe-core",
+                path.display()
+            )
+        });
+        self.exec(&source, json!([]));
+        let v = self.exec_async(
+            "const done = arguments[arguments.length - 1];
+             const within = arguments[0];
+             const ctx = within ? { include: [[within]] } : document;
+             axe.run(ctx, { resultTypes: ['violations'] })
+               .then(r => done(r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ': ' + v.nodes.map(n => JSON.stringify(n.target)).join(' '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            json!([within]),
+        );
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn element(&self, css: &str) -> String {
         let v = self.post("/element", json!({ "using": "css selector", "value": css }));
         v[ELEMENT_KEY]

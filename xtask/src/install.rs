@@ -52,6 +52,7 @@ pub fn all(scope: Scope) -> Result {
     wasm_bindgen()?;
     binaryen()?;
     if scope == Scope::Test {
+        axe_core()?;
         let all: Vec<(&str, &str)> = DEBIAN_PACKAGES
             .iter()
             .chain(RIG_PACKAGES)
@@ -126,6 +127,26 @@ fn binaryen() -> Result {
         "--no-audit",
         "--no-fund",
         &format!("binaryen@{BINARYEN_VERSION}"),
+    ]))
+}
+
+/// axe-core, the accessibility rules the browser tests run on every screen.
+pub const AXE_VERSION: &str = "4";
+
+fn axe_core() -> Result {
+    let dir = cmd::tools_dir();
+    if dir.join("node_modules/axe-core/axe.min.js").is_file() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let dir_s = dir.to_string_lossy().into_owned();
+    run(command("npm").args([
+        "install",
+        "--prefix",
+        &dir_s,
+        "--no-audit",
+        "--no-fund",
+        &format!("axe-core@{AXE_VERSION}"),
     ]))
 }
 

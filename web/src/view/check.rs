@@ -146,6 +146,16 @@ pub fn check() -> Html {
                         }
                     }
                 } else {
+                    if locked && is_my_number {
+                        // Why the page chose the visual check: the patient must still hear it.
+                        <div class="warn-box" role="status">
+                            <p>{ if app.lang() == Lang::Ja {
+                                ErrorCode::PinLocked.message_ja(&ErrorDetail::default())
+                            } else {
+                                ErrorCode::PinLocked.message_en(&ErrorDetail::default())
+                            } }</p>
+                        </div>
+                    }
                     <label class="choice">
                         <input type="checkbox" id="visual-confirmed" ref={visual_ref} />
                         { app.t("カードの顔写真とご本人が同一であることを確認しました", "I compared the face photo with the patient: same person") }
