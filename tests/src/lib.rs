@@ -17,6 +17,14 @@ use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message as Frame, WebSocket};
 use ukemi_core::protocol::{decode_server, ClientMessage, Command as Cmd, Message, ServerMessage};
 
+/// The error code of a message, if it is an error.
+pub fn error_code(m: &Message) -> Option<ukemi_core::protocol::ErrorCode> {
+    match m {
+        Message::Error { code, .. } => Some(*code),
+        _ => None,
+    }
+}
+
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }

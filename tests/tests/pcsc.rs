@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 use ukemi_core::eligibility::QualificationValidity;
 use ukemi_core::protocol::{CardKind, CheckMode, Command as Cmd, ErrorCode, Message, Pin};
-use ukemi_e2e::{artifacts_dir, Client, Companion, VirtualCard};
+use ukemi_e2e::{artifacts_dir, error_code, Client, Companion, VirtualCard};
 
 /// vpcd has one slot we use: the tests take turns.
 static SLOT: Mutex<()> = Mutex::new(());
@@ -18,13 +18,6 @@ const EVENT_WAIT: Duration = Duration::from_secs(15);
 
 fn take_slot() -> std::sync::MutexGuard<'static, ()> {
     SLOT.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn error_code(m: &Message) -> Option<ErrorCode> {
-    match m {
-        Message::Error { code, .. } => Some(*code),
-        _ => None,
-    }
 }
 
 fn check(c: &mut Client, mode: CheckMode, pin: Option<&str>, allow_last_try: bool) -> Message {

@@ -6,14 +6,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 use ukemi_core::eligibility::{InsuranceQuery, QualificationValidity};
 use ukemi_core::protocol::{CheckMode, Command, ErrorCode, Message, Pin};
-use ukemi_e2e::{Client, Companion};
-
-fn error_code(m: &Message) -> Option<ErrorCode> {
-    match m {
-        Message::Error { code, .. } => Some(*code),
-        _ => None,
-    }
-}
+use ukemi_e2e::{error_code, Client, Companion};
 
 /// `needle` appearing with no digit on either side (so port 41234 does not count as "1234").
 fn contains_standalone(hay: &str, needle: &str) -> bool {

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use ukemi_core::eligibility::{InsuranceQuery, QualificationValidity};
 use ukemi_core::protocol::{CheckMode, Command as Cmd, ErrorCode, Message, Pin};
-use ukemi_e2e::{companion_bin, Client, Companion};
+use ukemi_e2e::{companion_bin, error_code, Client, Companion};
 
 struct Service {
     child: Child,
@@ -75,13 +75,6 @@ fn write_config(name: &str, port: u16, ca: &str, cert: &str, key: &str, timeout:
 
 fn companion(config: &Path) -> Companion {
     Companion::start_with_mode(&["--reader", "sim", "--config", &config.to_string_lossy()])
-}
-
-fn error_code(m: &Message) -> Option<ErrorCode> {
-    match m {
-        Message::Error { code, .. } => Some(*code),
-        _ => None,
-    }
 }
 
 fn check_persona(c: &mut Client, persona: &str, mode: CheckMode) -> Message {
