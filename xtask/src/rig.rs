@@ -76,6 +76,24 @@ pub fn start() -> Result<Pcscd> {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    // The socket alone does not mean the virtual readers work: vpcd fails quietly when its
+    // port is still held (e.g. by a daemon that is shutting down), and every card test would
+    // then fail with a misleading "no service".
+    std::thread::sleep(Duration::from_millis(300));
+    let log = std::fs::read_to_string(log_dir.join("pcscd.log")).unwrap_or_default();
+    if log.contains("Address already in use")
+        || log.contains("Could not initialize connection to virtual ICC")
+    {
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let _ = child.wait();
+        return Err(
+            "vpcd could not open its port (35963/35964 in use, perhaps by another pcscd \
+                    that is still stopping); see target/e2e-artifacts/pcscd.log and try again"
+                .into(),
+        );
+    }
     Ok(Pcscd::Ours(child))
 }
 
