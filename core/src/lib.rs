@@ -14,6 +14,7 @@ pub mod eligibility;
 pub mod engine;
 pub mod jpki;
 pub mod protocol;
+pub mod records;
 pub mod sim;
 pub mod text;
 

@@ -276,13 +276,7 @@ fn last_key(before: &str) -> Option<String> {
     head.get(open + 1..).map(str::to_string)
 }
 
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
+use ukemi_core::records::month::csv_cell;
 
 fn to_csv(results: &[FileResult]) -> String {
     let mut out = String::from(

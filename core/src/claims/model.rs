@@ -101,7 +101,7 @@ pub struct ClaimInput {
 }
 
 /// 施術所.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Clinic {
     pub name: String,
@@ -117,7 +117,7 @@ pub struct Clinic {
     pub statement_system: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Practitioner {
     pub name: String,

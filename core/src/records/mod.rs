@@ -1,0 +1,561 @@
+//! The clinic's book: patients with their insurance and eligibility-check history, treatment
+//! cases with their visits, closed months, and the clinic's settings. Pure data and the edits
+//! that change it; the browser keeps it in IndexedDB (`store`), the backup file carries it
+//! (`backup`), and `month` turns it into the month's claims through the claim engine.
+//!
+//! Every change goes through [`Book::apply`], so the rules (a closed month is read-only, a
+//! case belongs to a known patient) hold whoever edits: the page, a restore, a test.
+
+pub mod backup;
+pub mod month;
+mod register;
+pub mod store;
+
+#[cfg(test)]
+mod tests;
+
+pub use register::{Change, Registration};
+
+use crate::claims::{
+    Case, ClaimInput, ClaimMonth, Clinic, Insurance, PatientSex, Practitioner, PublicFund, Visit,
+};
+use crate::date::Date;
+use crate::eligibility::{EligibilityResult, QualificationValidity, ReferenceKind};
+use serde::{Deserialize, Serialize};
+
+/// The version of the stored layout and of the backup's `data`. A change to any record's
+/// shape bumps it and adds a step to `store::MIGRATIONS`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// 施術所 and its practitioners.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub clinic: Clinic,
+    pub practitioners: Vec<Practitioner>,
+}
+
+/// The insurance a patient had from `since` (the day it was first seen or typed) on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InsuranceEntry {
+    pub since: Date,
+    #[serde(default)]
+    pub insurer_name: String,
+    pub insurance: Insurance,
+}
+
+/// One eligibility check of this patient (資格確認の履歴).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckEntry {
+    /// When the page recorded it (ISO 8601, the browser's clock).
+    pub at: String,
+    pub checked_on: Date,
+    pub reference: ReferenceKind,
+    pub validity: QualificationValidity,
+    pub insurer_number: String,
+    #[serde(default)]
+    pub notice: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatientRecord {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub name_kana: String,
+    pub birth_date: Date,
+    #[serde(default)]
+    pub sex: Option<PatientSex>,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub postal_code: String,
+    /// Oldest first; the last one is current.
+    #[serde(default)]
+    pub insurances: Vec<InsuranceEntry>,
+    /// Oldest first.
+    #[serde(default)]
+    pub checks: Vec<CheckEntry>,
+    #[serde(default)]
+    pub public_funds: Vec<PublicFund>,
+}
+
+impl PatientRecord {
+    pub fn insurance(&self) -> Option<&InsuranceEntry> {
+        self.insurances.last()
+    }
+
+    /// The insurance in force on `day`: the newest entry that started on or before it (else
+    /// the oldest one, for visits typed before the first check).
+    pub fn insurance_on(&self, day: Date) -> Option<&InsuranceEntry> {
+        self.insurances
+            .iter()
+            .rev()
+            .find(|e| e.since <= day)
+            .or_else(|| self.insurances.first())
+    }
+
+    /// Lower-case-free, space-free key for search (name and カナ, full or half width).
+    pub fn matches(&self, query: &str) -> bool {
+        let q = squash(query);
+        if q.is_empty() {
+            return true;
+        }
+        let birth = self.birth_date.to_string();
+        squash(&self.name).contains(&q)
+            || squash(&crate::text::to_fullwidth_kana(&self.name_kana))
+                .contains(&squash(&crate::text::to_fullwidth_kana(query)))
+            || birth.contains(&q)
+            || self.birth_date.wareki().contains(&q)
+            || self.insurances.iter().any(|e| {
+                e.insurance.insurer_number.contains(&q)
+                    || squash(&e.insurer_name).contains(&q)
+                    || e.insurance.number.contains(&q)
+            })
+    }
+}
+
+/// Removes spaces of both widths, so `山田 花子`, `山田　花子` and `山田花子` compare equal.
+pub(crate) fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .collect()
+}
+
+/// One 柔整 負傷 or あはき 傷病 case of one patient, with every visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseRecord {
+    pub id: String,
+    pub patient_id: String,
+    pub case: Case,
+    /// Sorted by date, one per day.
+    #[serde(default)]
+    pub visits: Vec<Visit>,
+}
+
+/// A closed month: the claim inputs as they were when it was closed, so later edits of a case
+/// cannot change what was filed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonthRecord {
+    pub month: ClaimMonth,
+    /// `None` while open (after a reopen the history stays).
+    pub closed_at: Option<String>,
+    #[serde(default)]
+    pub snapshot: Vec<(String, ClaimInput)>,
+    /// Deliberate reopenings: when and why.
+    #[serde(default)]
+    pub reopened: Vec<Reopening>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reopening {
+    pub at: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Book {
+    pub settings: Settings,
+    pub patients: Vec<PatientRecord>,
+    pub cases: Vec<CaseRecord>,
+    pub months: Vec<MonthRecord>,
+    /// Ids are `p1`, `c1`…: never reused, so a restored backup and the history agree.
+    pub next_id: u64,
+}
+
+/// What the page asks the book to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// A check result becomes a new patient or updates the matching one.
+    RegisterCheck {
+        result: EligibilityResult,
+        at: String,
+    },
+    /// Results of checks made elsewhere, all in one change.
+    RegisterChecks {
+        results: Vec<EligibilityResult>,
+        at: String,
+    },
+    /// Typed corrections of a patient (name, カナ, sex, address, 公費, insurance fields).
+    PutPatient(PatientRecord),
+    NewCase {
+        patient_id: String,
+        case: Case,
+    },
+    /// Changes to a case's 負傷/傷病, 同意, 転帰.
+    PutCase {
+        id: String,
+        case: Case,
+    },
+    DeleteCase {
+        id: String,
+    },
+    /// Adds or replaces the visit of that day.
+    SetVisit {
+        case_id: String,
+        visit: Visit,
+    },
+    RemoveVisit {
+        case_id: String,
+        date: Date,
+    },
+    PutSettings(Settings),
+    CloseMonth {
+        month: ClaimMonth,
+        at: String,
+    },
+    ReopenMonth {
+        month: ClaimMonth,
+        at: String,
+        reason: String,
+    },
+    /// Replaces everything (a restored backup).
+    Restore(Book),
+}
+
+/// What an edit did, for the page to announce.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    Registered(Vec<Registration>),
+    Case(String),
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RecordError {
+    UnknownPatient {
+        id: String,
+    },
+    UnknownCase {
+        id: String,
+    },
+    /// The visit's month is closed: reopen it first.
+    MonthClosed {
+        month: ClaimMonth,
+    },
+    /// The result has no qualification to register (e.g. 該当なし).
+    NothingToRegister,
+    /// The month still has claims with errors.
+    ClaimsHaveErrors {
+        patients: Vec<String>,
+    },
+    NoClaims {
+        month: ClaimMonth,
+    },
+    AlreadyClosed {
+        month: ClaimMonth,
+    },
+    NotClosed {
+        month: ClaimMonth,
+    },
+    ReasonRequired,
+    /// A case still has visits in a closed month.
+    CaseInClosedMonth {
+        month: ClaimMonth,
+    },
+    SexUnknown {
+        patient: String,
+    },
+    NoInsurance {
+        patient: String,
+    },
+}
+
+impl RecordError {
+    pub fn message_ja(&self) -> String {
+        match self {
+            RecordError::UnknownPatient { id } => format!("患者（{id}）が見つかりません。"),
+            RecordError::UnknownCase { id } => format!("施術録（{id}）が見つかりません。"),
+            RecordError::MonthClosed { month } => format!(
+                "{}は締め済みです。変更するには月次請求の画面で締めを解除してください。",
+                month.wareki()
+            ),
+            RecordError::NothingToRegister => {
+                "資格情報がないため、患者として登録できません。".into()
+            }
+            RecordError::ClaimsHaveErrors { patients } => format!(
+                "エラーのある申請書があるため締められません（{}）。",
+                patients.join("、")
+            ),
+            RecordError::NoClaims { month } => {
+                format!("{}の申請書がありません。", month.wareki())
+            }
+            RecordError::AlreadyClosed { month } => {
+                format!("{}はすでに締め済みです。", month.wareki())
+            }
+            RecordError::NotClosed { month } => {
+                format!("{}は締められていません。", month.wareki())
+            }
+            RecordError::ReasonRequired => "締めを解除する理由を入力してください。".into(),
+            RecordError::CaseInClosedMonth { month } => format!(
+                "{}（締め済み）の施術があるため、この施術録は削除できません。",
+                month.wareki()
+            ),
+            RecordError::SexUnknown { patient } => {
+                format!("{patient}さんの性別が未設定です。患者の画面で入力してください。")
+            }
+            RecordError::NoInsurance { patient } => format!(
+                "{patient}さんの保険情報がありません。資格確認をするか、患者の画面で入力してください。"
+            ),
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            RecordError::UnknownPatient { id } => format!("Patient {id} not found."),
+            RecordError::UnknownCase { id } => format!("Treatment record {id} not found."),
+            RecordError::MonthClosed { month } => {
+                format!("{month} is closed. Reopen it on the monthly claims screen to change it.")
+            }
+            RecordError::NothingToRegister => "The result has no qualification to register.".into(),
+            RecordError::ClaimsHaveErrors { patients } => format!(
+                "Claims with errors block closing the month ({}).",
+                patients.join(", ")
+            ),
+            RecordError::NoClaims { month } => format!("No claims for {month}."),
+            RecordError::AlreadyClosed { month } => format!("{month} is already closed."),
+            RecordError::NotClosed { month } => format!("{month} is not closed."),
+            RecordError::ReasonRequired => "Give a reason for reopening the month.".into(),
+            RecordError::CaseInClosedMonth { month } => {
+                format!("The case has visits in {month}, which is closed.")
+            }
+            RecordError::SexUnknown { patient } => format!("{patient}: sex is not set."),
+            RecordError::NoInsurance { patient } => format!("{patient}: no insurance recorded."),
+        }
+    }
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message_ja())
+    }
+}
+
+impl std::error::Error for RecordError {}
+
+impl Book {
+    pub fn patient(&self, id: &str) -> Option<&PatientRecord> {
+        self.patients.iter().find(|p| p.id == id)
+    }
+
+    pub fn case(&self, id: &str) -> Option<&CaseRecord> {
+        self.cases.iter().find(|c| c.id == id)
+    }
+
+    pub fn cases_of<'a>(&'a self, patient_id: &'a str) -> impl Iterator<Item = &'a CaseRecord> {
+        self.cases
+            .iter()
+            .filter(move |c| c.patient_id == patient_id)
+    }
+
+    pub fn month(&self, m: ClaimMonth) -> Option<&MonthRecord> {
+        self.months.iter().find(|r| r.month == m)
+    }
+
+    pub fn is_closed(&self, m: ClaimMonth) -> bool {
+        self.month(m).is_some_and(|r| r.closed_at.is_some())
+    }
+
+    fn fresh_id(&mut self, prefix: &str) -> String {
+        self.next_id += 1;
+        format!("{prefix}{}", self.next_id)
+    }
+
+    fn open_month(&self, d: Date) -> Result<(), RecordError> {
+        let month = ClaimMonth::of(d);
+        if self.is_closed(month) {
+            Err(RecordError::MonthClosed { month })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Applies one edit, all or nothing: on an error the book is unchanged.
+    pub fn apply(&mut self, edit: Edit) -> Result<Applied, RecordError> {
+        let mut next = self.clone();
+        let applied = next.apply_in_place(edit)?;
+        *self = next;
+        Ok(applied)
+    }
+
+    fn apply_in_place(&mut self, edit: Edit) -> Result<Applied, RecordError> {
+        match edit {
+            Edit::RegisterCheck { result, at } => {
+                let r = self.register(&result, &at)?;
+                Ok(Applied::Registered(vec![r]))
+            }
+            Edit::RegisterChecks { results, at } => {
+                let mut out = Vec::new();
+                for r in &results {
+                    // A 該当なし among imported results is not an error for the others.
+                    if r.primary().is_some() {
+                        out.push(self.register(r, &at)?);
+                    }
+                }
+                Ok(Applied::Registered(out))
+            }
+            Edit::PutPatient(p) => {
+                let slot = self
+                    .patients
+                    .iter_mut()
+                    .find(|x| x.id == p.id)
+                    .ok_or_else(|| RecordError::UnknownPatient { id: p.id.clone() })?;
+                *slot = p;
+                Ok(Applied::Done)
+            }
+            Edit::NewCase { patient_id, case } => {
+                if self.patient(&patient_id).is_none() {
+                    return Err(RecordError::UnknownPatient { id: patient_id });
+                }
+                let id = self.fresh_id("c");
+                self.cases.push(CaseRecord {
+                    id: id.clone(),
+                    patient_id,
+                    case,
+                    visits: Vec::new(),
+                });
+                Ok(Applied::Case(id))
+            }
+            Edit::PutCase { id, case } => {
+                let slot = self.case_mut(&id)?;
+                slot.case = case;
+                Ok(Applied::Case(id))
+            }
+            Edit::DeleteCase { id } => {
+                let c = self
+                    .case(&id)
+                    .ok_or_else(|| RecordError::UnknownCase { id: id.clone() })?;
+                if let Some(v) = c
+                    .visits
+                    .iter()
+                    .find(|v| self.is_closed(ClaimMonth::of(v.date)))
+                {
+                    return Err(RecordError::CaseInClosedMonth {
+                        month: ClaimMonth::of(v.date),
+                    });
+                }
+                self.cases.retain(|c| c.id != id);
+                Ok(Applied::Done)
+            }
+            Edit::SetVisit { case_id, visit } => {
+                self.open_month(visit.date)?;
+                let c = self.case_mut(&case_id)?;
+                c.visits.retain(|v| v.date != visit.date);
+                c.visits.push(visit);
+                c.visits.sort_by_key(|v| v.date);
+                Ok(Applied::Case(case_id))
+            }
+            Edit::RemoveVisit { case_id, date } => {
+                self.open_month(date)?;
+                let c = self.case_mut(&case_id)?;
+                c.visits.retain(|v| v.date != date);
+                Ok(Applied::Case(case_id))
+            }
+            Edit::PutSettings(s) => {
+                self.settings = s;
+                Ok(Applied::Done)
+            }
+            Edit::CloseMonth { month, at } => {
+                self.close_month(month, at)?;
+                Ok(Applied::Done)
+            }
+            Edit::ReopenMonth { month, at, reason } => {
+                if reason.trim().is_empty() {
+                    return Err(RecordError::ReasonRequired);
+                }
+                let r = self
+                    .months
+                    .iter_mut()
+                    .find(|r| r.month == month && r.closed_at.is_some())
+                    .ok_or(RecordError::NotClosed { month })?;
+                r.closed_at = None;
+                r.snapshot.clear();
+                r.reopened.push(Reopening {
+                    at,
+                    reason: reason.trim().to_string(),
+                });
+                Ok(Applied::Done)
+            }
+            Edit::Restore(book) => {
+                *self = book;
+                Ok(Applied::Done)
+            }
+        }
+    }
+
+    fn case_mut(&mut self, id: &str) -> Result<&mut CaseRecord, RecordError> {
+        self.cases
+            .iter_mut()
+            .find(|c| c.id == id)
+            .ok_or_else(|| RecordError::UnknownCase { id: id.to_string() })
+    }
+
+    fn close_month(&mut self, month: ClaimMonth, at: String) -> Result<(), RecordError> {
+        if self.is_closed(month) {
+            return Err(RecordError::AlreadyClosed { month });
+        }
+        let claims = self.month_claims(month);
+        if claims.is_empty() {
+            return Err(RecordError::NoClaims { month });
+        }
+        let blocked: Vec<String> = claims
+            .iter()
+            .filter(|c| c.blocking())
+            .map(|c| c.patient_name.clone())
+            .collect();
+        if !blocked.is_empty() {
+            return Err(RecordError::ClaimsHaveErrors { patients: blocked });
+        }
+        let snapshot: Vec<(String, ClaimInput)> = claims
+            .into_iter()
+            .filter_map(|c| c.input.ok().map(|i| (c.case_id, i)))
+            .collect();
+        match self.months.iter_mut().find(|r| r.month == month) {
+            Some(r) => {
+                r.closed_at = Some(at);
+                r.snapshot = snapshot;
+            }
+            None => {
+                self.months.push(MonthRecord {
+                    month,
+                    closed_at: Some(at),
+                    snapshot,
+                    reopened: Vec::new(),
+                });
+                self.months.sort_by_key(|r| r.month);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every id is unique and every case's patient exists: what a restore must satisfy.
+    pub fn check_integrity(&self) -> Result<(), String> {
+        let mut ids = std::collections::BTreeSet::new();
+        for id in self
+            .patients
+            .iter()
+            .map(|p| &p.id)
+            .chain(self.cases.iter().map(|c| &c.id))
+        {
+            if !ids.insert(id.as_str()) {
+                return Err(format!("ID {id} が重複しています"));
+            }
+        }
+        for c in &self.cases {
+            if self.patient(&c.patient_id).is_none() {
+                return Err(format!(
+                    "施術録 {} の患者 {} がありません",
+                    c.id, c.patient_id
+                ));
+            }
+        }
+        let mut months = std::collections::BTreeSet::new();
+        for m in &self.months {
+            if !months.insert(m.month) {
+                return Err(format!("{} が重複しています", m.month));
+            }
+        }
+        Ok(())
+    }
+}

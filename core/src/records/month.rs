@@ -1,0 +1,336 @@
+//! From the book to the month's claims: one claim input per case with visits in the month
+//! (frozen inputs once the month is closed), computed by the claim engine, and the exports
+//! for the 請求代行団体.
+
+use super::{Book, RecordError};
+use crate::claims::forms::{self, FormModel, SummaryForm};
+use crate::claims::{self, ClaimInput, ClaimMonth, MonthlyClaim, Severity};
+use crate::date::Date;
+use serde::Serialize;
+
+/// One case's claim for the month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseClaim {
+    pub case_id: String,
+    pub patient_id: String,
+    pub patient_name: String,
+    pub input: Result<ClaimInput, RecordError>,
+    /// The engine's claim, or why none could be computed (Japanese).
+    pub claim: Result<MonthlyClaim, String>,
+}
+
+impl CaseClaim {
+    /// Errors block closing the month and printing as final.
+    pub fn blocking(&self) -> bool {
+        match &self.claim {
+            Ok(c) => c.has_errors(),
+            Err(_) => true,
+        }
+    }
+
+    pub fn form(&self) -> Option<FormModel> {
+        match (&self.input, &self.claim) {
+            (Ok(i), Ok(c)) => Some(forms::claim_form(i, c)),
+            _ => None,
+        }
+    }
+
+    /// Every problem as text: the engine's findings, or the reason nothing was computed.
+    pub fn problems(&self) -> Vec<(Severity, String)> {
+        match &self.claim {
+            Ok(c) => c
+                .findings
+                .iter()
+                .map(|f| (f.severity, f.message_ja.clone()))
+                .collect(),
+            Err(e) => vec![(Severity::Error, e.clone())],
+        }
+    }
+}
+
+fn month_end(m: ClaimMonth) -> Option<Date> {
+    Date::new(m.year, m.month, crate::date::days_in_month(m.year, m.month)).ok()
+}
+
+impl Book {
+    /// The engine's input for one case and month: the clinic, the patient, the insurance in
+    /// force that month, and the case's visits up to the month's end (earlier months feed
+    /// 長期・頻回・再検).
+    pub fn claim_input(&self, case_id: &str, month: ClaimMonth) -> Result<ClaimInput, RecordError> {
+        let c = self.case(case_id).ok_or_else(|| RecordError::UnknownCase {
+            id: case_id.to_string(),
+        })?;
+        let p = self
+            .patient(&c.patient_id)
+            .ok_or_else(|| RecordError::UnknownPatient {
+                id: c.patient_id.clone(),
+            })?;
+        let end = month_end(month);
+        let sex = p.sex.ok_or_else(|| RecordError::SexUnknown {
+            patient: p.name.clone(),
+        })?;
+        let insurance = end
+            .and_then(|d| p.insurance_on(d))
+            .ok_or_else(|| RecordError::NoInsurance {
+                patient: p.name.clone(),
+            })?
+            .insurance
+            .clone();
+        Ok(ClaimInput {
+            clinic: self.settings.clinic.clone(),
+            practitioners: self.settings.practitioners.clone(),
+            patient: claims::Patient {
+                name: p.name.clone(),
+                name_kana: p.name_kana.clone(),
+                birth_date: p.birth_date,
+                sex,
+                relationship: None,
+            },
+            insurance,
+            public_funds: p.public_funds.clone(),
+            case: c.case.clone(),
+            visits: c
+                .visits
+                .iter()
+                .filter(|v| end.is_none_or(|e| v.date <= e))
+                .cloned()
+                .collect(),
+            month: Some(month),
+        })
+    }
+
+    /// Every claim of the month, in patient-name order: the frozen inputs of a closed month,
+    /// else one per case with a visit in it.
+    pub fn month_claims(&self, month: ClaimMonth) -> Vec<CaseClaim> {
+        let mut out: Vec<CaseClaim> = match self.month(month).filter(|r| r.closed_at.is_some()) {
+            Some(closed) => closed
+                .snapshot
+                .iter()
+                .map(|(case_id, input)| {
+                    let patient_id = self
+                        .case(case_id)
+                        .map(|c| c.patient_id.clone())
+                        .unwrap_or_default();
+                    compute(case_id, &patient_id, &input.patient.name, Ok(input.clone()))
+                })
+                .collect(),
+            None => self
+                .cases
+                .iter()
+                .filter(|c| c.visits.iter().any(|v| ClaimMonth::of(v.date) == month))
+                .map(|c| {
+                    let name = self
+                        .patient(&c.patient_id)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default();
+                    compute(&c.id, &c.patient_id, &name, self.claim_input(&c.id, month))
+                })
+                .collect(),
+        };
+        out.sort_by(|a, b| (&a.patient_name, &a.case_id).cmp(&(&b.patient_name, &b.case_id)));
+        out
+    }
+
+    /// The month's 総括票 from every computed claim.
+    pub fn month_summaries(&self, month: ClaimMonth) -> Vec<SummaryForm> {
+        let claims: Vec<MonthlyClaim> = self
+            .month_claims(month)
+            .into_iter()
+            .filter_map(|c| c.claim.ok())
+            .collect();
+        forms::summaries(&claims)
+    }
+
+    /// Months that have visits or a closing record, newest first.
+    pub fn months_with_work(&self) -> Vec<ClaimMonth> {
+        let mut ms: Vec<ClaimMonth> = self
+            .cases
+            .iter()
+            .flat_map(|c| c.visits.iter().map(|v| ClaimMonth::of(v.date)))
+            .chain(self.months.iter().map(|m| m.month))
+            .collect();
+        ms.sort();
+        ms.dedup();
+        ms.reverse();
+        ms
+    }
+}
+
+fn compute(
+    case_id: &str,
+    patient_id: &str,
+    name: &str,
+    input: Result<ClaimInput, RecordError>,
+) -> CaseClaim {
+    let claim = match &input {
+        Ok(i) => claims::compute(i)
+            .map_err(|e| e.message_ja())
+            .and_then(|mut v| {
+                if v.is_empty() {
+                    Err("申請書を作れませんでした。".to_string())
+                } else {
+                    Ok(v.remove(0))
+                }
+            }),
+        Err(e) => Err(e.message_ja()),
+    };
+    CaseClaim {
+        case_id: case_id.to_string(),
+        patient_id: patient_id.to_string(),
+        patient_name: name.to_string(),
+        input,
+        claim,
+    }
+}
+
+/// A CSV cell: quoted when it holds a comma, quote or line break.
+pub fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+const CSV_HEADER: &[&str] = &[
+    "施術年月",
+    "施術区分",
+    "保険者番号",
+    "記号",
+    "番号",
+    "枝番",
+    "本人家族",
+    "被保険者氏名",
+    "被保険者住所",
+    "患者氏名",
+    "患者氏名カナ",
+    "生年月日",
+    "性別",
+    "実日数",
+    "施術日",
+    "合計",
+    "一部負担金",
+    "請求金額",
+    "公費負担者番号",
+    "公費請求額",
+    "エラー",
+    "確認事項",
+];
+
+/// The month's claims as CSV for a 請求代行団体: UTF-8 with a BOM (Excel opens it as
+/// UTF-8), CRLF line ends, one row per claim, amounts in yen.
+pub fn export_csv(claims: &[CaseClaim]) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&CSV_HEADER.join(","));
+    out.push_str("\r\n");
+    for c in claims {
+        let (Ok(i), Ok(m)) = (&c.input, &c.claim) else {
+            let reason = c
+                .problems()
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut row = vec![String::new(); CSV_HEADER.len()];
+            row[9] = csv_cell(&c.patient_name);
+            row[20] = "1".into();
+            row[21] = csv_cell(&reason);
+            out.push_str(&row.join(","));
+            out.push_str("\r\n");
+            continue;
+        };
+        let findings: Vec<String> = m.findings.iter().map(|f| f.message_ja.clone()).collect();
+        let row = [
+            m.month.to_string(),
+            m.discipline.label_ja().to_string(),
+            csv_cell(&m.insurer_number),
+            csv_cell(&i.insurance.symbol),
+            csv_cell(&i.insurance.number),
+            csv_cell(i.insurance.branch.as_deref().unwrap_or("")),
+            i.insurance.person.label_ja().to_string(),
+            csv_cell(&i.insurance.holder_name),
+            csv_cell(&i.insurance.holder_address),
+            csv_cell(&i.patient.name),
+            csv_cell(&crate::text::to_fullwidth_kana(&i.patient.name_kana)),
+            i.patient.birth_date.to_string(),
+            match i.patient.sex {
+                claims::PatientSex::Male => "男".into(),
+                claims::PatientSex::Female => "女".into(),
+            },
+            m.visit_dates.len().to_string(),
+            m.visit_dates
+                .iter()
+                .map(|d| d.day().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            m.total_yen.to_string(),
+            m.copay_yen.to_string(),
+            m.billed_yen.to_string(),
+            m.public
+                .as_ref()
+                .map(|p| p.payer_number.clone())
+                .unwrap_or_default(),
+            m.public
+                .as_ref()
+                .map_or(0, |p| p.public_billed_yen)
+                .to_string(),
+            if m.has_errors() { "1" } else { "0" }.to_string(),
+            csv_cell(&findings.join(" ")),
+        ];
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonClaim<'a> {
+    case_id: &'a str,
+    input: &'a ClaimInput,
+    claim: &'a MonthlyClaim,
+    form: FormModel,
+}
+
+#[derive(Serialize)]
+struct JsonExport<'a> {
+    format: &'static str,
+    month: ClaimMonth,
+    closed: bool,
+    claims: Vec<JsonClaim<'a>>,
+    summaries: Vec<SummaryForm>,
+    /// Claims that could not be computed, with the reason.
+    not_computed: Vec<(&'a str, String)>,
+}
+
+/// The month as JSON: each claim's input (the `claims compute` case format), the computed
+/// claim, the form as data, and the 総括票.
+pub fn export_json(book: &Book, month: ClaimMonth) -> String {
+    let claims = book.month_claims(month);
+    let computed: Vec<MonthlyClaim> = claims.iter().filter_map(|c| c.claim.clone().ok()).collect();
+    let doc = JsonExport {
+        format: "ukemi-claims-month/1",
+        month,
+        closed: book.is_closed(month),
+        claims: claims
+            .iter()
+            .filter_map(|c| match (&c.input, &c.claim) {
+                (Ok(input), Ok(claim)) => Some(JsonClaim {
+                    case_id: &c.case_id,
+                    input,
+                    claim,
+                    form: forms::claim_form(input, claim),
+                }),
+                _ => None,
+            })
+            .collect(),
+        summaries: forms::summaries(&computed),
+        not_computed: claims
+            .iter()
+            .filter_map(|c| match &c.claim {
+                Err(e) => Some((c.patient_name.as_str(), e.clone())),
+                Ok(_) => None,
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}

@@ -1,0 +1,590 @@
+use super::backup::{self, BackupError};
+use super::month::export_csv;
+use super::store::{self, LoadError, Migration, Tables};
+use super::*;
+use crate::claims::{AcuDisease, AcupunctureCase, Consent, PartTreatment};
+use crate::eligibility::{PersonalFamily, Qualification, Sex};
+
+fn d(s: &str) -> Date {
+    Date::parse(s).expect("test date")
+}
+
+fn qualification() -> Qualification {
+    Qualification {
+        insurer_number: "06139992".into(),
+        insurer_name: "うけみ健康保険組合".into(),
+        card_classification: None,
+        symbol: Some("12".into()),
+        number: "345".into(),
+        branch: Some("00".into()),
+        personal_family: PersonalFamily::Insured,
+        insured_name: None,
+        name: "山田　一郎".into(),
+        name_kana: "ﾔﾏﾀﾞ ｲﾁﾛｳ".into(),
+        sex: Sex::Male,
+        birthdate: d("1980-05-05"),
+        address: Some("東京都新宿区西新宿2-8-1".into()),
+        postal_code: Some("163-8001".into()),
+        qualification_date: Some(d("2020-04-01")),
+        disqualification_date: None,
+        reason_of_loss: None,
+        valid_from: Some(d("2020-04-01")),
+        valid_until: None,
+        contribution_percent: Some(30),
+        preschool: false,
+        elderly: None,
+    }
+}
+
+fn result(q: Qualification, on: &str) -> EligibilityResult {
+    EligibilityResult {
+        checked_on: d(on),
+        reference: ReferenceKind::CardPin,
+        validity: QualificationValidity::Valid,
+        qualifications: vec![q],
+        notice: None,
+        card_serial: None,
+    }
+}
+
+fn register(book: &mut Book, q: Qualification, on: &str) -> Registration {
+    match book.apply(Edit::RegisterCheck {
+        result: result(q, on),
+        at: format!("{on}T09:00:00Z"),
+    }) {
+        Ok(Applied::Registered(mut r)) => r.remove(0),
+        other => panic!("registration failed: {other:?}"),
+    }
+}
+
+fn settings() -> Settings {
+    Settings {
+        clinic: Clinic {
+            name: "うけみ接骨院".into(),
+            address: "東京都千代田区千代田1-1".into(),
+            prefecture_code: "13".into(),
+            registration_number: "協13-1234".into(),
+            manager_name: "受身 太郎".into(),
+            statement_system: true,
+        },
+        practitioners: vec![],
+    }
+}
+
+fn fixture() -> ClaimInput {
+    serde_json::from_str(include_str!(
+        "../../../tests/fixtures/claims/judo_sprain_3parts.json"
+    ))
+    .expect("fixture parses")
+}
+
+/// The judo fixture typed into a book the way the page does it.
+fn judo_book() -> (Book, String) {
+    let mut book = Book::default();
+    book.apply(Edit::PutSettings(Settings {
+        clinic: fixture().clinic,
+        practitioners: fixture().practitioners,
+    }))
+    .expect("settings");
+    let reg = register(&mut book, qualification(), "2024-10-01");
+    let case_id = match book.apply(Edit::NewCase {
+        patient_id: reg.patient_id,
+        case: fixture().case,
+    }) {
+        Ok(Applied::Case(id)) => id,
+        other => panic!("{other:?}"),
+    };
+    for v in fixture().visits {
+        book.apply(Edit::SetVisit {
+            case_id: case_id.clone(),
+            visit: v,
+        })
+        .expect("visit");
+    }
+    (book, case_id)
+}
+
+fn october() -> ClaimMonth {
+    ClaimMonth::parse("2024-10").expect("month")
+}
+
+#[test]
+fn a_first_check_creates_a_patient_with_the_insured_address() {
+    let mut book = Book::default();
+    let r = register(&mut book, qualification(), "2024-10-01");
+    assert!(r.created);
+    let p = book.patient(&r.patient_id).expect("patient");
+    assert_eq!(p.address, "東京都新宿区西新宿2-8-1");
+    let ins = &p.insurance().expect("insurance").insurance;
+    assert_eq!(ins.holder_address, "東京都新宿区西新宿2-8-1");
+    assert_eq!(ins.holder_name, "山田　一郎");
+    assert_eq!(ins.copay_percent, 30);
+    assert_eq!(p.checks.len(), 1);
+}
+
+#[test]
+fn a_later_check_updates_the_same_patient_and_lists_what_changed() {
+    let mut book = Book::default();
+    let first = register(&mut book, qualification(), "2024-10-01");
+    let mut moved = qualification();
+    moved.address = Some("東京都中野区中野4-1-1".into());
+    // Spaces and half-width カナ differ, the person does not.
+    moved.name = "山田 一郎".into();
+    moved.name_kana = "ヤマダ　イチロウ".into();
+    let second = register(&mut book, moved, "2024-11-01");
+    assert!(!second.created);
+    assert_eq!(second.patient_id, first.patient_id);
+    assert_eq!(book.patients.len(), 1);
+    let address = second
+        .changes
+        .iter()
+        .find(|c| c.field == "address")
+        .expect("address change listed");
+    assert_eq!(address.before, "東京都新宿区西新宿2-8-1");
+    assert_eq!(address.after, "東京都中野区中野4-1-1");
+    let p = book.patient(&first.patient_id).expect("patient");
+    // Same card: the entry is refreshed, not duplicated; the history has both checks.
+    assert_eq!(p.insurances.len(), 1);
+    assert_eq!(
+        p.insurance().expect("ins").insurance.holder_address,
+        "東京都中野区中野4-1-1"
+    );
+    assert_eq!(p.checks.len(), 2);
+}
+
+#[test]
+fn a_new_insurer_starts_a_new_insurance_entry() {
+    let mut book = Book::default();
+    register(&mut book, qualification(), "2024-10-01");
+    let mut switched = qualification();
+    switched.insurer_number = "01130012".into();
+    switched.symbol = Some("7".into());
+    let r = register(&mut book, switched, "2024-12-01");
+    assert!(r
+        .changes
+        .iter()
+        .any(|c| c.field == "insurer_number" && c.before == "06139992" && c.after == "01130012"));
+    let p = book.patient(&r.patient_id).expect("patient");
+    assert_eq!(p.insurances.len(), 2);
+    // November visits keep the insurance of November.
+    assert_eq!(
+        p.insurance_on(d("2024-11-15"))
+            .expect("ins")
+            .insurance
+            .insurer_number,
+        "06139992"
+    );
+    assert_eq!(
+        p.insurance_on(d("2024-12-02"))
+            .expect("ins")
+            .insurance
+            .insurer_number,
+        "01130012"
+    );
+}
+
+#[test]
+fn a_result_without_qualification_is_refused_and_changes_nothing() {
+    let mut book = Book::default();
+    let mut r = result(qualification(), "2024-10-01");
+    r.qualifications.clear();
+    r.validity = QualificationValidity::NoMatch;
+    let before = book.clone();
+    assert_eq!(
+        book.apply(Edit::RegisterCheck {
+            result: r,
+            at: "x".into()
+        }),
+        Err(RecordError::NothingToRegister)
+    );
+    assert_eq!(book, before);
+}
+
+#[test]
+fn the_book_computes_the_same_claim_as_the_case_file() {
+    let (book, case_id) = judo_book();
+    let claims = book.month_claims(october());
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0].case_id, case_id);
+    let ours = claims[0].claim.as_ref().expect("computed");
+    let theirs = crate::claims::compute(&fixture())
+        .expect("computes")
+        .remove(0);
+    assert_eq!(ours.total_yen, theirs.total_yen);
+    assert_eq!(ours.billed_yen, theirs.billed_yen);
+    assert_eq!(ours.visit_dates, theirs.visit_dates);
+    let form = claims[0].form().expect("form");
+    let address = form
+        .sections
+        .iter()
+        .flat_map(|s| s.fields.iter())
+        .any(|f| f.value.contains("東京都新宿区西新宿2-8-1"));
+    assert!(address, "the form carries the insured's address");
+}
+
+fn acupuncture_book(symptoms: &str) -> (Book, String) {
+    let mut book = Book::default();
+    book.apply(Edit::PutSettings(settings())).expect("settings");
+    let reg = register(&mut book, qualification(), "2024-10-01");
+    let case = Case::Acupuncture(AcupunctureCase {
+        first_visit_date: d("2024-10-02"),
+        diseases: vec![AcuDisease::LumbagoSyndrome],
+        other_disease: None,
+        symptoms: symptoms.into(),
+        consent: Some(Consent {
+            date: d("2024-09-30"),
+            valid_until: d("2025-03-31"),
+            doctor: "医師 一郎".into(),
+            clinic: String::new(),
+        }),
+        outcome: None,
+    });
+    let Ok(Applied::Case(id)) = book.apply(Edit::NewCase {
+        patient_id: reg.patient_id,
+        case,
+    }) else {
+        panic!("case")
+    };
+    let mut v = Visit::on(d("2024-10-02"));
+    v.techniques = Some(2);
+    book.apply(Edit::SetVisit {
+        case_id: id.clone(),
+        visit: v,
+    })
+    .expect("visit");
+    (book, id)
+}
+
+#[test]
+fn errors_block_closing_until_fixed() {
+    let (mut book, id) = acupuncture_book("");
+    let claims = book.month_claims(october());
+    assert!(claims[0].blocking(), "{:?}", claims[0].problems());
+    let err = book
+        .apply(Edit::CloseMonth {
+            month: october(),
+            at: "t".into(),
+        })
+        .expect_err("blocked");
+    assert!(matches!(err, RecordError::ClaimsHaveErrors { .. }));
+    let Some(Case::Acupuncture(mut c)) = book.case(&id).map(|c| c.case.clone()) else {
+        panic!("case")
+    };
+    c.symptoms = "腰部の疼痛".into();
+    book.apply(Edit::PutCase {
+        id: id.clone(),
+        case: Case::Acupuncture(c),
+    })
+    .expect("fix");
+    assert!(!book.month_claims(october())[0].blocking());
+    book.apply(Edit::CloseMonth {
+        month: october(),
+        at: "2024-11-01T10:00:00Z".into(),
+    })
+    .expect("closes");
+    assert!(book.is_closed(october()));
+}
+
+#[test]
+fn a_closed_month_is_read_only_until_reopened_with_a_reason() {
+    let (mut book, id) = judo_book();
+    let before_total = book.month_claims(october())[0]
+        .claim
+        .as_ref()
+        .expect("claim")
+        .total_yen;
+    book.apply(Edit::CloseMonth {
+        month: october(),
+        at: "t1".into(),
+    })
+    .expect("closes");
+    let visit = Visit::on(d("2024-10-20"));
+    assert_eq!(
+        book.apply(Edit::SetVisit {
+            case_id: id.clone(),
+            visit: visit.clone()
+        }),
+        Err(RecordError::MonthClosed { month: october() })
+    );
+    assert!(book
+        .apply(Edit::RemoveVisit {
+            case_id: id.clone(),
+            date: d("2024-10-01")
+        })
+        .is_err());
+    // Editing the case after closing does not change what was filed.
+    let mut case = book.case(&id).expect("case").case.clone();
+    if let Case::Judo(j) = &mut case {
+        j.injuries.truncate(1);
+    }
+    book.apply(Edit::PutCase {
+        id: id.clone(),
+        case,
+    })
+    .expect("case edit");
+    assert_eq!(
+        book.month_claims(october())[0]
+            .claim
+            .as_ref()
+            .expect("claim")
+            .total_yen,
+        before_total
+    );
+    assert_eq!(
+        book.apply(Edit::ReopenMonth {
+            month: october(),
+            at: "t2".into(),
+            reason: "  ".into()
+        }),
+        Err(RecordError::ReasonRequired)
+    );
+    book.apply(Edit::ReopenMonth {
+        month: october(),
+        at: "t2".into(),
+        reason: "施術日の追加漏れ".into(),
+    })
+    .expect("reopens");
+    book.apply(Edit::SetVisit { case_id: id, visit })
+        .expect("editable again");
+    assert_eq!(book.month(october()).expect("record").reopened.len(), 1);
+}
+
+#[test]
+fn writes_hold_only_what_changed() {
+    let (book, id) = judo_book();
+    let mut next = book.clone();
+    let mut v = Visit::on(d("2024-10-09"));
+    v.parts = vec![PartTreatment {
+        injury: 0,
+        cold: false,
+        warm: true,
+        electro: false,
+    }];
+    next.apply(Edit::SetVisit {
+        case_id: id.clone(),
+        visit: v,
+    })
+    .expect("visit");
+    let w = store::writes(&book, &next);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!((w[0].store, w[0].key.as_str()), (store::CASES, id.as_str()));
+
+    // An import of two new people: both patients and the id counter, in one set of writes.
+    let mut other = qualification();
+    other.name = "佐藤　ハナ".into();
+    other.name_kana = "ｻﾄｳ ﾊﾅ".into();
+    other.birthdate = d("1945-02-11");
+    other.number = "999".into();
+    let mut third = other.clone();
+    third.name = "鈴木　太一".into();
+    third.name_kana = "ｽｽﾞｷ ﾀｲﾁ".into();
+    third.birthdate = d("1950-07-01");
+    let mut imported = book.clone();
+    imported
+        .apply(Edit::RegisterChecks {
+            results: vec![result(other, "2024-10-05"), result(third, "2024-10-05")],
+            at: "t".into(),
+        })
+        .expect("import");
+    let w = store::writes(&book, &imported);
+    assert_eq!(w.iter().filter(|w| w.store == store::PATIENTS).count(), 2);
+    assert!(w.iter().any(|w| w.store == store::META));
+}
+
+fn rows(writes: Vec<store::Write>) -> Vec<(String, String, String)> {
+    writes
+        .into_iter()
+        .filter_map(|w| w.value.map(|v| (w.store.to_string(), w.key, v)))
+        .collect()
+}
+
+#[test]
+fn stored_records_load_back_exactly() {
+    let (mut book, _) = judo_book();
+    // More than nine ids, so text order (p10 < p2) differs from creation order.
+    for i in 0..10 {
+        let mut q = qualification();
+        q.name = format!("患者　{i}");
+        q.name_kana = format!("ｶﾝｼﾞｬ {i}");
+        q.number = format!("{i}");
+        register(&mut book, q, "2024-10-03");
+    }
+    book.apply(Edit::CloseMonth {
+        month: october(),
+        at: "t".into(),
+    })
+    .expect("close");
+    let (loaded, upgrade) = store::load(rows(store::initial_writes(&book))).expect("loads");
+    assert_eq!(loaded, book);
+    assert!(upgrade.is_empty());
+}
+
+#[test]
+fn an_empty_database_loads_as_an_empty_book_and_gets_its_version() {
+    let (book, upgrade) = store::load(Vec::new()).expect("loads");
+    assert_eq!(book, Book::default());
+    assert!(upgrade
+        .iter()
+        .any(|w| w.store == store::META && w.key == "schema"));
+}
+
+#[test]
+fn a_damaged_record_or_newer_schema_is_refused() {
+    let (book, _) = judo_book();
+    let mut r = rows(store::initial_writes(&book));
+    let case = r
+        .iter_mut()
+        .find(|(s, _, _)| s == store::CASES)
+        .expect("case row");
+    case.2 = "{\"id\":".into();
+    assert!(matches!(
+        store::load(r),
+        Err(LoadError::Record { store, .. }) if store == "cases"
+    ));
+    let mut r = rows(store::initial_writes(&book));
+    for row in r.iter_mut().filter(|(_, k, _)| k == "schema") {
+        row.2 = (SCHEMA_VERSION + 1).to_string();
+    }
+    assert_eq!(
+        store::load(r),
+        Err(LoadError::Newer {
+            found: SCHEMA_VERSION + 1
+        })
+    );
+}
+
+#[test]
+fn migration_steps_run_in_order_from_the_stored_version() {
+    fn rename_note(t: &mut Tables) -> Result<(), String> {
+        for p in t.entry("patients".into()).or_default().values_mut() {
+            if let Some(o) = p.as_object_mut() {
+                let v = o.remove("memo").unwrap_or_default();
+                o.insert("note".into(), v);
+            }
+        }
+        Ok(())
+    }
+    fn upper(t: &mut Tables) -> Result<(), String> {
+        for p in t.entry("patients".into()).or_default().values_mut() {
+            if let Some(n) = p
+                .get("note")
+                .and_then(|n| n.as_str())
+                .map(str::to_uppercase)
+            {
+                p["note"] = n.into();
+            }
+        }
+        Ok(())
+    }
+    let steps = [
+        Migration {
+            from: 2,
+            apply: upper,
+        },
+        Migration {
+            from: 1,
+            apply: rename_note,
+        },
+    ];
+    let mut t: Tables = Tables::new();
+    t.entry("patients".into())
+        .or_default()
+        .insert("p1".into(), serde_json::json!({"memo": "abc"}));
+    store::migrate(&mut t, 1, &steps, 3).expect("migrates");
+    assert_eq!(t["patients"]["p1"]["note"], "ABC");
+    assert!(store::migrate(&mut t, 1, &steps[..1], 3).is_err());
+}
+
+#[test]
+fn a_backup_restores_exactly_what_was_exported() {
+    let (mut book, _) = judo_book();
+    book.apply(Edit::CloseMonth {
+        month: october(),
+        at: "t".into(),
+    })
+    .expect("close");
+    let text = backup::export(&book, "2024-11-01T00:00:00Z");
+    let restored = backup::import(&text).expect("restores");
+    assert_eq!(restored, book);
+    // And exporting the restored book gives the same file.
+    assert_eq!(backup::export(&restored, "2024-11-01T00:00:00Z"), text);
+}
+
+#[test]
+fn a_corrupt_foreign_or_newer_backup_is_refused() {
+    let (book, _) = judo_book();
+    let text = backup::export(&book, "now");
+    let edited = text.replace("西新宿2-8-1", "西新宿9-9-9");
+    assert_ne!(edited, text);
+    assert_eq!(backup::import(&edited), Err(BackupError::Corrupt));
+    assert!(matches!(
+        backup::import(&text[..text.len() / 2]),
+        Err(BackupError::NotJson(_))
+    ));
+    assert_eq!(backup::import("{\"hello\": 1}"), Err(BackupError::Foreign));
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+    doc["schema"] = (SCHEMA_VERSION + 1).into();
+    let newer = doc.to_string();
+    assert_eq!(
+        backup::import(&newer),
+        Err(BackupError::Newer {
+            found: SCHEMA_VERSION + 1
+        })
+    );
+    for e in [BackupError::Corrupt, BackupError::Foreign] {
+        assert!(e.message_ja().contains("現在のデータはそのままです"));
+    }
+}
+
+#[test]
+fn a_backup_with_a_dangling_case_is_refused() {
+    let (mut book, _) = judo_book();
+    book.patients.clear();
+    let text = backup::export(&book, "now");
+    assert!(matches!(
+        backup::import(&text),
+        Err(BackupError::Unreadable(_))
+    ));
+}
+
+#[test]
+fn csv_export_carries_the_address_and_amounts() {
+    let (book, _) = judo_book();
+    let claims = book.month_claims(october());
+    let csv = export_csv(&claims);
+    assert!(csv.starts_with('\u{feff}'));
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    assert_eq!(lines.len(), 2);
+    let total = claims[0]
+        .claim
+        .as_ref()
+        .expect("claim")
+        .total_yen
+        .to_string();
+    let row: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(row[8], "東京都新宿区西新宿2-8-1");
+    assert_eq!(row[15], total);
+    let json = month::export_json(&book, october());
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["claims"][0]["claim"]["total_yen"].to_string(), total);
+}
+
+#[test]
+fn search_finds_by_name_kana_birthdate_and_insurer() {
+    let mut book = Book::default();
+    register(&mut book, qualification(), "2024-10-01");
+    let p = &book.patients[0];
+    for q in [
+        "山田",
+        "山田一郎",
+        "ヤマダ",
+        "ﾔﾏﾀﾞ",
+        "1980-05",
+        "昭和55年",
+        "06139992",
+        "うけみ健康",
+    ] {
+        assert!(p.matches(q), "{q}");
+    }
+    assert!(!p.matches("佐藤"));
+}
