@@ -52,6 +52,8 @@ fn pair_insert_card_wrong_pin_then_right_pin_shows_name_and_address() {
     b.screenshot(&artifacts_dir().join("spine-result.png"));
 
     b.click("#register-patient");
+    b.wait_text("#registration", "新しい患者として登録しました", WAIT);
+    b.click("#nav-patients");
     b.wait_text("#patients", "山田　花子", WAIT);
 
     // The PIN never reached the companion's log.
@@ -150,6 +152,7 @@ fn import_brings_checks_made_elsewhere_into_the_patients_with_their_addresses() 
     b.click("#import-button");
     b.wait_text("#import-status", "件取り込み", WAIT);
     // The simulated official app checked the first personas; their addresses are on file.
+    b.click("#nav-patients");
     let patients = b.wait_text("#patients", "東京都世田谷区太子堂", WAIT);
     assert!(patients.contains("山田"), "{patients}");
 }

@@ -147,3 +147,57 @@ impl DemoCompanion {
             .collect()
     }
 }
+
+/// The demo's sample clinic as a book: the example case files (tests/fixtures/claims) as
+/// patients with their cases and visits, so a trainer can walk through 施術録 and 月次請求.
+/// Kept in the page only.
+pub fn sample_book() -> ukemi_core::records::Book {
+    use ukemi_core::claims::ClaimInput;
+    use ukemi_core::records::{Book, CaseRecord, InsuranceEntry, PatientRecord, Settings};
+    const CASES: [&str; 3] = [
+        include_str!("../../tests/fixtures/claims/judo_sprain_3parts.json"),
+        include_str!("../../tests/fixtures/claims/acupuncture_home_visit.json"),
+        include_str!("../../tests/fixtures/claims/massage_deformity.json"),
+    ];
+    let mut book = Book::default();
+    for text in CASES {
+        let Ok(input) = serde_json::from_str::<ClaimInput>(text) else {
+            continue;
+        };
+        if book.settings.clinic.name.is_empty() {
+            book.settings = Settings {
+                clinic: input.clinic.clone(),
+                practitioners: input.practitioners.clone(),
+            };
+        }
+        book.next_id += 1;
+        let pid = format!("p{}", book.next_id);
+        book.patients.push(PatientRecord {
+            id: pid.clone(),
+            name: input.patient.name.clone(),
+            name_kana: input.patient.name_kana.clone(),
+            birth_date: input.patient.birth_date,
+            sex: Some(input.patient.sex),
+            address: input.insurance.holder_address.clone(),
+            postal_code: String::new(),
+            insurances: vec![InsuranceEntry {
+                since: input
+                    .insurance
+                    .valid_from
+                    .unwrap_or(input.patient.birth_date),
+                insurer_name: String::new(),
+                insurance: input.insurance.clone(),
+            }],
+            checks: Vec::new(),
+            public_funds: input.public_funds.clone(),
+        });
+        book.next_id += 1;
+        book.cases.push(CaseRecord {
+            id: format!("c{}", book.next_id),
+            patient_id: pid,
+            case: input.case.clone(),
+            visits: input.visits.clone(),
+        });
+    }
+    book
+}

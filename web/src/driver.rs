@@ -253,7 +253,10 @@ impl Driver {
                 self.dispatch(Action::Result(result));
                 self.refresh_tries();
             }
-            Message::Imported { results } => self.dispatch(Action::Imported(results)),
+            Message::Imported { results } => self.dispatch(Action::Imported {
+                results,
+                at: crate::clock::now_iso(),
+            }),
             Message::Ok => {}
             Message::Error {
                 code,

@@ -3,9 +3,13 @@
 //! function components, UI state in one reducer (`state`), the companion connection at the
 //! edge (`link` + `driver`). Every message shape comes from `ukemi_core::protocol`.
 
+mod book;
+mod clock;
 mod demo;
 mod driver;
+mod files;
 mod i18n;
+mod idb;
 mod link;
 mod state;
 mod storage;

@@ -6,6 +6,7 @@ use ukemi_core::eligibility::EligibilityResult;
 use ukemi_core::protocol::{
     CardInfo, CheckMode, ErrorCode, ErrorDetail, PersonaInfo, ProgressStep, ReaderInfo,
 };
+use ukemi_core::records::{Applied, Book, Edit, Registration};
 use yew::Reducible;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -46,9 +47,68 @@ pub struct Failure {
     pub detail: ErrorDetail,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Patient {
-    pub result: EligibilityResult,
+/// The screens, each at its own `#hash` so a bookmark or the back button lands there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Screen {
+    #[default]
+    Reception,
+    Patients,
+    Records,
+    Claims,
+    Settings,
+    Readiness,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 6] = [
+        Screen::Reception,
+        Screen::Patients,
+        Screen::Records,
+        Screen::Claims,
+        Screen::Settings,
+        Screen::Readiness,
+    ];
+    pub fn hash(self) -> &'static str {
+        match self {
+            Screen::Reception => "reception",
+            Screen::Patients => "patients",
+            Screen::Records => "records",
+            Screen::Claims => "claims",
+            Screen::Settings => "settings",
+            Screen::Readiness => "readiness",
+        }
+    }
+    pub fn from_hash(h: &str) -> Screen {
+        let h = h.trim_start_matches('#');
+        let name = h.split(['/', '?']).next().unwrap_or("");
+        Screen::ALL
+            .into_iter()
+            .find(|s| s.hash() == name)
+            .unwrap_or_default()
+    }
+    pub fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Screen::Reception => ("受付", "Reception"),
+            Screen::Patients => ("患者", "Patients"),
+            Screen::Records => ("施術録", "Treatment records"),
+            Screen::Claims => ("月次請求", "Monthly claims"),
+            Screen::Settings => ("設定", "Settings"),
+            Screen::Readiness => ("導入状況", "Readiness"),
+        }
+    }
+}
+
+/// Where the clinic's book stands with the browser's database.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum BookStatus {
+    #[default]
+    Loading,
+    /// Read and kept in step with the database.
+    Stored,
+    /// The trainer demo, or a browser without IndexedDB: kept in this page only.
+    InMemory,
+    /// The stored data could not be read: nothing is written until it is restored.
+    Unreadable { ja: String, en: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -71,7 +131,24 @@ pub struct State {
     pub imported: Option<usize>,
     /// Bumped on every new result, so the view can move focus to it once.
     pub result_seq: u32,
-    pub patients: Vec<Patient>,
+    pub screen: Screen,
+    /// The clinic's book: patients, cases, visits, months, settings.
+    pub book: Rc<Book>,
+    pub book_status: BookStatus,
+    /// The last time a change could not be saved (Japanese, English).
+    pub save_error: Option<(String, String)>,
+    /// What the last registration did (new patient, or what changed).
+    pub registered: Vec<Registration>,
+    /// Why the last edit was refused (Japanese, English), shown where it was made.
+    pub edit_error: Option<(String, String)>,
+    /// A short sentence for the page's polite live region.
+    pub announcement: String,
+    /// The patient chosen on the 患者 and 施術録 screens.
+    pub patient: Option<String>,
+    /// Bumped by every restore: the database is then replaced, not patched.
+    pub restores: u32,
+    /// Whether the browser promised not to evict our data.
+    pub persistence: Option<crate::idb::Persistence>,
 }
 
 pub enum Action {
@@ -99,9 +176,33 @@ pub enum Action {
     Progress(ProgressStep),
     Failure(Failure),
     Result(EligibilityResult),
-    Register,
+    /// The shown result becomes a patient (or updates one); `at` is the page's clock.
+    Register {
+        at: String,
+    },
     /// Results of checks made elsewhere: each becomes (or updates) a patient.
-    Imported(Vec<EligibilityResult>),
+    Imported {
+        results: Vec<EligibilityResult>,
+        at: String,
+    },
+    Navigate(Screen),
+    ChoosePatient(Option<String>),
+    /// A change to the book.
+    Edit(Edit),
+    BookLoaded {
+        book: Book,
+        stored: bool,
+    },
+    BookUnreadable {
+        ja: String,
+        en: String,
+    },
+    SaveFailed {
+        ja: String,
+        en: String,
+    },
+    Saved,
+    Persistence(crate::idb::Persistence),
 }
 
 impl State {
@@ -120,13 +221,56 @@ impl State {
 }
 
 impl State {
-    /// Adds a patient, replacing an earlier record of the same person (name and birthdate):
-    /// the newer check carries the current insurance and address.
-    fn register(&mut self, r: EligibilityResult) {
-        let key = r.primary().map(|q| (q.name.clone(), q.birthdate));
-        self.patients
-            .retain(|p| p.result.primary().map(|q| (q.name.clone(), q.birthdate)) != key);
-        self.patients.push(Patient { result: r });
+    /// Applies an edit to the book; a refusal is kept for the screen that made it.
+    fn edit(&mut self, edit: Edit) {
+        let restore = matches!(edit, Edit::Restore(_));
+        let mut book = (*self.book).clone();
+        match book.apply(edit) {
+            Ok(applied) => {
+                self.book = Rc::new(book);
+                self.edit_error = None;
+                if restore {
+                    self.restores += 1;
+                    if self.book_status != BookStatus::InMemory {
+                        self.book_status = BookStatus::Stored;
+                    }
+                }
+                match applied {
+                    Applied::Registered(r) => {
+                        self.announcement = registration_sentence(self.lang, &r);
+                        if let Some(first) = r.first() {
+                            self.patient = Some(first.patient_id.clone());
+                        }
+                        self.registered = r;
+                    }
+                    Applied::Case(_) | Applied::Done => {}
+                }
+            }
+            Err(e) => {
+                self.announcement = match self.lang {
+                    Lang::Ja => e.message_ja(),
+                    Lang::En => e.message_en(),
+                };
+                self.edit_error = Some((e.message_ja(), e.message_en()));
+            }
+        }
+    }
+}
+
+fn registration_sentence(lang: Lang, r: &[Registration]) -> String {
+    match (r, lang) {
+        ([one], Lang::Ja) if one.created => {
+            format!("{}さんを新しい患者として登録しました。", one.name)
+        }
+        ([one], Lang::Ja) => format!(
+            "{}さんの情報を更新しました（変更{}件）。",
+            one.name,
+            one.changes.len()
+        ),
+        ([one], Lang::En) if one.created => format!("Registered {} as a new patient.", one.name),
+        ([one], Lang::En) => format!("Updated {} ({} changes).", one.name, one.changes.len()),
+        (many, Lang::Ja) => format!("{}人の患者を登録・更新しました。", many.len()),
+        (many, Lang::En) => format!("Registered or updated {} patients.", many.len()),
     }
 }
 
@@ -202,18 +346,41 @@ impl Reducible for State {
                 s.failure = None;
                 s.result = Some(r);
                 s.result_seq += 1;
+                s.registered.clear();
             }
-            Action::Register => {
-                if let Some(r) = s.result.clone() {
-                    s.register(r);
+            Action::Register { at } => {
+                if let Some(result) = s.result.clone() {
+                    s.edit(Edit::RegisterCheck { result, at });
                 }
             }
-            Action::Imported(results) => {
+            Action::Imported { results, at } => {
                 s.imported = Some(results.len());
-                for r in results.into_iter().filter(|r| r.primary().is_some()) {
-                    s.register(r);
-                }
+                s.edit(Edit::RegisterChecks { results, at });
             }
+            Action::Navigate(screen) => {
+                s.screen = screen;
+                s.edit_error = None;
+            }
+            Action::ChoosePatient(p) => s.patient = p,
+            Action::Edit(e) => s.edit(e),
+            Action::BookLoaded { book, stored } => {
+                s.book = Rc::new(book);
+                s.book_status = if stored {
+                    BookStatus::Stored
+                } else {
+                    BookStatus::InMemory
+                };
+            }
+            Action::BookUnreadable { ja, en } => s.book_status = BookStatus::Unreadable { ja, en },
+            Action::SaveFailed { ja, en } => {
+                s.announcement = match s.lang {
+                    Lang::Ja => ja.clone(),
+                    Lang::En => en.clone(),
+                };
+                s.save_error = Some((ja, en));
+            }
+            Action::Saved => s.save_error = None,
+            Action::Persistence(p) => s.persistence = Some(p),
         }
         Rc::new(s)
     }

@@ -1,21 +1,31 @@
-//! The page: a header with the language switch and the companion status, then the steps
-//! of a reception check. Each part is a small component reading one shared context.
+//! The page: a header with the language switch, the screens' navigation, then one screen
+//! (受付, 患者, 施術録, 月次請求, 設定, 導入状況) chosen by the address's `#hash`. Each part is a
+//! small component reading one shared context.
 
 pub(crate) mod check;
+mod claims;
 pub(crate) mod connection;
+mod form;
 pub(crate) mod insurance;
+mod nav;
 mod patients;
+pub(crate) mod print;
 pub(crate) mod readers;
+mod records;
 pub(crate) mod result;
 mod sample_clinic;
+mod settings;
+pub(crate) mod status;
 pub mod widget;
 
 use crate::driver::{Ctl, Driver};
 use crate::i18n::{tr, Lang};
-use crate::state::{Action, Conn, Pairing, State};
+use crate::state::{Action, Conn, Pairing, Screen, State};
 use crate::storage;
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// What every component may use: the state and the way to talk to the companion.
@@ -87,6 +97,48 @@ pub fn use_companion(initial: State, candidates: Vec<String>) -> AppCtx {
     }
 }
 
+/// Follows the address's `#hash`: the back button and bookmarks move between screens.
+#[hook]
+fn use_hash_route(state: &UseReducerHandle<State>) {
+    let dispatcher = state.dispatcher();
+    use_effect_with((), move |_| {
+        let current = || {
+            web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .unwrap_or_default()
+        };
+        dispatcher.dispatch(Action::Navigate(Screen::from_hash(&current())));
+        let on_change = Closure::<dyn Fn()>::new(move || {
+            dispatcher.dispatch(Action::Navigate(Screen::from_hash(&current())));
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w
+                .add_event_listener_with_callback("hashchange", on_change.as_ref().unchecked_ref());
+        }
+        // The app lives as long as the page: the listener does too.
+        on_change.forget();
+        || ()
+    });
+}
+
+/// Moves focus to the new screen's heading, so a screen reader says where it landed.
+#[hook]
+fn use_focus_on_screen_change(screen: Screen) {
+    let first = use_mut_ref(|| true);
+    use_effect_with(screen, move |_| {
+        if std::mem::replace(&mut *first.borrow_mut(), false) {
+            return;
+        }
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("screen-heading"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let initial_lang = match storage::get("ukemi.lang").as_deref() {
@@ -100,6 +152,9 @@ pub fn app() -> Html {
     };
     let ctx = use_companion(initial, crate::link::candidates());
     let state = ctx.state.clone();
+    crate::book::use_book(&state);
+    use_hash_route(&state);
+    use_focus_on_screen_change(state.screen);
     {
         let lang = state.lang;
         use_effect_with(lang, move |l| {
@@ -114,11 +169,12 @@ pub fn app() -> Html {
     };
     let t = |ja, en| tr(state.lang, ja, en);
     let ready = matches!(state.conn, Conn::Connected { .. }) && state.pairing == Pairing::Paired;
+    let screen = state.screen;
     html! {
         <ContextProvider<AppCtx> context={ctx}>
             <a class="skip" href="#main">{ t("本文へ移動", "Skip to main content") }</a>
             <header class="top">
-                <h1>{ t("受付・資格確認", "Reception: eligibility check") }</h1>
+                <p class="app-name">{ "Ukemi" }</p>
                 if state.demo {
                     <p class="badge-demo" role="note">{ t("デモ（練習用）", "Demo (practice)") }</p>
                 } else if state.simulator {
@@ -128,23 +184,37 @@ pub fn app() -> Html {
                     { tr(state.lang, "English", "日本語") }
                 </button>
             </header>
+            <nav::Nav />
             if state.demo {
                 <p id="demo-banner" class="demo-banner" role="note">{ t(
                     "これはデモです。コンパニオンもカードリーダーも使わず、ブラウザの中だけで練習用のカードと資格確認サービスを動かしています。実在の患者の情報は使わず、入力した内容はどこにも保存されません。",
                     "This is a demo. Practice cards and a simulated eligibility service run inside the browser, with no companion and no card reader. No real patient data is used and nothing is stored.") }</p>
             }
+            <nav::StorageBanner />
+            <div id="announcer" class="sr-only" aria-live="polite" aria-atomic="true">{ state.announcement.clone() }</div>
             <main id="main" tabindex="-1">
-                <connection::Connection />
-                if ready {
-                    <readers::Readers />
-                    <check::Check />
-                    <insurance::Insurance />
-                    <result::ResultView />
-                    <patients::Patients />
-                    if state.demo {
-                        <sample_clinic::SampleClinic />
-                    }
-                }
+                { match screen {
+                    Screen::Reception => html! {
+                        <>
+                            <h1 id="screen-heading" tabindex="-1">{ t("受付・資格確認", "Reception: eligibility check") }</h1>
+                            <connection::Connection />
+                            if ready {
+                                <readers::Readers />
+                                <check::Check />
+                                <insurance::Insurance />
+                                <result::ResultView />
+                                if state.demo {
+                                    <sample_clinic::SampleClinic />
+                                }
+                            }
+                        </>
+                    },
+                    Screen::Patients => html! { <patients::Patients /> },
+                    Screen::Records => html! { <records::Records /> },
+                    Screen::Claims => html! { <claims::Claims /> },
+                    Screen::Settings => html! { <settings::Settings /> },
+                    Screen::Readiness => html! { <status::Readiness /> },
+                } }
             </main>
         </ContextProvider<AppCtx>>
     }

@@ -1,37 +1,181 @@
-//! Patients registered from eligibility results (kept in memory until storage arrives).
+//! 患者: the list with search (name, カナ, 生年月日, insurer), and one patient's details with
+//! their insurance history and eligibility-check history. Corrections are saved as typed.
 
+use super::form::{SelectField, TextField};
 use super::use_app;
+use crate::i18n::Lang;
+use crate::state::{Action, Screen};
+use ukemi_core::claims::PatientSex;
+use ukemi_core::records::{Edit, PatientRecord};
 use yew::prelude::*;
+
+fn go(state: &UseReducerHandle<crate::state::State>, screen: Screen) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(screen.hash());
+    }
+    state.dispatch(Action::Navigate(screen));
+}
 
 #[function_component(Patients)]
 pub fn patients() -> Html {
     let app = use_app();
-    let list = &app.state.patients;
+    let s = &app.state;
+    let query = use_state(String::new);
+    let on_query = {
+        let query = query.clone();
+        Callback::from(move |v: String| query.set(v))
+    };
+    let list: Vec<&PatientRecord> = s
+        .book
+        .patients
+        .iter()
+        .filter(|p| p.matches(&query))
+        .collect();
+    let chosen = s.patient.as_ref().and_then(|id| s.book.patient(id));
     html! {
-        <section class="panel" aria-labelledby="patients-heading">
-            <h2 id="patients-heading">{ app.t("患者", "Patients") }</h2>
-            <table id="patients">
-                <caption>{ app.t("登録済みの患者", "Registered patients") }</caption>
+        <>
+            <h1 id="screen-heading" tabindex="-1">{ app.t("患者", "Patients") }</h1>
+            <section class="panel" aria-labelledby="patients-heading">
+                <h2 id="patients-heading">{ app.t("患者一覧", "Patient list") }</h2>
+                <TextField id="patient-search" kind="search" live=true label={ app.t("検索（氏名・カナ・生年月日・保険者番号）", "Search (name, kana, date of birth, insurer)") }
+                    value={(*query).clone()} onchange={on_query} />
+                <p id="patient-count" aria-live="polite">{
+                    if app.lang() == Lang::Ja { format!("{}人", list.len()) } else { format!("{} patients", list.len()) }
+                }</p>
+                <table id="patients">
+                    <caption>{ app.t("登録済みの患者", "Registered patients") }</caption>
+                    <thead><tr>
+                        <th scope="col">{ app.t("氏名", "Name") }</th>
+                        <th scope="col">{ app.t("カナ", "Kana") }</th>
+                        <th scope="col">{ app.t("生年月日", "Date of birth") }</th>
+                        <th scope="col">{ app.t("住所", "Address") }</th>
+                        <th scope="col">{ app.t("保険者番号", "Insurer") }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for list.iter().map(|p| {
+                            let state = app.state.clone();
+                            let id = p.id.clone();
+                            let pick = Callback::from(move |_| state.dispatch(Action::ChoosePatient(Some(id.clone()))));
+                            html! {
+                                <tr aria-selected={ (s.patient.as_deref() == Some(p.id.as_str())).to_string() }>
+                                    <td><button type="button" class="link" onclick={pick} id={format!("patient-{}", p.id)}>{ &p.name }</button></td>
+                                    <td>{ ukemi_core::text::to_fullwidth_kana(&p.name_kana) }</td>
+                                    <td>{ p.birth_date.wareki() }</td>
+                                    <td>{ &p.address }</td>
+                                    <td>{ p.insurance().map(|e| e.insurance.insurer_number.clone()).unwrap_or_default() }</td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+                if s.book.patients.is_empty() {
+                    <p>{ app.t("まだ登録されていません。受付で資格確認をして「患者として登録」を押してください。", "None yet. Check eligibility at reception and press \u{201c}Register as patient\u{201d}.") }</p>
+                }
+            </section>
+            if let Some(p) = chosen {
+                <Detail patient={p.clone()} />
+            }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DetailProps {
+    patient: PatientRecord,
+}
+
+#[function_component(Detail)]
+fn detail(props: &DetailProps) -> Html {
+    let app = use_app();
+    let ja = app.lang() == Lang::Ja;
+    let p = &props.patient;
+    let put = |f: fn(&mut PatientRecord, String)| {
+        let state = app.state.clone();
+        let p = p.clone();
+        Callback::from(move |v: String| {
+            let mut next = p.clone();
+            f(&mut next, v);
+            state.dispatch(Action::Edit(Edit::PutPatient(next)));
+        })
+    };
+    let sex = match p.sex {
+        Some(PatientSex::Male) => "male",
+        Some(PatientSex::Female) => "female",
+        None => "",
+    };
+    let to_records = {
+        let state = app.state.clone();
+        Callback::from(move |_| go(&state, Screen::Records))
+    };
+    html! {
+        <section id="patient-detail" class="panel" aria-labelledby="patient-detail-heading">
+            <h2 id="patient-detail-heading">{ &p.name }{ app.t("さん", "") }</h2>
+            <div class="grid">
+                <TextField id="patient-name" label={ app.t("氏名", "Name") } value={p.name.clone()}
+                    onchange={put(|p, v| p.name = v)} />
+                <TextField id="patient-kana" label={ app.t("カナ", "Kana") } value={p.name_kana.clone()}
+                    onchange={put(|p, v| p.name_kana = v)} />
+                <SelectField id="patient-sex" label={ app.t("性別", "Sex") } value={sex}
+                    options={vec![
+                        (String::new(), app.t("未設定", "Not set").to_string()),
+                        ("male".into(), app.t("男", "Male").to_string()),
+                        ("female".into(), app.t("女", "Female").to_string()),
+                    ]}
+                    onchange={put(|p, v| p.sex = match v.as_str() {
+                        "male" => Some(PatientSex::Male),
+                        "female" => Some(PatientSex::Female),
+                        _ => None,
+                    })} />
+            </div>
+            <p>{ app.t("生年月日：", "Date of birth: ") }{ p.birth_date.wareki() }{ format!("（{}）", p.birth_date) }</p>
+            <TextField id="patient-address" label={ app.t("住所", "Address") } value={p.address.clone()}
+                onchange={put(|p, v| p.address = v)} />
+            <button type="button" id="to-records" onclick={to_records}>{ app.t("施術録を開く", "Open treatment records") }</button>
+
+            <h3>{ app.t("保険の履歴", "Insurance history") }</h3>
+            <table id="insurance-history">
+                <caption class="sr-only">{ app.t("保険の履歴（新しい順）", "Insurance history (newest first)") }</caption>
                 <thead><tr>
-                    <th scope="col">{ app.t("氏名", "Name") }</th>
-                    <th scope="col">{ app.t("生年月日", "Date of birth") }</th>
-                    <th scope="col">{ app.t("住所", "Address") }</th>
-                    <th scope="col">{ app.t("保険者番号", "Insurer") }</th>
+                    <th scope="col">{ app.t("確認日から", "From") }</th>
+                    <th scope="col">{ app.t("保険者", "Insurer") }</th>
+                    <th scope="col">{ app.t("記号・番号（枝番）", "Symbol, number (branch)") }</th>
+                    <th scope="col">{ app.t("本人・家族", "Insured/dependent") }</th>
+                    <th scope="col">{ app.t("負担割合", "Co-pay") }</th>
+                    <th scope="col">{ app.t("被保険者の住所", "Insured's address") }</th>
                 </tr></thead>
                 <tbody>
-                    { for list.iter().filter_map(|p| p.result.primary()).map(|q| html! {
-                        <tr>
-                            <td>{ &q.name }</td>
-                            <td>{ q.birthdate.wareki() }</td>
-                            <td>{ q.address.clone().unwrap_or_default() }</td>
-                            <td>{ &q.insurer_number }</td>
-                        </tr>
+                    { for p.insurances.iter().rev().map(|e| {
+                        let i = &e.insurance;
+                        html! { <tr>
+                            <td>{ e.since.wareki() }</td>
+                            <td>{ format!("{} {}", i.insurer_number, e.insurer_name) }</td>
+                            <td>{ format!("{}{}{}", if i.symbol.is_empty() { String::new() } else { format!("{}・", i.symbol) }, i.number, i.branch.as_ref().map(|b| format!("（{b}）")).unwrap_or_default()) }</td>
+                            <td>{ if ja { i.person.label_ja() } else { i.person.label_en() } }</td>
+                            <td>{ format!("{}割", i.copay_percent / 10) }</td>
+                            <td>{ &i.holder_address }</td>
+                        </tr> }
                     }) }
                 </tbody>
             </table>
-            if list.is_empty() {
-                <p>{ app.t("まだ登録されていません。", "None yet.") }</p>
-            }
+
+            <h3>{ app.t("資格確認の履歴", "Eligibility checks") }</h3>
+            <table id="check-history">
+                <caption class="sr-only">{ app.t("資格確認の履歴（新しい順）", "Eligibility checks (newest first)") }</caption>
+                <thead><tr>
+                    <th scope="col">{ app.t("確認日", "Date") }</th>
+                    <th scope="col">{ app.t("方法", "Method") }</th>
+                    <th scope="col">{ app.t("結果", "Result") }</th>
+                    <th scope="col">{ app.t("保険者番号", "Insurer") }</th>
+                </tr></thead>
+                <tbody>
+                    { for p.checks.iter().rev().map(|c| html! { <tr>
+                        <td>{ c.checked_on.wareki() }</td>
+                        <td>{ if ja { c.reference.label_ja() } else { c.reference.label_en() } }</td>
+                        <td>{ if ja { c.validity.label_ja() } else { c.validity.label_en() } }{ if c.validity.is_valid() { " ✓" } else { " ✗" } }</td>
+                        <td>{ &c.insurer_number }</td>
+                    </tr> }) }
+                </tbody>
+            </table>
         </section>
     }
 }

@@ -93,7 +93,11 @@ pub fn result_view() -> Html {
     };
     let register = {
         let state = app.state.clone();
-        Callback::from(move |_| state.dispatch(Action::Register))
+        Callback::from(move |_| {
+            state.dispatch(Action::Register {
+                at: crate::clock::now_iso(),
+            })
+        })
     };
     html! {
         <section id="result" class={classes!("panel", if valid { "ok" } else { "bad" })} aria-labelledby="result-heading">
@@ -114,6 +118,56 @@ pub fn result_view() -> Html {
             if r.primary().is_some() {
                 <button id="register-patient" type="button" onclick={register}>{ app.t("患者として登録", "Register as patient") }</button>
             }
+            <Registered />
         </section>
+    }
+}
+
+/// What the last registration did: a new patient, or the fields that changed (a moved
+/// address, a new insurer) side by side.
+#[function_component(Registered)]
+fn registered() -> Html {
+    let app = use_app();
+    let ja = app.lang() == Lang::Ja;
+    let list = &app.state.registered;
+    if list.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div id="registration" class="registration" role="status">
+            { for list.iter().map(|r| html! {
+                <>
+                    <p><strong>{
+                        match (r.created, ja) {
+                            (true, true) => format!("{}さんを新しい患者として登録しました。", r.name),
+                            (true, false) => format!("Registered {} as a new patient.", r.name),
+                            (false, true) if r.changes.is_empty() => format!("{}さんは登録済みです（変更なし）。確認の履歴に追加しました。", r.name),
+                            (false, false) if r.changes.is_empty() => format!("{} is already registered (no changes); the check was added to the history.", r.name),
+                            (false, true) => format!("{}さんの登録内容を更新しました。変更点：", r.name),
+                            (false, false) => format!("Updated {}. Changes:", r.name),
+                        }
+                    }</strong></p>
+                    if !r.changes.is_empty() {
+                        <table class="changes">
+                            <caption class="sr-only">{ app.t("変更点", "Changes") }</caption>
+                            <thead><tr>
+                                <th scope="col">{ app.t("項目", "Field") }</th>
+                                <th scope="col">{ app.t("これまで", "Before") }</th>
+                                <th scope="col">{ app.t("今回の確認", "Now") }</th>
+                            </tr></thead>
+                            <tbody>
+                                { for r.changes.iter().map(|c| html! {
+                                    <tr id={format!("change-{}", c.field)}>
+                                        <th scope="row">{ if ja { &c.label_ja } else { &c.label_en } }</th>
+                                        <td>{ &c.before }</td>
+                                        <td><strong>{ &c.after }</strong></td>
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    }
+                </>
+            }) }
+        </div>
     }
 }

@@ -1,0 +1,398 @@
+//! The clinic's month end to end in real headless Chromium, against the real companion in
+//! simulator mode: the clinic's settings, two patients checked by card and registered, a
+//! 柔整 case and a はり・きゅう case with a month of visits, a finding seen and fixed, both
+//! forms printed to PDF (text checked, PNG kept), CSV and JSON exported, the month closed;
+//! then a reload shows everything still there, and a backup restored into a fresh browser
+//! profile holds exactly the same data. A corrupt backup is refused and changes nothing.
+//! axe-core runs on every screen.
+
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+use ukemi_core::claims::{self, ClaimInput};
+use ukemi_e2e::webdriver::Browser;
+use ukemi_e2e::{artifacts_dir, dist, Companion};
+
+const WAIT: Duration = Duration::from_secs(30);
+/// WebDriver's Tab key: typing ends with it, as a person leaves a field.
+const TAB: &str = "\u{E004}";
+
+/// Types into a field with the keyboard and leaves it (Tab), which saves it.
+fn key_fill(b: &Browser, css: &str, text: &str) {
+    b.type_into(css, &format!("{text}{TAB}"));
+}
+
+/// Date inputs take keys in the browser's locale order; set the value as a picker would.
+fn set_date(b: &Browser, css: &str, date: &str) {
+    b.wait_for(css, WAIT);
+    b.exec(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+         e.dispatchEvent(new Event('change', { bubbles: true }));",
+        json!([css, date]),
+    );
+}
+
+/// Keeps every Blob the page turns into a download, to read exports back.
+fn capture_downloads(b: &Browser) {
+    b.exec(
+        "if (!window.__blobs) { window.__blobs = [];
+           const orig = URL.createObjectURL.bind(URL);
+           URL.createObjectURL = (x) => { window.__blobs.push(x); return orig(x); }; }",
+        json!([]),
+    );
+}
+
+fn last_download(b: &Browser, count_before: usize) -> String {
+    let deadline = std::time::Instant::now() + WAIT;
+    while b
+        .exec("return window.__blobs.length;", json!([]))
+        .as_u64()
+        .unwrap_or(0) as usize
+        <= count_before
+    {
+        assert!(std::time::Instant::now() < deadline, "no download happened");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    b.exec_async(
+        "const done = arguments[arguments.length - 1];
+         window.__blobs[window.__blobs.length - 1].text().then(done);",
+        json!([]),
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+fn downloads(b: &Browser) -> usize {
+    b.exec("return window.__blobs.length;", json!([]))
+        .as_u64()
+        .unwrap_or(0) as usize
+}
+
+fn assert_accessible(b: &Browser, screen: &str) {
+    let v = b.axe_serious(None);
+    assert!(v.is_empty(), "axe on {screen}: {v:#?}");
+}
+
+fn go(b: &Browser, screen: &str) {
+    b.click(&format!("#nav-{screen}"));
+    b.wait_for(&format!("#nav-{screen}[aria-current=page]"), WAIT);
+}
+
+/// The current month as the browser sees it: (year, month).
+fn this_month(b: &Browser) -> (i64, i64) {
+    let v = b.exec(
+        "const d = new Date(); return [d.getFullYear(), d.getMonth() + 1];",
+        json!([]),
+    );
+    (v[0].as_i64().unwrap_or(0), v[1].as_i64().unwrap_or(0))
+}
+
+fn check_card(b: &Browser, persona: &str, name: &str) {
+    b.select("#sim-persona", persona);
+    b.click("#sim-insert");
+    b.wait_text("#reader-status", "マイナンバーカード", WAIT);
+    b.click("#mode-pin");
+    b.type_into("#pin", "1234");
+    b.click("#check-button");
+    b.wait_text("#result-name", name, WAIT);
+    b.click("#register-patient");
+    b.wait_text("#registration", "新しい患者として登録しました", WAIT);
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by `cargo xtask test`");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pdf_pages(pdf: &Path) -> usize {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Pages:")
+                .map(|n| n.trim().parse().unwrap_or(0))
+        })
+        .unwrap_or(0)
+}
+
+fn to_png(pdf: &Path, stem: &str) -> std::path::PathBuf {
+    let prefix = artifacts_dir().join(stem);
+    let ok = Command::new("pdftoppm")
+        .args(["-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm")
+        .success();
+    assert!(ok, "pdftoppm failed");
+    prefix.with_extension("png")
+}
+
+/// Collapses all whitespace: pdftotext splits boxes over lines and spaces.
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn yen_text(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The backup's data part (the file also carries its creation time).
+fn backup_data(text: &str) -> Value {
+    let v: Value = serde_json::from_str(text).expect("backup is JSON");
+    assert_eq!(v["format"], "ukemi-backup");
+    v["data"].clone()
+}
+
+#[test]
+fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
+    let comp = Companion::start(&["--serve", &dist(false).to_string_lossy()]);
+    let b = Browser::start();
+    b.goto(&format!("{}/", comp.origin()));
+    b.wait_for("#pairing-code", WAIT);
+    b.type_into("#pairing-code", &comp.pairing_code);
+    b.click("#pair-button");
+    b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
+    assert_accessible(&b, "reception");
+    let (year, month) = this_month(&b);
+    let ym = format!("{year:04}-{month:02}");
+    let day = |d: u32| format!("{ym}-{d:02}");
+
+    // 設定: the clinic, as printed on every form.
+    go(&b, "settings");
+    key_fill(&b, "#clinic-name", "うけみ接骨院");
+    key_fill(&b, "#clinic-address", "東京都千代田区千代田1-1");
+    key_fill(&b, "#clinic-prefecture", "13");
+    key_fill(&b, "#clinic-registration", "協13-1234");
+    key_fill(&b, "#clinic-manager", "受身　太郎");
+    b.wait_for("#tariff-table", WAIT);
+    assert_accessible(&b, "settings");
+
+    // 受付: two patients checked by card and registered.
+    go(&b, "reception");
+    check_card(&b, "normal", "山田　花子");
+    check_card(&b, "elderly", "佐藤　一郎");
+    let second = "佐藤　一郎".to_string();
+    b.screenshot(&artifacts_dir().join("workflow-registered.png"));
+
+    // 患者: both listed, searchable; the detail has the insurance and check history.
+    go(&b, "patients");
+    b.wait_text("#patients", "山田　花子", WAIT);
+    b.wait_text("#patients", &second, WAIT);
+    key_fill(&b, "#patient-search", "ヤマダ");
+    b.wait_text("#patient-count", "1人", WAIT);
+    b.click("#patient-p1");
+    b.wait_text("#insurance-history", "東京都世田谷区太子堂", WAIT);
+    b.wait_text("#check-history", "暗証番号", WAIT);
+    assert_accessible(&b, "patients");
+
+    // 施術録 1: 柔整, a sprain, three visits.
+    b.click("#to-records");
+    b.wait_for("#nav-records[aria-current=page]", WAIT);
+    b.select("#new-case-kind", "judo");
+    b.click("#new-case");
+    b.wait_for("#case-editor", WAIT);
+    set_date(&b, "#case-first-visit", &day(1));
+    b.click("#add-injury");
+    key_fill(&b, "#injury-1-site", "足関節");
+    b.select("#injury-1-side", "right");
+    set_date(&b, "#injury-1-date", &day(1));
+    key_fill(&b, "#injury-1-cause", "自宅の階段を踏み外して負傷");
+    b.wait_text("#case-heading", "右足関節捻挫", WAIT);
+    for (d, cold) in [(1, true), (2, true), (3, false)] {
+        b.click(&format!("#day-{}", day(d)));
+        b.click("#add-visit");
+        b.wait_for("#part-1", WAIT);
+        if cold {
+            b.click("#part-1-cold");
+            b.wait_for("#part-1-cold:checked", WAIT);
+        }
+    }
+    let amount = b.wait_text("#month-amount", "円", WAIT);
+    assert!(
+        amount.contains("実日数 3") || amount.contains("実日数3"),
+        "{amount}"
+    );
+    assert_accessible(&b, "records (柔整)");
+    b.screenshot(&artifacts_dir().join("workflow-records-judo.png"));
+
+    // 施術録 2: はり・きゅう with consent, two visits — but no 症状名 yet.
+    b.select("#records-patient", "p2");
+    b.select("#new-case-kind", "acupuncture");
+    b.click("#new-case");
+    b.wait_for("#disease-lumbagosyndrome", WAIT);
+    set_date(&b, "#case-first-visit", &day(1));
+    b.click("#disease-lumbagosyndrome");
+    b.wait_for("#disease-lumbagosyndrome:checked", WAIT);
+    key_fill(&b, "#consent-doctor", "医師　一郎");
+    set_date(&b, "#consent-date", &day(1));
+    for d in [1, 8] {
+        b.click(&format!("#day-{}", day(d)));
+        b.click("#add-visit");
+        b.select("#visit-techniques", "2");
+    }
+    b.wait_text("#record-findings", "症状名", WAIT);
+    assert_accessible(&b, "records (はり・きゅう)");
+
+    // 月次請求: the error blocks closing.
+    go(&b, "claims");
+    b.wait_for("#claims-table", WAIT);
+    let table = b.text("#claims-table");
+    assert!(
+        table.contains("山田　花子") && table.contains(&second),
+        "{table}"
+    );
+    assert!(table.contains("症状名"), "{table}");
+    let disabled = b.exec(
+        "return document.querySelector('#close-month').disabled;",
+        json!([]),
+    );
+    assert_eq!(disabled, json!(true), "errors must block closing");
+    assert_accessible(&b, "claims with a finding");
+
+    // Fix it on the 施術録 and come back.
+    go(&b, "records");
+    b.select("#records-patient", "p2");
+    key_fill(&b, "#case-symptoms", "腰部の疼痛・しびれ");
+    b.wait_for("#month-amount", WAIT);
+    let deadline = std::time::Instant::now() + WAIT;
+    while b.text("#month-amount").contains("症状名") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the finding did not go away"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    go(&b, "claims");
+    b.wait_for("#claims-table", WAIT);
+    assert!(!b.text("#claims-table").contains("症状名"));
+
+    // Print both forms (and the 総括票) in one job.
+    b.click("#preview-all");
+    b.wait_for("#claim-sheets", WAIT);
+    assert_accessible(&b, "claims with the print preview");
+    let pdf = artifacts_dir().join("workflow-forms.pdf");
+    b.print_pdf(&pdf);
+    let text = squash(&pdf_text(&pdf));
+    assert!(
+        text.contains("山田花子"),
+        "patient name in the PDF:\n{text}"
+    );
+    assert!(text.contains(&squash(&second)), "second patient in the PDF");
+    assert!(
+        text.contains("東京都世田谷区太子堂"),
+        "insured's address in the PDF:\n{text}"
+    );
+    assert!(text.contains("柔道整復施術療養費支給申請書"), "{text}");
+    assert!(text.contains("はり・きゅう"), "{text}");
+    let png = to_png(&pdf, "workflow-form-1");
+    let png_size = std::fs::metadata(&png).map(|m| m.len()).unwrap_or(0);
+    assert!(png_size > 5_000, "{} is {png_size} bytes", png.display());
+    assert!(pdf_pages(&pdf) >= 3, "総括票 and two forms");
+
+    // Export: CSV and JSON, read back from what the page offered for download.
+    capture_downloads(&b);
+    let n = downloads(&b);
+    b.click("#export-json");
+    let json_text = last_download(&b, n);
+    let export: Value = serde_json::from_str(&json_text).expect("JSON export parses");
+    let exported = export["claims"].as_array().cloned().unwrap_or_default();
+    assert_eq!(exported.len(), 2);
+    // Each exported input, computed natively, gives the amounts the page computed in WASM,
+    // and the printed form carries them.
+    for c in &exported {
+        let input: ClaimInput = serde_json::from_value(c["input"].clone()).expect("case format");
+        let native = claims::compute(&input).expect("computes").remove(0);
+        assert_eq!(c["claim"]["total_yen"], json!(native.total_yen));
+        assert_eq!(c["claim"]["billed_yen"], json!(native.billed_yen));
+        assert!(
+            text.contains(&yen_text(native.total_yen.into()))
+                || text.contains(&native.total_yen.to_string()),
+            "合計 {} in the PDF",
+            native.total_yen
+        );
+    }
+    let n = downloads(&b);
+    b.click("#export-csv");
+    let csv = last_download(&b, n);
+    assert!(csv.starts_with('\u{feff}'), "CSV has a BOM for Excel");
+    assert_eq!(csv.trim_end().lines().count(), 3, "{csv}");
+    assert!(csv.contains("東京都世田谷区太子堂"), "{csv}");
+
+    // Close the month: visits become read-only.
+    if b.exec(
+        "return !!document.querySelector('#ack-warnings');",
+        json!([]),
+    ) == json!(true)
+    {
+        b.click("#ack-warnings");
+    }
+    b.click("#close-month");
+    b.wait_text("#month-state", "締め済み", WAIT);
+    go(&b, "records");
+    b.select("#records-patient", "p1");
+    b.click(&format!("#day-{}", day(5)));
+    b.wait_for("#add-visit[disabled]", WAIT);
+    b.wait_for("#month-closed-note", WAIT);
+
+    // Reload: everything is still there.
+    b.goto(&format!("{}/#claims", comp.origin()));
+    b.wait_text("#month-state", "締め済み", WAIT);
+    assert!(b.text("#claims-table").contains("山田　花子"));
+    go(&b, "patients");
+    b.wait_text("#patients", &second, WAIT);
+
+    // Backup, then restore it into a fresh browser profile and compare.
+    go(&b, "settings");
+    capture_downloads(&b);
+    let n = downloads(&b);
+    b.click("#backup-save");
+    let backup = last_download(&b, n);
+    let file = artifacts_dir().join("workflow-backup.json");
+    std::fs::write(&file, &backup).expect("write backup");
+    let corrupt = artifacts_dir().join("workflow-backup-corrupt.json");
+    std::fs::write(&corrupt, backup.replacen("太子堂", "太子台", 1)).expect("write");
+
+    let fresh = Browser::start();
+    fresh.goto(&format!("{}/#settings", comp.origin()));
+    fresh.wait_for("#backup-file", WAIT);
+    // A damaged file is refused and nothing changes.
+    fresh.type_into("#backup-file", &corrupt.to_string_lossy());
+    fresh.click("#backup-check");
+    fresh.wait_text("#backup-message", "壊れている", WAIT);
+    assert!(!fresh.body_text().contains("置き換えて復元する"));
+    fresh.type_into("#backup-file", &file.to_string_lossy());
+    fresh.click("#backup-check");
+    fresh.wait_text("#backup-confirm-box", "患者2人", WAIT);
+    assert_accessible(&fresh, "restore confirmation");
+    fresh.click("#backup-confirm");
+    fresh.wait_text("#backup-message", "復元しました", WAIT);
+    // The restored data survives a reload, and backs up to the same data.
+    fresh.goto(&format!("{}/#claims", comp.origin()));
+    fresh.wait_text("#month-state", "締め済み", WAIT);
+    go(&fresh, "settings");
+    capture_downloads(&fresh);
+    let n = downloads(&fresh);
+    fresh.click("#backup-save");
+    let again = last_download(&fresh, n);
+    assert_eq!(backup_data(&again), backup_data(&backup));
+
+    go(&fresh, "readiness");
+    assert_accessible(&fresh, "readiness");
+}

@@ -1,0 +1,279 @@
+//! 月次請求: the month's claims with their findings (errors block, warnings ask), the forms'
+//! preview and print (one patient or the whole month in one job), the exports for the
+//! 請求代行団体, and closing the month (read-only until deliberately reopened).
+
+use super::form::{yen, CheckField, SelectField, TextField};
+use super::print::PrintSheets;
+use super::use_app;
+use crate::i18n::Lang;
+use crate::state::Action;
+use ukemi_core::claims::{ClaimMonth, Severity};
+use ukemi_core::records::month::{export_csv, export_json, CaseClaim};
+use ukemi_core::records::Edit;
+use yew::prelude::*;
+
+/// What the print area shows: nothing, one case, or the whole month.
+#[derive(Clone, PartialEq)]
+enum Sheets {
+    None,
+    One(String),
+    All,
+}
+
+fn print_now() {
+    // After the sheets are in the page: the next frame has them laid out.
+    gloo_timers::callback::Timeout::new(50, || {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    })
+    .forget();
+}
+
+#[function_component(Claims)]
+pub fn claims() -> Html {
+    let app = use_app();
+    let ja = app.lang() == Lang::Ja;
+    let book = &app.state.book;
+    let today = crate::clock::today();
+    let mut months = book.months_with_work();
+    let this = ClaimMonth::of(today);
+    if !months.contains(&this) {
+        months.insert(0, this);
+    }
+    let month = use_state(|| None::<ClaimMonth>);
+    let m = (*month).unwrap_or_else(|| months.first().copied().unwrap_or(this));
+    let sheets = use_state(|| Sheets::None);
+    let ack = use_state(|| false);
+    let reason = use_state(String::new);
+    let exported = use_state(|| None::<String>);
+    let claims = book.month_claims(m);
+    let closed = book.month(m).filter(|r| r.closed_at.is_some());
+    let errors = claims.iter().filter(|c| c.blocking()).count();
+    let warnings: usize = claims
+        .iter()
+        .map(|c| {
+            c.problems()
+                .iter()
+                .filter(|(s, _)| *s == Severity::Warning)
+                .count()
+        })
+        .sum();
+    let total: u64 = claims
+        .iter()
+        .filter_map(|c| c.claim.as_ref().ok())
+        .map(|c| u64::from(c.billed_yen))
+        .sum();
+
+    let choose_month = {
+        let month = month.clone();
+        let sheets = sheets.clone();
+        Callback::from(move |v: String| {
+            month.set(ClaimMonth::parse(&v));
+            sheets.set(Sheets::None);
+        })
+    };
+    let show = |which: Sheets, print: bool| {
+        let sheets = sheets.clone();
+        Callback::from(move |_: MouseEvent| {
+            sheets.set(which.clone());
+            if print {
+                print_now();
+            }
+        })
+    };
+    let export = |kind: &'static str| {
+        let exported = exported.clone();
+        let book = (**book).clone();
+        let claims = claims.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (name, mime, text) = if kind == "csv" {
+                (
+                    format!("ukemi-claims-{m}.csv"),
+                    "text/csv;charset=utf-8",
+                    export_csv(&claims),
+                )
+            } else {
+                (
+                    format!("ukemi-claims-{m}.json"),
+                    "application/json",
+                    export_json(&book, m),
+                )
+            };
+            exported.set(Some(match crate::files::download(&name, mime, &text) {
+                Ok(()) => format!("{name}（{}件）", claims.len()),
+                Err(e) => e,
+            }));
+        })
+    };
+    let close = {
+        let state = app.state.clone();
+        let ack = ack.clone();
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::Edit(Edit::CloseMonth {
+                month: m,
+                at: crate::clock::now_iso(),
+            }));
+            ack.set(false);
+        })
+    };
+    let reopen = {
+        let state = app.state.clone();
+        let reason = reason.clone();
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::Edit(Edit::ReopenMonth {
+                month: m,
+                at: crate::clock::now_iso(),
+                reason: (*reason).clone(),
+            }));
+            reason.set(String::new());
+        })
+    };
+    let shown: Vec<&CaseClaim> = match &*sheets {
+        Sheets::None => Vec::new(),
+        Sheets::One(id) => claims.iter().filter(|c| &c.case_id == id).collect(),
+        Sheets::All => claims.iter().collect(),
+    };
+    let forms: Vec<_> = shown.iter().filter_map(|c| c.form()).collect();
+    let summaries = if *sheets == Sheets::All {
+        book.month_summaries(m)
+    } else {
+        Vec::new()
+    };
+    let month_label = if ja { m.wareki() } else { m.to_string() };
+    html! {
+        <>
+            <h1 id="screen-heading" tabindex="-1">{ app.t("月次請求", "Monthly claims") }</h1>
+            <section class="panel" aria-labelledby="claims-heading">
+                <h2 id="claims-heading">{ format!("{month_label}{}", app.t("分の申請書", " claims")) }</h2>
+                <SelectField id="claims-month" label={ app.t("施術月", "Month") } value={m.to_string()}
+                    options={months.iter().map(|x| (x.to_string(), if ja { x.wareki() } else { x.to_string() })).collect::<Vec<_>>()}
+                    onchange={choose_month} />
+                <p id="month-state" role="status">
+                    if let Some(r) = closed {
+                        <strong>{ app.t("締め済み", "Closed") }</strong>{ format!("（{}）", r.closed_at.clone().unwrap_or_default()) }
+                        { app.t("。この月の施術録と申請書は変更できません。", ". Visits and claims of this month are read-only.") }
+                    } else {
+                        { app.t("未締め", "Open") }
+                        { if ja { format!("：申請書{}件、エラー{}件、要確認{}件、請求金額の合計 {}", claims.len(), errors, warnings, yen(total)) }
+                          else { format!(": {} claims, {} with errors, {} warnings, total claimed {}", claims.len(), errors, warnings, yen(total)) } }
+                    }
+                </p>
+                if claims.is_empty() {
+                    <p>{ app.t("この月の施術はありません。", "No treatment this month.") }</p>
+                } else {
+                    <table id="claims-table">
+                        <caption>{ app.t("患者ごとの申請書", "Claims by patient") }</caption>
+                        <thead><tr>
+                            <th scope="col">{ app.t("患者", "Patient") }</th>
+                            <th scope="col">{ app.t("施術", "Treatment") }</th>
+                            <th scope="col">{ app.t("実日数", "Days") }</th>
+                            <th scope="col">{ app.t("合計", "Total") }</th>
+                            <th scope="col">{ app.t("一部負担金", "Co-payment") }</th>
+                            <th scope="col">{ app.t("請求金額", "Claimed") }</th>
+                            <th scope="col">{ app.t("確認事項", "Findings") }</th>
+                            <th scope="col">{ app.t("印刷", "Print") }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for claims.iter().map(|c| row(&app, c, &show)) }
+                        </tbody>
+                    </table>
+                    <div class="actions">
+                        <button type="button" id="preview-all" onclick={show(Sheets::All, false)}>{ app.t("申請書と総括票をプレビュー", "Preview all forms") }</button>
+                        <button type="button" id="print-all" onclick={show(Sheets::All, true)}>{ app.t("この月をまとめて印刷", "Print the whole month") }</button>
+                        <button type="button" id="export-csv" class="secondary" onclick={export("csv")}>{ app.t("CSVで書き出す（請求代行団体向け）", "Export CSV") }</button>
+                        <button type="button" id="export-json" class="secondary" onclick={export("json")}>{ app.t("JSONで書き出す", "Export JSON") }</button>
+                    </div>
+                    if let Some(e) = &*exported {
+                        <p id="export-status" role="status">{ app.t("書き出しました：", "Exported: ") }{ e }</p>
+                    }
+                }
+                if let Some((j, e)) = &app.state.edit_error {
+                    <p id="claims-error" class="error" role="alert">{ if ja { j.clone() } else { e.clone() } }</p>
+                }
+                if closed.is_some() {
+                    <div class="close-box">
+                        <TextField id="reopen-reason" label={ app.t("締めを解除する理由", "Reason for reopening") } value={(*reason).clone()}
+                            onchange={ let r = reason.clone(); Callback::from(move |v| r.set(v)) } />
+                        <button type="button" id="reopen-month" class="secondary" onclick={reopen}>{ app.t("締めを解除する", "Reopen the month") }</button>
+                    </div>
+                } else if !claims.is_empty() {
+                    <div class="close-box">
+                        if errors > 0 {
+                            <p class="warn">{ if ja { format!("エラーのある申請書が{errors}件あります。直すまで締められません。") } else { format!("{errors} claims have errors: fix them before closing.") } }</p>
+                        }
+                        if warnings > 0 {
+                            <CheckField id="ack-warnings" label={ app.t("要確認の事項をすべて確認しました", "I have checked every warning") }
+                                checked={*ack} onchange={ let a = ack.clone(); Callback::from(move |b| a.set(b)) } />
+                        }
+                        <button type="button" id="close-month" onclick={close} disabled={ errors > 0 || (warnings > 0 && !*ack) }>
+                            { format!("{month_label}{}", app.t("を締める", ": close")) }
+                        </button>
+                    </div>
+                }
+            </section>
+            if !forms.is_empty() {
+                <section class="panel print-area" aria-labelledby="preview-heading">
+                    <h2 id="preview-heading" class="screen-only">{ app.t("印刷プレビュー", "Print preview") }</h2>
+                    <PrintSheets id={AttrValue::from("claim-sheets")} forms={forms} summaries={summaries} />
+                </section>
+            }
+        </>
+    }
+}
+
+fn row(
+    app: &super::AppCtx,
+    c: &CaseClaim,
+    show: &dyn Fn(Sheets, bool) -> Callback<MouseEvent>,
+) -> Html {
+    let problems = c.problems();
+    let n_err = problems
+        .iter()
+        .filter(|(s, _)| *s == Severity::Error)
+        .count();
+    let n_warn = problems.len() - n_err;
+    let ja = app.lang() == Lang::Ja;
+    let cells = match &c.claim {
+        Ok(m) => html! {
+            <>
+                <td>{ m.discipline.label_ja() }</td>
+                <td>{ m.visit_dates.len() }</td>
+                <td>{ yen(m.total_yen.into()) }</td>
+                <td>{ yen(m.copay_yen.into()) }</td>
+                <td>{ yen(m.billed_yen.into()) }</td>
+            </>
+        },
+        Err(_) => html! { <td colspan="5">{ app.t("計算できません", "Not computed") }</td> },
+    };
+    html! {
+        <tr id={format!("claim-{}", c.case_id)} class={classes!(c.blocking().then_some("has-errors"))}>
+            <th scope="row">{ &c.patient_name }</th>
+            { cells }
+            <td>
+                <p class={ if n_err > 0 { "finding-error" } else { "" } }>{
+                    if ja { format!("エラー{n_err}件・要確認{n_warn}件") } else { format!("{n_err} errors, {n_warn} warnings") }
+                }</p>
+                if !problems.is_empty() {
+                    <ul class="findings">
+                        { for problems.iter().map(|(s, m)| html! {
+                            <li class={ if *s == Severity::Error { "finding-error" } else { "finding-warning" } }>
+                                <strong>{ if *s == Severity::Error { app.t("エラー：", "Error: ") } else { app.t("要確認：", "Check: ") } }</strong>{ m }
+                            </li>
+                        }) }
+                    </ul>
+                }
+            </td>
+            <td>
+                if c.claim.is_ok() {
+                    <button type="button" class="secondary" id={format!("preview-{}", c.case_id)}
+                        aria-label={ if ja { format!("{}さんの申請書をプレビュー", c.patient_name) } else { format!("Preview {}'s form", c.patient_name) } }
+                        onclick={show(Sheets::One(c.case_id.clone()), false)}>{ app.t("プレビュー", "Preview") }</button>
+                    <button type="button" class="secondary" id={format!("print-{}", c.case_id)}
+                        aria-label={ if ja { format!("{}さんの申請書を印刷", c.patient_name) } else { format!("Print {}'s form", c.patient_name) } }
+                        onclick={show(Sheets::One(c.case_id.clone()), true)}>{ app.t("印刷", "Print") }</button>
+                }
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,147 @@
+//! Labelled form controls. Every control has a visible label tied to it (`for`/`id`), and
+//! a change is handed over on `change` (when the field is left or a choice made), so each
+//! edit is saved at once and nothing typed waits in the page.
+
+use ukemi_core::Date;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TextProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub value: AttrValue,
+    pub onchange: Callback<String>,
+    /// `text`, `date`, `number`, `search`.
+    #[prop_or(AttrValue::Static("text"))]
+    pub kind: AttrValue,
+    #[prop_or_default]
+    pub disabled: bool,
+    #[prop_or_default]
+    pub required: bool,
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+    #[prop_or_default]
+    pub autocomplete: Option<AttrValue>,
+    /// `input` fires on every keystroke (search boxes); otherwise `change`.
+    #[prop_or_default]
+    pub live: bool,
+}
+
+#[function_component(TextField)]
+pub fn text_field(p: &TextProps) -> Html {
+    let cb = {
+        let on = p.onchange.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                on.emit(el.value());
+            }
+        })
+    };
+    let oninput = p.live.then(|| {
+        let on = p.onchange.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                on.emit(el.value());
+            }
+        })
+    });
+    let hint_id = format!("{}-hint", p.id);
+    html! {
+        <div class="field">
+            <label for={p.id.clone()}>{ p.label.clone() }</label>
+            if let Some(h) = &p.hint {
+                <p class="hint" id={hint_id.clone()}>{ h.clone() }</p>
+            }
+            <input id={p.id.clone()} type={p.kind.clone()} value={p.value.clone()}
+                onchange={cb} oninput={oninput} disabled={p.disabled} required={p.required}
+                autocomplete={p.autocomplete.clone()}
+                aria-describedby={ p.hint.as_ref().map(|_| hint_id) } />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CheckProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub checked: bool,
+    pub onchange: Callback<bool>,
+    #[prop_or_default]
+    pub disabled: bool,
+}
+
+#[function_component(CheckField)]
+pub fn check_field(p: &CheckProps) -> Html {
+    let cb = {
+        let on = p.onchange.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                on.emit(el.checked());
+            }
+        })
+    };
+    html! {
+        <label class="choice" for={p.id.clone()}>
+            <input id={p.id.clone()} type="checkbox" checked={p.checked} onchange={cb} disabled={p.disabled} />
+            { p.label.clone() }
+        </label>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SelectProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub value: AttrValue,
+    /// (value, text).
+    pub options: Vec<(String, String)>,
+    pub onchange: Callback<String>,
+    #[prop_or_default]
+    pub disabled: bool,
+}
+
+#[function_component(SelectField)]
+pub fn select_field(p: &SelectProps) -> Html {
+    let cb = {
+        let on = p.onchange.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<HtmlSelectElement>() {
+                on.emit(el.value());
+            }
+        })
+    };
+    html! {
+        <div class="field">
+            <label for={p.id.clone()}>{ p.label.clone() }</label>
+            <select id={p.id.clone()} onchange={cb} disabled={p.disabled}>
+                { for p.options.iter().map(|(v, t)| html! {
+                    <option value={v.clone()} selected={*v == p.value.as_str()}>{ t.clone() }</option>
+                }) }
+            </select>
+        </div>
+    }
+}
+
+/// `YYYY-MM-DD` for a date input.
+pub fn date_value(d: Option<Date>) -> AttrValue {
+    AttrValue::from(d.map(|d| d.to_string()).unwrap_or_default())
+}
+
+/// A date input's value, if it is one.
+pub fn parse_date(s: &str) -> Option<Date> {
+    Date::parse(s.trim()).ok()
+}
+
+/// `12,345円`.
+pub fn yen(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{out}円")
+}

@@ -1,0 +1,51 @@
+//! The screens' navigation (plain links to `#hash`, so the keyboard, the back button and a
+//! screen reader's list of links all work) and the banner that says when data is not kept.
+
+use super::use_app;
+use crate::state::{BookStatus, Screen};
+use yew::prelude::*;
+
+#[function_component(Nav)]
+pub fn nav() -> Html {
+    let app = use_app();
+    let current = app.state.screen;
+    html! {
+        <nav class="screens" aria-label={ app.t("画面", "Screens") }>
+            <ul>
+                { for Screen::ALL.into_iter().map(|s| {
+                    let (ja, en) = s.label();
+                    html! {
+                        <li>
+                            <a id={format!("nav-{}", s.hash())} href={format!("#{}", s.hash())}
+                               aria-current={ (s == current).then_some("page") }>
+                                { app.t(ja, en) }
+                            </a>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </nav>
+    }
+}
+
+/// Whether what is typed is kept: a failure to save is an alert, never silent.
+#[function_component(StorageBanner)]
+pub fn storage_banner() -> Html {
+    let app = use_app();
+    let s = &app.state;
+    let ja = app.lang() == crate::i18n::Lang::Ja;
+    let pick = |p: &(String, String)| if ja { p.0.clone() } else { p.1.clone() };
+    html! {
+        <>
+            if let BookStatus::Unreadable { ja: j, en: e } = &s.book_status {
+                <div id="storage-error" class="alert" role="alert">
+                    <p>{ if ja { j.clone() } else { e.clone() } }</p>
+                    <p><a href="#settings">{ app.t("設定の「バックアップから復元」へ", "Go to Settings → restore a backup") }</a></p>
+                </div>
+            }
+            if let Some(err) = &s.save_error {
+                <div id="save-error" class="alert" role="alert"><p>{ pick(err) }</p></div>
+            }
+        </>
+    }
+}

@@ -1,0 +1,261 @@
+//! 設定: the 施術所 and its practitioners (printed on every form), the companion pairing, the
+//! fee schedules in force, and backup/restore. A restore is checked whole and confirmed
+//! before anything is replaced; a bad file changes nothing.
+
+use super::form::{CheckField, TextField};
+use super::use_app;
+use crate::i18n::Lang;
+use crate::idb::Persistence;
+use crate::state::{Action, BookStatus};
+use ukemi_core::claims::{Clinic, Practitioner, TariffSet};
+use ukemi_core::records::{backup, Book, Edit, Settings as ClinicSettings};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[function_component(Settings)]
+pub fn settings() -> Html {
+    let app = use_app();
+    let ja = app.lang() == Lang::Ja;
+    let current = app.state.book.settings.clone();
+    let put_clinic = |f: fn(&mut Clinic, String)| {
+        let state = app.state.clone();
+        let current = current.clone();
+        Callback::from(move |v: String| {
+            let mut next = current.clone();
+            f(&mut next.clinic, v.trim().to_string());
+            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+        })
+    };
+    let put_practitioner = |i: usize, f: fn(&mut Practitioner, String)| {
+        let state = app.state.clone();
+        let current = current.clone();
+        Callback::from(move |v: String| {
+            let mut next = current.clone();
+            if let Some(p) = next.practitioners.get_mut(i) {
+                f(p, v.trim().to_string());
+            }
+            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+        })
+    };
+    let add_practitioner = {
+        let state = app.state.clone();
+        let current = current.clone();
+        Callback::from(move |_| {
+            let mut next: ClinicSettings = current.clone();
+            next.practitioners.push(Practitioner::default());
+            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+        })
+    };
+    let statement = {
+        let state = app.state.clone();
+        let current = current.clone();
+        Callback::from(move |b: bool| {
+            let mut next = current.clone();
+            next.clinic.statement_system = b;
+            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+        })
+    };
+    let c = &current.clinic;
+    html! {
+        <>
+            <h1 id="screen-heading" tabindex="-1">{ app.t("設定", "Settings") }</h1>
+            <section class="panel" aria-labelledby="clinic-heading">
+                <h2 id="clinic-heading">{ app.t("施術所", "Clinic") }</h2>
+                <p class="hint">{ app.t("申請書の施術証明欄に印字されます。入力するとすぐ保存されます。", "Printed on every claim form. Saved as you type.") }</p>
+                <TextField id="clinic-name" label={ app.t("施術所名", "Clinic name") } value={c.name.clone()} onchange={put_clinic(|c, v| c.name = v)} autocomplete="organization" />
+                <TextField id="clinic-address" label={ app.t("所在地", "Address") } value={c.address.clone()} onchange={put_clinic(|c, v| c.address = v)} />
+                <div class="grid">
+                    <TextField id="clinic-prefecture" label={ app.t("都道府県番号（2桁）", "Prefecture code (2 digits)") } value={c.prefecture_code.clone()} onchange={put_clinic(|c, v| c.prefecture_code = v)} />
+                    <TextField id="clinic-registration" label={ app.t("登録記号番号（契約・協定）", "Registration number") } value={c.registration_number.clone()} onchange={put_clinic(|c, v| c.registration_number = v)} />
+                    <TextField id="clinic-manager" label={ app.t("施術管理者", "Managing practitioner") } value={c.manager_name.clone()} onchange={put_clinic(|c, v| c.manager_name = v)} />
+                </div>
+                <CheckField id="clinic-statement" label={ app.t("明細書発行体制加算を算定する（柔整）", "Claims the statement-issuing add-on (judo)") } checked={c.statement_system} onchange={statement} />
+                <h3>{ app.t("施術者", "Practitioners") }</h3>
+                { for current.practitioners.iter().enumerate().map(|(i, p)| html! {
+                    <div class="grid">
+                        <TextField id={format!("practitioner-{}-name", i + 1)} label={ format!("{}{}", app.t("施術者名 ", "Name "), i + 1) } value={p.name.clone()} onchange={put_practitioner(i, |p, v| p.name = v)} />
+                        <TextField id={format!("practitioner-{}-number", i + 1)} label={ format!("{}{}", app.t("登録番号 ", "Registration "), i + 1) } value={p.registration_number.clone()} onchange={put_practitioner(i, |p, v| p.registration_number = v)} />
+                    </div>
+                }) }
+                <button type="button" id="add-practitioner" class="secondary" onclick={add_practitioner}>{ app.t("施術者を追加", "Add practitioner") }</button>
+            </section>
+            <section class="panel" aria-labelledby="companion-heading">
+                <h2 id="companion-heading">{ app.t("コンパニオン（カードリーダー）との接続", "Companion (card reader) connection") }</h2>
+                <super::connection::Connection />
+            </section>
+            <Tariffs />
+            <Backup />
+            <section class="panel" aria-labelledby="storage-heading">
+                <h2 id="storage-heading">{ app.t("データの保存", "Data storage") }</h2>
+                <p id="storage-state">{ match (&app.state.book_status, app.state.persistence) {
+                    (BookStatus::InMemory, _) => app.t("この画面ではデータを保存していません（デモ、またはブラウザが保存を許可していません）。", "Nothing is stored here (demo, or the browser does not allow storage)."),
+                    (BookStatus::Unreadable { .. }, _) => app.t("保存データが読めません。バックアップから復元してください。", "The stored data cannot be read: restore a backup."),
+                    (BookStatus::Loading, _) => app.t("読み込み中…", "Loading…"),
+                    (BookStatus::Stored, Some(Persistence::Granted)) => app.t("このパソコンのブラウザに保存しています。ブラウザは容量不足でもこのデータを消しません（永続化済み）。", "Stored in this browser, marked persistent: the browser will not evict it."),
+                    (BookStatus::Stored, _) => app.t("このパソコンのブラウザに保存しています。ブラウザが永続化を許可していないため、定期的にバックアップを保存してください。", "Stored in this browser, but not marked persistent: save backups regularly."),
+                } }</p>
+                if ja {
+                    <p class="hint">{ "データはこのブラウザの中だけにあります。別のパソコンへ移すときや万一に備えて、バックアップを保存してください。" }</p>
+                }
+            </section>
+        </>
+    }
+}
+
+#[function_component(Tariffs)]
+fn tariffs() -> Html {
+    let app = use_app();
+    let set = TariffSet::builtin();
+    html! {
+        <section class="panel" aria-labelledby="tariffs-heading">
+            <h2 id="tariffs-heading">{ app.t("料金表", "Fee schedules") }</h2>
+            { match set {
+                Err(e) => html! { <p class="error" role="alert">{ format!("{e:?}") }</p> },
+                Ok(set) => {
+                    let today = crate::clock::today();
+                    html! {
+                        <table id="tariff-table">
+                            <caption>{ app.t("組み込みの料金表（施術日で自動的に選ばれます）", "Built-in fee schedules (chosen by visit date)") }</caption>
+                            <thead><tr>
+                                <th scope="col">{ app.t("名称", "Name") }</th>
+                                <th scope="col">{ app.t("適用開始", "From") }</th>
+                                <th scope="col">{ app.t("適用終了", "Until") }</th>
+                                <th scope="col">{ app.t("状態", "Status") }</th>
+                                <th scope="col">{ app.t("要確認の項目", "Unverified items") }</th>
+                            </tr></thead>
+                            <tbody>
+                                { for set.all().iter().map(|t| {
+                                    let unverified = t.items.values().filter(|i| !i.verified).count();
+                                    html! { <tr>
+                                        <td>{ &t.name }</td>
+                                        <td>{ t.effective_from.wareki() }</td>
+                                        <td>{ t.effective_to.map(|d| d.wareki()).unwrap_or_else(|| app.t("（現行）", "(current)").to_string()) }</td>
+                                        <td>{ if t.covers(today) { app.t("適用中", "In force") } else { app.t("過去", "Past") } }</td>
+                                        <td>{ unverified }</td>
+                                    </tr> }
+                                }) }
+                            </tbody>
+                        </table>
+                    }
+                }
+            } }
+        </section>
+    }
+}
+
+/// A checked backup waiting for the user's go-ahead.
+#[derive(Clone, PartialEq)]
+struct Pending {
+    file: String,
+    book: Book,
+}
+
+#[function_component(Backup)]
+fn backup_panel() -> Html {
+    let app = use_app();
+    let ja = app.lang() == Lang::Ja;
+    let file_ref = use_node_ref();
+    let pending = use_state(|| None::<Pending>);
+    let message = use_state(|| None::<(bool, String)>);
+    let save = {
+        let book = app.state.book.clone();
+        let message = message.clone();
+        Callback::from(move |_| {
+            let now = crate::clock::now_iso();
+            let name = format!("ukemi-backup-{}.json", crate::clock::today().compact());
+            let text = backup::export(&book, &now);
+            message.set(Some(
+                match crate::files::download(&name, "application/json", &text) {
+                    Ok(()) => (
+                        true,
+                        if ja {
+                            format!("{name} を保存しました。")
+                        } else {
+                            format!("Saved {name}.")
+                        },
+                    ),
+                    Err(e) => (false, e),
+                },
+            ));
+        })
+    };
+    let check = {
+        let file_ref = file_ref.clone();
+        let pending = pending.clone();
+        let message = message.clone();
+        Callback::from(move |_| {
+            let Some(input) = file_ref.cast::<HtmlInputElement>() else {
+                return;
+            };
+            let pending = pending.clone();
+            let message = message.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match crate::files::read_chosen_file(&input).await {
+                    Err(e) => message.set(Some((false, e))),
+                    Ok((file, text)) => match backup::import(&text) {
+                        Ok(book) => {
+                            message.set(None);
+                            pending.set(Some(Pending { file, book }));
+                        }
+                        Err(e) => {
+                            pending.set(None);
+                            message.set(Some((
+                                false,
+                                if ja { e.message_ja() } else { e.message_en() },
+                            )));
+                        }
+                    },
+                }
+            });
+        })
+    };
+    let confirm = {
+        let pending = pending.clone();
+        let message = message.clone();
+        let state = app.state.clone();
+        Callback::from(move |_| {
+            if let Some(p) = (*pending).clone() {
+                let (np, nc) = (p.book.patients.len(), p.book.cases.len());
+                state.dispatch(Action::Edit(Edit::Restore(p.book)));
+                message.set(Some((
+                    true,
+                    if ja {
+                        format!("{} から復元しました（患者{np}人・施術録{nc}件）。", p.file)
+                    } else {
+                        format!("Restored from {} ({np} patients, {nc} cases).", p.file)
+                    },
+                )));
+                pending.set(None);
+            }
+        })
+    };
+    let cancel = {
+        let pending = pending.clone();
+        Callback::from(move |_| pending.set(None))
+    };
+    html! {
+        <section class="panel" aria-labelledby="backup-heading">
+            <h2 id="backup-heading">{ app.t("バックアップと復元", "Backup and restore") }</h2>
+            <button type="button" id="backup-save" onclick={save}>{ app.t("バックアップを保存", "Save a backup") }</button>
+            <div class="field">
+                <label for="backup-file">{ app.t("復元するバックアップファイル", "Backup file to restore") }</label>
+                <input type="file" id="backup-file" accept=".json,application/json" ref={file_ref} />
+            </div>
+            <button type="button" id="backup-check" class="secondary" onclick={check}>{ app.t("ファイルを確認する", "Check the file") }</button>
+            if let Some(p) = &*pending {
+                <div id="backup-confirm-box" class="warn-box" role="alertdialog" aria-labelledby="backup-confirm-text">
+                    <p id="backup-confirm-text">{ if ja {
+                        format!("{} には患者{}人・施術録{}件・締め済みの月{}件が入っています。現在のデータをすべてこの内容で置き換えますか？", p.file, p.book.patients.len(), p.book.cases.len(), p.book.months.iter().filter(|m| m.closed_at.is_some()).count())
+                    } else {
+                        format!("{} holds {} patients, {} cases. Replace all current data with it?", p.file, p.book.patients.len(), p.book.cases.len())
+                    } }</p>
+                    <button type="button" id="backup-confirm" onclick={confirm}>{ app.t("置き換えて復元する", "Replace and restore") }</button>
+                    <button type="button" id="backup-cancel" class="secondary" onclick={cancel}>{ app.t("やめる", "Cancel") }</button>
+                </div>
+            }
+            if let Some((ok, m)) = &*message {
+                <p id="backup-message" class={ if *ok { "ok-text" } else { "error" } } role={ if *ok { "status" } else { "alert" } }>{ m }</p>
+            }
+        </section>
+    }
+}
