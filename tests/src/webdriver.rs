@@ -261,6 +261,33 @@ impl Browser {
         }
     }
 
+    /// Sends keys to whatever has focus, as a keyboard would (WebDriver key codes: Tab is
+    /// `\u{E004}`, Enter `\u{E007}`, Space `\u{E00D}`, arrow down `\u{E015}`).
+    pub fn keys(&self, text: &str) {
+        let v = self.get("/element/active");
+        let id = v[ELEMENT_KEY]
+            .as_str()
+            .unwrap_or_else(|| panic!("nothing has focus: {v}"))
+            .to_string();
+        self.post(&format!("/element/{id}/value"), json!({ "text": text }));
+    }
+
+    /// The id of the focused element ("" when it has none).
+    pub fn active_id(&self) -> String {
+        self.exec(
+            "return document.activeElement ? document.activeElement.id : '';",
+            json!([]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    }
+
+    /// Resizes the browser window (CSS pixels).
+    pub fn set_window_size(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({ "width": width, "height": height }));
+    }
+
     pub fn screenshot(&self, path: &Path) {
         let b64 = self.get("/screenshot");
         let bytes = base64_decode(b64.as_str().unwrap_or_default());

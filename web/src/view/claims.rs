@@ -42,7 +42,9 @@ pub fn claims() -> Html {
         months.insert(0, this);
     }
     let month = use_state(|| None::<ClaimMonth>);
-    let m = (*month).unwrap_or_else(|| months.first().copied().unwrap_or(this));
+    // The newest month with work (this month on a fresh install).
+    let newest = book.months_with_work().first().copied().unwrap_or(this);
+    let m = (*month).unwrap_or(newest);
     let sheets = use_state(|| Sheets::None);
     let ack = use_state(|| false);
     let reason = use_state(String::new);
@@ -162,7 +164,7 @@ pub fn claims() -> Html {
                 if claims.is_empty() {
                     <p>{ app.t("この月の施術はありません。", "No treatment this month.") }</p>
                 } else {
-                    <table id="claims-table">
+                    <div class="table-wrap" role="region" tabindex="0" aria-label={ app.t("患者ごとの申請書", "Claims by patient") }><table id="claims-table">
                         <caption>{ app.t("患者ごとの申請書", "Claims by patient") }</caption>
                         <thead><tr>
                             <th scope="col">{ app.t("患者", "Patient") }</th>
@@ -177,7 +179,7 @@ pub fn claims() -> Html {
                         <tbody>
                             { for claims.iter().map(|c| row(&app, c, &show)) }
                         </tbody>
-                    </table>
+                    </table></div>
                     <div class="actions">
                         <button type="button" id="preview-all" onclick={show(Sheets::All, false)}>{ app.t("申請書と総括票をプレビュー", "Preview all forms") }</button>
                         <button type="button" id="print-all" onclick={show(Sheets::All, true)}>{ app.t("この月をまとめて印刷", "Print the whole month") }</button>
@@ -213,7 +215,7 @@ pub fn claims() -> Html {
                 }
             </section>
             if !forms.is_empty() {
-                <section class="panel print-area" aria-labelledby="preview-heading">
+                <section class="panel print-area" aria-labelledby="preview-heading" tabindex="0">
                     <h2 id="preview-heading" class="screen-only">{ app.t("印刷プレビュー", "Print preview") }</h2>
                     <PrintSheets id={AttrValue::from("claim-sheets")} forms={forms} summaries={summaries} />
                 </section>

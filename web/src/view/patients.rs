@@ -42,7 +42,7 @@ pub fn patients() -> Html {
                 <p id="patient-count" aria-live="polite">{
                     if app.lang() == Lang::Ja { format!("{}人", list.len()) } else { format!("{} patients", list.len()) }
                 }</p>
-                <table id="patients">
+                <div class="table-wrap" role="region" tabindex="0" aria-label={ app.t("登録済みの患者", "Registered patients") }><table id="patients">
                     <caption>{ app.t("登録済みの患者", "Registered patients") }</caption>
                     <thead><tr>
                         <th scope="col">{ app.t("氏名", "Name") }</th>
@@ -67,7 +67,7 @@ pub fn patients() -> Html {
                             }
                         }) }
                     </tbody>
-                </table>
+                </table></div>
                 if s.book.patients.is_empty() {
                     <p>{ app.t("まだ登録されていません。受付で資格確認をして「患者として登録」を押してください。", "None yet. Check eligibility at reception and press \u{201c}Register as patient\u{201d}.") }</p>
                 }
@@ -133,7 +133,7 @@ fn detail(props: &DetailProps) -> Html {
             <button type="button" id="to-records" onclick={to_records}>{ app.t("施術録を開く", "Open treatment records") }</button>
 
             <h3>{ app.t("保険の履歴", "Insurance history") }</h3>
-            <table id="insurance-history">
+            <div class="table-wrap" role="region" tabindex="0" aria-label={ app.t("保険の履歴", "Insurance history") }><table id="insurance-history">
                 <caption class="sr-only">{ app.t("保険の履歴（新しい順）", "Insurance history (newest first)") }</caption>
                 <thead><tr>
                     <th scope="col">{ app.t("確認日から", "From") }</th>
@@ -156,10 +156,10 @@ fn detail(props: &DetailProps) -> Html {
                         </tr> }
                     }) }
                 </tbody>
-            </table>
+            </table></div>
 
             <h3>{ app.t("資格確認の履歴", "Eligibility checks") }</h3>
-            <table id="check-history">
+            <div class="table-wrap" role="region" tabindex="0" aria-label={ app.t("資格確認の履歴", "Eligibility checks") }><table id="check-history">
                 <caption class="sr-only">{ app.t("資格確認の履歴（新しい順）", "Eligibility checks (newest first)") }</caption>
                 <thead><tr>
                     <th scope="col">{ app.t("確認日", "Date") }</th>
@@ -175,7 +175,7 @@ fn detail(props: &DetailProps) -> Html {
                         <td>{ &c.insurer_number }</td>
                     </tr> }) }
                 </tbody>
-            </table>
+            </table></div>
         </section>
     }
 }

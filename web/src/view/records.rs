@@ -211,8 +211,8 @@ pub fn records() -> Html {
                 }
             </section>
             if let Some(c) = chosen {
-                <CaseEditor case={c.clone()} />
-                <Calendar case={c.clone()} />
+                <CaseEditor key={format!("e-{}", c.id)} case={c.clone()} />
+                <Calendar key={format!("c-{}", c.id)} case={c.clone()} />
             }
         </>
     }
@@ -508,7 +508,16 @@ fn calendar(p: &CaseProps) -> Html {
     let app = use_app();
     let ja = app.lang() == Lang::Ja;
     let today = crate::clock::today();
-    let month = use_state(|| ClaimMonth::of(today));
+    // This month, unless the case's last visit is older than last month (an old case, or
+    // the demo's sample data): then the month of that visit.
+    let opening = {
+        let now = ClaimMonth::of(today);
+        match p.case.visits.last().map(|v| ClaimMonth::of(v.date)) {
+            Some(last) if last < now.previous() => last,
+            _ => now,
+        }
+    };
+    let month = use_state(|| opening);
     let day = use_state(|| None::<Date>);
     let rec = &p.case;
     let m = *month;

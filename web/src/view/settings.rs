@@ -114,7 +114,7 @@ fn tariffs() -> Html {
                 Ok(set) => {
                     let today = crate::clock::today();
                     html! {
-                        <table id="tariff-table">
+                        <div class="table-wrap" role="region" tabindex="0" aria-label={ app.t("料金表", "Fee schedules") }><table id="tariff-table">
                             <caption>{ app.t("組み込みの料金表（施術日で自動的に選ばれます）", "Built-in fee schedules (chosen by visit date)") }</caption>
                             <thead><tr>
                                 <th scope="col">{ app.t("名称", "Name") }</th>
@@ -135,7 +135,7 @@ fn tariffs() -> Html {
                                     </tr> }
                                 }) }
                             </tbody>
-                        </table>
+                        </table></div>
                     }
                 }
             } }
