@@ -1,6 +1,6 @@
 //! The flow from reception to the print preview with the keyboard alone, focus always
 //! visible; and every screen at the width of a 200 % zoom without the page scrolling
-//! sideways. Runs on the trainer demo (static files, no companion), whose sample clinic
+//! sideways, with axe-core clean on each. Runs on the trainer demo (static files, no companion), whose sample clinic
 //! fills every screen.
 
 use serde_json::json;
@@ -157,6 +157,8 @@ fn every_screen_reflows_at_200_percent_zoom() {
             b.click("#preview-all");
             b.wait_for("#claim-sheets", WAIT);
         }
+        let serious = b.axe_serious(None);
+        assert!(serious.is_empty(), "axe on {screen} at 200 %: {serious:#?}");
         let over = b.exec(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
             json!([]),
