@@ -21,6 +21,7 @@ mod server;
 mod service;
 mod session;
 mod simservice;
+mod status;
 mod testcerts;
 mod tls;
 mod vcard;
@@ -149,6 +150,17 @@ fn serve(args: &[String]) -> i32 {
     let code = pairing.code().to_string();
     let (jobs_tx, jobs_rx) = mpsc::channel();
     let busy = worker::Busy::default();
+    let status =
+        match status::StatusSource::new(config.as_ref().map(|c| &c.service), use_sim_service)
+            .map_err(|e| format!("{e}\n起動を中止しました / not starting."))
+            .and_then(|source| status::spawn(source).map_err(|e| format!("could not start: {e}")))
+        {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("ukemi-companion: {e}");
+                return 2;
+            }
+        };
     {
         let service: Box<dyn ukemi_core::engine::Service + Send> = match (&config, use_sim_service)
         {
@@ -184,6 +196,7 @@ fn serve(args: &[String]) -> i32 {
         jobs: jobs_tx,
         busy,
         simulator: reader == "sim",
+        status,
     });
     let policy = guard::OriginPolicy {
         port,

@@ -24,6 +24,8 @@ pub struct Shared {
     pub jobs: Sender<Request>,
     pub busy: Busy,
     pub simulator: bool,
+    /// `GET_STATUS` goes to its own thread (see `status.rs`), never the card worker.
+    pub status: Sender<crate::status::StatusRequest>,
 }
 
 #[derive(PartialEq, Eq)]
@@ -192,6 +194,17 @@ impl Session {
                 }
                 Self::reply(req, Message::Ok)
             }
+            Command::GetStatus => {
+                let request = crate::status::StatusRequest {
+                    conn: self.id,
+                    req,
+                    reply: self.tx.clone(),
+                };
+                match self.shared.status.send(request) {
+                    Ok(()) => vec![],
+                    Err(_) => Self::error(req, ErrorCode::Internal, ErrorDetail::default()),
+                }
+            }
             other => match Job::from_command(other) {
                 Some(job) => self.submit(req, job),
                 None => Self::error(req, ErrorCode::Internal, ErrorDetail::default()),
@@ -228,6 +241,7 @@ impl Session {
             "check_by_insurance",
             "import_results",
             "pairing",
+            "status",
         ]
         .into_iter()
         .chain(self.shared.simulator.then_some("simulator"))

@@ -95,6 +95,38 @@ pub fn validity(der: &[u8]) -> Option<(Date, Date)> {
     Some((day(&v.not_before)?, day(&v.not_after)?))
 }
 
+/// The subject's common name (UTF8String, PrintableString, IA5String or TeletexString).
+pub fn subject_cn(der: &[u8]) -> Option<String> {
+    use der::asn1::{
+        Ia5StringRef, ObjectIdentifier, PrintableStringRef, TeletexStringRef, Utf8StringRef,
+    };
+    use der::Decode;
+    const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+    let cert = x509_cert::Certificate::from_der(der).ok()?;
+    let subject = &cert.tbs_certificate.subject;
+    let value = subject
+        .0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .find(|atv| atv.oid == CN)
+        .map(|atv| &atv.value)?;
+    value
+        .decode_as::<Utf8StringRef<'_>>()
+        .map(|s| s.to_string())
+        .or_else(|_| {
+            value
+                .decode_as::<PrintableStringRef<'_>>()
+                .map(|s| s.to_string())
+        })
+        .or_else(|_| value.decode_as::<Ia5StringRef<'_>>().map(|s| s.to_string()))
+        .or_else(|_| {
+            value
+                .decode_as::<TeletexStringRef<'_>>()
+                .map(|s| s.to_string())
+        })
+        .ok()
+}
+
 /// Refuses a certificate (the first in the file) that is not valid on `today`.
 pub fn check_valid(
     path: &Path,

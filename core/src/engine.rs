@@ -111,7 +111,8 @@ pub enum Job {
 
 impl Job {
     /// The job a command asks for; `None` for the connection's own commands (HELLO,
-    /// pairing), which the session answers itself.
+    /// pairing), which the session answers itself, and for `GET_STATUS`, answered beside the
+    /// card worker so it never waits behind a card check (the demo answers it in-process).
     pub fn from_command(c: Command) -> Option<Job> {
         Some(match c {
             Command::GetReaders => Job::Readers,
@@ -137,7 +138,8 @@ impl Job {
             Command::Hello { .. }
             | Command::Pair { .. }
             | Command::Auth { .. }
-            | Command::Unpair => return None,
+            | Command::Unpair
+            | Command::GetStatus => return None,
         })
     }
 }

@@ -519,3 +519,57 @@ fn check_by_insurance_numbers() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn status_needs_pairing_and_does_not_wait_behind_a_card_check() {
+    let comp = Companion::start(&[]);
+    let mut c = comp.connect(Some(&comp.origin())).expect("connect");
+    match c.hello() {
+        Message::Hello { features, .. } => {
+            assert!(features.iter().any(|f| f == "status"), "{features:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        error_code(&c.call(Command::GetStatus)),
+        Some(ErrorCode::NotPaired)
+    );
+    let m = c.call(Command::Pair {
+        code: comp.pairing_code.clone(),
+    });
+    assert!(matches!(m, Message::Paired { .. }), "{m:?}");
+    match c.call(Command::GetStatus) {
+        Message::Status(s) => {
+            assert_eq!(s.service, ukemi_core::protocol::ServiceKind::Simulator);
+            assert_eq!(s.service_reachable, ukemi_core::protocol::Reachable::Yes);
+            assert_eq!(s.service_url, None);
+            assert_eq!(s.certificate, None);
+            assert_eq!(s.service_error, None);
+            assert_eq!(s.companion_version, env!("CARGO_PKG_VERSION"));
+            assert!(s.checked_at.ends_with("+09:00"), "{}", s.checked_at);
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // A slow card check holds the card worker; the status answers meanwhile.
+    let mut other = comp.paired_client();
+    insert(&mut other, "slow");
+    let check = other.send(Command::CheckByCard {
+        reader: "Simulator".into(),
+        mode: CheckMode::Pin,
+        pin: Some(Pin::new("1234")),
+        allow_last_try: false,
+        visual_confirmed: false,
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let m = c.call(Command::GetStatus);
+    assert!(matches!(m, Message::Status(_)), "{m:?}");
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "the status waited {:?} behind the card check",
+        started.elapsed()
+    );
+    let m = other.answer(check);
+    assert!(matches!(m, Message::Eligibility { .. }), "{m:?}");
+}

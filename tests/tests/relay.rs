@@ -394,3 +394,132 @@ fn a_pkcs12_client_certificate_works_and_a_wrong_password_stops_the_start() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("PKCS#12"), "{stderr}");
 }
+
+/// The client certificate's last valid day, as OpenSSL reads it.
+fn not_after(pem: &Path) -> ukemi_core::Date {
+    let out = Command::new("openssl")
+        .args(["x509", "-noout", "-enddate", "-dateopt", "iso_8601", "-in"])
+        .arg(pem)
+        .output()
+        .expect("openssl");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let date = text
+        .trim()
+        .strip_prefix("notAfter=")
+        .and_then(|s| s.get(..10))
+        .unwrap_or_default();
+    ukemi_core::Date::parse(date).expect("notAfter date")
+}
+
+fn today_jst() -> ukemi_core::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    ukemi_core::Date::from_days(((secs + 9 * 3600) / 86_400) as i64)
+}
+
+fn status(c: &mut Client) -> ukemi_core::protocol::CompanionStatus {
+    match c.call(Cmd::GetStatus) {
+        Message::Status(s) => *s,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn status_says_the_service_is_reachable_with_the_clinic_certificate_facts() {
+    use ukemi_core::protocol::{Reachable, ServiceKind};
+    let svc = start_service();
+    let cfg = write_config(
+        "status",
+        svc.port,
+        "service-ca.pem",
+        "client.pem",
+        "client-key.pem",
+        20,
+    );
+    let comp = companion(&cfg);
+    let mut c = comp.paired_client();
+    let s = status(&mut c);
+    assert_eq!(s.service, ServiceKind::Relay);
+    assert_eq!(s.service_reachable, Reachable::Yes, "{s:?}");
+    assert_eq!(s.service_error, None);
+    assert_eq!(
+        s.service_url.as_deref(),
+        Some(format!("127.0.0.1:{}", svc.port).as_str())
+    );
+    let cert = s.certificate.expect("certificate");
+    let end = not_after(&certs().join("client.pem"));
+    assert_eq!(cert.not_after, end);
+    let expected = today_jst().days_until(end);
+    assert!(
+        (cert.days_left - expected).abs() <= 1,
+        "{} vs {expected}",
+        cert.days_left
+    );
+    assert_eq!(cert.subject_cn, "TEST 施術所 1310000000");
+    // The check is a handshake only: the service saw no request.
+    let log = comp.log();
+    assert!(log.contains("status: service reachable"), "{log}");
+    assert!(!log.contains("BEGIN"), "{log}");
+}
+
+#[test]
+fn status_says_why_the_service_is_not_reachable() {
+    use ukemi_core::protocol::Reachable;
+    // Nothing listening: the port of a service that has stopped.
+    let port = {
+        let svc = start_service();
+        svc.port
+    };
+    let cfg = write_config(
+        "status-dead",
+        port,
+        "service-ca.pem",
+        "client.pem",
+        "client-key.pem",
+        2,
+    );
+    let comp = companion(&cfg);
+    let mut c = comp.paired_client();
+    let s = status(&mut c);
+    assert_eq!(s.service_reachable, Reachable::No, "{s:?}");
+    assert_eq!(s.service_error, Some(ErrorCode::ServiceUnavailable));
+    assert_eq!(
+        s.service_error_detail.service_code.as_deref(),
+        Some("CONNECT")
+    );
+    assert!(
+        s.certificate.is_some(),
+        "the certificate is known without the service"
+    );
+
+    // The service refuses our certificate (another CA): seen although our side of the
+    // TLS 1.3 handshake completes before the service judges it.
+    let svc = start_service();
+    for (name, ca, cert, key) in [
+        (
+            "status-rogue-client",
+            "service-ca.pem",
+            "rogue-client.pem",
+            "rogue-client-key.pem",
+        ),
+        (
+            "status-rogue-ca",
+            "rogue-ca.pem",
+            "client.pem",
+            "client-key.pem",
+        ),
+    ] {
+        let cfg = write_config(name, svc.port, ca, cert, key, 5);
+        let comp = companion(&cfg);
+        let mut c = comp.paired_client();
+        let s = status(&mut c);
+        assert_eq!(s.service_reachable, Reachable::No, "{name}: {s:?}");
+        assert_eq!(
+            s.service_error_detail.service_code.as_deref(),
+            Some("TLS"),
+            "{name}: {s:?}"
+        );
+    }
+}

@@ -6,8 +6,8 @@
 use std::sync::{Arc, Mutex};
 use ukemi_core::engine::{self, Hooks, Job};
 use ukemi_core::protocol::{
-    ClientInfo, Command, ErrorCode, ErrorDetail, Message, PairingState, ProgressStep,
-    ServerMessage, API_LEVELS,
+    jst_timestamp, ClientInfo, Command, CompanionStatus, ErrorCode, ErrorDetail, Message,
+    PairingState, ProgressStep, ServerMessage, API_LEVELS,
 };
 use ukemi_core::sim::adapter::SimService;
 use ukemi_core::sim::readers::SimReaders;
@@ -78,6 +78,7 @@ impl DemoCompanion {
                             "check_by_card".into(),
                             "check_by_insurance".into(),
                             "demo".into(),
+                            "status".into(),
                         ],
                     },
                     None => Message::error(
@@ -92,6 +93,13 @@ impl DemoCompanion {
             }
             Command::Pair { .. } | Command::Auth { .. } => vec![now(Message::Authenticated)],
             Command::Unpair => vec![now(Message::Ok)],
+            Command::GetStatus => {
+                let secs = (js_sys::Date::now() / 1000.0).floor() as i64;
+                vec![now(Message::Status(Box::new(CompanionStatus::simulated(
+                    env!("CARGO_PKG_VERSION"),
+                    jst_timestamp(secs),
+                ))))]
+            }
             other => {
                 let Some(job) = Job::from_command(other) else {
                     return vec![now(Message::error(

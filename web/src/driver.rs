@@ -22,6 +22,7 @@ enum Kind {
     Check,
     Insurance,
     Sim,
+    Status,
     Other,
 }
 
@@ -37,6 +38,7 @@ fn kind_of(c: &Command) -> Kind {
         Command::SimListPersonas | Command::SimInsertCard { .. } | Command::SimRemoveCard => {
             Kind::Sim
         }
+        Command::GetStatus => Kind::Status,
         Command::Unpair => Kind::Other,
     }
 }
@@ -257,6 +259,7 @@ impl Driver {
                 results,
                 at: crate::clock::now_iso(),
             }),
+            Message::Status(status) => self.dispatch(Action::Status(Ok(*status))),
             Message::Ok => {}
             Message::Error {
                 code,
@@ -279,6 +282,10 @@ impl Driver {
                     }
                 }
                 if kind == Some(Kind::CardStatus) {
+                    return;
+                }
+                if kind == Some(Kind::Status) {
+                    self.dispatch(Action::Status(Err((code, detail))));
                     return;
                 }
                 self.dispatch(Action::Failure(Failure {

@@ -149,6 +149,11 @@ pub struct State {
     pub restores: u32,
     /// Whether the browser promised not to evict our data.
     pub persistence: Option<crate::idb::Persistence>,
+    /// The companion's last `STATUS` (導入状況), and why the last `GET_STATUS` failed.
+    pub status: Option<ukemi_core::protocol::CompanionStatus>,
+    pub status_error: Option<(ErrorCode, ErrorDetail)>,
+    /// Bumped by every answer to `GET_STATUS`, even one equal to the last.
+    pub status_seq: u32,
 }
 
 pub enum Action {
@@ -203,6 +208,8 @@ pub enum Action {
     },
     Saved,
     Persistence(crate::idb::Persistence),
+    /// The answer to `GET_STATUS`, or its error.
+    Status(Result<ukemi_core::protocol::CompanionStatus, (ErrorCode, ErrorDetail)>),
 }
 
 impl State {
@@ -381,6 +388,16 @@ impl Reducible for State {
             }
             Action::Saved => s.save_error = None,
             Action::Persistence(p) => s.persistence = Some(p),
+            Action::Status(answer) => {
+                s.status_seq += 1;
+                match answer {
+                    Ok(st) => {
+                        s.status = Some(st);
+                        s.status_error = None;
+                    }
+                    Err(e) => s.status_error = Some(e),
+                }
+            }
         }
         Rc::new(s)
     }

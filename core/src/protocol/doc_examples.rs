@@ -72,6 +72,7 @@ fn every_command_and_message_is_documented() {
         "CARD_INSERTED",
         "CARD_REMOVED",
         "PROGRESS",
+        "STATUS",
         "ERROR",
     ] {
         assert!(

@@ -10,8 +10,13 @@
 #[cfg(test)]
 mod doc_examples;
 mod error;
+mod status;
 
 pub use error::{ErrorCode, ErrorDetail};
+pub use status::{
+    jst_timestamp, CertificateStatus, CompanionStatus, Reachable, ServiceKind,
+    CERTIFICATE_WARNING_DAYS,
+};
 
 use crate::eligibility::{EligibilityResult, InsuranceQuery};
 use serde::{Deserialize, Serialize};
@@ -91,6 +96,8 @@ pub enum Command {
     },
     /// Simulator only: take the card out.
     SimRemoveCard,
+    /// Is online eligibility checking operational: service, clinic certificate, reachability.
+    GetStatus,
 }
 
 impl Command {
@@ -109,6 +116,7 @@ impl Command {
             Command::SimListPersonas => "SIM_LIST_PERSONAS",
             Command::SimInsertCard { .. } => "SIM_INSERT_CARD",
             Command::SimRemoveCard => "SIM_REMOVE_CARD",
+            Command::GetStatus => "GET_STATUS",
         }
     }
 
@@ -135,6 +143,7 @@ pub const COMMAND_NAMES: &[&str] = &[
     "SIM_LIST_PERSONAS",
     "SIM_INSERT_CARD",
     "SIM_REMOVE_CARD",
+    "GET_STATUS",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,6 +234,9 @@ pub enum Message {
     Personas {
         personas: Vec<PersonaInfo>,
     },
+    /// Answer to `GET_STATUS` (its fields are [`CompanionStatus`]'s, at the top level; boxed
+    /// so every message stays small).
+    Status(Box<CompanionStatus>),
     /// Event: a reader appeared.
     ReaderAdded {
         reader: ReaderInfo,
