@@ -351,12 +351,21 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     b.wait_for("#add-visit[disabled]", WAIT);
     b.wait_for("#month-closed-note", WAIT);
 
+    // A correction typed and not yet left (no Tab) survives the reload too.
+    go(&b, "patients");
+    b.click("#patient-p1");
+    b.type_into(
+        "#patient-address",
+        "東京都世田谷区太子堂四丁目1番1号　101号室",
+    );
+
     // Reload: everything is still there.
     b.goto(&format!("{}/#claims", comp.origin()));
     b.wait_text("#month-state", "締め済み", WAIT);
     assert!(b.text("#claims-table").contains("山田　花子"));
     go(&b, "patients");
     b.wait_text("#patients", &second, WAIT);
+    b.wait_text("#patients", "101号室", WAIT);
 
     // Backup, then restore it into a fresh browser profile and compare.
     go(&b, "settings");

@@ -139,6 +139,8 @@ pub struct State {
     pub save_error: Option<(String, String)>,
     /// What the last registration did (new patient, or what changed).
     pub registered: Vec<Registration>,
+    /// Whether `registered` came from an import (shown under the import, not the result).
+    pub registered_by_import: bool,
     /// Why the last edit was refused (Japanese, English), shown where it was made.
     pub edit_error: Option<(String, String)>,
     /// A short sentence for the page's polite live region.
@@ -357,11 +359,13 @@ impl Reducible for State {
             }
             Action::Register { at } => {
                 if let Some(result) = s.result.clone() {
+                    s.registered_by_import = false;
                     s.edit(Edit::RegisterCheck { result, at });
                 }
             }
             Action::Imported { results, at } => {
                 s.imported = Some(results.len());
+                s.registered_by_import = true;
                 s.edit(Edit::RegisterChecks { results, at });
             }
             Action::Navigate(screen) => {

@@ -96,6 +96,7 @@ pub fn insurance() -> Html {
                     (None, _) => String::new(),
                 } }
             </p>
+            <super::result::Registered import=true />
             <p id="ins-error" role="alert" class="error">
                 { failure.map(|f| if app.lang() == Lang::Ja { f.message_ja.clone() } else { f.code.message_en(&f.detail) }).unwrap_or_default() }
             </p>

@@ -121,6 +121,31 @@ fn use_hash_route(state: &UseReducerHandle<State>) {
     });
 }
 
+/// Fields save on `change` (not on every keystroke, which would upset Japanese input
+/// methods mid-composition). Leaving or reloading the page ends the edit the way leaving the
+/// field would: the focused field is blurred, so its `change` fires and is saved.
+#[hook]
+fn use_save_on_leave() {
+    use_effect_with((), move |_| {
+        let flush = Closure::<dyn Fn()>::new(move || {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.blur();
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            for event in ["pagehide", "beforeunload"] {
+                let _ = w.add_event_listener_with_callback(event, flush.as_ref().unchecked_ref());
+            }
+        }
+        flush.forget();
+        || ()
+    });
+}
+
 /// Moves focus to the new screen's heading, so a screen reader says where it landed.
 #[hook]
 fn use_focus_on_screen_change(screen: Screen) {
@@ -154,6 +179,7 @@ pub fn app() -> Html {
     let state = ctx.state.clone();
     crate::book::use_book(&state);
     use_hash_route(&state);
+    use_save_on_leave();
     use_focus_on_screen_change(state.screen);
     {
         let lang = state.lang;

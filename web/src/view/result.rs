@@ -118,23 +118,29 @@ pub fn result_view() -> Html {
             if r.primary().is_some() {
                 <button id="register-patient" type="button" onclick={register}>{ app.t("患者として登録", "Register as patient") }</button>
             }
-            <Registered />
+            <Registered import=false />
         </section>
     }
 }
 
 /// What the last registration did: a new patient, or the fields that changed (a moved
 /// address, a new insurer) side by side.
+#[derive(Properties, PartialEq)]
+pub struct RegisteredProps {
+    /// Which registrations this place shows: those of an import, or of the shown result.
+    pub import: bool,
+}
+
 #[function_component(Registered)]
-fn registered() -> Html {
+pub fn registered(p: &RegisteredProps) -> Html {
     let app = use_app();
     let ja = app.lang() == Lang::Ja;
     let list = &app.state.registered;
-    if list.is_empty() {
+    if list.is_empty() || app.state.registered_by_import != p.import {
         return html! {};
     }
     html! {
-        <div id="registration" class="registration" role="status">
+        <div id={ if p.import { "import-registration" } else { "registration" } } class="registration">
             { for list.iter().map(|r| html! {
                 <>
                     <p><strong>{
