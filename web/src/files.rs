@@ -1,12 +1,52 @@
-//! PLACEHOLDER so the tree compiles while helper-4 writes the real file helpers: replace
-//! this whole file. The API below is the agreed one.
-#![allow(dead_code)]
+//! Files in and out of the page: a download made from text (exports, backups) and the text
+//! of a file the user chose (a backup to restore). Nothing leaves the PC.
 
-pub fn download(_filename: &str, _mime: &str, _text: &str) -> Result<(), String> {
-    Err("placeholder".into())
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
+
+/// An object URL holding `text` (the caller revokes it).
+pub fn blob_url(mime: &str, text: &str) -> Result<String, String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &opts)
+        .map_err(|_| "ファイルを作れませんでした。".to_string())?;
+    Url::create_object_url_with_blob(&blob).map_err(|_| "ファイルを作れませんでした。".to_string())
 }
-pub async fn read_chosen_file(
-    _input: &web_sys::HtmlInputElement,
-) -> Result<(String, String), String> {
-    Err("placeholder".into())
+
+/// Offers `text` as a download named `filename`.
+pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
+    let url = blob_url(mime, text)?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("ページがありません。")?;
+    let a: HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(|_| "ダウンロードを始められませんでした。")?
+        .dyn_into()
+        .map_err(|_| "ダウンロードを始められませんでした。")?;
+    a.set_href(&url);
+    a.set_download(filename);
+    a.click();
+    // The click has started the download; the URL is no longer needed after this turn.
+    let revoke = url.clone();
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = Url::revoke_object_url(&revoke);
+    })
+    .forget();
+    Ok(())
+}
+
+/// The first file chosen in `input`, as (name, UTF-8 text).
+pub async fn read_chosen_file(input: &HtmlInputElement) -> Result<(String, String), String> {
+    let file = input
+        .files()
+        .and_then(|l| l.get(0))
+        .ok_or("ファイルが選ばれていません。「復元するバックアップファイル」で選んでください。")?;
+    let name = file.name();
+    let text = JsFuture::from(file.text())
+        .await
+        .map_err(|_| format!("{name} を読めませんでした。"))?;
+    Ok((name, text.as_string().unwrap_or_default()))
 }

@@ -1,25 +1,55 @@
-//! PLACEHOLDER so the tree compiles while helper-4 writes the real IndexedDB layer: replace
-//! this whole file. The API below is the agreed one.
-#![allow(dead_code)]
+//! A thin IndexedDB layer: open at a schema version (creating the stores that version adds),
+//! read a whole store, and apply a list of puts/deletes/clears in one readwrite transaction.
+//! Requests and transactions are turned into promises so callers can `await` them; values
+//! are JSON strings under string keys, so the data's shape stays core's business.
 
+use js_sys::{Array, Promise};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    IdbDatabase, IdbFactory, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode,
+};
+
+/// One IndexedDB database, opened at [`VERSION`]. Cheap to clone.
 #[derive(Clone)]
-pub struct Db;
+pub struct Db {
+    db: Rc<IdbDatabase>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum DbError {
+    /// No IndexedDB here (some private windows, very old browsers).
     Unsupported,
+    /// Another tab keeps an older version open.
     Blocked,
     Open(String),
     Txn(String),
     Aborted(String),
 }
+
 impl DbError {
     pub fn message_ja(&self) -> String {
-        format!("{self:?}")
+        match self {
+            DbError::Unsupported => "このブラウザはデータの保存（IndexedDB）に対応していないか、保存が禁止されています".into(),
+            DbError::Blocked => "別のタブで古い版のUkemiが開いています。ほかのUkemiのタブを閉じてから再読み込みしてください".into(),
+            DbError::Open(e) => format!("保存領域を開けません（{e}）"),
+            DbError::Txn(e) => format!("保存できません（{e}）"),
+            DbError::Aborted(e) => format!("保存が中断されました。ディスクの空き容量を確認してください（{e}）"),
+        }
     }
     pub fn message_en(&self) -> String {
-        format!("{self:?}")
+        match self {
+            DbError::Unsupported => "This browser has no IndexedDB, or storage is disabled".into(),
+            DbError::Blocked => "An older Ukemi is open in another tab: close it and reload".into(),
+            DbError::Open(e) => format!("Cannot open storage ({e})"),
+            DbError::Txn(e) => format!("Cannot save ({e})"),
+            DbError::Aborted(e) => format!("Saving was aborted; check free disk space ({e})"),
+        }
     }
 }
+
 pub enum Op {
     Put {
         store: &'static str,
@@ -34,23 +64,241 @@ pub enum Op {
         store: &'static str,
     },
 }
-impl Db {
-    pub async fn open(_name: &str) -> Result<Db, DbError> {
-        Err(DbError::Unsupported)
-    }
-    pub async fn load_all(&self, _store: &'static str) -> Result<Vec<(String, String)>, DbError> {
-        Err(DbError::Unsupported)
-    }
-    pub async fn apply(&self, _ops: Vec<Op>) -> Result<(), DbError> {
-        Err(DbError::Unsupported)
+
+impl Op {
+    fn store(&self) -> &'static str {
+        match self {
+            Op::Put { store, .. } | Op::Delete { store, .. } | Op::Clear { store } => store,
+        }
     }
 }
+
+/// The object stores, and the schema version that created each. A new store = a new entry
+/// with a higher version (and `VERSION` raised to it).
+pub const STORES: &[(u32, &str)] = &[
+    (1, "patients"),
+    (1, "cases"),
+    (1, "settings"),
+    (1, "months"),
+    (1, "meta"),
+];
+pub const VERSION: u32 = 1;
+
+/// The DOMException's name and message, or whatever JavaScript threw.
+fn describe(e: &JsValue) -> String {
+    if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
+        return format!("{}: {}", d.name(), d.message());
+    }
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+}
+
+fn factory() -> Result<IdbFactory, DbError> {
+    web_sys::window()
+        .ok_or(DbError::Unsupported)?
+        .indexed_db()
+        .map_err(|_| DbError::Unsupported)?
+        .ok_or(DbError::Unsupported)
+}
+
+/// Resolves with the request's result on `success`, rejects on `error`.
+fn request_promise(req: &IdbRequest) -> Promise {
+    let req = req.clone();
+    Promise::new(&mut |resolve, reject| {
+        let ok_req = req.clone();
+        let ok = Closure::once_into_js(move || {
+            let _ = resolve.call1(
+                &JsValue::NULL,
+                &ok_req.result().unwrap_or(JsValue::UNDEFINED),
+            );
+        });
+        let err_req = req.clone();
+        let err = Closure::once_into_js(move || {
+            let e = err_req
+                .error()
+                .ok()
+                .flatten()
+                .map(JsValue::from)
+                .unwrap_or_else(|| JsValue::from_str("request failed"));
+            let _ = reject.call1(&JsValue::NULL, &e);
+        });
+        req.set_onsuccess(Some(ok.unchecked_ref()));
+        req.set_onerror(Some(err.unchecked_ref()));
+    })
+}
+
+/// Resolves when the transaction commits; rejects on `abort` or `error`.
+fn transaction_promise(tx: &IdbTransaction) -> Promise {
+    let tx = tx.clone();
+    Promise::new(&mut |resolve, reject| {
+        let done = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let fail_tx = tx.clone();
+        let reject2 = reject.clone();
+        let fail = Closure::once_into_js(move || {
+            let e = fail_tx
+                .error()
+                .map(JsValue::from)
+                .unwrap_or_else(|| JsValue::from_str("aborted"));
+            let _ = reject2.call1(&JsValue::NULL, &e);
+        });
+        tx.set_oncomplete(Some(done.unchecked_ref()));
+        tx.set_onabort(Some(fail.unchecked_ref()));
+        let fail_tx = tx.clone();
+        let on_error = Closure::once_into_js(move || {
+            let e = fail_tx
+                .error()
+                .map(JsValue::from)
+                .unwrap_or_else(|| JsValue::from_str("error"));
+            let _ = reject.call1(&JsValue::NULL, &e);
+        });
+        tx.set_onerror(Some(on_error.unchecked_ref()));
+    })
+}
+
+impl Db {
+    pub async fn open(name: &str) -> Result<Db, DbError> {
+        let req: IdbOpenDbRequest = factory()?
+            .open_with_u32(name, VERSION)
+            .map_err(|e| DbError::Open(describe(&e)))?;
+        let upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new(
+            move |ev: web_sys::IdbVersionChangeEvent| {
+                let Some(db) = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
+                    .and_then(|r| r.result().ok())
+                    .and_then(|r| r.dyn_into::<IdbDatabase>().ok())
+                else {
+                    return;
+                };
+                let old = ev.old_version() as u32;
+                for (since, store) in STORES {
+                    // Created by the version that introduced it; an error here aborts the
+                    // upgrade, which the open request then reports.
+                    if *since > old && !db.object_store_names().contains(store) {
+                        let _ = db.create_object_store(store);
+                    }
+                }
+            },
+        );
+        req.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+        let (blocked_tx, blocked_flag) = {
+            let flag = Rc::new(std::cell::Cell::new(false));
+            let f = Rc::clone(&flag);
+            (Closure::<dyn FnMut()>::new(move || f.set(true)), flag)
+        };
+        req.set_onblocked(Some(blocked_tx.as_ref().unchecked_ref()));
+        let result = JsFuture::from(request_promise(&req)).await;
+        req.set_onupgradeneeded(None);
+        req.set_onblocked(None);
+        drop(upgrade);
+        drop(blocked_tx);
+        match result {
+            Ok(v) => {
+                let db: IdbDatabase = v
+                    .dyn_into()
+                    .map_err(|_| DbError::Open("not a database".into()))?;
+                Ok(Db { db: Rc::new(db) })
+            }
+            Err(_) if blocked_flag.get() => Err(DbError::Blocked),
+            Err(e) => Err(DbError::Open(describe(&e))),
+        }
+    }
+
+    /// Every (key, value) of `store`, read in one readonly transaction.
+    pub async fn load_all(&self, store: &'static str) -> Result<Vec<(String, String)>, DbError> {
+        let tx = self
+            .db
+            .transaction_with_str(store)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let os = tx
+            .object_store(store)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let keys_req = os.get_all_keys().map_err(|e| DbError::Txn(describe(&e)))?;
+        let values_req = os.get_all().map_err(|e| DbError::Txn(describe(&e)))?;
+        let keys = JsFuture::from(request_promise(&keys_req))
+            .await
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let values = JsFuture::from(request_promise(&values_req))
+            .await
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let (keys, values) = (Array::from(&keys), Array::from(&values));
+        // getAll and getAllKeys both return key order, so the two lists pair up.
+        Ok(keys
+            .iter()
+            .zip(values.iter())
+            .map(|(k, v)| {
+                (
+                    k.as_string().unwrap_or_default(),
+                    v.as_string().unwrap_or_default(),
+                )
+            })
+            .collect())
+    }
+
+    /// Runs every op in one readwrite transaction over the stores they touch: all or nothing.
+    pub async fn apply(&self, ops: Vec<Op>) -> Result<(), DbError> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let mut names: Vec<&'static str> = ops.iter().map(Op::store).collect();
+        names.sort_unstable();
+        names.dedup();
+        let scope = Array::new();
+        for n in &names {
+            scope.push(&JsValue::from_str(n));
+        }
+        let tx = self
+            .db
+            .transaction_with_str_sequence_and_mode(&scope, IdbTransactionMode::Readwrite)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let done = transaction_promise(&tx);
+        for op in &ops {
+            let os = match tx.object_store(op.store()) {
+                Ok(os) => os,
+                Err(e) => {
+                    let _ = tx.abort();
+                    return Err(DbError::Txn(describe(&e)));
+                }
+            };
+            let r = match op {
+                Op::Put { key, value, .. } => os
+                    .put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))
+                    .map(|_| ()),
+                Op::Delete { key, .. } => os.delete(&JsValue::from_str(key)).map(|_| ()),
+                Op::Clear { .. } => os.clear().map(|_| ()),
+            };
+            if let Err(e) = r {
+                // Nothing of this change is kept: the transaction is rolled back whole.
+                let _ = tx.abort();
+                return Err(DbError::Txn(describe(&e)));
+            }
+        }
+        JsFuture::from(done)
+            .await
+            .map(|_| ())
+            .map_err(|e| DbError::Aborted(describe(&e)))
+    }
+}
+
+/// `navigator.storage.persist()`: whether the browser promised not to evict our data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Persistence {
     Granted,
     Denied,
     Unsupported,
 }
+
 pub async fn request_persistence() -> Persistence {
-    Persistence::Unsupported
+    let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else {
+        return Persistence::Unsupported;
+    };
+    let Ok(p) = storage.persist() else {
+        return Persistence::Unsupported;
+    };
+    match JsFuture::from(p).await {
+        Ok(v) if v.as_bool() == Some(true) => Persistence::Granted,
+        Ok(_) => Persistence::Denied,
+        Err(_) => Persistence::Unsupported,
+    }
 }
