@@ -331,7 +331,18 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     let n = downloads(&b);
     b.click("#export-csv");
     let csv = last_download(&b, n);
-    assert!(csv.starts_with('\u{feff}'), "CSV has a BOM for Excel");
+    // Blob.text() drops a BOM, so look at the bytes.
+    let head = b.exec_async(
+        "const done = arguments[arguments.length - 1];
+         window.__blobs[window.__blobs.length - 1].arrayBuffer()
+           .then(x => done(Array.from(new Uint8Array(x).slice(0, 3))));",
+        json!([]),
+    );
+    assert_eq!(
+        head,
+        json!([0xEF, 0xBB, 0xBF]),
+        "CSV starts with a BOM for Excel"
+    );
     assert_eq!(csv.trim_end().lines().count(), 3, "{csv}");
     assert!(csv.contains("東京都世田谷区太子堂"), "{csv}");
 
@@ -373,9 +384,11 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     let n = downloads(&b);
     b.click("#backup-save");
     let backup = last_download(&b, n);
-    let file = artifacts_dir().join("workflow-backup.json");
+    // File inputs want canonical paths.
+    let dir = std::fs::canonicalize(artifacts_dir()).expect("artifacts dir");
+    let file = dir.join("workflow-backup.json");
     std::fs::write(&file, &backup).expect("write backup");
-    let corrupt = artifacts_dir().join("workflow-backup-corrupt.json");
+    let corrupt = dir.join("workflow-backup-corrupt.json");
     std::fs::write(&corrupt, backup.replacen("太子堂", "太子台", 1)).expect("write");
 
     let fresh = Browser::start();
