@@ -298,7 +298,13 @@ impl Browser {
     pub fn print_pdf(&self, path: &Path) {
         let b64 = self.post(
             "/print",
-            json!({ "page": { "width": 21.0, "height": 29.7 }, "background": true }),
+            // The page's own @page rule sets the margins (none for the forms): no extra ones.
+            json!({
+                "page": { "width": 21.0, "height": 29.7 },
+                "margin": { "top": 0, "bottom": 0, "left": 0, "right": 0 },
+                "shrinkToFit": false,
+                "background": true
+            }),
         );
         let bytes = base64_decode(b64.as_str().unwrap_or_default());
         std::fs::write(path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));

@@ -123,10 +123,26 @@ fn pdf_pages(pdf: &Path) -> usize {
         .unwrap_or(0)
 }
 
-fn to_png(pdf: &Path, stem: &str) -> std::path::PathBuf {
+/// The first page whose text contains `needle` (1-based).
+fn page_with(pdf: &Path, needle: &str) -> usize {
+    (1..=pdf_pages(pdf))
+        .find(|p| {
+            let out = Command::new("pdftotext")
+                .args(["-f", &p.to_string(), "-l", &p.to_string()])
+                .arg(pdf)
+                .arg("-")
+                .output()
+                .expect("pdftotext");
+            squash(&String::from_utf8_lossy(&out.stdout)).contains(needle)
+        })
+        .unwrap_or_else(|| panic!("no page with {needle}"))
+}
+
+fn to_png(pdf: &Path, page: usize, stem: &str) -> std::path::PathBuf {
     let prefix = artifacts_dir().join(stem);
+    let page = page.to_string();
     let ok = Command::new("pdftoppm")
-        .args(["-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile"])
+        .args(["-png", "-r", "70", "-f", &page, "-l", &page, "-singlefile"])
         .arg(pdf)
         .arg(&prefix)
         .status()
@@ -301,10 +317,35 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     );
     assert!(text.contains("柔道整復施術療養費支給申請書"), "{text}");
     assert!(text.contains("はり・きゅう"), "{text}");
-    let png = to_png(&pdf, "workflow-form-1");
-    let png_size = std::fs::metadata(&png).map(|m| m.len()).unwrap_or(0);
-    assert!(png_size > 5_000, "{} is {png_size} bytes", png.display());
-    assert!(pdf_pages(&pdf) >= 3, "総括票 and two forms");
+    // 総括票 (Ⅰ and Ⅱ for each schedule) first, then one sheet per form.
+    assert_eq!(
+        pdf_pages(&pdf),
+        6,
+        "four 総括票 and two forms, one page each"
+    );
+    let judo_page = page_with(&pdf, "柔道整復施術療養費支給申請書");
+    let judo_text = {
+        let out = Command::new("pdftotext")
+            .args(["-f", &judo_page.to_string(), "-l", &judo_page.to_string()])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        squash(&String::from_utf8_lossy(&out.stdout))
+    };
+    assert!(
+        judo_text.contains("山田花子") && judo_text.contains("東京都世田谷区太子堂"),
+        "様式第5号 has the patient and the insured's address:\n{judo_text}"
+    );
+    for (page, stem) in [
+        (judo_page, "workflow-form-5"),
+        (page_with(&pdf, "はり・きゅう用"), "workflow-form-6"),
+        (1, "workflow-summary"),
+    ] {
+        let png = to_png(&pdf, page, stem);
+        let size = std::fs::metadata(&png).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 5_000, "{} is {size} bytes", png.display());
+    }
 
     // Export: CSV and JSON, read back from what the page offered for download.
     capture_downloads(&b);

@@ -1,6 +1,12 @@
-//! PLACEHOLDER so the tree compiles while helper-5 writes the real print layout: replace
-//! this whole file. The API below is the agreed one.
-use ukemi_core::claims::forms::{FormModel, SummaryForm};
+//! The forms on paper: each 申請書 and 総括票 as an A4 sheet of labelled boxes. The values come
+//! formatted from `core::claims::forms` (和暦, full-width カナ); this module only places them.
+//! Where each box sits is in `www/print.css` (`.sheet-… .b-<field key>` in millimetres), so
+//! the layout is corrected in one place and the page needs no inline styles (the companion's
+//! CSP forbids them). The positions follow the official forms' order of boxes but are our
+//! approximation: the official PDFs' exact coordinates are not in our references.
+//! The same sheets are the on-screen preview.
+
+use ukemi_core::claims::forms::{FormField, FormModel, FormSection, SummaryForm};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -11,7 +17,229 @@ pub struct PrintSheetsProps {
     pub id: Option<AttrValue>,
 }
 
+/// Field keys that have their own box on the sheet; anything else goes to 摘要, so no value
+/// is ever dropped from paper.
+const PLACED: &[&str] = &[
+    "prefecture_code",
+    "insurer_number",
+    "insurance_kind",
+    "single_combined",
+    "symbol_number",
+    "insured_or_family",
+    "benefit_rate",
+    "elderly",
+    "public_payer_1",
+    "public_recipient_1",
+    "public_payer_2",
+    "public_recipient_2",
+    "holder_name",
+    "holder_address",
+    "patient_name",
+    "patient_kana",
+    "birth_date",
+    "sex",
+    "relationship",
+    "disease",
+    "symptoms",
+    "first_visit_date",
+    "consent",
+    "consent_until",
+    "outcome",
+    "doctor_consent",
+    "visit_days",
+    "actual_days",
+    "total",
+    "copay",
+    "billed",
+    "public_copay",
+    "public_billed",
+    "clinic_name",
+    "clinic_address",
+    "manager",
+    "registration_number",
+];
+
+fn fields(form: &FormModel) -> impl Iterator<Item = &FormField> {
+    form.sections.iter().flat_map(|s| s.fields.iter())
+}
+
+fn value<'a>(form: &'a FormModel, key: &str) -> &'a str {
+    fields(form)
+        .find(|f| f.key == key)
+        .map(|f| f.value.as_str())
+        .unwrap_or("")
+}
+
+fn section<'a>(form: &'a FormModel, key: &str) -> Option<&'a FormSection> {
+    form.sections.iter().find(|s| s.key == key)
+}
+
+/// One labelled box; its position comes from the stylesheet by key.
+fn boxed(key: &str, label: &str, value: &str) -> Html {
+    html! {
+        <div class={classes!("box", format!("b-{key}"))}>
+            <span class="lbl">{ label.to_string() }</span>
+            <span class="val">{ value.to_string() }</span>
+        </div>
+    }
+}
+
+fn placed(form: &FormModel, key: &str) -> Html {
+    match fields(form).find(|f| f.key == key) {
+        Some(f) => boxed(&f.key, &f.label, &f.value),
+        None => html! {},
+    }
+}
+
+/// 1–31 with the treated days circled, as the form's 施術日 row.
+fn calendar(days: &str) -> Html {
+    let treated: Vec<u32> = days
+        .split(',')
+        .filter_map(|d| d.trim().parse().ok())
+        .collect();
+    html! {
+        <div class="box block-calendar">
+            <span class="lbl">{ "施術日" }</span>
+            <ol class="days">
+                { for (1..=31u32).map(|d| {
+                    let on = treated.contains(&d);
+                    html! { <li class={classes!(on.then_some("on"))}>{ d }</li> }
+                }) }
+            </ol>
+        </div>
+    }
+}
+
+fn table(s: &FormSection, class: &str, skip: &[&str]) -> Html {
+    let Some(first) = s.rows.first() else {
+        return html! { <div class={classes!("box", class.to_string())}><span class="lbl">{ &s.title }</span></div> };
+    };
+    let cols: Vec<&FormField> = first
+        .iter()
+        .filter(|f| !skip.contains(&f.key.as_str()))
+        .collect();
+    html! {
+        <div class={classes!("box", class.to_string())}>
+            <table>
+                <thead><tr>{ for cols.iter().map(|f| html! { <th scope="col">{ &f.label }</th> }) }</tr></thead>
+                <tbody>
+                    { for s.rows.iter().map(|row| html! {
+                        <tr>{ for row.iter().filter(|f| !skip.contains(&f.key.as_str())).map(|f| html! {
+                            <td class={format!("c-{}", f.key)}>{ &f.value }</td>
+                        }) }</tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn claim_sheet(form: &FormModel) -> Html {
+    let kind = match form.form_id.as_str() {
+        "様式第5号" => "judo",
+        "様式第6号" => "acupuncture",
+        _ => "massage",
+    };
+    let label = format!(
+        "{} {} {}",
+        form.form_id,
+        form.month_ja,
+        value(form, "patient_name")
+    );
+    // 負傷の原因 is printed under the injuries, one line per 負傷.
+    let causes: Vec<String> = section(form, "injuries")
+        .map(|s| {
+            s.rows
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    r.iter()
+                        .find(|f| f.key == "cause" && !f.value.is_empty())
+                        .map(|f| format!("{}. {}", i + 1, f.value))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let others: Vec<&FormField> = fields(form)
+        .filter(|f| !PLACED.contains(&f.key.as_str()) && !f.key.starts_with("practitioner_"))
+        .filter(|f| !f.value.is_empty())
+        .collect();
+    let practitioners: Vec<&FormField> = fields(form)
+        .filter(|f| f.key.starts_with("practitioner_"))
+        .collect();
+    html! {
+        <article class={classes!("sheet", format!("sheet-{kind}"))} role="document" aria-label={label}>
+            <p class="form-id">{ &form.form_id }</p>
+            <h3 class="title">{ &form.title }</h3>
+            <div class="box b-month"><span class="val">{ &form.month_ja }</span></div>
+            { for PLACED.iter().filter(|k| !matches!(**k, "visit_days" | "clinic_name" | "clinic_address" | "manager" | "registration_number")).map(|k| placed(form, k)) }
+            if kind == "judo" {
+                if let Some(s) = section(form, "injuries") { { table(s, "block-injuries", &["cause"]) } }
+                <div class="box block-causes">
+                    <span class="lbl">{ "負傷の原因" }</span>
+                    <span class="val">{ for causes.iter().map(|c| html! { <span class="line">{ c }</span> }) }</span>
+                </div>
+            }
+            { calendar(value(form, "visit_days")) }
+            if let Some(s) = section(form, "amounts") { { table(s, "block-amounts", &["code", "review"]) } }
+            <div class="box block-remarks">
+                <span class="lbl">{ "摘要" }</span>
+                <span class="val">{ for others.iter().map(|f| html! { <span class="line">{ format!("{}：{}", f.label, f.value) }</span> }) }</span>
+            </div>
+            <div class="box block-cert">
+                <span class="lbl">{ "施術証明欄　上記のとおり施術を行い、その費用を領収しました。" }</span>
+                <span class="val">
+                    <span class="line">{ format!("施術所　{}", value(form, "clinic_name")) }</span>
+                    <span class="line">{ format!("所在地　{}", value(form, "clinic_address")) }</span>
+                    <span class="line">{ format!("施術管理者　{}　登録記号番号　{}", value(form, "manager"), value(form, "registration_number")) }</span>
+                    { for practitioners.iter().map(|p| html! { <span class="line">{ format!("施術者　{}", p.value) }</span> }) }
+                </span>
+            </div>
+            <div class="box block-apply">
+                <span class="lbl">{ "申請欄" }</span>
+                <span class="val small">{ "上記の療養に要した費用について、療養費の支給を申請します。" }</span>
+                <span class="lbl">{ "受領委任欄" }</span>
+                <span class="val small">{ "上記の療養費の受領を施術管理者に委任します。" }</span>
+                <span class="val sign">{ "被保険者氏名" }</span>
+            </div>
+            if !form.needs_review.is_empty() {
+                <p class="review screen-only">{ format!("要確認（料金表の金額が未確認の項目）：{}", form.needs_review.join("、")) }</p>
+            }
+        </article>
+    }
+}
+
+fn summary_sheet(s: &SummaryForm) -> Html {
+    let insurer = s
+        .insurer_number
+        .clone()
+        .unwrap_or_else(|| "全保険者".into());
+    let label = format!("{} {} {} {}", s.form_id, s.title, s.month_ja, insurer);
+    let cell = |k: &str, l: &str, v: String| boxed(k, l, &v);
+    html! {
+        <article class="sheet sheet-summary" role="document" aria-label={label}>
+            <p class="form-id">{ &s.form_id }</p>
+            <h3 class="title">{ &s.title }</h3>
+            <div class="box b-month"><span class="val">{ &s.month_ja }</span></div>
+            { cell("s_insurer", "保険者番号", insurer) }
+            { cell("s_count", "件数", s.claim_count.to_string()) }
+            { cell("s_days", "実日数", s.actual_days.to_string()) }
+            { cell("s_total", "合計金額", s.total_yen.to_string()) }
+            { cell("s_copay", "一部負担金", s.copay_yen.to_string()) }
+            { cell("s_billed", "請求金額", s.billed_yen.to_string()) }
+            { cell("s_public", "公費請求額", s.public_billed_yen.to_string()) }
+        </article>
+    }
+}
+
+/// Every sheet of one print job: the 総括票 on top, then the 申請書 (the order claims.md gives
+/// for a batch).
 #[function_component(PrintSheets)]
 pub fn print_sheets(p: &PrintSheetsProps) -> Html {
-    html! { <div class="print-sheets" id={p.id.clone()}>{ p.forms.len() }</div> }
+    html! {
+        <div class="print-sheets" id={p.id.clone()}>
+            { for p.summaries.iter().map(summary_sheet) }
+            { for p.forms.iter().map(claim_sheet) }
+        </div>
+    }
 }
