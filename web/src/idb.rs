@@ -156,53 +156,66 @@ fn transaction_promise(tx: &IdbTransaction) -> Promise {
     })
 }
 
+/// Waits for an open or delete request: its result, or `Blocked` as soon as another
+/// connection (usually another tab) holds the database at an older version. A blocked
+/// request stays queued in the browser and may finish later; its handlers are not dropped
+/// for that reason, and the error is what the user must act on now.
+async fn settle(req: &IdbOpenDbRequest) -> Result<JsValue, DbError> {
+    let blocked = Promise::new(&mut |_, reject| {
+        let on_blocked = Closure::once_into_js(move || {
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(BLOCKED));
+        });
+        req.set_onblocked(Some(on_blocked.unchecked_ref()));
+    });
+    let either = Promise::race(&Array::of2(&request_promise(req), &blocked));
+    match JsFuture::from(either).await {
+        Ok(v) => Ok(v),
+        Err(e) if e.as_string().as_deref() == Some(BLOCKED) => Err(DbError::Blocked),
+        Err(e) => Err(DbError::Open(describe(&e))),
+    }
+}
+const BLOCKED: &str = "ukemi:idb-blocked";
+
 impl Db {
     pub async fn open(name: &str) -> Result<Db, DbError> {
         let req: IdbOpenDbRequest = factory()?
             .open_with_u32(name, VERSION)
             .map_err(|e| DbError::Open(describe(&e)))?;
-        let upgrade = Closure::<dyn FnMut(web_sys::IdbVersionChangeEvent)>::new(
-            move |ev: web_sys::IdbVersionChangeEvent| {
-                let Some(db) = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
-                    .and_then(|r| r.result().ok())
-                    .and_then(|r| r.dyn_into::<IdbDatabase>().ok())
-                else {
-                    return;
-                };
-                let old = ev.old_version() as u32;
-                for (since, store) in STORES {
-                    // Created by the version that introduced it; an error here aborts the
-                    // upgrade, which the open request then reports.
-                    if *since > old && !db.object_store_names().contains(store) {
-                        let _ = db.create_object_store(store);
+        // once_into_js: the upgrade may run after a `Blocked` return, and must still create
+        // the stores then, or the database would sit at VERSION without them.
+        let upgrade = Closure::once_into_js(move |ev: web_sys::IdbVersionChangeEvent| {
+            let Some(req) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
+            else {
+                return;
+            };
+            let Some(db) = req
+                .result()
+                .ok()
+                .and_then(|r| r.dyn_into::<IdbDatabase>().ok())
+            else {
+                return;
+            };
+            let old = ev.old_version() as u32;
+            for (since, store) in STORES {
+                let missing = *since > old && !db.object_store_names().contains(store);
+                if missing && db.create_object_store(store).is_err() {
+                    // Opening without a store would fail later and less clearly: abort the
+                    // upgrade so the open request itself reports the error.
+                    if let Some(tx) = req.transaction() {
+                        let _ = tx.abort();
                     }
+                    return;
                 }
-            },
-        );
-        req.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-        let (blocked_tx, blocked_flag) = {
-            let flag = Rc::new(std::cell::Cell::new(false));
-            let f = Rc::clone(&flag);
-            (Closure::<dyn FnMut()>::new(move || f.set(true)), flag)
-        };
-        req.set_onblocked(Some(blocked_tx.as_ref().unchecked_ref()));
-        let result = JsFuture::from(request_promise(&req)).await;
-        req.set_onupgradeneeded(None);
-        req.set_onblocked(None);
-        drop(upgrade);
-        drop(blocked_tx);
-        match result {
-            Ok(v) => {
-                let db: IdbDatabase = v
-                    .dyn_into()
-                    .map_err(|_| DbError::Open("not a database".into()))?;
-                Ok(Db { db: Rc::new(db) })
             }
-            Err(_) if blocked_flag.get() => Err(DbError::Blocked),
-            Err(e) => Err(DbError::Open(describe(&e))),
-        }
+        });
+        req.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+        let db: IdbDatabase = settle(&req)
+            .await?
+            .dyn_into()
+            .map_err(|_| DbError::Open("not a database".into()))?;
+        Ok(Db { db: Rc::new(db) })
     }
 
     /// Every (key, value) of `store`, read in one readonly transaction.
@@ -301,4 +314,13 @@ pub async fn request_persistence() -> Persistence {
         Ok(_) => Persistence::Denied,
         Err(_) => Persistence::Unsupported,
     }
+}
+
+/// Deletes the whole database (tests, a reset). `Blocked` while a tab still has it open.
+#[allow(dead_code)] // nothing in the app resets storage yet
+pub async fn delete_database(name: &str) -> Result<(), DbError> {
+    let req = factory()?
+        .delete_database(name)
+        .map_err(|e| DbError::Open(describe(&e)))?;
+    settle(&req).await.map(|_| ())
 }
