@@ -5,7 +5,7 @@ use super::form::{SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
 use crate::state::{Action, Screen};
-use ukemi_core::claims::PatientSex;
+use ukemi_core::claims::{PatientSex, PublicFund};
 use ukemi_core::records::{Edit, PatientRecord};
 use yew::prelude::*;
 
@@ -130,6 +130,21 @@ fn detail(props: &DetailProps) -> Html {
             <p>{ app.t("生年月日：", "Date of birth: ") }{ p.birth_date.wareki() }{ format!("（{}）", p.birth_date) }</p>
             <TextField id="patient-address" label={ app.t("住所", "Address") } value={p.address.clone()}
                 onchange={put(|p, v| p.address = v)} />
+            if let Some(ins) = p.insurance() {
+                <fieldset id="current-insurance">
+                    <legend>{ app.t("現在の保険（申請書に印字されます）", "Current insurance (printed on claims)") }</legend>
+                    <div class="grid">
+                        <TextField id="ins-holder-name" label={ app.t("被保険者氏名", "Insured person's name") } value={ins.insurance.holder_name.clone()}
+                            onchange={put(|p, v| if let Some(e) = p.insurances.last_mut() { e.insurance.holder_name = v.trim().to_string() })} />
+                        <SelectField id="ins-copay" label={ app.t("負担割合", "Co-payment") } value={ins.insurance.copay_percent.to_string()}
+                            options={vec![("0".into(), "0割".into()), ("10".into(), "1割".into()), ("20".into(), "2割".into()), ("30".into(), "3割".into())]}
+                            onchange={put(|p, v| if let (Some(e), Ok(n)) = (p.insurances.last_mut(), v.parse()) { e.insurance.copay_percent = n })} />
+                    </div>
+                    <TextField id="ins-holder-address" label={ app.t("被保険者の住所", "Insured person's address") } value={ins.insurance.holder_address.clone()}
+                        onchange={put(|p, v| if let Some(e) = p.insurances.last_mut() { e.insurance.holder_address = v.trim().to_string() })} />
+                </fieldset>
+            }
+            <PublicFunds patient={p.clone()} />
             <button type="button" id="to-records" onclick={to_records}>{ app.t("施術録を開く", "Open treatment records") }</button>
 
             <h3>{ app.t("保険の履歴", "Insurance history") }</h3>
@@ -177,5 +192,73 @@ fn detail(props: &DetailProps) -> Html {
                 </tbody>
             </table></div>
         </section>
+    }
+}
+
+/// 公費: payer and recipient numbers, the patient's share and monthly cap.
+#[function_component(PublicFunds)]
+fn public_funds(props: &DetailProps) -> Html {
+    let app = use_app();
+    let p = &props.patient;
+    let edit = |i: usize, f: fn(&mut PublicFund, String)| {
+        let state = app.state.clone();
+        let p = p.clone();
+        Callback::from(move |v: String| {
+            let mut next = p.clone();
+            if let Some(fund) = next.public_funds.get_mut(i) {
+                f(fund, v);
+            }
+            state.dispatch(Action::Edit(Edit::PutPatient(next)));
+        })
+    };
+    let add = {
+        let state = app.state.clone();
+        let p = p.clone();
+        Callback::from(move |_| {
+            let mut next = p.clone();
+            next.public_funds.push(PublicFund {
+                payer_number: String::new(),
+                recipient_number: String::new(),
+                copay_percent: 10,
+                monthly_cap_yen: None,
+            });
+            state.dispatch(Action::Edit(Edit::PutPatient(next)));
+        })
+    };
+    html! {
+        <fieldset id="public-funds">
+            <legend>{ app.t("公費", "Public funding") }</legend>
+            { for p.public_funds.iter().enumerate().map(|(i, f)| {
+                let n = i + 1;
+                let remove = {
+                    let state = app.state.clone();
+                    let p = p.clone();
+                    Callback::from(move |_| {
+                        let mut next = p.clone();
+                        if i < next.public_funds.len() {
+                            next.public_funds.remove(i);
+                        }
+                        state.dispatch(Action::Edit(Edit::PutPatient(next)));
+                    })
+                };
+                html! {
+                    <div class="grid">
+                        <TextField id={format!("fund-{n}-payer")} label={ format!("{}{n}", app.t("公費負担者番号", "Payer number ")) } value={f.payer_number.clone()}
+                            onchange={edit(i, |f, v| f.payer_number = v.trim().to_string())} />
+                        <TextField id={format!("fund-{n}-recipient")} label={ format!("{}{n}", app.t("受給者番号", "Recipient number ")) } value={f.recipient_number.clone()}
+                            onchange={edit(i, |f, v| f.recipient_number = v.trim().to_string())} />
+                        <SelectField id={format!("fund-{n}-copay")} label={ app.t("患者負担", "Patient's share") } value={f.copay_percent.to_string()}
+                            options={vec![("0".into(), "なし".into()), ("10".into(), "1割".into()), ("20".into(), "2割".into()), ("30".into(), "3割".into())]}
+                            onchange={edit(i, |f, v| f.copay_percent = v.parse().unwrap_or(f.copay_percent))} />
+                        <TextField id={format!("fund-{n}-cap")} kind="number" label={ app.t("月額上限（円）", "Monthly cap (yen)") }
+                            value={f.monthly_cap_yen.map(|c| c.to_string()).unwrap_or_default()}
+                            onchange={edit(i, |f, v| f.monthly_cap_yen = v.trim().parse().ok())} />
+                        <button type="button" class="secondary" id={format!("fund-{n}-remove")} onclick={remove}
+                            aria-label={ format!("{}{n}", app.t("公費を削除 ", "Remove public funding ")) }>{ app.t("削除", "Remove") }</button>
+                    </div>
+                }
+            }) }
+            <button type="button" class="secondary" id="add-public-fund" onclick={add}>{ app.t("公費を追加", "Add public funding") }</button>
+        </fieldset>
     }
 }

@@ -325,12 +325,43 @@ fn case_editor(p: &CaseProps) -> Html {
             </>
         },
     };
+    let confirming = use_state(|| false);
+    let ask = {
+        let c = confirming.clone();
+        Callback::from(move |_| c.set(true))
+    };
+    let cancel = {
+        let c = confirming.clone();
+        Callback::from(move |_| c.set(false))
+    };
+    let delete = {
+        let state = app.state.clone();
+        let id = rec.id.clone();
+        let c = confirming.clone();
+        Callback::from(move |_| {
+            c.set(false);
+            state.dispatch(Action::Edit(Edit::DeleteCase { id: id.clone() }));
+        })
+    };
     html! {
         <section id="case-editor" class="panel" aria-labelledby="case-heading">
             <h2 id="case-heading">{ case_title(app.lang(), rec) }</h2>
             <TextField id="case-first-visit" kind="date" label={ app.t("初検日", "First visit") }
                 value={date_value(Some(first))} onchange={set_first} />
             { body }
+            if *confirming {
+                <div class="warn-box" role="alertdialog" aria-labelledby="delete-case-text">
+                    <p id="delete-case-text">{ if app.lang() == Lang::Ja {
+                        format!("この施術録と施術日{}日分をすべて削除します。よろしいですか？", rec.visits.len())
+                    } else {
+                        format!("Delete this case and its {} visits?", rec.visits.len())
+                    } }</p>
+                    <button type="button" id="delete-case-confirm" onclick={delete}>{ app.t("削除する", "Delete") }</button>
+                    <button type="button" id="delete-case-cancel" class="secondary" onclick={cancel}>{ app.t("やめる", "Cancel") }</button>
+                </div>
+            } else {
+                <button type="button" id="delete-case" class="secondary" onclick={ask}>{ app.t("この施術録を削除", "Delete this case") }</button>
+            }
         </section>
     }
 }
