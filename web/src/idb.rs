@@ -35,7 +35,7 @@ impl DbError {
             DbError::Unsupported => "このブラウザはデータの保存（IndexedDB）に対応していないか、保存が禁止されています".into(),
             DbError::Blocked => "別のタブで古い版のUkemiが開いています。ほかのUkemiのタブを閉じてから再読み込みしてください".into(),
             DbError::Open(e) => format!("保存領域を開けません（{e}）"),
-            DbError::Txn(e) => format!("保存できません（{e}）"),
+            DbError::Txn(e) => format!("保存できません（{e}）。別のタブで新しいUkemiが開かれた場合は、この画面を再読み込みしてください"),
             DbError::Aborted(e) => format!("保存が中断されました。ディスクの空き容量を確認してください（{e}）"),
         }
     }
@@ -215,6 +215,12 @@ impl Db {
             .await?
             .dyn_into()
             .map_err(|_| DbError::Open("not a database".into()))?;
+        // A newer Ukemi opened in another tab wants to upgrade: step aside rather than block
+        // it. This tab's next save then fails with a message asking to reload.
+        let closing = db.clone();
+        let on_change = Closure::<dyn FnMut()>::new(move || closing.close());
+        db.set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
+        on_change.forget();
         Ok(Db { db: Rc::new(db) })
     }
 
