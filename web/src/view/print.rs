@@ -84,10 +84,160 @@ fn boxed(key: &str, label: &str, value: &str) -> Html {
     }
 }
 
+/// Boxes the official form prints even when empty (a frame with its caption), so every
+/// sheet has the same grid whether or not the case has 公費 or a 高齢受給者 mark.
+const ALWAYS: &[(&str, &str)] = &[
+    ("elderly", "高齢受給者"),
+    ("public_payer_1", "公費負担者番号1"),
+    ("public_recipient_1", "公費受給者番号1"),
+    ("public_payer_2", "公費負担者番号2"),
+    ("public_recipient_2", "公費受給者番号2"),
+];
+
 fn placed(form: &FormModel, key: &str) -> Html {
     match fields(form).find(|f| f.key == key) {
         Some(f) => boxed(&f.key, &f.label, &f.value),
-        None => html! {},
+        None => match ALWAYS.iter().find(|(k, _)| *k == key) {
+            Some((k, label)) => boxed(k, label, ""),
+            None => html! {},
+        },
+    }
+}
+
+fn cell<'a>(row: &'a [FormField], key: &str) -> &'a str {
+    row.iter()
+        .find(|f| f.key == key)
+        .map(|f| f.value.as_str())
+        .unwrap_or("")
+}
+
+/// Where an item without a 部位 goes in the list of 施術料等: the form's order (初検, 相談支援,
+/// 再検, 往療, then the 加算 and the rest as they come).
+fn general_rank(code: &str) -> usize {
+    const ORDER: &[&str] = &["shoken", "shoken_consult", "saiken", "ouryo"];
+    ORDER
+        .iter()
+        .position(|o| code == *o || code.starts_with(&format!("{o}_")))
+        .unwrap_or(ORDER.len())
+}
+
+/// Does this item code go in the column.
+type Takes = fn(&str) -> bool;
+
+/// The 柔整 部位 table's columns: (caption, which item codes go there).
+const PART_COLUMNS: &[(&str, Takes)] = &[
+    ("整復・固定・施療料", |c| {
+        c.starts_with("first_")
+            || c.starts_with("reduction_")
+            || c.starts_with("fixation_")
+            || c == "manual_first_fee"
+    }),
+    ("後療料", |c| c.starts_with("after_")),
+    ("冷罨法", |c| c == "cold"),
+    ("温罨法", |c| c == "warm"),
+    ("電療", |c| c == "electro"),
+    ("金属副子等", |c| c == "metal_splint"),
+];
+
+fn num(n: u64) -> String {
+    n.to_string()
+}
+
+/// 様式第5号's fee area: the 施術料等 without a 部位 as a row of small boxes, then one row per
+/// 部位 and 逓減 band with 回数 and 金額 per kind of fee, as the official form's 部位 rows.
+/// A fee of a kind without a column is written in the row's その他 cell: nothing is dropped.
+fn judo_amounts(s: &FormSection) -> Html {
+    let mut general: Vec<&Vec<FormField>> = s
+        .rows
+        .iter()
+        .filter(|r| cell(r, "part").is_empty())
+        .collect();
+    general.sort_by_key(|r| general_rank(cell(r, "code")));
+    // (部位, 逓減) bands in order; per band the sums per column and the その他 items.
+    struct Band<'a> {
+        part: &'a str,
+        rate: &'a str,
+        cols: Vec<(u64, u64)>,
+        other: Vec<String>,
+        total: u64,
+    }
+    let mut bands: Vec<Band> = Vec::new();
+    for r in s.rows.iter().filter(|r| !cell(r, "part").is_empty()) {
+        let (part, rate) = (cell(r, "part"), cell(r, "rate"));
+        let i = match bands.iter().position(|b| b.part == part && b.rate == rate) {
+            Some(i) => i,
+            None => {
+                bands.push(Band {
+                    part,
+                    rate,
+                    cols: vec![(0, 0); PART_COLUMNS.len()],
+                    other: Vec::new(),
+                    total: 0,
+                });
+                bands.len() - 1
+            }
+        };
+        let b = &mut bands[i];
+        let count: u64 = cell(r, "count").parse().unwrap_or(0);
+        let amount: u64 = cell(r, "amount").parse().unwrap_or(0);
+        b.total += amount;
+        let code = cell(r, "code");
+        match PART_COLUMNS.iter().position(|(_, is)| is(code)) {
+            Some(c) => {
+                b.cols[c].0 += count;
+                b.cols[c].1 += amount;
+            }
+            None => b
+                .other
+                .push(format!("{} {}回 {}", cell(r, "label"), count, amount)),
+        }
+    }
+    bands.sort_by(|a, b| {
+        let n = |p: &str| p.parse::<u32>().unwrap_or(u32::MAX);
+        n(a.part).cmp(&n(b.part)).then(a.rate.cmp(b.rate))
+    });
+    let any_other = bands.iter().any(|b| !b.other.is_empty());
+    html! {
+        <div class="box block-amounts judo-amounts">
+            <span class="lbl">{ &s.title }</span>
+            <ul class="general">
+                { for general.iter().map(|r| html! {
+                    <li>
+                        <span class="lbl">{ cell(r, "label") }</span>
+                        <span class="val"><span class="n">{ format!("{}回", cell(r, "count")) }</span>{ cell(r, "amount") }</span>
+                    </li>
+                }) }
+            </ul>
+            <table class="parts">
+                <thead>
+                    <tr>
+                        <th scope="col" rowspan="2">{ "部位" }</th>
+                        { for PART_COLUMNS.iter().map(|(label, _)| html! { <th scope="colgroup" colspan="2">{ *label }</th> }) }
+                        if any_other { <th scope="col" rowspan="2">{ "その他" }</th> }
+                        <th scope="col" rowspan="2">{ "逓減" }</th>
+                        <th scope="col" rowspan="2">{ "計" }</th>
+                    </tr>
+                    <tr>
+                        { for PART_COLUMNS.iter().map(|_| html! { <><th scope="col">{ "回" }</th><th scope="col">{ "金額" }</th></> }) }
+                    </tr>
+                </thead>
+                <tbody>
+                    { for bands.iter().map(|b| html! {
+                        <tr>
+                            <th scope="row">{ b.part }</th>
+                            { for b.cols.iter().map(|(n, yen)| if *n == 0 && *yen == 0 {
+                                html! { <><td class="c-count"></td><td class="c-amount"></td></> }
+                            } else {
+                                html! { <><td class="c-count">{ num(*n) }</td><td class="c-amount">{ num(*yen) }</td></> }
+                            }) }
+                            if any_other { <td class="c-other">{ b.other.join("、") }</td> }
+                            <td class="c-rate">{ b.rate }</td>
+                            <td class="c-amount">{ num(b.total) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
     }
 }
 
@@ -175,13 +325,16 @@ fn claim_sheet(form: &FormModel) -> Html {
             { for PLACED.iter().filter(|k| !matches!(**k, "visit_days" | "clinic_name" | "clinic_address" | "manager" | "registration_number")).map(|k| placed(form, k)) }
             if kind == "judo" {
                 if let Some(s) = section(form, "injuries") { { table(s, "block-injuries", &["cause"]) } }
+                if value(form, "doctor_consent").is_empty() { { boxed("doctor_consent", "医師の同意", "") } }
                 <div class="box block-causes">
                     <span class="lbl">{ "負傷の原因" }</span>
                     <span class="val">{ for causes.iter().map(|c| html! { <span class="line">{ c }</span> }) }</span>
                 </div>
             }
             { calendar(value(form, "visit_days")) }
-            if let Some(s) = section(form, "amounts") { { table(s, "block-amounts", &["code", "review"]) } }
+            if let Some(s) = section(form, "amounts") {
+                if kind == "judo" { { judo_amounts(s) } } else { { table(s, "block-amounts", &["part", "code", "review"]) } }
+            }
             <div class="box block-remarks">
                 <span class="lbl">{ "摘要" }</span>
                 <span class="val">{ for others.iter().map(|f| html! { <span class="line">{ format!("{}：{}", f.label, f.value) }</span> }) }</span>

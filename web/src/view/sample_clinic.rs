@@ -1,8 +1,10 @@
 //! The trainer demo's sample clinic: a few patients with a month of visits, computed by the
 //! real claim engine from the example case files (tests/fixtures/claims). Read-only, and
-//! only in the demo.
+//! only in the demo. Their 申請書 and 総括票 can be previewed and printed as the real sheets.
 
+use super::print::PrintSheets;
 use super::use_app;
+use ukemi_core::claims::forms::{self, FormModel, SummaryForm};
 use ukemi_core::claims::{self, ClaimInput};
 use yew::prelude::*;
 
@@ -37,8 +39,17 @@ fn yen(n: u32) -> String {
     format!("{out}円")
 }
 
-fn rows() -> Vec<Row> {
+/// The table's rows, and the forms to print: every case's 申請書 and the batch's 総括票.
+struct Sample {
+    rows: Vec<Row>,
+    forms: Vec<FormModel>,
+    summaries: Vec<SummaryForm>,
+}
+
+fn sample() -> Sample {
     let mut out = Vec::new();
+    let mut sheets = Vec::new();
+    let mut all = Vec::new();
     for text in CASES {
         let Ok(input) = serde_json::from_str::<ClaimInput>(text) else {
             continue;
@@ -47,6 +58,7 @@ fn rows() -> Vec<Row> {
             continue;
         };
         for c in claims {
+            sheets.push(forms::claim_form(&input, &c));
             let errors = c
                 .findings
                 .iter()
@@ -64,17 +76,46 @@ fn rows() -> Vec<Row> {
                 errors,
                 warnings: c.findings.len() - errors,
             });
+            all.push(c);
         }
     }
-    out
+    Sample {
+        rows: out,
+        forms: sheets,
+        summaries: forms::summaries(&all),
+    }
+}
+
+/// The browser's print dialog, once the sheets just shown are laid out.
+fn print_now() {
+    gloo_timers::callback::Timeout::new(50, || {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    })
+    .forget();
 }
 
 #[function_component(SampleClinic)]
 pub fn sample_clinic() -> Html {
     let app = use_app();
-    let rows = use_memo((), |_| rows());
+    let sample = use_memo((), |_| sample());
+    let rows = &sample.rows;
+    let shown = use_state(|| false);
+    let toggle = {
+        let shown = shown.clone();
+        Callback::from(move |_: MouseEvent| shown.set(!*shown))
+    };
+    let print = {
+        let shown = shown.clone();
+        Callback::from(move |_: MouseEvent| {
+            shown.set(true);
+            print_now();
+        })
+    };
     let clinic = rows.first().map(|r| r.clinic.clone()).unwrap_or_default();
     html! {
+        <>
         <section id="sample-clinic" class="panel" aria-labelledby="sample-heading">
             <h2 id="sample-heading">{ app.t("サンプル施術所（デモ）", "Sample clinic (demo)") }{ "：" }{ clinic }</h2>
             <p>{ app.t(
@@ -107,6 +148,22 @@ pub fn sample_clinic() -> Html {
                     }) }
                 </tbody>
             </table>
+            <div class="actions">
+                <button type="button" id="sample-preview" class="secondary" aria-pressed={(*shown).to_string()} onclick={toggle}>
+                    { app.t("印刷プレビュー", "Print preview") }
+                </button>
+                <button type="button" id="sample-print" onclick={print}>
+                    { app.t("申請書を印刷", "Print the claim forms") }
+                </button>
+            </div>
         </section>
+        // A sibling of the table's panel, directly in <main>: print.css prints only this.
+        if *shown {
+            <section id="sample-print-area" class="panel print-area" aria-labelledby="sample-preview-heading" tabindex="0">
+                <h2 id="sample-preview-heading" class="screen-only">{ app.t("印刷プレビュー（サンプル）", "Print preview (sample)") }</h2>
+                <PrintSheets id={AttrValue::from("sample-sheets")} forms={sample.forms.clone()} summaries={sample.summaries.clone()} />
+            </section>
+        }
+        </>
     }
 }
