@@ -281,6 +281,14 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     );
     assert_eq!(disabled, json!(true), "errors must block closing");
     assert_accessible(&b, "claims with a finding");
+    // Printing stays possible for checking, but the flawed form says so on paper.
+    b.click("#preview-all");
+    let sheets = b.wait_text("#claim-sheets", "下書き", WAIT);
+    assert_eq!(
+        sheets.matches("エラーあり・提出不可").count(),
+        1,
+        "{sheets}"
+    );
 
     // Fix it on the 施術録 and come back.
     go(&b, "records");
@@ -302,6 +310,7 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     // Print both forms (and the 総括票) in one job.
     b.click("#preview-all");
     b.wait_for("#claim-sheets", WAIT);
+    assert!(!b.text("#claim-sheets").contains("下書き"));
     assert_accessible(&b, "claims with the print preview");
     let pdf = artifacts_dir().join("workflow-forms.pdf");
     b.print_pdf(&pdf);

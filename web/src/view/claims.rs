@@ -136,7 +136,9 @@ pub fn claims() -> Html {
         Sheets::One(id) => claims.iter().filter(|c| &c.case_id == id).collect(),
         Sheets::All => claims.iter().collect(),
     };
-    let forms: Vec<_> = shown.iter().filter_map(|c| c.form()).collect();
+    let printable: Vec<&&CaseClaim> = shown.iter().filter(|c| c.form().is_some()).collect();
+    let forms: Vec<_> = printable.iter().filter_map(|c| c.form()).collect();
+    let drafts: Vec<bool> = printable.iter().map(|c| c.blocking()).collect();
     let summaries = if *sheets == Sheets::All {
         book.month_summaries(m)
     } else {
@@ -217,7 +219,7 @@ pub fn claims() -> Html {
             if !forms.is_empty() {
                 <section class="panel print-area" aria-labelledby="preview-heading" tabindex="0">
                     <h2 id="preview-heading" class="screen-only">{ app.t("印刷プレビュー", "Print preview") }</h2>
-                    <PrintSheets id={AttrValue::from("claim-sheets")} forms={forms} summaries={summaries} />
+                    <PrintSheets id={AttrValue::from("claim-sheets")} forms={forms} summaries={summaries} drafts={drafts} />
                 </section>
             }
         </>

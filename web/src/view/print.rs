@@ -15,6 +15,10 @@ pub struct PrintSheetsProps {
     pub summaries: Vec<SummaryForm>,
     #[prop_or_default]
     pub id: Option<AttrValue>,
+    /// Per form: its claim still has errors. Such a sheet prints as a draft, marked on paper,
+    /// so it cannot be mistaken for one ready to file.
+    #[prop_or_default]
+    pub drafts: Vec<bool>,
 }
 
 /// Field keys that have their own box on the sheet; anything else goes to 摘要, so no value
@@ -284,17 +288,22 @@ fn table(s: &FormSection, class: &str, skip: &[&str]) -> Html {
     }
 }
 
-fn claim_sheet(form: &FormModel) -> Html {
+fn claim_sheet(form: &FormModel, draft: bool) -> Html {
     let kind = match form.form_id.as_str() {
         "様式第5号" => "judo",
         "様式第6号" => "acupuncture",
         _ => "massage",
     };
     let label = format!(
-        "{} {} {}",
+        "{} {} {}{}",
         form.form_id,
         form.month_ja,
-        value(form, "patient_name")
+        value(form, "patient_name"),
+        if draft {
+            "（下書き・エラーあり）"
+        } else {
+            ""
+        }
     );
     // 負傷の原因 is printed under the injuries, one line per 負傷.
     let causes: Vec<String> = section(form, "injuries")
@@ -321,6 +330,9 @@ fn claim_sheet(form: &FormModel) -> Html {
         <article class={classes!("sheet", format!("sheet-{kind}"))} role="document" aria-label={label}>
             <p class="form-id">{ &form.form_id }</p>
             <h3 class="title">{ &form.title }</h3>
+            if draft {
+                <p class="draft-mark">{ "下書き（エラーあり・提出不可）" }</p>
+            }
             <div class="box b-month"><span class="val">{ &form.month_ja }</span></div>
             { for PLACED.iter().filter(|k| !matches!(**k, "visit_days" | "clinic_name" | "clinic_address" | "manager" | "registration_number")).map(|k| placed(form, k)) }
             if kind == "judo" {
@@ -392,7 +404,7 @@ pub fn print_sheets(p: &PrintSheetsProps) -> Html {
     html! {
         <div class="print-sheets" id={p.id.clone()}>
             { for p.summaries.iter().map(summary_sheet) }
-            { for p.forms.iter().map(claim_sheet) }
+            { for p.forms.iter().enumerate().map(|(i, f)| claim_sheet(f, p.drafts.get(i).copied().unwrap_or(false))) }
         </div>
     }
 }
