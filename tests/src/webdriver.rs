@@ -135,6 +135,11 @@ impl Browser {
         self.post("/url", json!({ "url": url }));
     }
 
+    /// Reloads the page (a `goto` that only changes the `#hash` would not).
+    pub fn reload(&self) {
+        self.post("/refresh", json!({}));
+    }
+
     /// Runs `script` in the page; `arguments` are available to it.
     pub fn exec(&self, script: &str, args: Value) -> Value {
         self.post("/execute/sync", json!({ "script": script, "args": args }))

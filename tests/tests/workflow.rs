@@ -421,7 +421,8 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     );
 
     // Reload: everything is still there.
-    b.goto(&format!("{}/#claims", comp.origin()));
+    b.reload();
+    go(&b, "claims");
     b.wait_text("#month-state", "締め済み", WAIT);
     assert!(b.text("#claims-table").contains("山田　花子"));
     go(&b, "patients");
@@ -456,7 +457,8 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     fresh.click("#backup-confirm");
     fresh.wait_text("#backup-message", "復元しました", WAIT);
     // The restored data survives a reload, and backs up to the same data.
-    fresh.goto(&format!("{}/#claims", comp.origin()));
+    fresh.reload();
+    go(&fresh, "claims");
     fresh.wait_text("#month-state", "締め済み", WAIT);
     go(&fresh, "settings");
     capture_downloads(&fresh);
