@@ -2,6 +2,7 @@
 //! learns its port and pairing code from what it prints (as a person would read them),
 //! and speaks the protocol over a real WebSocket.
 
+pub mod pdf;
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};

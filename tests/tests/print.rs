@@ -3,10 +3,9 @@
 //! poppler (text, page count, PNG) — the patient, the insured's address, the title and the
 //! amount the claim engine computed must all be on paper, one sheet per page.
 
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 use ukemi_core::claims::{self, forms, ClaimInput};
+use ukemi_e2e::pdf::{self, squash};
 use ukemi_e2e::webdriver::Browser;
 use ukemi_e2e::{artifacts_dir, dist, StaticServer};
 
@@ -18,47 +17,6 @@ const MASSAGE: &str = include_str!("../fixtures/claims/massage_deformity.json");
 
 fn input(text: &str) -> ClaimInput {
     serde_json::from_str(text).expect("fixture parses")
-}
-
-fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by `cargo xtask test`");
-    assert!(out.status.success(), "pdftotext failed");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn pdf_page_text(pdf: &Path, page: usize) -> String {
-    let page = page.to_string();
-    let out = Command::new("pdftotext")
-        .args(["-layout", "-f", &page, "-l", &page])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    assert!(out.status.success(), "pdftotext failed");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn pdf_pages(pdf: &Path) -> usize {
-    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
-    assert!(out.status.success(), "pdfinfo failed");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("Pages:")
-                .map(|n| n.trim().parse().unwrap_or(0))
-        })
-        .unwrap_or(0)
-}
-
-/// Collapses all whitespace: pdftotext splits boxes over lines and spaces, and the names
-/// hold a space (half- or full-width) between family and given name.
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 #[test]
@@ -139,7 +97,7 @@ fn sample_forms_print_on_a4_one_sheet_per_page() {
 
     let pdf = artifacts_dir().join("sample-forms.pdf");
     b.print_pdf(&pdf);
-    let raw = pdf_text(&pdf);
+    let raw = pdf::text(&pdf);
     let text = squash(&raw);
     assert!(text.contains("山田一郎"), "the judo patient:\n{raw}");
     assert!(
@@ -148,11 +106,11 @@ fn sample_forms_print_on_a4_one_sheet_per_page() {
     );
     assert!(text.contains("柔道整復施術療養費支給申請書"), "{raw}");
     // The 合計 box of the 様式第5号 page prints the engine's amount, followed by 円.
-    let pages = pdf_pages(&pdf);
-    let judo_page = (1..=pages)
-        .map(|p| pdf_page_text(&pdf, p))
-        .find(|t| t.contains("柔道整復施術療養費支給申請書"))
-        .expect("a 様式第5号 page");
+    let pages = pdf::pages(&pdf);
+    let judo_page = pdf::page_text(
+        &pdf,
+        pdf::page_with(&pdf, "柔道整復施術療養費支給申請書").expect("a 様式第5号 page"),
+    );
     assert!(
         squash(&judo_page).contains("山田一郎"),
         "the patient is on the 様式第5号 page:\n{judo_page}"
@@ -165,19 +123,8 @@ fn sample_forms_print_on_a4_one_sheet_per_page() {
     assert_eq!(pages, sheets, "one A4 page per sheet");
     println!("sample-forms.pdf: {pages} pages for {sheets} sheets");
 
-    let prefix = artifacts_dir().join("sample-forms");
-    let ok = Command::new("pdftoppm")
-        .args(["-png", "-r", "60", "-f", "1", "-l", "2"])
-        .arg(&pdf)
-        .arg(&prefix)
-        .status()
-        .expect("pdftoppm")
-        .success();
-    assert!(ok, "pdftoppm failed");
-    // pdftoppm pads the page number to the width of the last page's number.
-    let width = pages.to_string().len();
     for page in 1..=2 {
-        let png = artifacts_dir().join(format!("sample-forms-{page:0width$}.png"));
+        let png = pdf::page_png(&pdf, page, 60, &format!("sample-forms-{page}"));
         let size = std::fs::metadata(&png)
             .unwrap_or_else(|e| panic!("{}: {e}", png.display()))
             .len();

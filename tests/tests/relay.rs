@@ -59,6 +59,22 @@ fn start_service() -> Service {
     Service { child, port }
 }
 
+/// A configuration naming a service that has stopped: its port no longer answers.
+fn stopped_service_config(name: &str) -> PathBuf {
+    let port = {
+        let svc = start_service();
+        svc.port
+    };
+    write_config(
+        name,
+        port,
+        "service-ca.pem",
+        "client.pem",
+        "client-key.pem",
+        2,
+    )
+}
+
 fn write_config(name: &str, port: u16, ca: &str, cert: &str, key: &str, timeout: u64) -> PathBuf {
     let dir = certs();
     let path = dir.join(format!("{name}.json"));
@@ -249,18 +265,7 @@ fn slow_service_times_out_and_a_card_check_is_not_repeated() {
 
 #[test]
 fn a_dead_service_is_a_clear_error_after_bounded_retries() {
-    let port = {
-        let svc = start_service();
-        svc.port
-    };
-    let cfg = write_config(
-        "dead",
-        port,
-        "service-ca.pem",
-        "client.pem",
-        "client-key.pem",
-        2,
-    );
+    let cfg = stopped_service_config("dead");
     let comp = companion(&cfg);
     let mut c = comp.paired_client();
     let m = c.call(Cmd::CheckByInsurance {
@@ -468,18 +473,7 @@ fn status_says_the_service_is_reachable_with_the_clinic_certificate_facts() {
 fn status_says_why_the_service_is_not_reachable() {
     use ukemi_core::protocol::Reachable;
     // Nothing listening: the port of a service that has stopped.
-    let port = {
-        let svc = start_service();
-        svc.port
-    };
-    let cfg = write_config(
-        "status-dead",
-        port,
-        "service-ca.pem",
-        "client.pem",
-        "client-key.pem",
-        2,
-    );
+    let cfg = stopped_service_config("status-dead");
     let comp = companion(&cfg);
     let mut c = comp.paired_client();
     let s = status(&mut c);

@@ -7,10 +7,9 @@
 //! axe-core runs on every screen.
 
 use serde_json::{json, Value};
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 use ukemi_core::claims::{self, ClaimInput};
+use ukemi_e2e::pdf::{self, squash};
 use ukemi_e2e::webdriver::Browser;
 use ukemi_e2e::{artifacts_dir, dist, Companion};
 
@@ -99,74 +98,6 @@ fn check_card(b: &Browser, persona: &str, name: &str) {
     b.wait_text("#result-name", name, WAIT);
     b.click("#register-patient");
     b.wait_text("#registration", "新しい患者として登録しました", WAIT);
-}
-
-fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by `cargo xtask test`");
-    assert!(out.status.success(), "pdftotext failed");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn pdf_pages(pdf: &Path) -> usize {
-    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("Pages:")
-                .map(|n| n.trim().parse().unwrap_or(0))
-        })
-        .unwrap_or(0)
-}
-
-/// The first page whose text contains `needle` (1-based).
-fn page_with(pdf: &Path, needle: &str) -> usize {
-    (1..=pdf_pages(pdf))
-        .find(|p| {
-            let out = Command::new("pdftotext")
-                .args(["-f", &p.to_string(), "-l", &p.to_string()])
-                .arg(pdf)
-                .arg("-")
-                .output()
-                .expect("pdftotext");
-            squash(&String::from_utf8_lossy(&out.stdout)).contains(needle)
-        })
-        .unwrap_or_else(|| panic!("no page with {needle}"))
-}
-
-fn to_png(pdf: &Path, page: usize, stem: &str) -> std::path::PathBuf {
-    let prefix = artifacts_dir().join(stem);
-    let page = page.to_string();
-    let ok = Command::new("pdftoppm")
-        .args(["-png", "-r", "70", "-f", &page, "-l", &page, "-singlefile"])
-        .arg(pdf)
-        .arg(&prefix)
-        .status()
-        .expect("pdftoppm")
-        .success();
-    assert!(ok, "pdftoppm failed");
-    prefix.with_extension("png")
-}
-
-/// Collapses all whitespace: pdftotext splits boxes over lines and spaces.
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-fn yen_text(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The backup's data part (the file also carries its creation time).
@@ -314,7 +245,7 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     assert_accessible(&b, "claims with the print preview");
     let pdf = artifacts_dir().join("workflow-forms.pdf");
     b.print_pdf(&pdf);
-    let text = squash(&pdf_text(&pdf));
+    let text = squash(&pdf::text(&pdf));
     assert!(
         text.contains("山田花子"),
         "patient name in the PDF:\n{text}"
@@ -328,30 +259,25 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     assert!(text.contains("はり・きゅう"), "{text}");
     // 総括票 (Ⅰ and Ⅱ for each schedule) first, then one sheet per form.
     assert_eq!(
-        pdf_pages(&pdf),
+        pdf::pages(&pdf),
         6,
         "four 総括票 and two forms, one page each"
     );
-    let judo_page = page_with(&pdf, "柔道整復施術療養費支給申請書");
-    let judo_text = {
-        let out = Command::new("pdftotext")
-            .args(["-f", &judo_page.to_string(), "-l", &judo_page.to_string()])
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .expect("pdftotext");
-        squash(&String::from_utf8_lossy(&out.stdout))
-    };
+    let judo_page = pdf::page_with(&pdf, "柔道整復施術療養費支給申請書").expect("様式第5号 page");
+    let judo_text = squash(&pdf::page_text(&pdf, judo_page));
     assert!(
         judo_text.contains("山田花子") && judo_text.contains("東京都世田谷区太子堂"),
         "様式第5号 has the patient and the insured's address:\n{judo_text}"
     );
     for (page, stem) in [
         (judo_page, "workflow-form-5"),
-        (page_with(&pdf, "はり・きゅう用"), "workflow-form-6"),
+        (
+            pdf::page_with(&pdf, "はり・きゅう用").expect("様式第6号 page"),
+            "workflow-form-6",
+        ),
         (1, "workflow-summary"),
     ] {
-        let png = to_png(&pdf, page, stem);
+        let png = pdf::page_png(&pdf, page, 70, stem);
         let size = std::fs::metadata(&png).map(|m| m.len()).unwrap_or(0);
         assert!(size > 5_000, "{} is {size} bytes", png.display());
     }
@@ -372,8 +298,7 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
         assert_eq!(c["claim"]["total_yen"], json!(native.total_yen));
         assert_eq!(c["claim"]["billed_yen"], json!(native.billed_yen));
         assert!(
-            text.contains(&yen_text(native.total_yen.into()))
-                || text.contains(&native.total_yen.to_string()),
+            text.contains(&format!("{}円", native.total_yen)),
             "合計 {} in the PDF",
             native.total_yen
         );

@@ -64,23 +64,9 @@ pub fn is_long_term_frequent(
         if per_month.get(&m).copied().unwrap_or(0) == 0 {
             return false;
         }
-        m = next_month(m);
+        m = m.next();
     }
     true
-}
-
-fn next_month(m: ClaimMonth) -> ClaimMonth {
-    if m.month == 12 {
-        ClaimMonth {
-            year: m.year + 1,
-            month: 1,
-        }
-    } else {
-        ClaimMonth {
-            year: m.year,
-            month: m.month + 1,
-        }
-    }
 }
 
 fn item<'t>(t: &'t Tariff, code: &str) -> Result<&'t TariffItem, ClaimError> {

@@ -47,6 +47,20 @@ impl ClaimMonth {
             }
         }
     }
+    /// The month after (December goes to January of the year after).
+    pub fn next(self) -> ClaimMonth {
+        if self.month == 12 {
+            ClaimMonth {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            ClaimMonth {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
     /// `令和6年10月` for forms.
     pub fn wareki(self) -> String {
         match self.first_day() {

@@ -519,20 +519,6 @@ fn outcome_fields(app: &super::AppCtx, outcome: Option<&Outcome>, with: &With<'_
 const WEEKDAYS_JA: [&str; 7] = ["日", "月", "火", "水", "木", "金", "土"];
 const WEEKDAYS_EN: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
-fn next_month(m: ClaimMonth) -> ClaimMonth {
-    if m.month == 12 {
-        ClaimMonth {
-            year: m.year + 1,
-            month: 1,
-        }
-    } else {
-        ClaimMonth {
-            year: m.year,
-            month: m.month + 1,
-        }
-    }
-}
-
 /// The month's visits as a calendar; a day opens its entry below.
 #[function_component(Calendar)]
 fn calendar(p: &CaseProps) -> Html {
@@ -581,7 +567,7 @@ fn calendar(p: &CaseProps) -> Html {
             <h2 id="calendar-heading">{ app.t("施術日", "Visits") }{ "　" }{ if ja { m.wareki() } else { m.to_string() } }</h2>
             <div class="month-nav">
                 <button type="button" id="prev-month" onclick={move_month(ClaimMonth::previous)}>{ app.t("← 前の月", "← Previous month") }</button>
-                <button type="button" id="next-month" onclick={move_month(next_month)}>{ app.t("次の月 →", "Next month →") }</button>
+                <button type="button" id="next-month" onclick={move_month(ClaimMonth::next)}>{ app.t("次の月 →", "Next month →") }</button>
             </div>
             if closed {
                 <p class="warn-box" id="month-closed-note">{ app.t("この月は締め済みです。変更するには月次請求の画面で締めを解除してください。", "This month is closed; reopen it on the monthly claims screen to change it.") }</p>

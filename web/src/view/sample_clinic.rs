@@ -2,6 +2,7 @@
 //! real claim engine from the example case files (tests/fixtures/claims). Read-only, and
 //! only in the demo. Their 申請書 and 総括票 can be previewed and printed as the real sheets.
 
+use super::form::yen;
 use super::print::PrintSheets;
 use super::use_app;
 use ukemi_core::claims::forms::{self, FormModel, SummaryForm};
@@ -25,18 +26,6 @@ struct Row {
     billed: u32,
     errors: usize,
     warnings: usize,
-}
-
-fn yen(n: u32) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{out}円")
 }
 
 /// The table's rows, and the forms to print: every case's 申請書 and the batch's 総括票.
@@ -140,9 +129,9 @@ pub fn sample_clinic() -> Html {
                             <td>{ r.discipline }</td>
                             <td>{ &r.month }</td>
                             <td>{ r.days }</td>
-                            <td>{ yen(r.total) }</td>
-                            <td>{ yen(r.copay) }</td>
-                            <td>{ yen(r.billed) }</td>
+                            <td>{ yen(r.total.into()) }</td>
+                            <td>{ yen(r.copay.into()) }</td>
+                            <td>{ yen(r.billed.into()) }</td>
                             <td>{ format!("エラー{}件・要確認{}件", r.errors, r.warnings) }</td>
                         </tr>
                     }) }

@@ -1,0 +1,80 @@
+//! Reading back what Chromium printed, with poppler (installed by `cargo xtask test`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn pdftotext(pdf: &Path, page: Option<usize>) -> String {
+    let mut cmd = Command::new("pdftotext");
+    cmd.arg("-layout");
+    if let Some(p) = page {
+        cmd.args(["-f", &p.to_string(), "-l", &p.to_string()]);
+    }
+    let out = cmd
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by `cargo xtask test`");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The whole document's text, laid out.
+pub fn text(pdf: &Path) -> String {
+    pdftotext(pdf, None)
+}
+
+/// One page's text (1-based).
+pub fn page_text(pdf: &Path, page: usize) -> String {
+    pdftotext(pdf, Some(page))
+}
+
+pub fn pages(pdf: &Path) -> usize {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    assert!(out.status.success(), "pdfinfo failed on {}", pdf.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Pages:")
+                .map(|n| n.trim().parse().unwrap_or(0))
+        })
+        .unwrap_or(0)
+}
+
+/// Collapses all whitespace: pdftotext splits boxes over lines and spaces, and names hold a
+/// space (half- or full-width) between family and given name.
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The first page whose text contains `needle` (whitespace ignored), 1-based.
+pub fn page_with(pdf: &Path, needle: &str) -> Option<usize> {
+    (1..=pages(pdf)).find(|p| squash(&page_text(pdf, *p)).contains(&squash(needle)))
+}
+
+/// Renders one page to `<artifacts>/<stem>.png` at `dpi`; returns the PNG's path.
+pub fn page_png(pdf: &Path, page: usize, dpi: u32, stem: &str) -> PathBuf {
+    let prefix = crate::artifacts_dir().join(stem);
+    let page = page.to_string();
+    let ok = Command::new("pdftoppm")
+        .args([
+            "-png",
+            "-r",
+            &dpi.to_string(),
+            "-f",
+            &page,
+            "-l",
+            &page,
+            "-singlefile",
+        ])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm")
+        .success();
+    assert!(ok, "pdftoppm failed on {}", pdf.display());
+    prefix.with_extension("png")
+}
