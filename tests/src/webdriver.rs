@@ -135,6 +135,38 @@ impl Browser {
         self.post("/url", json!({ "url": url }));
     }
 
+    /// One record's raw value straight from the page's IndexedDB (null when absent).
+    pub fn idb_get(&self, db: &str, store: &str, key: &str) -> Value {
+        self.exec_async(
+            "const [name, store, key, done] = arguments;
+             const open = indexedDB.open(name);
+             open.onsuccess = () => {
+               const db = open.result;
+               const get = db.transaction(store).objectStore(store).get(key);
+               get.onsuccess = () => { db.close(); done(get.result === undefined ? null : get.result); };
+               get.onerror = () => done('read failed');
+             };
+             open.onerror = () => done('open failed');",
+            json!([db, store, key]),
+        )
+    }
+
+    /// Waits until the stored record's text contains `needle`.
+    pub fn wait_stored(&self, db: &str, store: &str, key: &str, needle: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while !self
+            .idb_get(db, store, key)
+            .as_str()
+            .is_some_and(|s| s.contains(needle))
+        {
+            assert!(
+                Instant::now() < deadline,
+                "{store}/{key} never stored {needle:?}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Reloads the page (a `goto` that only changes the `#hash` would not).
     pub fn reload(&self) {
         self.post("/refresh", json!({}));

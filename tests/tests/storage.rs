@@ -10,20 +10,8 @@ use ukemi_e2e::{artifacts_dir, dist, StaticServer};
 const WAIT: Duration = Duration::from_secs(30);
 const TAB: &str = "\u{E004}";
 
-/// Reads one stored record's raw text straight from IndexedDB.
 fn raw(b: &Browser, store: &str, key: &str) -> Value {
-    b.exec_async(
-        "const [store, key, done] = arguments;
-         const open = indexedDB.open('ukemi');
-         open.onsuccess = () => {
-           const db = open.result;
-           const get = db.transaction(store).objectStore(store).get(key);
-           get.onsuccess = () => { db.close(); done(get.result === undefined ? null : get.result); };
-           get.onerror = () => done('read failed');
-         };
-         open.onerror = () => done('open failed');",
-        json!([store, key]),
-    )
+    b.idb_get("ukemi", store, key)
 }
 
 fn put_raw(b: &Browser, store: &str, key: &str, value: &str) {
@@ -50,15 +38,7 @@ fn a_damaged_record_is_named_never_overwritten_and_a_backup_restores() {
     b.goto(&format!("{origin}/#settings"));
     b.wait_for("#clinic-name", WAIT);
     b.type_into("#clinic-name", &format!("うけみ接骨院{TAB}"));
-    // Saved: the record is in the database.
-    let deadline = std::time::Instant::now() + WAIT;
-    while !raw(&b, "settings", "settings")
-        .as_str()
-        .is_some_and(|s| s.contains("うけみ接骨院"))
-    {
-        assert!(std::time::Instant::now() < deadline, "settings never saved");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    b.wait_stored("ukemi", "settings", "settings", "うけみ接骨院", WAIT);
     b.exec(
         "window.__blobs = []; const o = URL.createObjectURL.bind(URL);
          URL.createObjectURL = (x) => { window.__blobs.push(x); return o(x); };",
@@ -93,14 +73,7 @@ fn a_damaged_record_is_named_never_overwritten_and_a_backup_restores() {
     b.click("#backup-check");
     b.click("#backup-confirm");
     b.wait_text("#backup-message", "復元しました", WAIT);
-    let deadline = std::time::Instant::now() + WAIT;
-    while !raw(&b, "settings", "settings")
-        .as_str()
-        .is_some_and(|s| s.contains("うけみ接骨院"))
-    {
-        assert!(std::time::Instant::now() < deadline, "restore never stored");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    b.wait_stored("ukemi", "settings", "settings", "うけみ接骨院", WAIT);
     b.reload();
     b.wait_for("#clinic-name", WAIT);
     let deadline = std::time::Instant::now() + WAIT;

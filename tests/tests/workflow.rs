@@ -337,13 +337,15 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     b.wait_for("#add-visit[disabled]", WAIT);
     b.wait_for("#month-closed-note", WAIT);
 
-    // A correction typed and not yet left (no Tab) survives the reload too.
+    // A correction typed and not yet left (no Tab) is saved as typed, and survives a reload.
     go(&b, "patients");
     b.click("#patient-p1");
     b.type_into(
         "#patient-address",
         "東京都世田谷区太子堂四丁目1番1号　101号室",
     );
+    b.wait_stored("ukemi", "patients", "p1", "101号室", WAIT);
+    assert_eq!(b.active_id(), "patient-address", "still in the field");
 
     // Reload: everything is still there.
     b.reload();

@@ -1,8 +1,11 @@
-//! Labelled form controls. Every control has a visible label tied to it (`for`/`id`), and
-//! a change is handed over on `change` (when the field is left or a choice made), so each
-//! edit is saved at once and nothing typed waits in the page.
+//! Labelled form controls. Every control has a visible label tied to it (`for`/`id`). Text
+//! is handed over as it is typed (outside an input method's composition) and again, trimmed,
+//! when the field is left; choices when they are made. So each edit is saved at once and
+//! nothing typed waits in the page.
 
 use ukemi_core::Date;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -23,29 +26,68 @@ pub struct TextProps {
     pub hint: Option<AttrValue>,
     #[prop_or_default]
     pub autocomplete: Option<AttrValue>,
-    /// `input` fires on every keystroke (search boxes); otherwise `change`.
-    #[prop_or_default]
-    pub live: bool,
 }
 
 #[function_component(TextField)]
 pub fn text_field(p: &TextProps) -> Html {
-    let cb = {
+    // Leaving the field commits it trimmed (and shows it trimmed).
+    let onchange = {
         let on = p.onchange.clone();
         Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                let v = el.value();
+                let trimmed = v.trim();
+                if trimmed.len() != v.len() {
+                    el.set_value(trimmed);
+                }
+                on.emit(trimmed.to_string());
+            }
+        })
+    };
+    // Every keystroke is saved as typed, so a reload loses nothing — except in the middle of
+    // a Japanese input method's composition, which is saved when it is committed.
+    let oninput = {
+        let on = p.onchange.clone();
+        Callback::from(move |e: InputEvent| {
+            if e.is_composing() {
+                return;
+            }
             if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
                 on.emit(el.value());
             }
         })
     };
-    let oninput = p.live.then(|| {
-        let on = p.onchange.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
-                on.emit(el.value());
+    // Yew has no `oncompositionend`: listen on the element directly.
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(p.onchange.clone(), move |on| {
+            let on = on.clone();
+            let el = node.cast::<HtmlInputElement>();
+            let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
+                if let Some(el) = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                {
+                    on.emit(el.value());
+                }
+            });
+            if let Some(el) = &el {
+                let _ = el.add_event_listener_with_callback(
+                    "compositionend",
+                    listener.as_ref().unchecked_ref(),
+                );
             }
-        })
-    });
+            move || {
+                if let Some(el) = el {
+                    let _ = el.remove_event_listener_with_callback(
+                        "compositionend",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
     let hint_id = format!("{}-hint", p.id);
     html! {
         <div class="field">
@@ -54,7 +96,7 @@ pub fn text_field(p: &TextProps) -> Html {
                 <p class="hint" id={hint_id.clone()}>{ h.clone() }</p>
             }
             <input id={p.id.clone()} type={p.kind.clone()} value={p.value.clone()}
-                onchange={cb} oninput={oninput} disabled={p.disabled} required={p.required}
+                ref={node} {onchange} {oninput} disabled={p.disabled} required={p.required}
                 autocomplete={p.autocomplete.clone()}
                 aria-describedby={ p.hint.as_ref().map(|_| hint_id) } />
         </div>

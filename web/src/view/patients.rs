@@ -37,7 +37,7 @@ pub fn patients() -> Html {
             <h1 id="screen-heading" tabindex="-1">{ app.t("患者", "Patients") }</h1>
             <section class="panel" aria-labelledby="patients-heading">
                 <h2 id="patients-heading">{ app.t("患者一覧", "Patient list") }</h2>
-                <TextField id="patient-search" kind="search" live=true label={ app.t("検索（氏名・カナ・生年月日・保険者番号）", "Search (name, kana, date of birth, insurer)") }
+                <TextField id="patient-search" kind="search" label={ app.t("検索（氏名・カナ・生年月日・保険者番号）", "Search (name, kana, date of birth, insurer)") }
                     value={(*query).clone()} onchange={on_query} />
                 <p id="patient-count" aria-live="polite">{
                     if app.lang() == Lang::Ja { format!("{}人", list.len()) } else { format!("{} patients", list.len()) }
@@ -135,13 +135,13 @@ fn detail(props: &DetailProps) -> Html {
                     <legend>{ app.t("現在の保険（申請書に印字されます）", "Current insurance (printed on claims)") }</legend>
                     <div class="grid">
                         <TextField id="ins-holder-name" label={ app.t("被保険者氏名", "Insured person's name") } value={ins.insurance.holder_name.clone()}
-                            onchange={put(|p, v| if let Some(e) = p.insurances.last_mut() { e.insurance.holder_name = v.trim().to_string() })} />
+                            onchange={put(|p, v| if let Some(e) = p.insurances.last_mut() { e.insurance.holder_name = v })} />
                         <SelectField id="ins-copay" label={ app.t("負担割合", "Co-payment") } value={ins.insurance.copay_percent.to_string()}
                             options={vec![("0".into(), "0割".into()), ("10".into(), "1割".into()), ("20".into(), "2割".into()), ("30".into(), "3割".into())]}
                             onchange={put(|p, v| if let (Some(e), Ok(n)) = (p.insurances.last_mut(), v.parse()) { e.insurance.copay_percent = n })} />
                     </div>
                     <TextField id="ins-holder-address" label={ app.t("被保険者の住所", "Insured person's address") } value={ins.insurance.holder_address.clone()}
-                        onchange={put(|p, v| if let Some(e) = p.insurances.last_mut() { e.insurance.holder_address = v.trim().to_string() })} />
+                        onchange={put(|p, v| if let Some(e) = p.insurances.last_mut() { e.insurance.holder_address = v })} />
                 </fieldset>
             }
             <PublicFunds patient={p.clone()} />
@@ -244,9 +244,9 @@ fn public_funds(props: &DetailProps) -> Html {
                 html! {
                     <div class="grid">
                         <TextField id={format!("fund-{n}-payer")} label={ format!("{}{n}", app.t("公費負担者番号", "Payer number ")) } value={f.payer_number.clone()}
-                            onchange={edit(i, |f, v| f.payer_number = v.trim().to_string())} />
+                            onchange={edit(i, |f, v| f.payer_number = v)} />
                         <TextField id={format!("fund-{n}-recipient")} label={ format!("{}{n}", app.t("受給者番号", "Recipient number ")) } value={f.recipient_number.clone()}
-                            onchange={edit(i, |f, v| f.recipient_number = v.trim().to_string())} />
+                            onchange={edit(i, |f, v| f.recipient_number = v)} />
                         <SelectField id={format!("fund-{n}-copay")} label={ app.t("患者負担", "Patient's share") } value={f.copay_percent.to_string()}
                             options={vec![("0".into(), "なし".into()), ("10".into(), "1割".into()), ("20".into(), "2割".into()), ("30".into(), "3割".into())]}
                             onchange={edit(i, |f, v| f.copay_percent = v.parse().unwrap_or(f.copay_percent))} />

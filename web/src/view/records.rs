@@ -408,7 +408,7 @@ fn injury_row(
                     options={INJURY_KINDS.iter().map(|k| (format!("{k:?}").to_lowercase(), k.label_ja().to_string())).collect::<Vec<_>>()}
                     onchange={edit(Box::new(|x, v| if let Some(k) = INJURY_KINDS.iter().find(|k| format!("{k:?}").to_lowercase() == v) { x.kind = *k }))} />
                 <TextField id={format!("injury-{n}-site")} label={ app.t("部位（例：足関節）", "Site") } value={inj.site.clone()}
-                    onchange={edit(Box::new(|x, v| x.site = v.trim().to_string()))} />
+                    onchange={edit(Box::new(|x, v| x.site = v))} />
                 <SelectField id={format!("injury-{n}-side")} label={ app.t("左右", "Side") } value={side}
                     options={vec![(String::new(), "—".into()), ("left".into(), "左".into()), ("right".into(), "右".into()), ("both".into(), "両".into())]}
                     onchange={edit(Box::new(|x, v| x.side = match v.as_str() { "left" => Some(Side::Left), "right" => Some(Side::Right), "both" => Some(Side::Both), _ => None }))} />
@@ -416,7 +416,7 @@ fn injury_row(
                     onchange={edit(Box::new(|x, v| if let Some(d) = parse_date(&v) { x.injury_date = d }))} />
             </div>
             <TextField id={format!("injury-{n}-cause")} label={ app.t("負傷の原因（いつ・どこで・どうして）", "Cause") } value={inj.cause.clone().unwrap_or_default()}
-                onchange={edit(Box::new(|x, v| x.cause = (!v.trim().is_empty()).then(|| v.trim().to_string())))} />
+                onchange={edit(Box::new(|x, v| x.cause = (!v.trim().is_empty()).then_some(v)))} />
             <div class="grid">
                 <SelectField id={format!("injury-{n}-outcome")} label={ app.t("転帰", "Outcome") } value={outcome}
                     options={vec![(String::new(), app.t("継続", "Continuing").into()), ("cured".into(), "治癒".into()), ("discontinued".into(), "中止".into()), ("transferred".into(), "転医".into())]}
@@ -480,9 +480,9 @@ fn consent_fields(app: &super::AppCtx, consent: Option<&Consent>, with: &With<'_
                 <TextField id="consent-until" kind="date" label={ app.t("同意の有効期限", "Consent valid until") } value={date_value(consent.map(|c| c.valid_until))}
                     onchange={with(Box::new(|c, v| if let Some(d) = parse_date(&v) { edit_consent(c, |x| x.valid_until = d) }))} />
                 <TextField id="consent-doctor" label={ app.t("同意医師", "Doctor") } value={consent.map(|c| c.doctor.clone()).unwrap_or_default()}
-                    onchange={with(Box::new(|c, v| edit_consent(c, |x| x.doctor = v.trim().to_string())))} />
+                    onchange={with(Box::new(|c, v| edit_consent(c, |x| x.doctor = v.clone())))} />
                 <TextField id="consent-clinic" label={ app.t("医療機関", "Clinic") } value={consent.map(|c| c.clinic.clone()).unwrap_or_default()}
-                    onchange={with(Box::new(|c, v| edit_consent(c, |x| x.clinic = v.trim().to_string())))} />
+                    onchange={with(Box::new(|c, v| edit_consent(c, |x| x.clinic = v.clone())))} />
             </div>
         </fieldset>
     }

@@ -22,7 +22,7 @@ pub fn settings() -> Html {
         let current = current.clone();
         Callback::from(move |v: String| {
             let mut next = current.clone();
-            f(&mut next.clinic, v.trim().to_string());
+            f(&mut next.clinic, v);
             state.dispatch(Action::Edit(Edit::PutSettings(next)));
         })
     };
@@ -32,7 +32,7 @@ pub fn settings() -> Html {
         Callback::from(move |v: String| {
             let mut next = current.clone();
             if let Some(p) = next.practitioners.get_mut(i) {
-                f(p, v.trim().to_string());
+                f(p, v);
             }
             state.dispatch(Action::Edit(Edit::PutSettings(next)));
         })
