@@ -780,12 +780,13 @@ fn day_entry(p: &DayProps) -> Html {
                     }))} disabled={disabled} />
                 if let VisitMode::Home { people, .. } = &v.mode {
                     <TextField id="visit-people" kind="number" label={ app.t("同一建物で施術した人数", "People treated in the building") } value={people.to_string()}
-                        onchange={edit(Box::new(|v, x| if let VisitMode::Home { people, .. } = &mut v.mode { *people = x.trim().parse().unwrap_or(1).max(1) }))} disabled={disabled} />
+                        onchange={edit(Box::new(|v, x| if let VisitMode::Home { people, .. } = &mut v.mode { if let Ok(n) = x.trim().parse::<u32>() { *people = n.max(1) } }))} disabled={disabled} />
                 }
                 if let Some(km) = v.mode.distance_km() {
                     <TextField id="visit-distance" kind="number" label={ app.t("距離（km）", "Distance (km)") } value={km.to_string()}
                         onchange={edit(Box::new(|v, x| {
-                            let km: f64 = x.trim().parse().unwrap_or(0.0);
+                            // Half-typed numbers ("1.") read as nothing: keep the last value.
+                            let Ok(km) = x.trim().parse::<f64>() else { return };
                             match &mut v.mode {
                                 VisitMode::Home { distance_km, .. } => *distance_km = Some(km),
                                 VisitMode::Call { distance_km } => *distance_km = km,
