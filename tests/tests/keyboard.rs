@@ -13,6 +13,9 @@ const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";
 const SPACE: &str = "\u{E00D}";
 const DOWN: &str = "\u{E015}";
+const CTRL: &str = "\u{E009}";
+/// Releases held modifier keys.
+const RELEASE: &str = "\u{E000}";
 
 /// Presses Tab until `id` has focus; fails if it is never reached. Checks the focus is
 /// visible there (an outline of at least 2px).
@@ -115,6 +118,28 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
     press(&b, "part-1-cold", SPACE);
     b.wait_for("#part-1-cold:checked", WAIT);
     b.wait_text("#month-amount", "円", WAIT);
+    // A house call: the distance is typed over the default, decimals and all, while each
+    // keystroke is being saved.
+    let before = b.text("#amount-total");
+    choose(&b, "visit-mode", "call");
+    b.wait_for("#visit-distance", WAIT);
+    tab_to(&b, "visit-distance");
+    b.keys(&format!("{CTRL}a{RELEASE}2.5{TAB}"));
+    assert_eq!(
+        b.exec(
+            "return document.querySelector('#visit-distance').value;",
+            json!([])
+        ),
+        json!("2.5")
+    );
+    let deadline = std::time::Instant::now() + WAIT;
+    while b.text("#amount-total") == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "往療料 did not change the amount"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 
     // 月次請求: the month's claims and the print preview.
     press(&b, "nav-claims", ENTER);
