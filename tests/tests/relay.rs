@@ -93,6 +93,19 @@ fn companion(config: &Path) -> Companion {
     Companion::start_with_mode(&["--reader", "sim", "--config", &config.to_string_lossy()])
 }
 
+/// A companion relaying to the service at `port` with the clinic's valid certificate.
+fn relaying_companion(name: &str, port: u16, timeout_secs: u64) -> Companion {
+    let cfg = write_config(
+        name,
+        port,
+        "service-ca.pem",
+        "client.pem",
+        "client-key.pem",
+        timeout_secs,
+    );
+    companion(&cfg)
+}
+
 fn check_persona(c: &mut Client, persona: &str, mode: CheckMode) -> Message {
     assert!(matches!(
         c.call(Cmd::SimInsertCard {
@@ -119,15 +132,7 @@ fn validity(m: &Message) -> Option<QualificationValidity> {
 #[test]
 fn every_population_case_over_mutual_tls() {
     let svc = start_service();
-    let cfg = write_config(
-        "good",
-        svc.port,
-        "service-ca.pem",
-        "client.pem",
-        "client-key.pem",
-        20,
-    );
-    let comp = companion(&cfg);
+    let comp = relaying_companion("good", svc.port, 20);
     let mut c = comp.paired_client();
 
     let m = check_persona(&mut c, "normal", CheckMode::Pin);
@@ -240,15 +245,7 @@ fn every_population_case_over_mutual_tls() {
 #[test]
 fn slow_service_times_out_and_a_card_check_is_not_repeated() {
     let svc = start_service();
-    let cfg = write_config(
-        "short-timeout",
-        svc.port,
-        "service-ca.pem",
-        "client.pem",
-        "client-key.pem",
-        1,
-    );
-    let comp = companion(&cfg);
+    let comp = relaying_companion("short-timeout", svc.port, 1);
     let mut c = comp.paired_client();
     assert_eq!(
         error_code(&check_persona(&mut c, "slow", CheckMode::Pin)),
@@ -435,15 +432,7 @@ fn status(c: &mut Client) -> ukemi_core::protocol::CompanionStatus {
 fn status_says_the_service_is_reachable_with_the_clinic_certificate_facts() {
     use ukemi_core::protocol::{Reachable, ServiceKind};
     let svc = start_service();
-    let cfg = write_config(
-        "status",
-        svc.port,
-        "service-ca.pem",
-        "client.pem",
-        "client-key.pem",
-        20,
-    );
-    let comp = companion(&cfg);
+    let comp = relaying_companion("status", svc.port, 20);
     let mut c = comp.paired_client();
     let s = status(&mut c);
     assert_eq!(s.service, ServiceKind::Relay);
