@@ -161,7 +161,10 @@ impl DemoCompanion {
 /// Kept in the page only.
 pub fn sample_book() -> ukemi_core::records::Book {
     use ukemi_core::claims::ClaimInput;
-    use ukemi_core::records::{Book, CaseRecord, InsuranceEntry, PatientRecord, Settings};
+    use ukemi_core::eligibility::{QualificationValidity, ReferenceKind};
+    use ukemi_core::records::{
+        Book, CaseRecord, CheckEntry, InsuranceEntry, PatientRecord, Settings,
+    };
     const CASES: [&str; 3] = [
         include_str!("../../tests/fixtures/claims/judo_sprain_3parts.json"),
         include_str!("../../tests/fixtures/claims/acupuncture_home_visit.json"),
@@ -196,7 +199,21 @@ pub fn sample_book() -> ukemi_core::records::Book {
                 insurer_name: String::new(),
                 insurance: input.insurance.clone(),
             }],
-            checks: Vec::new(),
+            // The sample patients were checked by card at their first visit this month, as a
+            // clinic's would be (a patient without a check gets a warning on the claim).
+            checks: input
+                .visits
+                .first()
+                .map(|v| CheckEntry {
+                    at: format!("{}T09:00:00+09:00", v.date),
+                    checked_on: v.date,
+                    reference: ReferenceKind::CardPin,
+                    validity: QualificationValidity::Valid,
+                    insurer_number: input.insurance.insurer_number.clone(),
+                    notice: None,
+                })
+                .into_iter()
+                .collect(),
             public_funds: input.public_funds.clone(),
         });
         book.next_id += 1;

@@ -7,6 +7,7 @@
 //! case belongs to a known patient) hold whoever edits: the page, a restore, a test.
 
 pub mod backup;
+mod manual;
 pub mod month;
 mod register;
 pub mod store;
@@ -14,6 +15,7 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
+pub use manual::{NewPatient, UNCHECKED_WARNING_JA};
 pub use register::{Change, Registration};
 
 use crate::claims::{
@@ -176,6 +178,11 @@ pub enum Edit {
         results: Vec<EligibilityResult>,
         at: String,
     },
+    /// A patient typed from the 資格確認書 when no online check can be made.
+    AddPatient {
+        patient: NewPatient,
+        on: Date,
+    },
     /// Typed corrections of a patient (name, カナ, sex, address, 公費, insurance fields).
     PutPatient(PatientRecord),
     NewCase {
@@ -260,6 +267,20 @@ pub enum RecordError {
     NoInsurance {
         patient: String,
     },
+    NameRequired,
+    /// The insurer number is malformed or its 検証番号 does not match (message from the check).
+    InsurerNumber {
+        message_ja: String,
+    },
+    InsuredNumberRequired,
+    CopayPercent {
+        percent: u8,
+    },
+    /// A typed patient is already in the book (same birthdate and name, or same numbers).
+    AlreadyRegistered {
+        id: String,
+        name: String,
+    },
 }
 
 impl RecordError {
@@ -298,6 +319,17 @@ impl RecordError {
             RecordError::NoInsurance { patient } => format!(
                 "{patient}さんの保険情報がありません。資格確認をするか、患者の画面で入力してください。"
             ),
+            RecordError::NameRequired => "氏名を入力してください。".into(),
+            RecordError::InsurerNumber { message_ja } => message_ja.clone(),
+            RecordError::InsuredNumberRequired => {
+                "被保険者証等の番号を入力してください。".into()
+            }
+            RecordError::CopayPercent { percent } => {
+                format!("負担割合は0・1・2・3割のいずれかです（入力は{percent}%）。")
+            }
+            RecordError::AlreadyRegistered { name, .. } => format!(
+                "{name}さんはすでに登録されています（生年月日と氏名、または保険の番号が同じ）。患者一覧から選んでください。"
+            ),
         }
     }
 
@@ -322,6 +354,17 @@ impl RecordError {
             }
             RecordError::SexUnknown { patient } => format!("{patient}: sex is not set."),
             RecordError::NoInsurance { patient } => format!("{patient}: no insurance recorded."),
+            RecordError::NameRequired => "Enter the patient's name.".into(),
+            RecordError::InsurerNumber { .. } => {
+                "The insurer number is not valid (6 or 8 digits with a matching check digit).".into()
+            }
+            RecordError::InsuredNumberRequired => "Enter the insured's number.".into(),
+            RecordError::CopayPercent { percent } => {
+                format!("The co-payment is 0, 10, 20 or 30 % (not {percent} %).")
+            }
+            RecordError::AlreadyRegistered { name, .. } => format!(
+                "{name} is already registered (same date of birth and name, or the same numbers). Choose them from the list."
+            ),
         }
     }
 }
@@ -394,6 +437,10 @@ impl Book {
                     }
                 }
                 Ok(Applied::Registered(out))
+            }
+            Edit::AddPatient { patient, on } => {
+                let r = self.add_patient(&patient, on)?;
+                Ok(Applied::Registered(vec![r]))
             }
             Edit::PutPatient(p) => {
                 let slot = self

@@ -17,6 +17,8 @@ pub struct CaseClaim {
     pub input: Result<ClaimInput, RecordError>,
     /// The engine's claim, or why none could be computed (Japanese).
     pub claim: Result<MonthlyClaim, String>,
+    /// The patient has no eligibility check on record (typed in by hand): a warning.
+    pub unchecked: bool,
 }
 
 impl CaseClaim {
@@ -37,14 +39,18 @@ impl CaseClaim {
 
     /// Every problem as text: the engine's findings, or the reason nothing was computed.
     pub fn problems(&self) -> Vec<(Severity, String)> {
-        match &self.claim {
+        let mut out: Vec<(Severity, String)> = match &self.claim {
             Ok(c) => c
                 .findings
                 .iter()
                 .map(|f| (f.severity, f.message_ja.clone()))
                 .collect(),
             Err(e) => vec![(Severity::Error, e.clone())],
+        };
+        if self.unchecked {
+            out.push((Severity::Warning, super::UNCHECKED_WARNING_JA.to_string()));
         }
+        out
     }
 }
 
@@ -127,6 +133,11 @@ impl Book {
                 })
                 .collect(),
         };
+        for c in &mut out {
+            c.unchecked = self
+                .patient(&c.patient_id)
+                .is_some_and(|p| p.checks.is_empty());
+        }
         out.sort_by(|a, b| (&a.patient_name, &a.case_id).cmp(&(&b.patient_name, &b.case_id)));
         out
     }
@@ -180,6 +191,7 @@ fn compute(
         patient_name: name.to_string(),
         input,
         claim,
+        unchecked: false,
     }
 }
 

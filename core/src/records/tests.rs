@@ -2,7 +2,7 @@ use super::backup::{self, BackupError};
 use super::month::export_csv;
 use super::store::{self, LoadError, Migration, Tables};
 use super::*;
-use crate::claims::{AcuDisease, AcupunctureCase, Consent, PartTreatment};
+use crate::claims::{AcuDisease, AcupunctureCase, Consent, PartTreatment, Severity};
 use crate::eligibility::{PersonalFamily, Qualification, Sex};
 
 fn d(s: &str) -> Date {
@@ -587,4 +587,149 @@ fn search_finds_by_name_kana_birthdate_and_insurer() {
         assert!(p.matches(q), "{q}");
     }
     assert!(!p.matches("佐藤"));
+}
+
+fn typed() -> NewPatient {
+    NewPatient {
+        name: " 佐藤　花子 ".into(),
+        name_kana: "サトウ　ハナコ".into(),
+        birth_date: d("1950-02-03"),
+        sex: Some(PatientSex::Female),
+        address: "東京都中野区中野4-8-1".into(),
+        postal_code: "164-0001".into(),
+        insurer_name: String::new(),
+        insurance: Insurance {
+            insurer_number: "06139992".into(),
+            symbol: "7".into(),
+            number: " 88 ".into(),
+            branch: Some(" ".into()),
+            holder_name: String::new(),
+            holder_address: String::new(),
+            person: PersonalFamily::Insured,
+            copay_percent: 20,
+            elderly_recipient: false,
+            valid_from: None,
+            valid_until: None,
+        },
+    }
+}
+
+fn add(book: &mut Book, p: NewPatient) -> Result<Applied, RecordError> {
+    book.apply(Edit::AddPatient {
+        patient: p,
+        on: d("2024-10-01"),
+    })
+}
+
+#[test]
+fn a_typed_patient_is_trimmed_and_the_insured_fields_filled_for_the_insured() {
+    let mut book = Book::default();
+    let id = match add(&mut book, typed()) {
+        Ok(Applied::Registered(r)) => {
+            assert!(r[0].created);
+            r[0].patient_id.clone()
+        }
+        other => panic!("{other:?}"),
+    };
+    let p = book.patient(&id).expect("patient");
+    assert_eq!(p.name, "佐藤　花子");
+    assert!(p.checks.is_empty(), "no check was made");
+    let ins = &p.insurance().expect("insurance").insurance;
+    assert_eq!(ins.number, "88");
+    assert_eq!(ins.branch, None, "a blank 枝番 is none");
+    assert_eq!(ins.holder_name, "佐藤　花子");
+    assert_eq!(ins.holder_address, "東京都中野区中野4-8-1");
+    assert_eq!(ins.copay_percent, 20);
+}
+
+#[test]
+fn a_typed_patient_with_bad_numbers_or_no_name_is_refused_and_nothing_changes() {
+    let mut book = Book::default();
+    let before = book.clone();
+    let mut wrong_digit = typed();
+    wrong_digit.insurance.insurer_number = "06139993".into();
+    match add(&mut book, wrong_digit) {
+        Err(RecordError::InsurerNumber { message_ja }) => {
+            assert!(message_ja.contains("検証番号"), "{message_ja}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut no_name = typed();
+    no_name.name = " 　".into();
+    assert_eq!(add(&mut book, no_name), Err(RecordError::NameRequired));
+    let mut no_number = typed();
+    no_number.insurance.number = "".into();
+    assert_eq!(
+        add(&mut book, no_number),
+        Err(RecordError::InsuredNumberRequired)
+    );
+    let mut odd_copay = typed();
+    odd_copay.insurance.copay_percent = 15;
+    assert_eq!(
+        add(&mut book, odd_copay),
+        Err(RecordError::CopayPercent { percent: 15 })
+    );
+    assert_eq!(book, before);
+}
+
+#[test]
+fn a_patient_typed_twice_is_refused_naming_the_one_registered() {
+    let mut book = Book::default();
+    add(&mut book, typed()).expect("first");
+    let mut again = typed();
+    again.name = "佐藤 花子".into();
+    match add(&mut book, again) {
+        Err(RecordError::AlreadyRegistered { id, .. }) => assert_eq!(id, "p1"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(book.patients.len(), 1);
+}
+
+#[test]
+fn a_typed_patient_claims_with_a_warning_until_a_check_matches_them() {
+    let mut book = Book::default();
+    book.apply(Edit::PutSettings(Settings {
+        clinic: fixture().clinic,
+        practitioners: fixture().practitioners,
+    }))
+    .expect("settings");
+    let mut p = typed();
+    p.name = "山田　一郎".into();
+    p.name_kana = "ヤマダ　イチロウ".into();
+    p.birth_date = d("1980-05-05");
+    p.sex = Some(PatientSex::Male);
+    let id = match add(&mut book, p) {
+        Ok(Applied::Registered(r)) => r[0].patient_id.clone(),
+        other => panic!("{other:?}"),
+    };
+    let case_id = match book.apply(Edit::NewCase {
+        patient_id: id.clone(),
+        case: fixture().case,
+    }) {
+        Ok(Applied::Case(c)) => c,
+        other => panic!("{other:?}"),
+    };
+    for v in fixture().visits {
+        book.apply(Edit::SetVisit {
+            case_id: case_id.clone(),
+            visit: v,
+        })
+        .expect("visit");
+    }
+    let warned = |book: &Book| {
+        book.month_claims(october())[0]
+            .problems()
+            .iter()
+            .any(|(s, m)| *s == Severity::Warning && m == UNCHECKED_WARNING_JA)
+    };
+    let claims = book.month_claims(october());
+    assert_eq!(claims.len(), 1);
+    assert!(warned(&book), "{:?}", claims[0].problems());
+    assert!(!claims[0].blocking(), "a warning asks, it does not block");
+
+    // A later card check matches the typed patient and the warning goes.
+    let r = register(&mut book, qualification(), "2024-10-20");
+    assert_eq!(r.patient_id, id);
+    assert!(!r.created);
+    assert!(!warned(&book));
 }

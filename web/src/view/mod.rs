@@ -8,6 +8,7 @@ pub(crate) mod connection;
 mod form;
 pub(crate) mod insurance;
 mod nav;
+mod new_patient;
 mod patients;
 pub(crate) mod print;
 pub(crate) mod readers;
@@ -233,6 +234,11 @@ pub fn app() -> Html {
                                     <sample_clinic::SampleClinic />
                                 }
                             }
+                            <p id="manual-hint" class="hint">
+                                { t("オンライン資格確認ができないとき（障害、コンパニオンが動いていないなど）は、", "When no online check can be made (an outage, the companion not running), ") }
+                                <a href="#patients">{ t("患者の画面で手入力で登録", "register the patient by hand on the Patients screen") }</a>
+                                { t("できます。", ".") }
+                            </p>
                         </>
                     },
                     Screen::Patients => html! { <patients::Patients /> },

@@ -72,6 +72,7 @@ pub fn patients() -> Html {
                     <p>{ app.t("まだ登録されていません。受付で資格確認をして「患者として登録」を押してください。", "None yet. Check eligibility at reception and press \u{201c}Register as patient\u{201d}.") }</p>
                 }
             </section>
+            <super::new_patient::NewPatientForm />
             if let Some(p) = chosen {
                 <Detail patient={p.clone()} />
             }
@@ -109,7 +110,7 @@ fn detail(props: &DetailProps) -> Html {
     };
     html! {
         <section id="patient-detail" class="panel" aria-labelledby="patient-detail-heading">
-            <h2 id="patient-detail-heading">{ &p.name }{ app.t("さん", "") }</h2>
+            <h2 id="patient-detail-heading" tabindex="-1">{ &p.name }{ app.t("さん", "") }</h2>
             <div class="grid">
                 <TextField id="patient-name" label={ app.t("氏名", "Name") } value={p.name.clone()}
                     onchange={put(|p, v| p.name = v)} />
@@ -191,6 +192,12 @@ fn detail(props: &DetailProps) -> Html {
                     </tr> }) }
                 </tbody>
             </table></div>
+            if p.checks.is_empty() {
+                <p id="no-checks" class="warn">{ app.t(
+                    "オンライン資格確認の記録がありません（手入力で登録）。来院のときに資格確認をすると、ここに記録されます。",
+                    "No online eligibility check on record (registered by hand). A check at the next visit is recorded here."
+                ) }</p>
+            }
         </section>
     }
 }

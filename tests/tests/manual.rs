@@ -1,0 +1,156 @@
+//! A patient registered by hand when no online check can be made: the app from a plain static
+//! server (no companion — the outage case), reached from 受付's hint. The draft survives a
+//! reload; a wrong 検証番号 is refused with the draft kept; the registered patient is stored,
+//! a second registration of the same person is refused, and their claim carries the
+//! "no online check on record" warning, which asks but does not block.
+
+use serde_json::json;
+use std::time::Duration;
+use ukemi_e2e::webdriver::Browser;
+use ukemi_e2e::{artifacts_dir, dist, StaticServer};
+
+const WAIT: Duration = Duration::from_secs(30);
+const TAB: &str = "\u{E004}";
+
+fn fill(b: &Browser, css: &str, text: &str) {
+    b.type_into(css, &format!("{text}{TAB}"));
+}
+
+/// Date inputs take keys in the browser's locale order; set the value as a picker would.
+fn set_date(b: &Browser, css: &str, date: &str) {
+    b.wait_for(css, WAIT);
+    b.exec(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+         e.dispatchEvent(new Event('change', { bubbles: true }));",
+        json!([css, date]),
+    );
+}
+
+fn value(b: &Browser, css: &str) -> String {
+    b.exec(
+        "return document.querySelector(arguments[0]).value;",
+        json!([css]),
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+fn clear_and_fill(b: &Browser, css: &str, text: &str) {
+    b.exec(
+        "const e = document.querySelector(arguments[0]); e.value = '';
+         e.dispatchEvent(new Event('input', { bubbles: true }));",
+        json!([css]),
+    );
+    fill(b, css, text);
+}
+
+#[test]
+fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
+    let server = StaticServer::start(dist(false));
+    let b = Browser::start();
+    b.goto(&format!("http://127.0.0.1:{}/#reception", server.port));
+    b.wait_for("#manual-hint a", WAIT);
+    b.click("#manual-hint a");
+    b.wait_for("#nav-patients[aria-current=page]", WAIT);
+    b.click("#new-patient-summary");
+    b.wait_for("#new-patient[open] #new-name", WAIT);
+
+    fill(&b, "#new-name", "佐藤　花子");
+    fill(&b, "#new-kana", "ｻﾄｳ ﾊﾅｺ");
+    set_date(&b, "#new-birth", "1950-02-03");
+    b.select("#new-sex", "female");
+    fill(&b, "#new-address", "東京都中野区中野4-8-1");
+    // One digit off: the 検証番号 does not match.
+    fill(&b, "#new-insurer", "06139993");
+    fill(&b, "#new-number", "88");
+    b.select("#new-copay", "20");
+
+    // What was typed survives a reload of the tab.
+    b.reload();
+    b.wait_for("#new-patient[open] #new-name", WAIT);
+    assert_eq!(value(&b, "#new-name"), "佐藤　花子");
+    assert_eq!(value(&b, "#new-insurer"), "06139993");
+    assert_eq!(value(&b, "#new-copay"), "20");
+
+    b.click("#new-patient-register");
+    let error = b.wait_text("#new-patient-error", "検証番号", WAIT);
+    assert!(!error.is_empty());
+    assert!(b.text("#patient-count").contains("0人"));
+    assert_eq!(
+        value(&b, "#new-name"),
+        "佐藤　花子",
+        "a refusal keeps the draft"
+    );
+    let v = b.axe_serious(None);
+    assert!(v.is_empty(), "axe on the manual registration form: {v:#?}");
+
+    clear_and_fill(&b, "#new-insurer", "06139992");
+    b.click("#new-patient-register");
+    b.wait_text("#patient-detail-heading", "佐藤　花子", WAIT);
+    b.wait_text("#patient-count", "1人", WAIT);
+    b.wait_text("#insurance-history", "06139992", WAIT);
+    assert_eq!(b.active_id(), "patient-detail-heading");
+    b.wait_text("#no-checks", "資格確認の記録がありません", WAIT);
+    assert!(
+        b.text("#patients").contains("サトウ"),
+        "カナ kept full-width"
+    );
+    b.wait_stored("ukemi", "patients", "p1", "06139992", WAIT);
+    assert_eq!(
+        value(&b, "#new-name"),
+        "",
+        "the draft is gone once registered"
+    );
+    b.screenshot(&artifacts_dir().join("manual-registered.png"));
+
+    // The same person again (spaces differ): refused, naming who is registered.
+    b.click("#new-patient-summary");
+    b.wait_for("#new-patient[open] #new-name", WAIT);
+    fill(&b, "#new-name", "佐藤 花子");
+    set_date(&b, "#new-birth", "1950-02-03");
+    fill(&b, "#new-insurer", "06139992");
+    fill(&b, "#new-number", "99");
+    b.click("#new-patient-register");
+    b.wait_text("#new-patient-error", "すでに登録", WAIT);
+    b.wait_text("#patient-count", "1人", WAIT);
+
+    // A visit, then the month's claim warns that no online check is on record.
+    b.click("#to-records");
+    b.wait_for("#nav-records[aria-current=page]", WAIT);
+    b.select("#new-case-kind", "judo");
+    b.click("#new-case");
+    b.wait_for("#case-editor", WAIT);
+    let today = b
+        .exec(
+            "const d = new Date(); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-01';",
+            json!([]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    set_date(&b, "#case-first-visit", &today);
+    b.click("#add-injury");
+    fill(&b, "#injury-1-site", "足関節");
+    b.select("#injury-1-side", "right");
+    set_date(&b, "#injury-1-date", &today);
+    b.click(&format!("#day-{today}"));
+    b.click("#add-visit");
+    b.wait_for("#part-1", WAIT);
+    b.click("#nav-claims");
+    b.wait_for("#claims-table", WAIT);
+    let table = b.wait_text(
+        "#claims-table",
+        "オンライン資格確認の記録がありません",
+        WAIT,
+    );
+    assert!(table.contains("佐藤　花子"), "{table}");
+
+    // Stored: after a reload the patient and the warning are still there.
+    b.reload();
+    b.wait_text(
+        "#claims-table",
+        "オンライン資格確認の記録がありません",
+        WAIT,
+    );
+}
