@@ -86,6 +86,7 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
     assert!(v.is_empty(), "axe on the manual registration form: {v:#?}");
 
     clear_and_fill(&b, "#new-insurer", "06139992");
+    set_date(&b, "#new-valid-from", "2020-04-01");
     b.click("#new-patient-register");
     b.wait_text("#patient-detail-heading", "佐藤　花子", WAIT);
     b.wait_text("#patient-count", "1人", WAIT);
@@ -145,6 +146,10 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
         WAIT,
     );
     assert!(table.contains("佐藤　花子"), "{table}");
+    assert!(
+        !table.contains("有効期間が入力されていません"),
+        "the typed 資格取得日 counts: {table}"
+    );
 
     // Stored: after a reload the patient and the warning are still there.
     b.reload();

@@ -57,6 +57,11 @@ impl NewPatient {
                 percent: self.insurance.copay_percent,
             });
         }
+        if let (Some(from), Some(until)) = (self.insurance.valid_from, self.insurance.valid_until) {
+            if until < from {
+                return Err(RecordError::ValidityPeriod);
+            }
+        }
         let address = trimmed(&self.address);
         let mut holder_name = trimmed(&self.insurance.holder_name);
         if holder_name.is_empty() && self.insurance.person == PersonalFamily::Insured {

@@ -276,6 +276,8 @@ pub enum RecordError {
     CopayPercent {
         percent: u8,
     },
+    /// The typed 有効期限 is before the 資格取得日.
+    ValidityPeriod,
     /// A typed patient is already in the book (same birthdate and name, or same numbers).
     AlreadyRegistered {
         id: String,
@@ -327,6 +329,9 @@ impl RecordError {
             RecordError::CopayPercent { percent } => {
                 format!("負担割合は0・1・2・3割のいずれかです（入力は{percent}%）。")
             }
+            RecordError::ValidityPeriod => {
+                "有効期限が資格取得日より前になっています。資格確認書の日付を確かめてください。".into()
+            }
             RecordError::AlreadyRegistered { name, .. } => format!(
                 "{name}さんはすでに登録されています（生年月日と氏名、または保険の番号が同じ）。患者一覧から選んでください。"
             ),
@@ -362,6 +367,7 @@ impl RecordError {
             RecordError::CopayPercent { percent } => {
                 format!("The co-payment is 0, 10, 20 or 30 % (not {percent} %).")
             }
+            RecordError::ValidityPeriod => "The valid-until date is before the qualification date.".into(),
             RecordError::AlreadyRegistered { name, .. } => format!(
                 "{name} is already registered (same date of birth and name, or the same numbers). Choose them from the list."
             ),

@@ -34,6 +34,8 @@ struct Draft {
     holder_name: String,
     holder_address: String,
     copay: String,
+    valid_from: String,
+    valid_until: String,
 }
 
 fn session() -> Option<web_sys::Storage> {
@@ -90,8 +92,8 @@ impl Draft {
                 person,
                 copay_percent: self.copay.parse().unwrap_or(30),
                 elderly_recipient: false,
-                valid_from: None,
-                valid_until: None,
+                valid_from: super::form::parse_date(&self.valid_from),
+                valid_until: super::form::parse_date(&self.valid_until),
             },
         })
     }
@@ -208,6 +210,11 @@ pub fn new_patient_form() -> Html {
                     <SelectField id="new-copay" label={ app.t("負担割合", "Co-payment") } value={ if d.copay.is_empty() { "30".to_string() } else { d.copay.clone() } }
                         options={vec![("30".into(), "3割".into()), ("20".into(), "2割".into()), ("10".into(), "1割".into()), ("0".into(), app.t("なし", "None").to_string())]}
                         onchange={set(|d, v| d.copay = v)} />
+                    <TextField id="new-valid-from" kind="date" label={ app.t("資格取得日", "Qualified since") } value={d.valid_from.clone()}
+                        onchange={set(|d, v| d.valid_from = v)} />
+                    <TextField id="new-valid-until" kind="date" label={ app.t("有効期限", "Valid until") } value={d.valid_until.clone()}
+                        hint={ app.t("資格確認書に記載があれば", "If printed on the 資格確認書") }
+                        onchange={set(|d, v| d.valid_until = v)} />
                     if dependent {
                         <TextField id="new-holder-name" label={ app.t("被保険者氏名", "Insured's name") } value={d.holder_name.clone()}
                             autocomplete="off" onchange={set(|d, v| d.holder_name = v)} />
