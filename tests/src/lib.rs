@@ -26,6 +26,28 @@ pub fn error_code(m: &Message) -> Option<ukemi_core::protocol::ErrorCode> {
     }
 }
 
+/// Presses 設定's 「記録を保存」 and returns the file the page offered (read from its Blob).
+pub fn save_support_log(b: &webdriver::Browser) -> String {
+    b.exec(
+        "window.__logBlobs = []; const o = URL.createObjectURL.bind(URL);
+         URL.createObjectURL = (x) => { window.__logBlobs.push(x); return o(x); };",
+        serde_json::json!([]),
+    );
+    b.click("#log-save");
+    b.wait_for("#log-message", Duration::from_secs(30));
+    let text = b
+        .exec_async(
+            "const done = arguments[arguments.length - 1];
+             window.__logBlobs[window.__logBlobs.length - 1].text().then(done);",
+            serde_json::json!([]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let _ = std::fs::write(artifacts_dir().join("support-log.txt"), &text);
+    text
+}
+
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }

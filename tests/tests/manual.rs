@@ -116,6 +116,22 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
     b.wait_text("#new-patient-error", "すでに登録", WAIT);
     b.wait_text("#patient-count", "1人", WAIT);
 
+    // Support's log has both refusals by kind, and nothing that was typed.
+    b.click("#nav-settings");
+    b.wait_for("#log-save", WAIT);
+    let log = ukemi_e2e::save_support_log(&b);
+    assert!(
+        log.contains("WARN patient.add_refused kind=insurer_number"),
+        "{log}"
+    );
+    assert!(log.contains("kind=already_registered"), "{log}");
+    for typed in ["佐藤", "06139993", "06139992", "中野", "1950"] {
+        assert!(!log.contains(typed), "{typed} in the log:\n{log}");
+    }
+    b.click("#nav-patients");
+    b.wait_for("#patient-detail", WAIT);
+    b.click("#patient-p1");
+
     // A visit, then the month's claim warns that no online check is on record.
     b.click("#to-records");
     b.wait_for("#nav-records[aria-current=page]", WAIT);

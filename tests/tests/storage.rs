@@ -68,6 +68,16 @@ fn a_damaged_record_is_named_never_overwritten_and_a_backup_restores() {
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(raw(&b, "settings", "settings"), json!("{\"clinic\": "));
 
+    // The log for support names the damaged record, not what the clinic typed.
+    let log = ukemi_e2e::save_support_log(&b);
+    assert!(log.contains("ERROR book.unreadable"), "{log}");
+    assert!(log.contains("record settings/settings"), "{log}");
+    assert!(
+        !log.contains("parsing"),
+        "no parser message (it can quote data): {log}"
+    );
+    assert!(!log.contains("別の名前"), "{log}");
+
     // The backup puts everything back, and the warning goes.
     b.type_into("#backup-file", &file.to_string_lossy());
     b.click("#backup-check");

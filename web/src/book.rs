@@ -110,6 +110,7 @@ pub fn use_book(state: &UseReducerHandle<State>) {
             match db.apply(pending).await {
                 Ok(()) => dispatcher.dispatch(Action::Saved),
                 Err(e) => {
+                    crate::log::error("book.save_failed", &e.message_en());
                     // The next change writes the difference from what is really stored.
                     let mut s = sync.borrow_mut();
                     if s.stored.as_ref().is_some_and(|b| Rc::ptr_eq(b, &book)) {
@@ -130,6 +131,7 @@ async fn open(dispatcher: UseReducerDispatcher<State>, sync: Rc<RefCell<Sync>>) 
     let db = match Db::open(DB_NAME).await {
         Ok(db) => db,
         Err(e) => {
+            crate::log::error("book.open_failed", &e.message_en());
             // Private windows and old browsers: work on, but say nothing will be kept.
             dispatcher.dispatch(Action::BookLoaded {
                 book: Book::default(),
@@ -145,6 +147,7 @@ async fn open(dispatcher: UseReducerDispatcher<State>, sync: Rc<RefCell<Sync>>) 
     let rows = match load(&db).await {
         Ok(rows) => rows,
         Err(e) => {
+            crate::log::error("book.unreadable", &e.message_en());
             sync.borrow_mut().db = Some(db);
             dispatcher.dispatch(Action::BookUnreadable {
                 ja: e.message_ja(),
@@ -157,6 +160,7 @@ async fn open(dispatcher: UseReducerDispatcher<State>, sync: Rc<RefCell<Sync>>) 
         Ok((book, upgrade)) => {
             if !upgrade.is_empty() {
                 if let Err(e) = db.apply(ops(upgrade)).await {
+                    crate::log::error("book.upgrade_failed", &e.message_en());
                     dispatcher.dispatch(Action::SaveFailed {
                         ja: e.message_ja(),
                         en: e.message_en(),
@@ -177,6 +181,7 @@ async fn open(dispatcher: UseReducerDispatcher<State>, sync: Rc<RefCell<Sync>>) 
             dispatcher.dispatch(Action::Persistence(persistent));
         }
         Err(e) => {
+            crate::log::error("book.unreadable", &e.log_detail());
             sync.borrow_mut().db = Some(db);
             dispatcher.dispatch(Action::BookUnreadable {
                 ja: e.message_ja(),

@@ -11,6 +11,7 @@ mod files;
 mod i18n;
 mod idb;
 mod link;
+mod log;
 mod state;
 mod storage;
 mod view;

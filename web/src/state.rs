@@ -143,6 +143,10 @@ pub struct State {
     pub registered_by_import: bool,
     /// Why the last edit was refused (Japanese, English), shown where it was made.
     pub edit_error: Option<(String, String)>,
+    /// Every refused edit bumps this; `refused_kind` names the last one (no personal data),
+    /// for the diagnostic log.
+    pub refusals: u32,
+    pub refused_kind: String,
     /// A short sentence for the page's polite live region.
     pub announcement: String,
     /// The patient chosen on the 患者 and 施術録 screens.
@@ -256,6 +260,8 @@ impl State {
                 }
             }
             Err(e) => {
+                self.refusals += 1;
+                self.refused_kind = e.kind();
                 self.announcement = match self.lang {
                     Lang::Ja => e.message_ja(),
                     Lang::En => e.message_en(),

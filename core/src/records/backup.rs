@@ -29,6 +29,17 @@ pub enum BackupError {
 }
 
 impl BackupError {
+    /// A stable name for logs: no part of the file's content (a parser's message can quote it).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BackupError::NotJson(_) => "not_json",
+            BackupError::Foreign => "foreign",
+            BackupError::Corrupt => "corrupt",
+            BackupError::Newer { .. } => "newer",
+            BackupError::Unreadable(_) => "unreadable",
+        }
+    }
+
     pub fn message_ja(&self) -> String {
         match self {
             BackupError::NotJson(e) => format!(

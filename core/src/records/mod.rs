@@ -286,6 +286,15 @@ pub enum RecordError {
 }
 
 impl RecordError {
+    /// The variant's stable name (`insurer_number`, `month_closed`…) for logs, which carry no
+    /// names: several variants hold a patient's.
+    pub fn kind(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("kind")?.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
     pub fn message_ja(&self) -> String {
         match self {
             RecordError::UnknownPatient { id } => format!("患者（{id}）が見つかりません。"),

@@ -119,6 +119,15 @@ pub enum LoadError {
 }
 
 impl LoadError {
+    /// For logs: which record, never the parser's message (it can quote the record's content).
+    pub fn log_detail(&self) -> String {
+        match self {
+            LoadError::Newer { found } => format!("newer schema={found}"),
+            LoadError::Record { store, key, .. } => format!("record {store}/{key}"),
+            LoadError::Integrity(_) => "integrity".into(),
+        }
+    }
+
     pub fn message_ja(&self) -> String {
         match self {
             LoadError::Newer { found } => format!(

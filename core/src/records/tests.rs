@@ -669,6 +669,10 @@ fn a_typed_patient_with_bad_numbers_or_no_name_is_refused_and_nothing_changes() 
         add(&mut book, odd_copay),
         Err(RecordError::CopayPercent { percent: 15 })
     );
+    assert_eq!(
+        RecordError::CopayPercent { percent: 15 }.kind(),
+        "copay_percent"
+    );
     let mut backwards = typed();
     backwards.insurance.valid_from = Some(d("2024-04-01"));
     backwards.insurance.valid_until = Some(d("2024-03-31"));

@@ -5,6 +5,7 @@
 pub(crate) mod check;
 mod claims;
 pub(crate) mod connection;
+mod diagnostics;
 mod form;
 pub(crate) mod insurance;
 mod nav;
@@ -122,9 +123,8 @@ fn use_hash_route(state: &UseReducerHandle<State>) {
     });
 }
 
-/// Fields save on `change` (not on every keystroke, which would upset Japanese input
-/// methods mid-composition). Leaving or reloading the page ends the edit the way leaving the
-/// field would: the focused field is blurred, so its `change` fires and is saved.
+/// Fields save as typed (`form.rs`); leaving or reloading the page also ends the edit the
+/// way leaving the field would: the focused field is blurred, so its trimmed value is saved.
 #[hook]
 fn use_save_on_leave() {
     use_effect_with((), move |_| {
@@ -179,6 +179,7 @@ pub fn app() -> Html {
     let ctx = use_companion(initial, crate::link::candidates());
     let state = ctx.state.clone();
     crate::book::use_book(&state);
+    diagnostics::use_diagnostics(&state);
     use_hash_route(&state);
     use_save_on_leave();
     use_focus_on_screen_change(state.screen);

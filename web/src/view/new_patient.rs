@@ -154,7 +154,10 @@ pub fn new_patient_form() -> Html {
                     })
                     .forget();
                 }
-                Err(e) => error.set(Some((e.message_ja(), e.message_en()))),
+                Err(e) => {
+                    crate::log::warn("patient.add_refused", &format!("kind={}", e.kind()));
+                    error.set(Some((e.message_ja(), e.message_en())));
+                }
             }
         })
     };

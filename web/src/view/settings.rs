@@ -85,6 +85,7 @@ pub fn settings() -> Html {
             </section>
             <Tariffs />
             <Backup />
+            <super::diagnostics::SupportLog />
             <section class="panel" aria-labelledby="storage-heading">
                 <h2 id="storage-heading">{ app.t("データの保存", "Data storage") }</h2>
                 <p id="storage-state">{ match (&app.state.book_status, app.state.persistence) {
@@ -198,6 +199,7 @@ fn backup_panel() -> Html {
                             pending.set(Some(Pending { file, book }));
                         }
                         Err(e) => {
+                            crate::log::warn("backup.refused", &format!("kind={}", e.kind()));
                             pending.set(None);
                             message.set(Some((
                                 false,

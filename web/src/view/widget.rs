@@ -39,6 +39,7 @@ pub fn widget(props: &WidgetProps) -> Html {
         ..State::default()
     };
     let ctx: AppCtx = use_companion(initial, props.candidates.clone());
+    super::diagnostics::use_diagnostics(&ctx.state);
     let s = &ctx.state;
     {
         let host = props.host.clone();

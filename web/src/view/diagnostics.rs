@@ -1,0 +1,150 @@
+//! What the page logs as its state changes (connection, pairing, failures by code, refused
+//! edits by kind, the database's state; `book.rs` logs its own failures), and the 設定 panel that saves the log for support.
+//! Effects at the edge: the reducer stays pure, this hook watches what it produced.
+
+use super::use_app;
+use crate::i18n::Lang;
+use crate::idb::Persistence;
+use crate::log;
+use crate::state::{BookStatus, Conn, State};
+use yew::prelude::*;
+
+fn code_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+#[hook]
+pub fn use_diagnostics(state: &UseReducerHandle<State>) {
+    use_effect_with(state.conn.clone(), |c| {
+        match c {
+            Conn::Connecting => log::info("companion.connecting", ""),
+            Conn::Connected { host } => log::info("companion.connected", host),
+            Conn::Failed => log::warn("companion.unreachable", "no answer on the candidate ports"),
+        }
+        || ()
+    });
+    use_effect_with(state.pairing.clone(), |p| {
+        log::info("companion.pairing", &format!("{p:?}"));
+        || ()
+    });
+    use_effect_with(
+        state.failure.as_ref().map(|f| (f.code, f.detail.clone())),
+        |f| {
+            if let Some((code, detail)) = f {
+                let detail = serde_json::to_string(detail).unwrap_or_default();
+                log::warn(
+                    "eligibility.error",
+                    &format!("code={} detail={detail}", code_name(code)),
+                );
+            }
+            || ()
+        },
+    );
+    use_effect_with(
+        state.result.as_ref().map(|r| (r.reference, r.validity)),
+        |r| {
+            if let Some((reference, validity)) = r {
+                log::info(
+                    "eligibility.result",
+                    &format!(
+                        "reference={} validity={}",
+                        code_name(reference),
+                        code_name(validity)
+                    ),
+                );
+            }
+            || ()
+        },
+    );
+    use_effect_with((state.refusals, state.refused_kind.clone()), |(n, kind)| {
+        if *n > 0 {
+            log::warn("record.refused", &format!("kind={kind}"));
+        }
+        || ()
+    });
+    use_effect_with(
+        (
+            state.book_status.clone(),
+            state.book.patients.len(),
+            state.book.cases.len(),
+        ),
+        |(status, patients, cases)| {
+            match status {
+                BookStatus::Loading => {}
+                BookStatus::Stored => {
+                    log::info("book.stored", &format!("patients={patients} cases={cases}"))
+                }
+                BookStatus::InMemory => log::info("book.in_memory", ""),
+                // Logged by `book.rs`, where the error's kind is known.
+                BookStatus::Unreadable { .. } => {}
+            }
+            || ()
+        },
+    );
+    use_effect_with(state.restores, |n| {
+        if *n > 0 {
+            log::info("book.restored", "");
+        }
+        || ()
+    });
+    use_effect_with(state.persistence, |p| {
+        match p {
+            Some(Persistence::Granted) => log::info("storage.persistent", "granted"),
+            Some(Persistence::Denied) => log::warn("storage.persistent", "denied"),
+            Some(Persistence::Unsupported) => log::warn("storage.persistent", "unsupported"),
+            None => {}
+        }
+        || ()
+    });
+    use_effect_with(state.status_error.as_ref().map(|(c, _)| *c), |c| {
+        if let Some(code) = c {
+            log::warn("status.error", &format!("code={}", code_name(code)));
+        }
+        || ()
+    });
+}
+
+/// 設定 → サポート用の記録: how many lines are kept, and saving them as a file.
+#[function_component(SupportLog)]
+pub fn support_log() -> Html {
+    let app = use_app();
+    let ja = app.lang() == Lang::Ja;
+    let message = use_state(|| None::<(bool, String)>);
+    let save = {
+        let message = message.clone();
+        Callback::from(move |_| {
+            let name = format!("ukemi-log-{}.txt", crate::clock::today().compact());
+            log::info("log.saved", "");
+            message.set(Some(
+                match crate::files::download(&name, "text/plain", &log::text()) {
+                    Ok(()) => (
+                        true,
+                        if ja {
+                            format!("{name} を保存しました。")
+                        } else {
+                            format!("Saved {name}.")
+                        },
+                    ),
+                    Err(e) => (false, e),
+                },
+            ));
+        })
+    };
+    html! {
+        <section class="panel" aria-labelledby="support-log-heading">
+            <h2 id="support-log-heading">{ app.t("サポート用の記録", "Log for support") }</h2>
+            <p>{ app.t(
+                "接続・保存・エラーの記録です。氏名・住所・保険の番号・暗証番号は含みません。困ったときに保存して、サポート窓口に送ってください。",
+                "Connection, storage and error events. It holds no names, addresses, insurance numbers or PINs. Save it and send it to support when something goes wrong."
+            ) }</p>
+            <p id="support-log-count">{ if ja { format!("{}件", log::len()) } else { format!("{} lines", log::len()) } }</p>
+            <button type="button" id="log-save" class="secondary" onclick={save}>{ app.t("記録を保存", "Save the log") }</button>
+            if let Some((ok, m)) = &*message {
+                <p id="log-message" class={ if *ok { "ok-text" } else { "error" } } role={ if *ok { "status" } else { "alert" } }>{ m }</p>
+            }
+        </section>
+    }
+}
