@@ -34,7 +34,10 @@ pub fn use_diagnostics(state: &UseReducerHandle<State>) {
         state.failure.as_ref().map(|f| (f.code, f.detail.clone())),
         |f| {
             if let Some((code, detail)) = f {
-                let detail = serde_json::to_string(detail).unwrap_or_default();
+                // The service's own message can repeat what was asked (numbers): its code only.
+                let mut detail = detail.clone();
+                detail.service_message = None;
+                let detail = serde_json::to_string(&detail).unwrap_or_default();
                 log::warn(
                     "eligibility.error",
                     &format!("code={} detail={detail}", code_name(code)),
