@@ -77,6 +77,11 @@ fn a_damaged_record_is_named_never_overwritten_and_a_backup_restores() {
         "no parser message (it can quote data): {log}"
     );
     assert!(!log.contains("別の名前"), "{log}");
+    assert_eq!(
+        log.matches("INFO page.loaded").count(),
+        2,
+        "the lines from before the reload are kept in the tab: {log}"
+    );
 
     // The backup puts everything back, and the warning goes.
     b.type_into("#backup-file", &file.to_string_lossy());

@@ -20,6 +20,14 @@ use wasm_bindgen::prelude::*;
 
 /// Starts the full app in the page's body.
 pub fn run_app() {
+    log::info(
+        "page.loaded",
+        &format!(
+            "version={} demo={}",
+            env!("CARGO_PKG_VERSION"),
+            demo::requested()
+        ),
+    );
     yew::Renderer::<view::App>::new().render();
 }
 

@@ -1,8 +1,9 @@
 //! The page's diagnostic log, for the vendor who supports the clinic: what happened and what
 //! failed, as event names, error codes, record keys and counts — never a name, an address, a
 //! number from a card, a PIN, or text from a file (a parser's message can quote its input).
-//! Each line goes to the browser console and to a bounded list in memory, which 設定 saves as
-//! a file the clinic can send to support. Nothing is kept after the page closes.
+//! Each line goes to the browser console and to a bounded list, which 設定 saves as a file the
+//! clinic can send to support. The list is kept in the tab's `sessionStorage`, so it survives
+//! the reload a clinic tries first when something goes wrong, and goes when the tab closes.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -10,8 +11,22 @@ use std::collections::VecDeque;
 /// Lines kept in memory; the oldest go first.
 const KEEP: usize = 500;
 
+const SESSION_KEY: &str = "ukemi.log";
+
 thread_local! {
-    static LINES: RefCell<VecDeque<String>> = const { RefCell::new(VecDeque::new()) };
+    static LINES: RefCell<VecDeque<String>> = RefCell::new(restored());
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// The lines this tab logged before a reload.
+fn restored() -> VecDeque<String> {
+    session()
+        .and_then(|s| s.get_item(SESSION_KEY).ok().flatten())
+        .and_then(|t| serde_json::from_str::<VecDeque<String>>(&t).ok())
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,10 +62,13 @@ pub fn event(level: Level, event: &str, detail: &str) {
     }
     LINES.with(|l| {
         let mut l = l.borrow_mut();
-        if l.len() == KEEP {
+        while l.len() >= KEEP {
             l.pop_front();
         }
         l.push_back(line);
+        if let (Some(s), Ok(t)) = (session(), serde_json::to_string(&*l)) {
+            let _ = s.set_item(SESSION_KEY, &t);
+        }
     });
 }
 
