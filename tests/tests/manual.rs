@@ -82,8 +82,12 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
         "佐藤　花子",
         "a refusal keeps the draft"
     );
+    // The cursor goes to the field to fix, marked for screen readers.
+    assert_eq!(b.active_id(), "new-insurer");
+    b.wait_for("#new-insurer[aria-invalid=true]", WAIT);
     let v = b.axe_serious(None);
     assert!(v.is_empty(), "axe on the manual registration form: {v:#?}");
+    b.screenshot(&artifacts_dir().join("manual-form-refused.png"));
 
     clear_and_fill(&b, "#new-insurer", "06139992");
     set_date(&b, "#new-valid-from", "2020-04-01");

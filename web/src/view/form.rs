@@ -24,6 +24,9 @@ pub struct TextProps {
     pub required: bool,
     #[prop_or_default]
     pub hint: Option<AttrValue>,
+    /// Marks the field as the one a refusal is about (`aria-invalid`).
+    #[prop_or_default]
+    pub invalid: bool,
     #[prop_or_default]
     pub autocomplete: Option<AttrValue>,
 }
@@ -97,6 +100,7 @@ pub fn text_field(p: &TextProps) -> Html {
             }
             <input id={p.id.clone()} type={p.kind.clone()} value={p.value.clone()}
                 ref={node} {onchange} {oninput} disabled={p.disabled} required={p.required}
+                aria-invalid={ p.invalid.then_some("true") }
                 autocomplete={p.autocomplete.clone()}
                 aria-describedby={ p.hint.as_ref().map(|_| hint_id) } />
         </div>

@@ -10,7 +10,7 @@ use crate::state::Action;
 use serde::{Deserialize, Serialize};
 use ukemi_core::claims::{Insurance, PatientSex};
 use ukemi_core::eligibility::PersonalFamily;
-use ukemi_core::records::{Edit, NewPatient};
+use ukemi_core::records::{Edit, NewPatient, RecordError};
 use yew::prelude::*;
 
 const DRAFT_KEY: &str = "ukemi.new-patient";
@@ -99,12 +99,38 @@ impl Draft {
     }
 }
 
+/// The field a refusal is about, to mark it and put the cursor there.
+fn field_of(e: &RecordError) -> &'static str {
+    match e {
+        RecordError::NameRequired | RecordError::AlreadyRegistered { .. } => "new-name",
+        RecordError::InsurerNumber { .. } => "new-insurer",
+        RecordError::InsuredNumberRequired => "new-number",
+        RecordError::CopayPercent { .. } => "new-copay",
+        RecordError::ValidityPeriod => "new-valid-until",
+        _ => "new-patient-register",
+    }
+}
+
+/// Puts the cursor in the field that needs fixing; the alert has already said why.
+fn focus(id: &'static str) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = el.focus();
+        }
+    })
+    .forget();
+}
+
 #[function_component(NewPatientForm)]
 pub fn new_patient_form() -> Html {
     let app = use_app();
     let ja = app.lang() == Lang::Ja;
     let draft = use_state(load_draft);
-    let error = use_state(|| None::<(String, String)>);
+    let error = use_state(|| None::<(String, String, &'static str)>);
     let set = |f: fn(&mut Draft, String)| {
         let draft = draft.clone();
         Callback::from(move |v: String| {
@@ -123,7 +149,8 @@ pub fn new_patient_form() -> Html {
             let patient = match draft.patient() {
                 Ok(p) => p,
                 Err((j, en)) => {
-                    error.set(Some((j.into(), en.into())));
+                    error.set(Some((j.into(), en.into(), "new-birth")));
+                    focus("new-birth");
                     return;
                 }
             };
@@ -141,28 +168,20 @@ pub fn new_patient_form() -> Html {
                     draft.set(Draft::default());
                     state.dispatch(Action::Edit(edit));
                     // The form closes; the new patient's details take the focus.
-                    gloo_timers::callback::Timeout::new(0, || {
-                        if let Some(h) = web_sys::window()
-                            .and_then(|w| w.document())
-                            .and_then(|d| d.get_element_by_id("patient-detail-heading"))
-                            .and_then(|e| {
-                                wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()
-                            })
-                        {
-                            let _ = h.focus();
-                        }
-                    })
-                    .forget();
+                    focus("patient-detail-heading");
                 }
                 Err(e) => {
                     crate::log::warn("patient.add_refused", &format!("kind={}", e.kind()));
-                    error.set(Some((e.message_ja(), e.message_en())));
+                    let field = field_of(&e);
+                    error.set(Some((e.message_ja(), e.message_en(), field)));
+                    focus(field);
                 }
             }
         })
     };
     let d = &*draft;
     let dependent = d.person == "dependent";
+    let bad = |id: &str| error.as_ref().is_some_and(|(_, _, f)| *f == id);
     html! {
         <details id="new-patient" class="panel" open={ *d != Draft::default() || error.is_some() }>
             <summary id="new-patient-summary">{ app.t("手入力で登録（オンライン資格確認ができないとき）", "Register by hand (when no online check can be made)") }</summary>
@@ -173,11 +192,11 @@ pub fn new_patient_form() -> Html {
             <form onsubmit={onsubmit} novalidate=true aria-describedby="new-patient-error">
                 <fieldset class="grid">
                     <legend>{ app.t("患者", "Patient") }</legend>
-                    <TextField id="new-name" label={ app.t("氏名", "Name") } value={d.name.clone()} required=true
+                    <TextField id="new-name" invalid={bad("new-name")} label={ app.t("氏名", "Name") } value={d.name.clone()} required=true
                         autocomplete="off" onchange={set(|d, v| d.name = v)} />
                     <TextField id="new-kana" label={ app.t("カナ", "Kana") } value={d.kana.clone()}
                         autocomplete="off" onchange={set(|d, v| d.kana = v)} />
-                    <TextField id="new-birth" kind="date" label={ app.t("生年月日", "Date of birth") } value={d.birth.clone()} required=true
+                    <TextField id="new-birth" invalid={bad("new-birth")} kind="date" label={ app.t("生年月日", "Date of birth") } value={d.birth.clone()} required=true
                         onchange={set(|d, v| d.birth = v)} />
                     <SelectField id="new-sex" label={ app.t("性別", "Sex") } value={d.sex.clone()}
                         options={vec![
@@ -193,14 +212,14 @@ pub fn new_patient_form() -> Html {
                 </fieldset>
                 <fieldset class="grid">
                     <legend>{ app.t("保険（資格確認書の記載どおり）", "Insurance (as on the 資格確認書)") }</legend>
-                    <TextField id="new-insurer" label={ app.t("保険者番号", "Insurer number") } value={d.insurer.clone()} required=true
+                    <TextField id="new-insurer" invalid={bad("new-insurer")} label={ app.t("保険者番号", "Insurer number") } value={d.insurer.clone()} required=true
                         hint={ app.t("6桁（国保）または8桁", "6 digits (国保) or 8") } autocomplete="off"
                         onchange={set(|d, v| d.insurer = v)} />
                     <TextField id="new-insurer-name" label={ app.t("保険者名", "Insurer name") } value={d.insurer_name.clone()}
                         autocomplete="off" onchange={set(|d, v| d.insurer_name = v)} />
                     <TextField id="new-symbol" label={ app.t("記号", "Symbol") } value={d.symbol.clone()}
                         autocomplete="off" onchange={set(|d, v| d.symbol = v)} />
-                    <TextField id="new-number" label={ app.t("番号", "Number") } value={d.number.clone()} required=true
+                    <TextField id="new-number" invalid={bad("new-number")} label={ app.t("番号", "Number") } value={d.number.clone()} required=true
                         autocomplete="off" onchange={set(|d, v| d.number = v)} />
                     <TextField id="new-branch" label={ app.t("枝番", "Branch") } value={d.branch.clone()}
                         autocomplete="off" onchange={set(|d, v| d.branch = v)} />
@@ -215,7 +234,7 @@ pub fn new_patient_form() -> Html {
                         onchange={set(|d, v| d.copay = v)} />
                     <TextField id="new-valid-from" kind="date" label={ app.t("資格取得日", "Qualified since") } value={d.valid_from.clone()}
                         onchange={set(|d, v| d.valid_from = v)} />
-                    <TextField id="new-valid-until" kind="date" label={ app.t("有効期限", "Valid until") } value={d.valid_until.clone()}
+                    <TextField id="new-valid-until" invalid={bad("new-valid-until")} kind="date" label={ app.t("有効期限", "Valid until") } value={d.valid_until.clone()}
                         hint={ app.t("資格確認書に記載があれば", "If printed on the 資格確認書") }
                         onchange={set(|d, v| d.valid_until = v)} />
                     if dependent {
@@ -228,7 +247,7 @@ pub fn new_patient_form() -> Html {
                 </fieldset>
                 <button type="submit" id="new-patient-register">{ app.t("患者として登録", "Register as patient") }</button>
                 <p id="new-patient-error" role="alert" class="error">{
-                    error.as_ref().map(|(j, e)| if ja { j.clone() } else { e.clone() }).unwrap_or_default()
+                    error.as_ref().map(|(j, e, _)| if ja { j.clone() } else { e.clone() }).unwrap_or_default()
                 }</p>
             </form>
         </details>
