@@ -233,6 +233,21 @@ impl Browser {
         self.post(&format!("/element/{id}/value"), json!({ "text": text }));
     }
 
+    /// Types into a field and leaves it with Tab, as a person would (which also saves it).
+    pub fn fill(&self, css: &str, text: &str) {
+        self.type_into(css, &format!("{text}\u{E004}"));
+    }
+
+    /// Sets a date input as its picker would: typed keys depend on the locale's field order.
+    pub fn set_date(&self, css: &str, date: &str) {
+        self.wait_for(css, Duration::from_secs(20));
+        self.exec(
+            "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+             e.dispatchEvent(new Event('change', { bubbles: true }));",
+            json!([css, date]),
+        );
+    }
+
     /// Chooses the `<option>` whose value is `value` and fires `change`, as a person would.
     pub fn select(&self, css: &str, value: &str) {
         self.wait_for(

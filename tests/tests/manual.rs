@@ -10,21 +10,6 @@ use ukemi_e2e::webdriver::Browser;
 use ukemi_e2e::{artifacts_dir, dist, StaticServer};
 
 const WAIT: Duration = Duration::from_secs(30);
-const TAB: &str = "\u{E004}";
-
-fn fill(b: &Browser, css: &str, text: &str) {
-    b.type_into(css, &format!("{text}{TAB}"));
-}
-
-/// Date inputs take keys in the browser's locale order; set the value as a picker would.
-fn set_date(b: &Browser, css: &str, date: &str) {
-    b.wait_for(css, WAIT);
-    b.exec(
-        "const e = document.querySelector(arguments[0]); e.value = arguments[1];
-         e.dispatchEvent(new Event('change', { bubbles: true }));",
-        json!([css, date]),
-    );
-}
 
 fn value(b: &Browser, css: &str) -> String {
     b.exec(
@@ -42,7 +27,7 @@ fn clear_and_fill(b: &Browser, css: &str, text: &str) {
          e.dispatchEvent(new Event('input', { bubbles: true }));",
         json!([css]),
     );
-    fill(b, css, text);
+    b.fill(css, text);
 }
 
 #[test]
@@ -56,14 +41,14 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
     b.click("#new-patient-summary");
     b.wait_for("#new-patient[open] #new-name", WAIT);
 
-    fill(&b, "#new-name", "佐藤　花子");
-    fill(&b, "#new-kana", "ｻﾄｳ ﾊﾅｺ");
-    set_date(&b, "#new-birth", "1950-02-03");
+    b.fill("#new-name", "佐藤　花子");
+    b.fill("#new-kana", "ｻﾄｳ ﾊﾅｺ");
+    b.set_date("#new-birth", "1950-02-03");
     b.select("#new-sex", "female");
-    fill(&b, "#new-address", "東京都中野区中野4-8-1");
+    b.fill("#new-address", "東京都中野区中野4-8-1");
     // One digit off: the 検証番号 does not match.
-    fill(&b, "#new-insurer", "06139993");
-    fill(&b, "#new-number", "88");
+    b.fill("#new-insurer", "06139993");
+    b.fill("#new-number", "88");
     b.select("#new-copay", "20");
 
     // What was typed survives a reload of the tab.
@@ -90,7 +75,7 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
     b.screenshot(&artifacts_dir().join("manual-form-refused.png"));
 
     clear_and_fill(&b, "#new-insurer", "06139992");
-    set_date(&b, "#new-valid-from", "2020-04-01");
+    b.set_date("#new-valid-from", "2020-04-01");
     b.click("#new-patient-register");
     b.wait_text("#patient-detail-heading", "佐藤　花子", WAIT);
     b.wait_text("#patient-count", "1人", WAIT);
@@ -112,10 +97,10 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
     // The same person again (spaces differ): refused, naming who is registered.
     b.click("#new-patient-summary");
     b.wait_for("#new-patient[open] #new-name", WAIT);
-    fill(&b, "#new-name", "佐藤 花子");
-    set_date(&b, "#new-birth", "1950-02-03");
-    fill(&b, "#new-insurer", "06139992");
-    fill(&b, "#new-number", "99");
+    b.fill("#new-name", "佐藤 花子");
+    b.set_date("#new-birth", "1950-02-03");
+    b.fill("#new-insurer", "06139992");
+    b.fill("#new-number", "99");
     b.click("#new-patient-register");
     b.wait_text("#new-patient-error", "すでに登録", WAIT);
     b.wait_text("#patient-count", "1人", WAIT);
@@ -150,11 +135,11 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
         .as_str()
         .unwrap_or_default()
         .to_string();
-    set_date(&b, "#case-first-visit", &today);
+    b.set_date("#case-first-visit", &today);
     b.click("#add-injury");
-    fill(&b, "#injury-1-site", "足関節");
+    b.fill("#injury-1-site", "足関節");
     b.select("#injury-1-side", "right");
-    set_date(&b, "#injury-1-date", &today);
+    b.set_date("#injury-1-date", &today);
     b.click(&format!("#day-{today}"));
     b.click("#add-visit");
     b.wait_for("#part-1", WAIT);

@@ -14,23 +14,6 @@ use ukemi_e2e::webdriver::Browser;
 use ukemi_e2e::{artifacts_dir, dist, Companion};
 
 const WAIT: Duration = Duration::from_secs(30);
-/// WebDriver's Tab key: typing ends with it, as a person leaves a field.
-const TAB: &str = "\u{E004}";
-
-/// Types into a field with the keyboard and leaves it (Tab), which saves it.
-fn key_fill(b: &Browser, css: &str, text: &str) {
-    b.type_into(css, &format!("{text}{TAB}"));
-}
-
-/// Date inputs take keys in the browser's locale order; set the value as a picker would.
-fn set_date(b: &Browser, css: &str, date: &str) {
-    b.wait_for(css, WAIT);
-    b.exec(
-        "const e = document.querySelector(arguments[0]); e.value = arguments[1];
-         e.dispatchEvent(new Event('change', { bubbles: true }));",
-        json!([css, date]),
-    );
-}
 
 /// Keeps every Blob the page turns into a download, to read exports back.
 fn capture_downloads(b: &Browser) {
@@ -123,11 +106,11 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
 
     // 設定: the clinic, as printed on every form.
     go(&b, "settings");
-    key_fill(&b, "#clinic-name", "うけみ接骨院");
-    key_fill(&b, "#clinic-address", "東京都千代田区千代田1-1");
-    key_fill(&b, "#clinic-prefecture", "13");
-    key_fill(&b, "#clinic-registration", "協13-1234");
-    key_fill(&b, "#clinic-manager", "受身　太郎");
+    b.fill("#clinic-name", "うけみ接骨院");
+    b.fill("#clinic-address", "東京都千代田区千代田1-1");
+    b.fill("#clinic-prefecture", "13");
+    b.fill("#clinic-registration", "協13-1234");
+    b.fill("#clinic-manager", "受身　太郎");
     b.wait_for("#tariff-table", WAIT);
     assert_accessible(&b, "settings");
 
@@ -142,7 +125,7 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     go(&b, "patients");
     b.wait_text("#patients", "山田　花子", WAIT);
     b.wait_text("#patients", &second, WAIT);
-    key_fill(&b, "#patient-search", "ヤマダ");
+    b.fill("#patient-search", "ヤマダ");
     b.wait_text("#patient-count", "1人", WAIT);
     b.click("#patient-p1");
     b.wait_text("#insurance-history", "東京都世田谷区太子堂", WAIT);
@@ -155,12 +138,12 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     b.select("#new-case-kind", "judo");
     b.click("#new-case");
     b.wait_for("#case-editor", WAIT);
-    set_date(&b, "#case-first-visit", &day(1));
+    b.set_date("#case-first-visit", &day(1));
     b.click("#add-injury");
-    key_fill(&b, "#injury-1-site", "足関節");
+    b.fill("#injury-1-site", "足関節");
     b.select("#injury-1-side", "right");
-    set_date(&b, "#injury-1-date", &day(1));
-    key_fill(&b, "#injury-1-cause", "自宅の階段を踏み外して負傷");
+    b.set_date("#injury-1-date", &day(1));
+    b.fill("#injury-1-cause", "自宅の階段を踏み外して負傷");
     b.wait_text("#case-heading", "右足関節捻挫", WAIT);
     for (d, cold) in [(1, true), (2, true), (3, false)] {
         b.click(&format!("#day-{}", day(d)));
@@ -184,11 +167,11 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     b.select("#new-case-kind", "acupuncture");
     b.click("#new-case");
     b.wait_for("#disease-lumbagosyndrome", WAIT);
-    set_date(&b, "#case-first-visit", &day(1));
+    b.set_date("#case-first-visit", &day(1));
     b.click("#disease-lumbagosyndrome");
     b.wait_for("#disease-lumbagosyndrome:checked", WAIT);
-    key_fill(&b, "#consent-doctor", "医師　一郎");
-    set_date(&b, "#consent-date", &day(1));
+    b.fill("#consent-doctor", "医師　一郎");
+    b.set_date("#consent-date", &day(1));
     for d in [1, 8] {
         b.click(&format!("#day-{}", day(d)));
         b.click("#add-visit");
@@ -224,7 +207,7 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     // Fix it on the 施術録 and come back.
     go(&b, "records");
     b.select("#records-patient", "p2");
-    key_fill(&b, "#case-symptoms", "腰部の疼痛・しびれ");
+    b.fill("#case-symptoms", "腰部の疼痛・しびれ");
     b.wait_for("#month-amount", WAIT);
     let deadline = std::time::Instant::now() + WAIT;
     while b.text("#month-amount").contains("症状名") {

@@ -38,6 +38,15 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Offers the download and says how it went, for a status line: (ok, sentence).
+pub fn offer(filename: &str, mime: &str, text: &str, ja: bool) -> (bool, String) {
+    match download(filename, mime, text) {
+        Ok(()) if ja => (true, format!("{filename} を保存しました。")),
+        Ok(()) => (true, format!("Saved {filename}.")),
+        Err(e) => (false, e),
+    }
+}
+
 /// The first file chosen in `input`, as (name, UTF-8 text).
 pub async fn read_chosen_file(input: &HtmlInputElement) -> Result<(String, String), String> {
     let file = input

@@ -87,8 +87,14 @@ fn judo_book() -> (Book, String) {
     }))
     .expect("settings");
     let reg = register(&mut book, qualification(), "2024-10-01");
+    let case_id = judo_case(&mut book, reg.patient_id);
+    (book, case_id)
+}
+
+/// The fixture's 柔整 case with its visits, for `patient_id`.
+fn judo_case(book: &mut Book, patient_id: String) -> String {
     let case_id = match book.apply(Edit::NewCase {
-        patient_id: reg.patient_id,
+        patient_id,
         case: fixture().case,
     }) {
         Ok(Applied::Case(id)) => id,
@@ -101,7 +107,7 @@ fn judo_book() -> (Book, String) {
         })
         .expect("visit");
     }
-    (book, case_id)
+    case_id
 }
 
 fn october() -> ClaimMonth {
@@ -710,20 +716,7 @@ fn a_typed_patient_claims_with_a_warning_until_a_check_matches_them() {
         Ok(Applied::Registered(r)) => r[0].patient_id.clone(),
         other => panic!("{other:?}"),
     };
-    let case_id = match book.apply(Edit::NewCase {
-        patient_id: id.clone(),
-        case: fixture().case,
-    }) {
-        Ok(Applied::Case(c)) => c,
-        other => panic!("{other:?}"),
-    };
-    for v in fixture().visits {
-        book.apply(Edit::SetVisit {
-            case_id: case_id.clone(),
-            visit: v,
-        })
-        .expect("visit");
-    }
+    judo_case(&mut book, id.clone());
     let warned = |book: &Book| {
         book.month_claims(october())[0]
             .problems()

@@ -121,19 +121,12 @@ pub fn support_log() -> Html {
         Callback::from(move |_| {
             let name = format!("ukemi-log-{}.txt", crate::clock::today().compact());
             log::info("log.saved", "");
-            message.set(Some(
-                match crate::files::download(&name, "text/plain", &log::text()) {
-                    Ok(()) => (
-                        true,
-                        if ja {
-                            format!("{name} を保存しました。")
-                        } else {
-                            format!("Saved {name}.")
-                        },
-                    ),
-                    Err(e) => (false, e),
-                },
-            ));
+            message.set(Some(crate::files::offer(
+                &name,
+                "text/plain",
+                &log::text(),
+                ja,
+            )));
         })
     };
     html! {

@@ -165,19 +165,12 @@ fn backup_panel() -> Html {
             let now = crate::clock::now_iso();
             let name = format!("ukemi-backup-{}.json", crate::clock::today().compact());
             let text = backup::export(&book, &now);
-            message.set(Some(
-                match crate::files::download(&name, "application/json", &text) {
-                    Ok(()) => (
-                        true,
-                        if ja {
-                            format!("{name} を保存しました。")
-                        } else {
-                            format!("Saved {name}.")
-                        },
-                    ),
-                    Err(e) => (false, e),
-                },
-            ));
+            message.set(Some(crate::files::offer(
+                &name,
+                "application/json",
+                &text,
+                ja,
+            )));
         })
     };
     let check = {
