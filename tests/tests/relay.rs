@@ -2,7 +2,8 @@
 //! real relay) against `ukemi-companion sim-service` with generated test certificates.
 //! Every population case gives its typed result or typed error; a wrong client certificate
 //! is refused by the server; an untrusted server certificate is refused by the companion;
-//! a missing file or an expired certificate stops the companion from starting.
+//! a missing file or an expired certificate stops the companion from starting; with the
+//! service down, the page carries the typed numbers over into 手入力で登録.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -504,5 +505,58 @@ fn status_says_why_the_service_is_not_reachable() {
             Some("TLS"),
             "{name}: {s:?}"
         );
+    }
+}
+
+/// The page, when the service is down: the numbers reception typed for the check carry over
+/// into 手入力で登録, so the clinic can go on without typing them twice.
+#[test]
+fn a_dead_service_offers_registration_by_hand_with_the_typed_numbers() {
+    use std::time::Duration;
+    use ukemi_e2e::webdriver::Browser;
+    const WAIT: Duration = Duration::from_secs(30);
+    let cfg = stopped_service_config("dead-page");
+    let dist = ukemi_e2e::dist(false);
+    let comp = Companion::start_with_mode(&[
+        "--reader",
+        "sim",
+        "--config",
+        &cfg.to_string_lossy(),
+        "--serve",
+        &dist.to_string_lossy(),
+    ]);
+    let b = Browser::start();
+    b.goto(&format!("{}/", comp.origin()));
+    b.wait_for("#pairing-code", WAIT);
+    b.type_into("#pairing-code", &comp.pairing_code);
+    b.click("#pair-button");
+    b.wait_for("#ins-insurer", WAIT);
+    b.type_into("#ins-insurer", "01130012");
+    b.type_into("#ins-number", "42");
+    b.set_date("#ins-birthdate", "1968-04-12");
+    b.click("#ins-check-button");
+    let error = b.wait_text("#ins-error", "つながりません", WAIT);
+    assert!(!error.is_empty());
+    b.click("#ins-to-manual");
+    b.wait_for("#nav-patients[aria-current=page]", WAIT);
+    b.wait_for("#new-patient[open]", WAIT);
+    let value = |css: &str| {
+        b.exec(
+            "return document.querySelector(arguments[0]).value;",
+            serde_json::json!([css]),
+        )
+    };
+    assert_eq!(value("#new-insurer"), "01130012");
+    assert_eq!(value("#new-number"), "42");
+    assert_eq!(value("#new-birth"), "1968-04-12");
+    // The cursor waits in the first field still empty.
+    let deadline = std::time::Instant::now() + WAIT;
+    while b.active_id() != "new-name" {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "focus is on {}",
+            b.active_id()
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -3,7 +3,7 @@
 
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::{Action, Area, Failure};
+use crate::state::{Action, Area, Failure, Screen};
 use ukemi_core::eligibility::InsuranceQuery;
 use ukemi_core::protocol::{Command, ErrorCode, ErrorDetail};
 use ukemi_core::Date;
@@ -16,8 +16,16 @@ fn value(r: &NodeRef) -> String {
         .unwrap_or_default()
 }
 
+#[derive(Properties, PartialEq)]
+pub struct InsuranceProps {
+    /// The full app offers to register by hand when the service cannot answer; the widget,
+    /// which has no patients of its own, does not.
+    #[prop_or_default]
+    pub manual: bool,
+}
+
 #[function_component(Insurance)]
-pub fn insurance() -> Html {
+pub fn insurance(props: &InsuranceProps) -> Html {
     let app = use_app();
     let refs: [NodeRef; 5] = Default::default();
     let [insurer, symbol, number, branch, birthdate] = refs.clone();
@@ -63,6 +71,36 @@ pub fn insurance() -> Html {
         .failure
         .as_ref()
         .filter(|f| f.area == Area::Insurance);
+    let service_down = props.manual
+        && failure.is_some_and(|f| {
+            matches!(
+                f.code,
+                ErrorCode::ServiceUnavailable | ErrorCode::ServiceError
+            )
+        });
+    let to_manual = {
+        let refs = refs.clone();
+        let state = app.state.clone();
+        Callback::from(move |_| {
+            let [insurer, symbol, number, branch, birthdate] = &refs;
+            super::new_patient::draft_from_numbers(
+                &value(insurer),
+                &value(symbol),
+                &value(number),
+                &value(branch),
+                &value(birthdate),
+            );
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_hash(Screen::Patients.hash());
+            }
+            state.dispatch(Action::Navigate(Screen::Patients));
+            // After the new screen's heading has taken the focus: the first empty field.
+            gloo_timers::callback::Timeout::new(150, || {
+                super::new_patient::focus("new-name");
+            })
+            .forget();
+        })
+    };
     let field = |id: &'static str,
                  r: &NodeRef,
                  label: &'static str,
@@ -100,6 +138,11 @@ pub fn insurance() -> Html {
             <p id="ins-error" role="alert" class="error">
                 { failure.map(|f| if app.lang() == Lang::Ja { f.message_ja.clone() } else { f.code.message_en(&f.detail) }).unwrap_or_default() }
             </p>
+            if service_down {
+                <button id="ins-to-manual" type="button" class="secondary" onclick={to_manual}>
+                    { app.t("この番号で手入力登録へ進む", "Register by hand with these numbers") }
+                </button>
+            }
         </section>
     }
 }

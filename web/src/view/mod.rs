@@ -229,7 +229,7 @@ pub fn app() -> Html {
                             if ready {
                                 <readers::Readers />
                                 <check::Check />
-                                <insurance::Insurance />
+                                <insurance::Insurance manual=true />
                                 <result::ResultView />
                                 if state.demo {
                                     <sample_clinic::SampleClinic />

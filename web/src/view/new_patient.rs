@@ -59,6 +59,24 @@ fn keep_draft(d: &Draft) {
     }
 }
 
+/// Starts (or updates) the draft with the numbers reception typed for a check the service
+/// could not answer, so they are not typed twice.
+pub(crate) fn draft_from_numbers(
+    insurer: &str,
+    symbol: &str,
+    number: &str,
+    branch: &str,
+    birth: &str,
+) {
+    let mut d = load_draft();
+    d.insurer = insurer.trim().to_string();
+    d.symbol = symbol.trim().to_string();
+    d.number = number.trim().to_string();
+    d.branch = branch.trim().to_string();
+    d.birth = birth.trim().to_string();
+    keep_draft(&d);
+}
+
 impl Draft {
     /// What the book is asked to add, or the field that keeps it from being one (ja, en).
     fn patient(&self) -> Result<NewPatient, (&'static str, &'static str)> {
@@ -112,7 +130,7 @@ fn field_of(e: &RecordError) -> &'static str {
 }
 
 /// Puts the cursor in the field that needs fixing; the alert has already said why.
-fn focus(id: &'static str) {
+pub(crate) fn focus(id: &'static str) {
     gloo_timers::callback::Timeout::new(0, move || {
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
