@@ -163,4 +163,13 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
         "オンライン資格確認の記録がありません",
         WAIT,
     );
+
+    // In English the findings stay Japanese, marked so a screen reader reads them as such.
+    b.click("#lang-switch");
+    b.wait_for("html[lang=en]", WAIT);
+    b.wait_text(
+        "#claims-table .findings [lang=ja]",
+        "オンライン資格確認の記録がありません",
+        WAIT,
+    );
 }

@@ -262,7 +262,7 @@ fn row(
                     <ul class="findings">
                         { for problems.iter().map(|(s, m)| html! {
                             <li class={ if *s == Severity::Error { "finding-error" } else { "finding-warning" } }>
-                                <strong>{ if *s == Severity::Error { app.t("エラー：", "Error: ") } else { app.t("要確認：", "Check: ") } }</strong>{ m }
+                                <strong>{ if *s == Severity::Error { app.t("エラー：", "Error: ") } else { app.t("要確認：", "Check: ") } }</strong><span lang="ja">{ m }</span>
                             </li>
                         }) }
                     </ul>

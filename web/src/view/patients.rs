@@ -58,10 +58,10 @@ pub fn patients() -> Html {
                             let pick = Callback::from(move |_| state.dispatch(Action::ChoosePatient(Some(id.clone()))));
                             html! {
                                 <tr aria-selected={ (s.patient.as_deref() == Some(p.id.as_str())).to_string() }>
-                                    <td><button type="button" class="link" onclick={pick} id={format!("patient-{}", p.id)}>{ &p.name }</button></td>
-                                    <td>{ ukemi_core::text::to_fullwidth_kana(&p.name_kana) }</td>
-                                    <td>{ p.birth_date.wareki() }</td>
-                                    <td>{ &p.address }</td>
+                                    <td lang="ja"><button type="button" class="link" onclick={pick} id={format!("patient-{}", p.id)}>{ &p.name }</button></td>
+                                    <td lang="ja">{ ukemi_core::text::to_fullwidth_kana(&p.name_kana) }</td>
+                                    <td lang="ja">{ p.birth_date.wareki() }</td>
+                                    <td lang="ja">{ &p.address }</td>
                                     <td>{ p.insurance().map(|e| e.insurance.insurer_number.clone()).unwrap_or_default() }</td>
                                 </tr>
                             }

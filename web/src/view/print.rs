@@ -327,7 +327,7 @@ fn claim_sheet(form: &FormModel, draft: bool) -> Html {
         .filter(|f| f.key.starts_with("practitioner_"))
         .collect();
     html! {
-        <article class={classes!("sheet", format!("sheet-{kind}"))} role="document" aria-label={label}>
+        <article class={classes!("sheet", format!("sheet-{kind}"))} role="document" aria-label={label} lang="ja">
             <p class="form-id">{ &form.form_id }</p>
             <h3 class="title">{ &form.title }</h3>
             if draft {
@@ -382,7 +382,7 @@ fn summary_sheet(s: &SummaryForm) -> Html {
     let label = format!("{} {} {} {}", s.form_id, s.title, s.month_ja, insurer);
     let cell = |k: &str, l: &str, v: String| boxed(k, l, &v);
     html! {
-        <article class="sheet sheet-summary" role="document" aria-label={label}>
+        <article class="sheet sheet-summary" role="document" aria-label={label} lang="ja">
             <p class="form-id">{ &s.form_id }</p>
             <h3 class="title">{ &s.title }</h3>
             <div class="box b-month"><span class="val">{ &s.month_ja }</span></div>

@@ -621,7 +621,7 @@ fn calendar(p: &CaseProps) -> Html {
                                         { for c.findings.iter().map(|f| html! {
                                             <li class={ if f.severity == Severity::Error { "finding-error" } else { "finding-warning" } }>
                                                 <strong>{ if f.severity == Severity::Error { app.t("エラー：", "Error: ") } else { app.t("要確認：", "Check: ") } }</strong>
-                                                { &f.message_ja }
+                                                <span lang="ja">{ &f.message_ja }</span>
                                             </li>
                                         }) }
                                     </ul>
