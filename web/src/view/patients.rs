@@ -163,12 +163,12 @@ fn detail(props: &DetailProps) -> Html {
                     { for p.insurances.iter().rev().map(|e| {
                         let i = &e.insurance;
                         html! { <tr>
-                            <td>{ e.since.wareki() }</td>
-                            <td>{ format!("{} {}", i.insurer_number, e.insurer_name) }</td>
+                            <td lang="ja">{ e.since.wareki() }</td>
+                            <td lang="ja">{ format!("{} {}", i.insurer_number, e.insurer_name) }</td>
                             <td>{ format!("{}{}{}", if i.symbol.is_empty() { String::new() } else { format!("{}・", i.symbol) }, i.number, i.branch.as_ref().map(|b| format!("（{b}）")).unwrap_or_default()) }</td>
                             <td>{ if ja { i.person.label_ja() } else { i.person.label_en() } }</td>
                             <td>{ format!("{}割", i.copay_percent / 10) }</td>
-                            <td>{ &i.holder_address }</td>
+                            <td lang="ja">{ &i.holder_address }</td>
                         </tr> }
                     }) }
                 </tbody>
@@ -185,7 +185,7 @@ fn detail(props: &DetailProps) -> Html {
                 </tr></thead>
                 <tbody>
                     { for p.checks.iter().rev().map(|c| html! { <tr>
-                        <td>{ c.checked_on.wareki() }</td>
+                        <td lang="ja">{ c.checked_on.wareki() }</td>
                         <td>{ if ja { c.reference.label_ja() } else { c.reference.label_en() } }</td>
                         <td>{ if ja { c.validity.label_ja() } else { c.validity.label_en() } }{ if c.validity.is_valid() { " ✓" } else { " ✗" } }</td>
                         <td>{ &c.insurer_number }</td>

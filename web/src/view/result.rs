@@ -17,6 +17,11 @@ fn row(label: &'static str, id: Option<&'static str>, value: String) -> Html {
     html! { <><dt>{ label }</dt><dd id={id}>{ value }</dd></> }
 }
 
+/// A row whose value is Japanese whatever the page's language (names, addresses, 和暦).
+fn ja_row(label: &'static str, id: Option<&'static str>, value: String) -> Html {
+    html! { <><dt>{ label }</dt><dd id={id} lang="ja">{ value }</dd></> }
+}
+
 fn qualification(app: &super::AppCtx, q: &Qualification, first: bool) -> Html {
     let ja = app.lang() == Lang::Ja;
     let id = |s: &'static str| first.then_some(s);
@@ -36,17 +41,20 @@ fn qualification(app: &super::AppCtx, q: &Qualification, first: bool) -> Html {
     };
     html! {
         <dl class="result">
-            { row(app.t("氏名", "Name"), id("result-name"), q.name.clone()) }
-            { row(app.t("カナ", "Kana"), id("result-kana"), q.name_kana.clone()) }
-            { row(app.t("生年月日", "Date of birth"), id("result-birthdate"), both(q.birthdate)) }
+            { ja_row(app.t("氏名", "Name"), id("result-name"), q.name.clone()) }
+            { ja_row(app.t("カナ", "Kana"), id("result-kana"), q.name_kana.clone()) }
+            { ja_row(app.t("生年月日", "Date of birth"), id("result-birthdate"), both(q.birthdate)) }
             { row(app.t("性別", "Sex"), None, if ja { q.sex.label_ja() } else { q.sex.label_en() }.to_string()) }
-            { row(app.t("住所", "Address"), id("result-address"), q.address.clone().unwrap_or_else(|| none.to_string())) }
+            { match &q.address {
+                Some(a) => ja_row(app.t("住所", "Address"), id("result-address"), a.clone()),
+                None => row(app.t("住所", "Address"), id("result-address"), none.to_string()),
+            } }
             { row(app.t("郵便番号", "Postal code"), id("result-postal"), q.postal_code.clone().unwrap_or_else(|| none.to_string())) }
-            { row(app.t("保険者", "Insurer"), id("result-insurer"), format!("{}　{}", q.insurer_number, q.insurer_name)) }
+            { ja_row(app.t("保険者", "Insurer"), id("result-insurer"), format!("{}　{}", q.insurer_number, q.insurer_name)) }
             { row(app.t("記号・番号（枝番）", "Symbol, number (branch)"), id("result-symbol-number"), q.symbol_number_display()) }
             { row(app.t("本人・家族", "Insured / dependent"), None, if ja { q.personal_family.label_ja() } else { q.personal_family.label_en() }.to_string()) }
             { row(app.t("負担割合", "Co-payment"), id("result-ratio"), ratio.unwrap_or_default()) }
-            { row(app.t("有効期間", "Valid"), None, period) }
+            { ja_row(app.t("有効期間", "Valid"), None, period) }
             if let Some(loss) = q.disqualification_date {
                 { row(app.t("資格喪失日", "Lost on"), None, both(loss)) }
             }
