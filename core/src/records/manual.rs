@@ -110,7 +110,10 @@ fn already(p: &PatientRecord, n: &NewPatient) -> bool {
         || p.insurances.iter().any(|e| {
             e.insurance.insurer_number == n.insurance.insurer_number
                 && e.insurance.number == n.insurance.number
-                && e.insurance.branch == n.insurance.branch
+                && super::register::same_branch(
+                    e.insurance.branch.as_deref(),
+                    n.insurance.branch.as_deref(),
+                )
         })
 }
 

@@ -70,9 +70,18 @@ fn same_person(p: &PatientRecord, q: &Qualification) -> bool {
     let same_numbers = p.insurances.iter().any(|e| {
         e.insurance.insurer_number == q.insurer_number.trim()
             && e.insurance.number == q.number
-            && e.insurance.branch == q.branch
+            && same_branch(e.insurance.branch.as_deref(), q.branch.as_deref())
     });
     same_name || same_numbers
+}
+
+/// 枝番 tells family members apart under one number; a side without one (typed from a card
+/// that has none printed) does not contradict the other, the birthdate already matched.
+pub(super) fn same_branch(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.trim() == b.trim(),
+        _ => true,
+    }
 }
 
 fn change(field: &str, ja: &str, en: &str, before: &str, after: &str) -> Option<Change> {
@@ -181,11 +190,12 @@ impl Book {
             }
             // Same insurance: refresh it in place (a corrected address or period); another
             // insurer or number starts a new entry so the history shows the switch.
+            // A typed entry without 枝番 is the same card: refreshed, it gains the 枝番.
             let same_card = b.is_some_and(|i| {
                 i.insurer_number == insurance.insurer_number
                     && i.symbol == insurance.symbol
                     && i.number == insurance.number
-                    && i.branch == insurance.branch
+                    && same_branch(i.branch.as_deref(), insurance.branch.as_deref())
             });
             match p.insurances.last_mut() {
                 Some(last) if same_card => {

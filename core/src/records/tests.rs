@@ -734,3 +734,42 @@ fn a_typed_patient_claims_with_a_warning_until_a_check_matches_them() {
     assert!(!r.created);
     assert!(!warned(&book));
 }
+
+#[test]
+fn a_check_finds_a_typed_patient_by_numbers_despite_another_kanji_and_no_branch() {
+    let mut book = Book::default();
+    let mut p = typed();
+    // 山田 typed with a variant, no カナ, and the 枝番 left empty.
+    p.name = "山田　一朗".into();
+    p.name_kana = String::new();
+    p.birth_date = d("1980-05-05");
+    p.insurance.symbol = "12".into();
+    p.insurance.number = "345".into();
+    p.insurance.branch = None;
+    let id = match add(&mut book, p) {
+        Ok(Applied::Registered(r)) => r[0].patient_id.clone(),
+        other => panic!("{other:?}"),
+    };
+    let r = register(&mut book, qualification(), "2024-10-20");
+    assert_eq!(
+        r.patient_id, id,
+        "the same person, found by the insurance numbers"
+    );
+    assert_eq!(book.patients.len(), 1);
+    assert!(
+        r.changes.iter().any(|c| c.field == "name"),
+        "{:?}",
+        r.changes
+    );
+    let p = book.patient(&id).expect("patient");
+    assert_eq!(p.insurances.len(), 1, "the typed card, refreshed in place");
+    assert_eq!(p.insurances[0].insurance.branch.as_deref(), Some("00"));
+
+    // A different 枝番 is a different family member.
+    let mut sibling = qualification();
+    sibling.name = "山田　二郎".into();
+    sibling.name_kana = "ﾔﾏﾀﾞ ｼﾞﾛｳ".into();
+    sibling.branch = Some("01".into());
+    let r2 = register(&mut book, sibling, "2024-10-21");
+    assert!(r2.created);
+}
