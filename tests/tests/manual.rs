@@ -173,3 +173,65 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
         WAIT,
     );
 }
+
+/// Types a patient into 手入力で登録 and registers them.
+fn register_by_hand(b: &Browser, name: &str, birth: &str, number: &str) {
+    if b.exec(
+        "return !document.querySelector('#new-patient').open;",
+        json!([]),
+    ) == json!(true)
+    {
+        b.click("#new-patient-summary");
+    }
+    b.wait_for("#new-patient[open] #new-name", WAIT);
+    b.fill("#new-name", name);
+    b.set_date("#new-birth", birth);
+    b.fill("#new-insurer", "06139992");
+    b.fill("#new-number", number);
+    b.click("#new-patient-register");
+    b.wait_text("#patient-detail-heading", name, WAIT);
+}
+
+#[test]
+fn two_records_of_one_person_are_merged_after_a_confirmation() {
+    let server = StaticServer::start(dist(false));
+    let b = Browser::start();
+    b.goto(&format!("http://127.0.0.1:{}/#patients", server.port));
+    b.wait_for("#new-patient-summary", WAIT);
+    register_by_hand(&b, "髙橋　健", "1961-07-08", "501");
+    // The same man typed again with the common form of 髙 and a wrong birthday.
+    register_by_hand(&b, "高橋　健", "1961-08-07", "502");
+    b.wait_text("#patient-count", "2人", WAIT);
+
+    b.click("#patient-p1");
+    b.wait_text("#patient-detail-heading", "髙橋", WAIT);
+    b.click("#merge-summary");
+    b.select("#merge-from", "p2");
+    b.click("#merge-ask");
+    let confirm = b.wait_text("#merge-confirm-text", "高橋　健さん", WAIT);
+    assert!(confirm.contains("削除"), "{confirm}");
+    b.wait_text("#merge-birth-warning", "生年月日が違います", WAIT);
+    assert_eq!(
+        b.active_id(),
+        "merge-confirm-text",
+        "the question is read out first"
+    );
+    let v = b.axe_serious(None);
+    assert!(v.is_empty(), "axe on the merge confirmation: {v:#?}");
+    b.screenshot(&artifacts_dir().join("merge-confirm.png"));
+    b.click("#merge-confirm");
+    b.wait_text("#merge-status", "統合しました", WAIT);
+    b.wait_text("#patient-count", "1人", WAIT);
+    b.wait_text("#insurance-history", "502", WAIT);
+
+    // Stored as one change: after a reload there is one patient with both cards.
+    b.reload();
+    b.wait_text("#patient-count", "1人", WAIT);
+    b.click("#patient-p1");
+    let history = b.wait_text("#insurance-history", "501", WAIT);
+    assert!(history.contains("502"), "{history}");
+    assert_eq!(
+        b.idb_get("ukemi", "patients", "p2"),
+        serde_json::Value::Null
+    );
+}

@@ -183,6 +183,12 @@ pub enum Edit {
         patient: NewPatient,
         on: Date,
     },
+    /// Two records of one person (a typo, another kanji): `from`'s cases, insurances, checks
+    /// and 公費 move to `into`, and `from` is removed.
+    MergePatients {
+        into: String,
+        from: String,
+    },
     /// Typed corrections of a patient (name, カナ, sex, address, 公費, insurance fields).
     PutPatient(PatientRecord),
     NewCase {
@@ -278,6 +284,8 @@ pub enum RecordError {
     },
     /// The typed 有効期限 is before the 資格取得日.
     ValidityPeriod,
+    /// A patient cannot be merged into themselves.
+    SamePatient,
     /// A typed patient is already in the book (same birthdate and name, or same numbers).
     AlreadyRegistered {
         id: String,
@@ -338,6 +346,7 @@ impl RecordError {
             RecordError::CopayPercent { percent } => {
                 format!("負担割合は0・1・2・3割のいずれかです（入力は{percent}%）。")
             }
+            RecordError::SamePatient => "同じ患者どうしは統合できません。".into(),
             RecordError::ValidityPeriod => {
                 "有効期限が資格取得日より前になっています。資格確認書の日付を確かめてください。".into()
             }
@@ -376,6 +385,7 @@ impl RecordError {
             RecordError::CopayPercent { percent } => {
                 format!("The co-payment is 0, 10, 20 or 30 % (not {percent} %).")
             }
+            RecordError::SamePatient => "A patient cannot be merged into themselves.".into(),
             RecordError::ValidityPeriod => "The valid-until date is before the qualification date.".into(),
             RecordError::AlreadyRegistered { name, .. } => format!(
                 "{name} is already registered (same date of birth and name, or the same numbers). Choose them from the list."
@@ -456,6 +466,10 @@ impl Book {
             Edit::AddPatient { patient, on } => {
                 let r = self.add_patient(&patient, on)?;
                 Ok(Applied::Registered(vec![r]))
+            }
+            Edit::MergePatients { into, from } => {
+                self.merge_patients(&into, &from)?;
+                Ok(Applied::Done)
             }
             Edit::PutPatient(p) => {
                 let slot = self
@@ -544,6 +558,49 @@ impl Book {
                 Ok(Applied::Done)
             }
         }
+    }
+
+    fn merge_patients(&mut self, into: &str, from: &str) -> Result<(), RecordError> {
+        if into == from {
+            return Err(RecordError::SamePatient);
+        }
+        let Some(gone) = self.patient(from).cloned() else {
+            return Err(RecordError::UnknownPatient { id: from.into() });
+        };
+        let kept = self
+            .patients
+            .iter_mut()
+            .find(|p| p.id == into)
+            .ok_or_else(|| RecordError::UnknownPatient { id: into.into() })?;
+        // What the kept record lacks, the other may know.
+        for (mine, theirs) in [
+            (&mut kept.name_kana, &gone.name_kana),
+            (&mut kept.address, &gone.address),
+            (&mut kept.postal_code, &gone.postal_code),
+        ] {
+            if mine.trim().is_empty() {
+                mine.clone_from(theirs);
+            }
+        }
+        kept.sex = kept.sex.or(gone.sex);
+        // Of two entries from the same day, the kept record's stays the later (in force).
+        let mut insurances = gone.insurances;
+        insurances.append(&mut kept.insurances);
+        insurances.sort_by_key(|e| e.since);
+        kept.insurances = insurances;
+        kept.checks.extend(gone.checks);
+        kept.checks
+            .sort_by(|a, b| (a.checked_on, &a.at).cmp(&(b.checked_on, &b.at)));
+        for f in gone.public_funds {
+            if !kept.public_funds.contains(&f) {
+                kept.public_funds.push(f);
+            }
+        }
+        for c in self.cases.iter_mut().filter(|c| c.patient_id == from) {
+            c.patient_id = into.to_string();
+        }
+        self.patients.retain(|p| p.id != from);
+        Ok(())
     }
 
     fn case_mut(&mut self, id: &str) -> Result<&mut CaseRecord, RecordError> {

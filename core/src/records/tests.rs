@@ -773,3 +773,66 @@ fn a_check_finds_a_typed_patient_by_numbers_despite_another_kanji_and_no_branch(
     let r2 = register(&mut book, sibling, "2024-10-21");
     assert!(r2.created);
 }
+
+#[test]
+fn merging_two_records_of_one_person_moves_everything_and_keeps_the_claims() {
+    let (mut book, case_id) = judo_book();
+    let before = book.month_claims(october());
+    // The same person typed again with a typo, before the card check found them.
+    let mut p = typed();
+    p.name = "山田　一朗".into();
+    p.name_kana = String::new();
+    p.birth_date = d("1980-05-05");
+    let typo = match add(&mut book, p) {
+        Ok(Applied::Registered(r)) => r[0].patient_id.clone(),
+        other => panic!("{other:?}"),
+    };
+    let extra_case = judo_case(&mut book, typo.clone());
+    let kept = book.case(&case_id).expect("case").patient_id.clone();
+
+    assert_eq!(
+        book.apply(Edit::MergePatients {
+            into: kept.clone(),
+            from: kept.clone()
+        }),
+        Err(RecordError::SamePatient)
+    );
+    let unmerged = book.clone();
+    book.apply(Edit::MergePatients {
+        into: kept.clone(),
+        from: typo.clone(),
+    })
+    .expect("merge");
+    // One change for the database: the gone record deleted, the moved case and the kept
+    // patient written.
+    let w = store::writes(&unmerged, &book);
+    assert!(w
+        .iter()
+        .any(|w| w.store == "patients" && w.key == typo && w.value.is_none()));
+    assert!(w
+        .iter()
+        .any(|w| w.store == "cases" && w.key == extra_case && w.value.is_some()));
+    assert!(w
+        .iter()
+        .any(|w| w.store == "patients" && w.key == kept && w.value.is_some()));
+    assert!(book.patient(&typo).is_none());
+    assert_eq!(book.patients.len(), 1);
+    assert_eq!(book.cases_of(&kept).count(), 2);
+    assert_eq!(book.case(&extra_case).expect("moved").patient_id, kept);
+    let p = book.patient(&kept).expect("kept");
+    assert_eq!(p.name, "山田　一郎", "the kept record's name stays");
+    assert_eq!(p.insurances.len(), 2, "both cards in the history");
+    assert!(p.insurances.windows(2).all(|w| w[0].since <= w[1].since));
+    assert_eq!(p.checks.len(), 1);
+    book.check_integrity().expect("consistent");
+    // The kept case's claim is what it was (its visits and insurance are unchanged).
+    let after = book.month_claims(october());
+    let amount = |claims: &[month::CaseClaim], id: &str| {
+        claims
+            .iter()
+            .find(|c| c.case_id == id)
+            .and_then(|c| c.claim.as_ref().ok())
+            .map(|c| (c.total_yen, c.billed_yen))
+    };
+    assert_eq!(amount(&after, &case_id), amount(&before, &case_id));
+}

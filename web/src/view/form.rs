@@ -169,6 +169,21 @@ pub fn select_field(p: &SelectProps) -> Html {
     }
 }
 
+/// Moves the focus to `id` once the page has rendered the change that shows it (the next
+/// turn of the event loop, after the current screen's own focus moves).
+pub fn focus_later(id: &'static str) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    })
+    .forget();
+}
+
 /// `YYYY-MM-DD` for a date input.
 pub fn date_value(d: Option<Date>) -> AttrValue {
     AttrValue::from(d.map(|d| d.to_string()).unwrap_or_default())

@@ -96,7 +96,7 @@ pub fn insurance(props: &InsuranceProps) -> Html {
             state.dispatch(Action::Navigate(Screen::Patients));
             // After the new screen's heading has taken the focus: the first empty field.
             gloo_timers::callback::Timeout::new(150, || {
-                super::new_patient::focus("new-name");
+                super::form::focus_later("new-name");
             })
             .forget();
         })

@@ -8,6 +8,7 @@ pub(crate) mod connection;
 mod diagnostics;
 mod form;
 pub(crate) mod insurance;
+mod merge;
 mod nav;
 mod new_patient;
 mod patients;

@@ -129,20 +129,6 @@ fn field_of(e: &RecordError) -> &'static str {
     }
 }
 
-/// Puts the cursor in the field that needs fixing; the alert has already said why.
-pub(crate) fn focus(id: &'static str) {
-    gloo_timers::callback::Timeout::new(0, move || {
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id))
-            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-        {
-            let _ = el.focus();
-        }
-    })
-    .forget();
-}
-
 #[function_component(NewPatientForm)]
 pub fn new_patient_form() -> Html {
     let app = use_app();
@@ -168,7 +154,7 @@ pub fn new_patient_form() -> Html {
                 Ok(p) => p,
                 Err((j, en)) => {
                     error.set(Some((j.into(), en.into(), "new-birth")));
-                    focus("new-birth");
+                    super::form::focus_later("new-birth");
                     return;
                 }
             };
@@ -186,13 +172,13 @@ pub fn new_patient_form() -> Html {
                     draft.set(Draft::default());
                     state.dispatch(Action::Edit(edit));
                     // The form closes; the new patient's details take the focus.
-                    focus("patient-detail-heading");
+                    super::form::focus_later("patient-detail-heading");
                 }
                 Err(e) => {
                     crate::log::warn("patient.add_refused", &format!("kind={}", e.kind()));
                     let field = field_of(&e);
                     error.set(Some((e.message_ja(), e.message_en(), field)));
-                    focus(field);
+                    super::form::focus_later(field);
                 }
             }
         })

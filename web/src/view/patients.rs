@@ -198,6 +198,7 @@ fn detail(props: &DetailProps) -> Html {
                     "No online eligibility check on record (registered by hand). A check at the next visit is recorded here."
                 ) }</p>
             }
+            <super::merge::Merge key={p.id.clone()} patient={p.clone()} />
         </section>
     }
 }
