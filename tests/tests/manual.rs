@@ -234,4 +234,19 @@ fn two_records_of_one_person_are_merged_after_a_confirmation() {
         b.idb_get("ukemi", "patients", "p2"),
         serde_json::Value::Null
     );
+
+    // A record made by mistake (no 施術録) is deleted after a confirmation.
+    register_by_hand(&b, "誤登録　太郎", "2000-01-01", "777");
+    b.wait_text("#patient-count", "2人", WAIT);
+    b.click("#delete-patient");
+    b.wait_text("#delete-patient-text", "元に戻せません", WAIT);
+    assert_eq!(b.active_id(), "delete-patient-text");
+    b.click("#delete-patient-confirm");
+    b.wait_text("#patient-count", "1人", WAIT);
+    b.wait_text("#announcer", "削除しました", WAIT);
+    let deadline = std::time::Instant::now() + WAIT;
+    while b.idb_get("ukemi", "patients", "p3") != serde_json::Value::Null {
+        assert!(std::time::Instant::now() < deadline, "p3 still stored");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

@@ -213,6 +213,8 @@ pub enum Action {
         en: String,
     },
     Saved,
+    /// A sentence for the live region, from a screen that did something worth saying.
+    Announce(String),
     Persistence(crate::idb::Persistence),
     /// The answer to `GET_STATUS`, or its error.
     Status(Result<ukemi_core::protocol::CompanionStatus, (ErrorCode, ErrorDetail)>),
@@ -397,6 +399,7 @@ impl Reducible for State {
                 s.save_error = Some((ja, en));
             }
             Action::Saved => s.save_error = None,
+            Action::Announce(text) => s.announcement = text,
             Action::Persistence(p) => s.persistence = Some(p),
             Action::Status(answer) => {
                 s.status_seq += 1;

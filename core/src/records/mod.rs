@@ -189,6 +189,10 @@ pub enum Edit {
         into: String,
         from: String,
     },
+    /// A patient registered by mistake, with no 施術録 (cases go first, each deliberately).
+    DeletePatient {
+        id: String,
+    },
     /// Typed corrections of a patient (name, カナ, sex, address, 公費, insurance fields).
     PutPatient(PatientRecord),
     NewCase {
@@ -286,6 +290,10 @@ pub enum RecordError {
     ValidityPeriod,
     /// A patient cannot be merged into themselves.
     SamePatient,
+    /// The patient still has 施術録.
+    PatientHasCases {
+        count: usize,
+    },
     /// A typed patient is already in the book (same birthdate and name, or same numbers).
     AlreadyRegistered {
         id: String,
@@ -347,6 +355,9 @@ impl RecordError {
                 format!("負担割合は0・1・2・3割のいずれかです（入力は{percent}%）。")
             }
             RecordError::SamePatient => "同じ患者どうしは統合できません。".into(),
+            RecordError::PatientHasCases { count } => format!(
+                "施術録が{count}件あるため削除できません。同じ人の二重登録なら「統合」を使ってください。"
+            ),
             RecordError::ValidityPeriod => {
                 "有効期限が資格取得日より前になっています。資格確認書の日付を確かめてください。".into()
             }
@@ -386,6 +397,9 @@ impl RecordError {
                 format!("The co-payment is 0, 10, 20 or 30 % (not {percent} %).")
             }
             RecordError::SamePatient => "A patient cannot be merged into themselves.".into(),
+            RecordError::PatientHasCases { count } => format!(
+                "The patient has {count} treatment records and cannot be deleted. Merge a duplicate instead."
+            ),
             RecordError::ValidityPeriod => "The valid-until date is before the qualification date.".into(),
             RecordError::AlreadyRegistered { name, .. } => format!(
                 "{name} is already registered (same date of birth and name, or the same numbers). Choose them from the list."
@@ -469,6 +483,17 @@ impl Book {
             }
             Edit::MergePatients { into, from } => {
                 self.merge_patients(&into, &from)?;
+                Ok(Applied::Done)
+            }
+            Edit::DeletePatient { id } => {
+                if self.patient(&id).is_none() {
+                    return Err(RecordError::UnknownPatient { id });
+                }
+                let count = self.cases_of(&id).count();
+                if count > 0 {
+                    return Err(RecordError::PatientHasCases { count });
+                }
+                self.patients.retain(|p| p.id != id);
                 Ok(Applied::Done)
             }
             Edit::PutPatient(p) => {

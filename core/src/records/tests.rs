@@ -836,3 +836,27 @@ fn merging_two_records_of_one_person_moves_everything_and_keeps_the_claims() {
     };
     assert_eq!(amount(&after, &case_id), amount(&before, &case_id));
 }
+
+#[test]
+fn a_patient_registered_by_mistake_is_deleted_unless_they_have_cases() {
+    let (mut book, case_id) = judo_book();
+    let with_case = book.case(&case_id).expect("case").patient_id.clone();
+    assert_eq!(
+        book.apply(Edit::DeletePatient {
+            id: with_case.clone()
+        }),
+        Err(RecordError::PatientHasCases { count: 1 })
+    );
+    let id = match add(&mut book, typed()) {
+        Ok(Applied::Registered(r)) => r[0].patient_id.clone(),
+        other => panic!("{other:?}"),
+    };
+    let before = book.clone();
+    book.apply(Edit::DeletePatient { id: id.clone() })
+        .expect("delete");
+    assert!(book.patient(&id).is_none());
+    assert!(book.patient(&with_case).is_some());
+    let w = store::writes(&before, &book);
+    assert_eq!(w.len(), 1, "one delete");
+    assert!(w[0].value.is_none());
+}

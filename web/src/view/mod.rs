@@ -5,6 +5,7 @@
 pub(crate) mod check;
 mod claims;
 pub(crate) mod connection;
+mod delete_patient;
 mod diagnostics;
 mod form;
 pub(crate) mod insurance;

@@ -199,6 +199,7 @@ fn detail(props: &DetailProps) -> Html {
                 ) }</p>
             }
             <super::merge::Merge key={p.id.clone()} patient={p.clone()} />
+            <super::delete_patient::DeletePatient key={format!("delete-{}", p.id)} patient={p.clone()} />
         </section>
     }
 }
