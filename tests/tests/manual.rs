@@ -82,6 +82,14 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
     b.wait_text("#insurance-history", "06139992", WAIT);
     assert_eq!(b.active_id(), "patient-detail-heading");
     b.wait_text("#no-checks", "資格確認の記録がありません", WAIT);
+    assert_eq!(
+        b.exec(
+            "return document.querySelector('#check-history') === null",
+            json!([])
+        ),
+        json!(true),
+        "no empty check table for a screen reader to read out"
+    );
     assert!(
         b.text("#patients").contains("サトウ"),
         "カナ kept full-width"
