@@ -213,8 +213,6 @@ pub enum Action {
         en: String,
     },
     Saved,
-    /// A sentence for the live region, from a screen that did something worth saying.
-    Announce(String),
     Persistence(crate::idb::Persistence),
     /// The answer to `GET_STATUS`, or its error.
     Status(Result<ukemi_core::protocol::CompanionStatus, (ErrorCode, ErrorDetail)>),
@@ -239,11 +237,27 @@ impl State {
     /// Applies an edit to the book; a refusal is kept for the screen that made it.
     fn edit(&mut self, edit: Edit) {
         let restore = matches!(edit, Edit::Restore(_));
+        // Named before the edit, which removes them.
+        let deleted = match &edit {
+            Edit::DeletePatient { id } => {
+                self.book.patient(id).map(|p| (id.clone(), p.name.clone()))
+            }
+            _ => None,
+        };
         let mut book = (*self.book).clone();
         match book.apply(edit) {
             Ok(applied) => {
                 self.book = Rc::new(book);
                 self.edit_error = None;
+                if let Some((id, name)) = deleted {
+                    if self.patient.as_ref() == Some(&id) {
+                        self.patient = None;
+                    }
+                    self.announcement = match self.lang {
+                        Lang::Ja => format!("{name}さんの記録を削除しました。"),
+                        Lang::En => format!("Deleted {name}'s record."),
+                    };
+                }
                 if restore {
                     self.restores += 1;
                     if self.book_status != BookStatus::InMemory {
@@ -399,7 +413,6 @@ impl Reducible for State {
                 s.save_error = Some((ja, en));
             }
             Action::Saved => s.save_error = None,
-            Action::Announce(text) => s.announcement = text,
             Action::Persistence(p) => s.persistence = Some(p),
             Action::Status(answer) => {
                 s.status_seq += 1;

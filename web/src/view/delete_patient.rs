@@ -2,6 +2,7 @@
 //! confirmation. Only a patient without 施術録: treatment records are deleted one by one on the
 //! 施術録 screen, and a second record of the same person is merged instead.
 
+use super::form::ConfirmBox;
 use super::use_app;
 use crate::i18n::Lang;
 use crate::state::Action;
@@ -36,21 +37,9 @@ pub fn delete_patient(props: &DeleteProps) -> Html {
     let confirm = {
         let state = app.state.clone();
         let id = p.id.clone();
-        let name = p.name.clone();
         Callback::from(move |_| {
-            let edit = Edit::DeletePatient { id: id.clone() };
-            // A refusal (the book changed under the dialog) is shown by the edit's own error.
-            if (*state.book).clone().apply(edit.clone()).is_err() {
-                state.dispatch(Action::Edit(edit));
-                return;
-            }
-            state.dispatch(Action::Edit(edit));
-            state.dispatch(Action::ChoosePatient(None));
-            state.dispatch(Action::Announce(if ja {
-                format!("{name}さんの記録を削除しました。")
-            } else {
-                format!("Deleted {name}'s record.")
-            }));
+            // The book's answer (deleted, or refused) is announced by the state.
+            state.dispatch(Action::Edit(Edit::DeletePatient { id: id.clone() }));
             super::form::focus_later("screen-heading");
         })
     };
@@ -60,17 +49,14 @@ pub fn delete_patient(props: &DeleteProps) -> Html {
                 { app.t("この患者を削除（誤登録）", "Delete this patient (registered by mistake)") }
             </button>
             if *confirming {
-                <div class="warn-box" role="alertdialog" aria-labelledby="delete-patient-text">
-                    <p id="delete-patient-text" tabindex="-1">{
-                        if ja {
-                            format!("{}さんの記録（資格確認{}件を含む）を削除します。元に戻せません。よろしいですか？", p.name, p.checks.len())
-                        } else {
-                            format!("Delete {}'s record (with {} checks)? This cannot be undone.", p.name, p.checks.len())
-                        }
-                    }</p>
-                    <button type="button" id="delete-patient-confirm" onclick={confirm}>{ app.t("削除する", "Delete") }</button>
-                    <button type="button" id="delete-patient-cancel" class="secondary" onclick={cancel}>{ app.t("やめる", "Cancel") }</button>
-                </div>
+                <ConfirmBox text_id="delete-patient-text"
+                    question={ if ja {
+                        format!("{}さんの記録（資格確認{}件を含む）を削除します。元に戻せません。よろしいですか？", p.name, p.checks.len())
+                    } else {
+                        format!("Delete {}'s record (with {} checks)? This cannot be undone.", p.name, p.checks.len())
+                    } }
+                    confirm_id="delete-patient-confirm" confirm_label={ app.t("削除する", "Delete") } onconfirm={confirm}
+                    cancel_id="delete-patient-cancel" oncancel={cancel} />
             }
         </div>
     }

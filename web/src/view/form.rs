@@ -169,6 +169,39 @@ pub fn select_field(p: &SelectProps) -> Html {
     }
 }
 
+/// The question asked before a change that cannot be undone: an alertdialog labelled by the
+/// question, the change's button first and やめる second. The question can take the focus
+/// (`focus_later(text_id)`), so it is read out before its buttons.
+#[derive(Properties, PartialEq)]
+pub struct ConfirmProps {
+    /// The box's own id, where a test or a style needs one.
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
+    pub text_id: AttrValue,
+    pub question: AttrValue,
+    pub confirm_id: AttrValue,
+    pub confirm_label: AttrValue,
+    pub onconfirm: Callback<MouseEvent>,
+    pub cancel_id: AttrValue,
+    pub oncancel: Callback<MouseEvent>,
+    /// More to say under the question (a warning).
+    #[prop_or_default]
+    pub children: Html,
+}
+
+#[function_component(ConfirmBox)]
+pub fn confirm_box(p: &ConfirmProps) -> Html {
+    let app = super::use_app();
+    html! {
+        <div id={p.id.clone()} class="warn-box" role="alertdialog" aria-labelledby={p.text_id.clone()}>
+            <p id={p.text_id.clone()} tabindex="-1">{ p.question.clone() }</p>
+            { p.children.clone() }
+            <button type="button" id={p.confirm_id.clone()} onclick={p.onconfirm.clone()}>{ p.confirm_label.clone() }</button>
+            <button type="button" id={p.cancel_id.clone()} class="secondary" onclick={p.oncancel.clone()}>{ app.t("やめる", "Cancel") }</button>
+        </div>
+    }
+}
+
 /// Moves the focus to `id` once the page has rendered the change that shows it (the next
 /// turn of the event loop, after the current screen's own focus moves).
 pub fn focus_later(id: &'static str) {

@@ -2,7 +2,7 @@
 //! typed by hand before a card check), the other record's cases, insurances, checks and 公費
 //! move to this patient and the other record goes — after a confirmation that says what moves.
 
-use super::form::SelectField;
+use super::form::{ConfirmBox, SelectField};
 use super::use_app;
 use crate::i18n::Lang;
 use crate::state::Action;
@@ -90,25 +90,23 @@ pub fn merge(props: &MergeProps) -> Html {
                 { app.t("統合する…", "Merge…") }
             </button>
             if let (true, Some(f)) = (*confirming, &from) {
-                <div id="merge-confirm-box" class="warn-box" role="alertdialog" aria-labelledby="merge-confirm-text">
-                    <p id="merge-confirm-text" tabindex="-1">{
-                        if ja {
-                            format!("{}さん（{}）の記録（施術録{}件・資格確認{}件）を{}さんに移し、{}さんの記録を削除します。よろしいですか？",
-                                f.name, f.birth_date.wareki(), book.cases_of(&f.id).count(), f.checks.len(), p.name, f.name)
-                        } else {
-                            format!("Move {}'s record ({} cases, {} checks) to {} and delete {}'s record?",
-                                f.name, book.cases_of(&f.id).count(), f.checks.len(), p.name, f.name)
-                        }
-                    }</p>
+                <ConfirmBox id="merge-confirm-box" text_id="merge-confirm-text"
+                    question={ if ja {
+                        format!("{}さん（{}）の記録（施術録{}件・資格確認{}件）を{}さんに移し、{}さんの記録を削除します。よろしいですか？",
+                            f.name, f.birth_date.wareki(), book.cases_of(&f.id).count(), f.checks.len(), p.name, f.name)
+                    } else {
+                        format!("Move {}'s record ({} cases, {} checks) to {} and delete {}'s record?",
+                            f.name, book.cases_of(&f.id).count(), f.checks.len(), p.name, f.name)
+                    } }
+                    confirm_id="merge-confirm" confirm_label={ app.t("統合する", "Merge") } onconfirm={confirm}
+                    cancel_id="merge-cancel" oncancel={cancel}>
                     if f.birth_date != p.birth_date {
                         <p id="merge-birth-warning" class="warn">{ app.t(
                             "生年月日が違います。同じ人か、資格確認書などで確かめてください。",
                             "The dates of birth differ: make sure this is the same person."
                         ) }</p>
                     }
-                    <button type="button" id="merge-confirm" onclick={confirm}>{ app.t("統合する", "Merge") }</button>
-                    <button type="button" id="merge-cancel" class="secondary" onclick={cancel}>{ app.t("やめる", "Cancel") }</button>
-                </div>
+                </ConfirmBox>
             }
             <p id="merge-status" role="status">{
                 done.as_ref().map(|n| if ja { format!("{n}さんの記録を統合しました。") } else { format!("Merged {n}'s record.") }).unwrap_or_default()

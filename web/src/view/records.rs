@@ -2,7 +2,7 @@
 //! quick entry of what was done on a day. The month's amount is computed by the claim engine
 //! on every change and shown (and announced) beside the calendar.
 
-use super::form::{date_value, parse_date, yen, CheckField, SelectField, TextField};
+use super::form::{date_value, parse_date, yen, CheckField, ConfirmBox, SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
 use crate::state::Action;
@@ -350,15 +350,14 @@ fn case_editor(p: &CaseProps) -> Html {
                 value={date_value(Some(first))} onchange={set_first} />
             { body }
             if *confirming {
-                <div class="warn-box" role="alertdialog" aria-labelledby="delete-case-text">
-                    <p id="delete-case-text">{ if app.lang() == Lang::Ja {
+                <ConfirmBox text_id="delete-case-text"
+                    question={ if app.lang() == Lang::Ja {
                         format!("この施術録と施術日{}日分をすべて削除します。よろしいですか？", rec.visits.len())
                     } else {
                         format!("Delete this case and its {} visits?", rec.visits.len())
-                    } }</p>
-                    <button type="button" id="delete-case-confirm" onclick={delete}>{ app.t("削除する", "Delete") }</button>
-                    <button type="button" id="delete-case-cancel" class="secondary" onclick={cancel}>{ app.t("やめる", "Cancel") }</button>
-                </div>
+                    } }
+                    confirm_id="delete-case-confirm" confirm_label={ app.t("削除する", "Delete") } onconfirm={delete}
+                    cancel_id="delete-case-cancel" oncancel={cancel} />
             } else {
                 <button type="button" id="delete-case" class="secondary" onclick={ask}>{ app.t("この施術録を削除", "Delete this case") }</button>
             }

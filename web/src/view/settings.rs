@@ -2,7 +2,7 @@
 //! fee schedules in force, and backup/restore. A restore is checked whole and confirmed
 //! before anything is replaced; a bad file changes nothing.
 
-use super::form::{CheckField, TextField};
+use super::form::{CheckField, ConfirmBox, TextField};
 use super::use_app;
 use crate::i18n::Lang;
 use crate::idb::Persistence;
@@ -238,15 +238,14 @@ fn backup_panel() -> Html {
             </div>
             <button type="button" id="backup-check" class="secondary" onclick={check}>{ app.t("ファイルを確認する", "Check the file") }</button>
             if let Some(p) = &*pending {
-                <div id="backup-confirm-box" class="warn-box" role="alertdialog" aria-labelledby="backup-confirm-text">
-                    <p id="backup-confirm-text">{ if ja {
+                <ConfirmBox id="backup-confirm-box" text_id="backup-confirm-text"
+                    question={ if ja {
                         format!("{} には患者{}人・施術録{}件・締め済みの月{}件が入っています。現在のデータをすべてこの内容で置き換えますか？", p.file, p.book.patients.len(), p.book.cases.len(), p.book.months.iter().filter(|m| m.closed_at.is_some()).count())
                     } else {
                         format!("{} holds {} patients, {} cases. Replace all current data with it?", p.file, p.book.patients.len(), p.book.cases.len())
-                    } }</p>
-                    <button type="button" id="backup-confirm" onclick={confirm}>{ app.t("置き換えて復元する", "Replace and restore") }</button>
-                    <button type="button" id="backup-cancel" class="secondary" onclick={cancel}>{ app.t("やめる", "Cancel") }</button>
-                </div>
+                    } }
+                    confirm_id="backup-confirm" confirm_label={ app.t("置き換えて復元する", "Replace and restore") } onconfirm={confirm}
+                    cancel_id="backup-cancel" oncancel={cancel} />
             }
             if let Some((ok, m)) = &*message {
                 <p id="backup-message" class={ if *ok { "ok-text" } else { "error" } } role={ if *ok { "status" } else { "alert" } }>{ m }</p>
