@@ -167,6 +167,15 @@ impl Browser {
         }
     }
 
+    /// Waits until the record is gone from the store.
+    pub fn wait_unstored(&self, db: &str, store: &str, key: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while !self.idb_get(db, store, key).is_null() {
+            assert!(Instant::now() < deadline, "{store}/{key} still stored");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Reloads the page (a `goto` that only changes the `#hash` would not).
     pub fn reload(&self) {
         self.post("/refresh", json!({}));

@@ -252,9 +252,5 @@ fn two_records_of_one_person_are_merged_after_a_confirmation() {
     b.click("#delete-patient-confirm");
     b.wait_text("#patient-count", "1人", WAIT);
     b.wait_text("#announcer", "削除しました", WAIT);
-    let deadline = std::time::Instant::now() + WAIT;
-    while b.idb_get("ukemi", "patients", "p3") != serde_json::Value::Null {
-        assert!(std::time::Instant::now() < deadline, "p3 still stored");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    b.wait_unstored("ukemi", "patients", "p3", WAIT);
 }
