@@ -286,6 +286,8 @@ impl Server {
         let config = WebSocketConfig::default()
             .max_message_size(Some(MAX_MESSAGE_BYTES))
             .max_frame_size(Some(MAX_MESSAGE_BYTES));
+        // The head deadline's timeout is the socket's: a page may stay quiet for hours.
+        let _ = stream.set_read_timeout(None);
         let Ok(duplex) = Duplex::new(stream) else {
             return;
         };

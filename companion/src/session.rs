@@ -110,7 +110,14 @@ fn reader(mut ws: WebSocket<Duplex>, tx: Sender<Input>) {
             Ok(Frame::Binary(_)) => Input::Binary,
             Ok(Frame::Close(_)) => Input::Ended("closed by page"),
             Ok(_) => continue,
-            Err(tungstenite::Error::Io(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+            Err(tungstenite::Error::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::Interrupted
+                        | std::io::ErrorKind::WouldBlock
+                        | std::io::ErrorKind::TimedOut
+                ) =>
+            {
                 continue
             }
             Err(tungstenite::Error::Capacity(_)) => Input::TooLarge,
