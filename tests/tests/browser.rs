@@ -15,13 +15,8 @@ fn paired_page() -> (Companion, Browser) {
     let b = Browser::start();
     b.goto(&format!("{}/", comp.origin()));
     b.wait_for("#pairing-code", WAIT);
-    pair(&b, &comp.pairing_code);
+    comp.approve_next(&comp.origin());
     (comp, b)
-}
-
-fn pair(b: &Browser, code: &str) {
-    b.type_into("#pairing-code", code);
-    b.click("#pair-button");
 }
 
 #[test]
