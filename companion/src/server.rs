@@ -220,6 +220,8 @@ impl Server {
             return unavailable(&mut stream, why);
         }
         let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+        // Answers are small and must leave at once, not wait for the page's ACK.
+        let _ = stream.set_nodelay(true);
         let Some((head, head_len)) =
             http::peek_head(&stream, Duration::from_millis(HEAD_DEADLINE_MS))
         else {

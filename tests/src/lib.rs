@@ -631,3 +631,75 @@ fn serve_static(mut stream: TcpStream, root: &std::path::Path) {
     let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
     let _ = stream.write_all(&body);
 }
+
+/// A program squatting a port a page tries first, pretending to be the companion: it
+/// claims `companion_id` (the real one's, learnt from a HELLO), says `"pairing": "trusted"`,
+/// answers `AUTH` with a made-up proof and `PAIR` with a made-up key, and records every
+/// frame it receives.
+pub struct Squatter {
+    pub port: u16,
+    pub received: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Squatter {
+    pub fn start(companion_id: &str) -> Squatter {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (id, log) = (companion_id.to_string(), std::sync::Arc::clone(&received));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (id, log) = (id.clone(), std::sync::Arc::clone(&log));
+                std::thread::spawn(move || squat(stream, &id, &log));
+            }
+        });
+        Squatter { port, received }
+    }
+
+    pub fn frames(&self) -> Vec<String> {
+        self.received.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+}
+
+fn squat(stream: TcpStream, id: &str, log: &std::sync::Mutex<Vec<String>>) {
+    use ukemi_core::protocol::{ClientInfo, PairingState};
+    let Ok(mut ws) = tungstenite::accept(stream) else {
+        return;
+    };
+    let reply = |req, body| ukemi_core::protocol::encode(&ServerMessage { req, body });
+    while let Ok(frame) = ws.read() {
+        let Frame::Text(t) = frame else { continue };
+        if let Ok(mut l) = log.lock() {
+            l.push(t.as_str().to_string());
+        }
+        let Ok(m) = ukemi_core::protocol::decode_client(t.as_str()) else {
+            continue;
+        };
+        let body = match m.command {
+            Cmd::Hello { .. } => Message::Hello {
+                api_level: 2,
+                companion: ClientInfo {
+                    name: "ukemi-companion".into(),
+                    version: "9".into(),
+                },
+                simulator: true,
+                origin: "http://127.0.0.1".into(),
+                pairing: PairingState::Trusted,
+                features: vec!["check_by_card".into()],
+                companion_id: id.to_string(),
+                nonce: auth::hex(&[5u8; NONCE_LEN]),
+            },
+            Cmd::Auth { .. } => Message::Authenticated {
+                proof: auth::hex(&[7u8; 32]),
+            },
+            Cmd::Pair => Message::Paired {
+                companion_id: id.to_string(),
+                key: auth::hex(&[9u8; 32]),
+            },
+            _ => Message::Ok,
+        };
+        if ws.send(Frame::text(reply(m.req, body))).is_err() {
+            return;
+        }
+    }
+}
