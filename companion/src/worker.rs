@@ -214,11 +214,11 @@ pub fn run_card<R: Readers>(mut readers: R, lanes: Lanes, hub: Hub) {
 }
 
 /// The service thread.
-pub fn run_service<S: Service + ?Sized>(mut service: Box<S>, lanes: Lanes) {
+pub fn run_service<S: Service>(mut service: S, lanes: Lanes) {
     while let Some(e) = lanes.service.take() {
         let ServiceItem(work, reply) = e.item;
         step(&lanes, e.conn, e.req, reply, "service", |hooks| {
-            engine::run_service(&mut *service, work, hooks)
+            engine::run_service(&mut service, work, hooks)
         });
         lanes.service.finished();
     }
