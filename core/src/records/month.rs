@@ -225,6 +225,7 @@ const CSV_HEADER: &[&str] = &[
     "請求金額",
     "公費負担者番号",
     "公費請求額",
+    "窓口負担金",
     "エラー",
     "確認事項",
 ];
@@ -245,8 +246,8 @@ pub fn export_csv(claims: &[CaseClaim]) -> String {
                 .join(" ");
             let mut row = vec![String::new(); CSV_HEADER.len()];
             row[9] = csv_cell(&c.patient_name);
-            row[20] = "1".into();
-            row[21] = csv_cell(&reason);
+            row[CSV_HEADER.len() - 2] = "1".into();
+            row[CSV_HEADER.len() - 1] = csv_cell(&reason);
             out.push_str(&row.join(","));
             out.push_str("\r\n");
             continue;
@@ -286,6 +287,7 @@ pub fn export_csv(claims: &[CaseClaim]) -> String {
                 .as_ref()
                 .map_or(0, |p| p.public_billed_yen)
                 .to_string(),
+            m.window_yen.to_string(),
             if m.has_errors() { "1" } else { "0" }.to_string(),
             csv_cell(&findings.join(" ")),
         ];
