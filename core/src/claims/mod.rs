@@ -75,7 +75,7 @@ impl std::error::Error for ClaimError {}
 /// Computes with the builtin fee schedules.
 pub fn compute(input: &ClaimInput) -> Result<Vec<MonthlyClaim>, ClaimError> {
     let tariffs = TariffSet::builtin().map_err(ClaimError::Tariffs)?;
-    compute_with(input, &tariffs)
+    compute_with(input, tariffs)
 }
 
 /// Computes every month with visits (or only `input.month`).

@@ -890,8 +890,14 @@ fn a_closed_month_keeps_its_figures_and_a_reopening_lists_what_changed() {
         .expect("month");
     assert_eq!(r.frozen.len(), 1, "the claims are kept at closing");
     r.frozen[0].1 = old.clone();
-    let shown = book.month_claims(october())[0].claim.clone().expect("claim");
-    assert_eq!(shown.total_yen, old.total_yen, "a closed month shows what was filed");
+    let shown = book.month_claims(october())[0]
+        .claim
+        .clone()
+        .expect("claim");
+    assert_eq!(
+        shown.total_yen, old.total_yen,
+        "a closed month shows what was filed"
+    );
 
     book.apply(Edit::ReopenMonth {
         month: october(),

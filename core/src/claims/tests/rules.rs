@@ -199,10 +199,10 @@ fn cold_for_a_sprain_only_on_an_early_first_visit() {
 }
 
 /// 冷罨法 "骨折・不全骨折の場合、ケガした日から数えて7日間以内"; "脱臼の場合 … 5日間".
-/// 骨折 (前腕骨) injured 10/1: 10/1 1,550 + 11,800 + 85 = 13,435; 10/7 (day 7) 再検 410 + 850
-/// + 85 = 1,345; 10/8 (day 8) 850 only. 15,630.
-/// 脱臼 (肩関節) injured 10/1: 10/1 1,550 + 8,200 + 85 = 9,835; 10/5 (day 5) 410 + 720 + 85 =
-/// 1,215; 10/6 720. 11,770.
+/// 骨折 (前腕骨) injured 10/1: 10/1 1,550 + 11,800 + 85 = 13,435; 10/7 (day 7) 再検 410 +
+/// 850 + 85 = 1,345; 10/8 (day 8) 850 only. 15,630.
+/// 脱臼 (肩関節) injured 10/1: 10/1 1,550 + 8,200 + 85 = 9,835; 10/5 (day 5) 410 + 720 + 85
+/// = 1,215; 10/6 720. 11,770.
 #[test]
 fn cold_windows_for_fractures_and_dislocations() {
     let mut f = injury(InjuryKind::Fracture, "前腕骨", "2024-10-01");
@@ -232,9 +232,9 @@ fn cold_windows_for_fractures_and_dislocations() {
 }
 
 /// 備考1 温罨法・電療 "後療において" only, "受傷の日から起算して5日間を除き": a sprain injured
-/// 9/1 and first seen 10/1 gets no 温罨法・電療 on the 初検日 (2,310), then 10/2 410 + 505 + 75
-/// + 33 = 1,023; 3,333. Injured 10/1: 10/5 is day 5 (915, refused), 10/6 day 6: 505 + 75 =
-/// 580; 2,310 + 915 + 580 = 3,805.
+/// 9/1 and first seen 10/1 gets no 温罨法・電療 on the 初検日 (2,310), then 10/2 410 + 505 +
+/// 75 + 33 = 1,023; 3,333. Injured 10/1: 10/5 is day 5 (915, refused), 10/6 day 6: 505 + 75
+/// = 580; 2,310 + 915 + 580 = 3,805.
 #[test]
 fn warm_and_electro_only_on_after_care_days_after_the_excluded_days() {
     let case = |injured: &str| {
