@@ -173,6 +173,34 @@ fn long_term_counts_from_each_injurys_own_first_day() {
     assert_eq!(one(&i).total_yen, 758);
 }
 
+// ---- 初検料 and 再検料 in one case ----
+
+/// 留意事項通知 第2 初検料: "患者の負傷が治癒した後、同一月内に新たに発生した負傷に対し施術を
+/// 行った場合の初検料は算定できる"; a 負傷 arising while another is treated shares the first
+/// 初検料; 再検料 on the first 後療 day after each 初検. 足関節 捻挫 10/1, 治癒 10/10; 大腿部 打撲
+/// injured 10/20, seen 10/21: 10/1 1,550 + 760; 10/3 410 + 505; 10/21 1,550 + 760; 10/23
+/// 410 + 505. 6,450. If 足関節 is still treated on 10/21: no second 初検料 nor 再検料:
+/// 10/21 505 + 760; 10/23 505 + 505.
+#[test]
+fn a_new_injury_after_the_others_ended_is_a_new_first_visit() {
+    let mut a = injury(InjuryKind::Sprain, "足関節", "2024-10-01");
+    a.outcome = Some(Outcome {
+        kind: OutcomeKind::Cured,
+        date: d("2024-10-10"),
+    });
+    let b = injury(InjuryKind::Contusion, "大腿部", "2024-10-20");
+    let days = ["2024-10-01", "2024-10-03", "2024-10-21", "2024-10-23"];
+    let c = one(&input(
+        judo("2024-10-01", vec![a.clone(), b.clone()]),
+        visits_on(&days),
+    ));
+    assert_eq!(c.total_yen, 6450);
+    a.outcome = None;
+    let c = one(&input(judo("2024-10-01", vec![a, b]), visits_on(&days)));
+    assert_eq!(total_on(&c, "2024-10-21"), 505 + 760);
+    assert_eq!(total_on(&c, "2024-10-23"), 1010);
+}
+
 // ---- 冷罨法・温罨法・電療 ----
 
 /// 冷罨法 85円 "打撲・捻挫の場合、受傷の日又はその翌日の初検日のみ": injured 10/1, 初検 10/2:
