@@ -15,6 +15,7 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
             "insurer_number",
             "insurance.insurer_number",
             e.message_ja(),
+            format!("Insurer number: {e:?}"),
         ));
     }
     if ins.holder_address.trim().is_empty() {
@@ -22,6 +23,7 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
             "holder_address_missing",
             "insurance.holder_address",
             "被保険者の住所がありません。申請書に記入が必要です（オンライン資格確認の結果から取り込めます）。",
+            "The insured person's address is missing; the claim form requires it (an online eligibility check can fill it in).",
         ));
     }
     if ins.number.trim().is_empty() {
@@ -29,6 +31,7 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
             "insured_number_missing",
             "insurance.number",
             "被保険者証等の番号がありません。",
+            "The insured person's number is missing.",
         ));
     }
     if !matches!(ins.copay_percent, 0 | 10 | 20 | 30) {
@@ -39,6 +42,10 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
                 "負担割合は0・10・20・30（%）のいずれかです（入力: {}）。",
                 ins.copay_percent
             ),
+            format!(
+                "The co-payment rate must be 0, 10, 20 or 30 (%) (given: {}).",
+                ins.copay_percent
+            ),
         ));
     }
     for (i, p) in input.public_funds.iter().enumerate() {
@@ -47,6 +54,7 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
                 "public_payer_number",
                 format!("public_funds[{i}].payer_number"),
                 "公費負担者番号（8桁）の形式または検証番号が合いません。",
+                "The public-fund payer number (8 digits) is malformed or its check digit does not match.",
             ));
         }
     }
@@ -56,6 +64,7 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
                 "no_injuries",
                 "case.injuries",
                 "負傷名が1つもありません。",
+                "The case has no injury.",
             ));
         }
     }
@@ -71,22 +80,24 @@ pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Findi
             "eligibility_unknown",
             "insurance.valid_from",
             "資格の有効期間が入力されていません。資格確認の結果を取り込んでください。",
+            "The insurance's validity period is unknown; take it from an eligibility check.",
         ));
     }
-    for v in visits {
-        let before = ins.valid_from.is_some_and(|f| v.date < f);
-        let after = ins.valid_until.is_some_and(|u| v.date > u);
-        if before || after {
-            out.push(Finding::error(
-                "eligibility_invalid_on_visit",
-                format!("visits[{}].date", v.date),
-                format!(
-                    "{}は資格の有効期間外です。資格を確認してください。",
-                    v.date.wareki()
-                ),
-            ));
-        }
-    }
+    let outside: Vec<Date> = visits
+        .iter()
+        .map(|v| v.date)
+        .filter(|d| {
+            ins.valid_from.is_some_and(|f| *d < f) || ins.valid_until.is_some_and(|u| *d > u)
+        })
+        .collect();
+    out.extend(on_dates(
+        Finding::error,
+        "eligibility_invalid_on_visit",
+        |d| format!("visits[{d}].date"),
+        &outside,
+        |ja| format!("{ja}は資格の有効期間外です。資格を確認してください。"),
+        |en| format!("{en}: outside the insurance's validity period; check the eligibility."),
+    ));
     match &input.case {
         Case::Judo(c) => judo_findings(c, visits, &mut out),
         Case::Acupuncture(c) => {
@@ -97,6 +108,7 @@ pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Findi
                     "disease_missing",
                     "case.diseases",
                     "傷病名（神経痛・リウマチ・頸腕症候群・五十肩・腰痛症・頸椎捻挫後遺症等）を入力してください。",
+                    "Enter the disease (neuralgia, rheumatism, cervicobrachial syndrome, frozen shoulder, lumbago, whiplash sequelae …).",
                 ));
             }
             symptom_findings(&c.symptoms, visits, &mut out);
@@ -118,6 +130,7 @@ fn symptom_findings(symptoms: &str, visits: &[&Visit], out: &mut Vec<Finding>) {
             "symptoms_missing",
             "case.symptoms",
             "2024年10月施術分から症状名の記入が必要です。",
+            "From treatments in October 2024 the symptoms must be written on the claim.",
         ));
     }
 }
@@ -128,96 +141,142 @@ fn consent_findings(consent: Option<&Consent>, visits: &[&Visit], out: &mut Vec<
             "consent_missing",
             "case.consent",
             "医師の同意（同意書）がありません。",
+            "There is no doctor's consent (同意書).",
         ));
         return;
     };
-    for v in visits {
-        if v.date < c.date || v.date > c.valid_until {
-            out.push(Finding::error(
-                "consent_expired",
-                format!("visits[{}].date", v.date),
-                format!(
-                    "{}は同意期間（{}〜{}）の外です。再同意を確認してください。",
-                    v.date.wareki(),
-                    c.date.wareki(),
-                    c.valid_until.wareki()
-                ),
-            ));
-        }
-    }
+    let outside: Vec<Date> = visits
+        .iter()
+        .map(|v| v.date)
+        .filter(|d| *d < c.date || *d > c.valid_until)
+        .collect();
+    out.extend(on_dates(
+        Finding::error,
+        "consent_expired",
+        |d| format!("visits[{d}].date"),
+        &outside,
+        |ja| {
+            format!(
+                "{ja}は同意期間（{}〜{}）の外です。再同意を確認してください。",
+                c.date.wareki(),
+                c.valid_until.wareki()
+            )
+        },
+        |en| {
+            format!(
+                "{en}: outside the consent period ({} to {}); check the renewed consent.",
+                c.date, c.valid_until
+            )
+        },
+    ));
+}
+
+type Make = fn(&str, String, String, String) -> Finding;
+
+/// One finding for a rule broken on several days of the month, listing them all (a
+/// refusal is reported once, not once per day). `field` names the first day's place.
+fn on_dates(
+    make: Make,
+    code: &str,
+    field: impl Fn(Date) -> String,
+    dates: &[Date],
+    ja: impl Fn(&str) -> String,
+    en: impl Fn(&str) -> String,
+) -> Option<Finding> {
+    let first = *dates.first()?;
+    let ja_dates = dates
+        .iter()
+        .map(|d| d.wareki())
+        .collect::<Vec<_>>()
+        .join("、");
+    let en_dates = dates
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(make(code, field(first), ja(&ja_dates), en(&en_dates)))
 }
 
 fn outcome_findings(outcome: Option<Date>, visits: &[&Visit], out: &mut Vec<Finding>) {
     let Some(o) = outcome else { return };
-    for v in visits.iter().filter(|v| v.date > o) {
-        out.push(Finding::error(
-            "visit_after_outcome",
-            format!("visits[{}].date", v.date),
+    let after: Vec<Date> = visits.iter().map(|v| v.date).filter(|d| *d > o).collect();
+    out.extend(on_dates(
+        Finding::error,
+        "visit_after_outcome",
+        |d| format!("visits[{d}].date"),
+        &after,
+        |ja| {
             format!(
-                "{}の施術は転帰（{}）の後です（算定しませんでした）。",
-                v.date.wareki(),
+                "{ja}の施術は転帰（{}）の後です（算定しませんでした）。",
                 o.wareki()
-            ),
-        ));
-    }
+            )
+        },
+        |en| format!("{en}: after the outcome date ({o}); not billed."),
+    ));
 }
 
 fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Finding>) {
+    let early: Vec<Date> = visits
+        .iter()
+        .map(|v| v.date)
+        .filter(|d| *d < c.first_visit_date)
+        .collect();
+    out.extend(on_dates(
+        Finding::error,
+        "visit_before_first",
+        |d| format!("visits[{d}].date"),
+        &early,
+        |ja| format!("{ja}は初検日より前です（算定しませんでした）。"),
+        |en| format!("{en}: before the first visit; not billed."),
+    ));
     for v in visits {
-        if v.date < c.first_visit_date {
-            out.push(Finding::error(
-                "visit_before_first",
-                format!("visits[{}].date", v.date),
-                format!(
-                    "{}は初検日より前です（算定しませんでした）。",
-                    v.date.wareki()
-                ),
-            ));
-        }
         for p in &v.parts {
             if c.injuries.get(p.injury).is_none() {
                 out.push(Finding::error(
                     "unknown_injury",
                     format!("visits[{}].parts.injury", v.date),
                     format!("{}: 負傷番号{}はありません。", v.date.wareki(), p.injury),
+                    format!("{}: there is no injury number {}.", v.date, p.injury),
                 ));
             }
         }
     }
     for (i, inj) in c.injuries.iter().enumerate() {
-        if inj.injury_date > c.first_visit_date {
-            // A later injury is fine; it must not precede its own treatment.
-            for v in visits.iter().filter(|v| v.date < inj.injury_date) {
-                if v.parts.iter().any(|p| p.injury == i) {
-                    out.push(Finding::error(
-                        "visit_before_injury",
-                        format!("case.injuries[{i}].injury_date"),
-                        format!(
-                            "{}: {}の負傷日より前の施術です。",
-                            v.date.wareki(),
-                            inj.name_ja()
-                        ),
-                    ));
-                }
-            }
-        }
+        let name = inj.name_ja();
+        // A later injury is fine; it must not precede its own treatment.
+        let before: Vec<Date> = visits
+            .iter()
+            .filter(|v| v.date < inj.injury_date && v.parts.iter().any(|p| p.injury == i))
+            .map(|v| v.date)
+            .collect();
+        out.extend(on_dates(
+            Finding::error,
+            "visit_before_injury",
+            |_| format!("case.injuries[{i}].injury_date"),
+            &before,
+            |ja| format!("{ja}: {name}の負傷日より前の施術です。"),
+            |en| format!("{en}: treatment before the injury date of {name}."),
+        ));
         if let Some(o) = &inj.outcome {
-            for v in visits
+            let after: Vec<Date> = visits
                 .iter()
                 .filter(|v| v.date > o.date && v.parts.iter().any(|p| p.injury == i))
-            {
-                out.push(Finding::error(
-                    "visit_after_outcome",
-                    format!("visits[{}].parts", v.date),
+                .map(|v| v.date)
+                .collect();
+            out.extend(on_dates(
+                Finding::error,
+                "visit_after_outcome",
+                |d| format!("visits[{d}].parts"),
+                &after,
+                |ja| {
                     format!(
-                        "{}: {}は{}に{}となっています（算定しませんでした）。",
-                        v.date.wareki(),
-                        inj.name_ja(),
+                        "{ja}: {name}は{}に{}となっています（算定しませんでした）。",
                         o.date.wareki(),
                         o.kind.label_ja()
-                    ),
-                ));
-            }
+                    )
+                },
+                |en| format!("{en}: {name} ended on {}; not billed.", o.date),
+            ));
         }
     }
     let long = visits
@@ -232,6 +291,10 @@ fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Fi
                     format!("case.injuries[{i}].cause"),
                     format!(
                         "{}の負傷の原因（どこで、どうして、どうなった）を記入してください（3部位以上・長期の場合は必須）。",
+                        inj.name_ja()
+                    ),
+                    format!(
+                        "Write the cause of {} (where, how, what happened): required with 3 or more parts and in the long-term period.",
                         inj.name_ja()
                     ),
                 ));
@@ -255,6 +318,7 @@ fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Fi
             "long_term_reason_missing",
             "case.long_term_reason",
             "打撲・捻挫・挫傷が初検から3か月を超えて継続しています。長期施術継続理由を記入してください。",
+            "A contusion, sprain or strain has been treated for more than 3 months; write the reason for continued treatment.",
         ));
     }
 }
@@ -280,11 +344,81 @@ pub(crate) fn unverified_findings(lines: &[ClaimLine]) -> Vec<Finding> {
         } else {
             "料金表の金額・率が原典で未確認です"
         };
+        let why_en = if l.manual {
+            "typed by hand"
+        } else {
+            "not confirmed in a primary source"
+        };
         out.push(Finding::warning(
             "unverified_amount",
             format!("lines.{}", l.code),
             format!("要確認: {}（{}円）は{}。", l.label_ja, l.unit_yen, why),
+            format!("To check: {} ({} yen) is {why_en}.", l.code, l.unit_yen),
         ));
     }
     out
+}
+
+/// The longest one-way distance accepted for a house call: beyond it the figure is a typing
+/// mistake, not a journey (16 km already needs an absolute reason).
+pub const MAX_DISTANCE_KM: f64 = 100.0;
+
+/// A house call without its distance: the 往療料 depends on it (4 km), so nothing is billed.
+pub(crate) fn distance_missing(d: Date) -> Finding {
+    Finding::error(
+        "distance_missing",
+        format!("visits[{d}].mode.distance_km"),
+        format!(
+            "{}: 往療の片道距離（施術所から患家までの直線距離）を入力してください（往療料は算定していません）。",
+            d.wareki()
+        ),
+        format!("{d}: enter the one-way distance of the house call (straight line from the clinic); the house-call fee was not billed."),
+    )
+}
+
+/// A distance that cannot be right: negative, not a number, or absurdly far. Refused, never
+/// billed.
+pub(crate) fn distance_refused(d: Date, km: f64) -> Option<Finding> {
+    if km.is_finite() && (0.0..=MAX_DISTANCE_KM).contains(&km) {
+        return None;
+    }
+    let (ja, en) = if !km.is_finite() {
+        (
+            "数値ではありません".to_string(),
+            "it is not a number".to_string(),
+        )
+    } else if km < 0.0 {
+        (
+            format!("負の値（{km}km）です"),
+            format!("it is negative ({km} km)"),
+        )
+    } else {
+        (
+            format!("{km}kmは片道{MAX_DISTANCE_KM}kmを超えており入力誤りと考えられます"),
+            format!("{km} km is over {MAX_DISTANCE_KM} km one way, which must be a typing mistake"),
+        )
+    };
+    Some(Finding::error(
+        "distance_invalid",
+        format!("visits[{d}].mode.distance_km"),
+        format!(
+            "{}: 往療の距離が正しくありません（{ja}）。往療料は算定していません。",
+            d.wareki()
+        ),
+        format!("{d}: the house-call distance is wrong ({en}); the house-call fee was not billed."),
+    ))
+}
+
+/// "片道16kmを超える往療については…絶対的な理由がある場合に認められる…かかる理由がなく…
+/// 16kmを超える往療をした場合の往療料は全額患者負担".
+pub(crate) fn over_16km(d: Date) -> Finding {
+    Finding::warning(
+        "over_16km",
+        format!("visits[{d}].mode.distance_km"),
+        format!(
+            "{}: 片道16km超の往療は絶対的な理由がある場合のみ算定できます（理由がなければ往療料は全額患者負担）。理由を摘要に記入してください。",
+            d.wareki()
+        ),
+        format!("{d}: a house call over 16 km one way is billable only for an absolute reason (otherwise the patient pays its fee in full); write the reason in the remarks."),
+    )
 }

@@ -7,8 +7,9 @@ use super::use_app;
 use crate::i18n::Lang;
 use crate::state::Action;
 use ukemi_core::claims::{
-    AcuDisease, AcupunctureCase, Case, ClaimMonth, Consent, Injury, InjuryKind, JudoCase,
-    MassageCase, Outcome, OutcomeKind, PartTreatment, Severity, Side, Visit, VisitMode, Warmth,
+    AcuDisease, AcupunctureCase, Bone, Case, ClaimMonth, Consent, FirstVisitAddon, Injury,
+    InjuryKind, Joint, JudoCase, MassageCase, Outcome, OutcomeKind, OutreachAddon, PartTreatment,
+    Severity, Side, Visit, VisitMode, Warmth, WindowDay,
 };
 use ukemi_core::date::days_in_month;
 use ukemi_core::records::{CaseRecord, Edit};
@@ -270,16 +271,8 @@ fn case_editor(p: &CaseProps) -> Html {
                 Callback::from(move |_| {
                     let mut next = case.clone();
                     if let Case::Judo(j) = &mut next {
-                        j.injuries.push(Injury {
-                            kind: InjuryKind::Sprain,
-                            site: String::new(),
-                            side: None,
-                            injury_date: today,
-                            cause: None,
-                            outcome: None,
-                            bone_class: None,
-                            manual_first_fee_yen: None,
-                        });
+                        j.injuries
+                            .push(Injury::new(InjuryKind::Sprain, String::new(), today));
                     }
                     put(next);
                 })
@@ -416,6 +409,7 @@ fn injury_row(
             </div>
             <TextField id={format!("injury-{n}-cause")} label={ app.t("負傷の原因（いつ・どこで・どうして）", "Cause") } value={inj.cause.clone().unwrap_or_default()}
                 onchange={edit(Box::new(|x, v| x.cause = (!v.trim().is_empty()).then_some(v)))} />
+            { fee_row_fields(app, n, inj, &edit) }
             <div class="grid">
                 <SelectField id={format!("injury-{n}-outcome")} label={ app.t("転帰", "Outcome") } value={outcome}
                     options={vec![(String::new(), app.t("継続", "Continuing").into()), ("cured".into(), "治癒".into()), ("discontinued".into(), "中止".into()), ("transferred".into(), "転医".into())]}
@@ -438,6 +432,82 @@ fn injury_row(
 }
 
 type With<'a> = dyn Fn(Setter<Case, String>) -> Callback<String> + 'a;
+
+/// 骨折・不全骨折・脱臼: which row of the 整復料・固定料 table (the bone or the joint), the
+/// 拘縮 後療料, and an amount typed by hand where the table has no row.
+fn fee_row_fields(
+    app: &super::AppCtx,
+    n: usize,
+    inj: &Injury,
+    edit: &dyn Fn(Setter<Injury, String>) -> Callback<String>,
+) -> Html {
+    let none = || {
+        (
+            String::new(),
+            app.t("—（選んでください）", "— (choose)").to_string(),
+        )
+    };
+    let row = match inj.kind {
+        InjuryKind::Fracture | InjuryKind::IncompleteFracture => {
+            let value = inj
+                .bone
+                .and_then(|b| Bone::ALL.iter().position(|x| *x == b))
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            let mut options = vec![none()];
+            options.extend(
+                Bone::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| (i.to_string(), b.label_ja().to_string())),
+            );
+            html! {
+                <SelectField id={format!("injury-{n}-bone")} label={ app.t("骨（整復料・固定料の区分）", "Bone (fee row)") } value={value}
+                    options={options}
+                    onchange={edit(Box::new(|x, v| x.bone = v.parse::<usize>().ok().and_then(|i| Bone::ALL.get(i).copied())))} />
+            }
+        }
+        InjuryKind::Dislocation => {
+            let value = inj
+                .joint
+                .and_then(|j| Joint::ALL.iter().position(|x| *x == j))
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            let mut options = vec![none()];
+            options.extend(
+                Joint::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, j)| (i.to_string(), j.label_ja().to_string())),
+            );
+            html! {
+                <SelectField id={format!("injury-{n}-joint")} label={ app.t("関節（整復料の区分）", "Joint (fee row)") } value={value}
+                    options={options}
+                    onchange={edit(Box::new(|x, v| x.joint = v.parse::<usize>().ok().and_then(|i| Joint::ALL.get(i).copied())))} />
+            }
+        }
+        _ => return html! {},
+    };
+    let manual = inj
+        .manual_first_fee_yen
+        .map(|y| y.to_string())
+        .unwrap_or_default();
+    html! {
+        <div class="grid">
+            { row }
+            if inj.kind.is_fracture() {
+                <CheckField id={format!("injury-{n}-contracture")} label={ app.t("拘縮が2関節以上（医師の後療依頼あり）", "Contracture over 2+ joints (doctor's request)") }
+                    checked={inj.contracture}
+                    onchange={ let e = edit(Box::new(|x, v| x.contracture = v == "true")); Callback::from(move |b: bool| e.emit(b.to_string())) } />
+            }
+            <TextField id={format!("injury-{n}-manual-fee")} kind="number" label={ app.t("整復料・固定料（料金表にないときの手入力・円）", "Reduction/fixation fee typed by hand (yen)") } value={manual}
+                onchange={edit(Box::new(|x, v| {
+                    let t = v.trim();
+                    if t.is_empty() { x.manual_first_fee_yen = None } else if let Ok(y) = t.parse::<u32>() { x.manual_first_fee_yen = Some(y) }
+                }))} />
+        </div>
+    }
+}
 
 fn consent_mut(c: &mut Case) -> Option<&mut Option<Consent>> {
     match c {
@@ -599,7 +669,8 @@ fn calendar(p: &CaseProps) -> Html {
                 </tbody>
             </table>
             if let Some(d) = *day {
-                <DayEntry case={rec.clone()} date={d} closed={closed} />
+                <DayEntry case={rec.clone()} date={d} closed={closed}
+                    money={ claim.as_ref().and_then(|r| r.as_ref().ok()).and_then(|cs| cs.first()).and_then(|c| c.window.iter().find(|w| w.date == d).cloned()) } />
             }
             <div id="month-amount" class="amount" aria-live="polite">
                 { match &claim {
@@ -615,12 +686,18 @@ fn calendar(p: &CaseProps) -> Html {
                                     { app.t("　一部負担金 ", "  Co-payment ") }<strong id="amount-copay">{ yen(c.copay_yen.into()) }</strong>
                                     { app.t("　請求金額 ", "  Claimed ") }<strong id="amount-billed">{ yen(c.billed_yen.into()) }</strong>
                                 </p>
+                                <p>
+                                    { app.t("窓口でいただいた額（月計）", "Paid at the window this month") }{ " " }<strong id="amount-window">{ yen(c.window_yen.into()) }</strong>
+                                    if c.window_yen != c.copay_yen {
+                                        <span class="note">{ app.t("（申請書の一部負担金とは窓口の端数処理の分だけ違います）", " (differs from the form's co-payment by the window's rounding)") }</span>
+                                    }
+                                </p>
                                 if !c.findings.is_empty() {
                                     <ul class="findings" id="record-findings">
                                         { for c.findings.iter().map(|f| html! {
                                             <li class={ if f.severity == Severity::Error { "finding-error" } else { "finding-warning" } }>
                                                 <strong>{ if f.severity == Severity::Error { app.t("エラー：", "Error: ") } else { app.t("要確認：", "Check: ") } }</strong>
-                                                <span lang="ja">{ &f.message_ja }</span>
+                                                if ja { <span lang="ja">{ &f.message_ja }</span> } else { <span>{ &f.message_en }</span> }
                                             </li>
                                         }) }
                                     </ul>
@@ -639,6 +716,8 @@ struct DayProps {
     case: CaseRecord,
     date: Date,
     closed: bool,
+    /// The day's amount and what the patient pays at the window, once computed.
+    money: Option<WindowDay>,
 }
 
 /// One day's treatment: the usual entry in one press, then adjusted box by box.
@@ -765,10 +844,42 @@ fn day_entry(p: &DayProps) -> Html {
         VisitMode::Call { .. } => "call",
     };
     let ahaki = !matches!(rec.case, Case::Judo(_));
+    let first_visit = match &rec.case {
+        Case::Judo(j) => j.first_visit_date == p.date,
+        _ => false,
+    };
+    let addon = match v.first_visit_addon {
+        None => "",
+        Some(FirstVisitAddon::OutOfHours) => "out_of_hours",
+        Some(FirstVisitAddon::Holiday) => "holiday",
+        Some(FirstVisitAddon::LateNight) => "late_night",
+    };
+    let outreach_addon = match v.outreach_addon {
+        None => "",
+        Some(OutreachAddon::Night) => "night",
+        Some(OutreachAddon::DifficultRoad) => "difficult_road",
+        Some(OutreachAddon::Storm) => "storm",
+    };
     html! {
         <section id="day-entry" class="day-entry" aria-labelledby="day-heading">
             <h3 id="day-heading">{ heading }</h3>
+            if let Some(m) = &p.money {
+                <p id="day-amount" class="amount">
+                    { app.t("この日の金額 ", "This day ") }<strong>{ yen(m.total_yen.into()) }</strong>
+                    { app.t("　窓口でいただく額 ", "  Paid at the window ") }<strong id="day-window">{ yen(m.pays_yen.into()) }</strong>
+                </p>
+            }
             { body }
+            if first_visit {
+                <SelectField id="visit-first-addon" label={ app.t("初検の時間帯（加算）", "First visit out of hours") } value={addon}
+                    options={vec![(String::new(), app.t("通常の時間内", "Within posted hours").to_string()), ("out_of_hours".into(), "時間外".into()), ("holiday".into(), "休日".into()), ("late_night".into(), "深夜（22時〜6時）".into())]}
+                    onchange={edit(Box::new(|v, x| v.first_visit_addon = match x.as_str() {
+                        "out_of_hours" => Some(FirstVisitAddon::OutOfHours),
+                        "holiday" => Some(FirstVisitAddon::Holiday),
+                        "late_night" => Some(FirstVisitAddon::LateNight),
+                        _ => None,
+                    }))} disabled={disabled} />
+            }
             <div class="grid">
                 <SelectField id="visit-mode" label={ app.t("施術場所", "Where") } value={mode}
                     options={vec![("clinic".into(), "通所（施術所）".into()), ("home".into(), "訪問施術（定期的）".into()), ("call".into(), "往療（突発的な求め）".into())]}
@@ -781,8 +892,8 @@ fn day_entry(p: &DayProps) -> Html {
                     <TextField id="visit-people" kind="number" label={ app.t("同一建物で施術した人数", "People treated in the building") } value={people.to_string()}
                         onchange={edit(Box::new(|v, x| if let VisitMode::Home { people, .. } = &mut v.mode { if let Ok(n) = x.trim().parse::<u32>() { *people = n.max(1) } }))} disabled={disabled} />
                 }
-                if let Some(km) = v.mode.distance_km() {
-                    <TextField id="visit-distance" kind="number" label={ app.t("距離（km）", "Distance (km)") } value={km.to_string()}
+                if !matches!(v.mode, VisitMode::Clinic) {
+                    <TextField id="visit-distance" kind="number" label={ app.t("片道の距離（km・直線）", "One-way distance (km, straight line)") } value={v.mode.distance_km().map(|km| km.to_string()).unwrap_or_default()}
                         onchange={edit(Box::new(|v, x| {
                             // Half-typed numbers ("1.") read as nothing: keep the last value.
                             let Ok(km) = x.trim().parse::<f64>() else { return };
@@ -794,6 +905,16 @@ fn day_entry(p: &DayProps) -> Html {
                         }))} disabled={disabled} />
                 }
             </div>
+            if !ahaki && !matches!(v.mode, VisitMode::Clinic) {
+                <SelectField id="visit-outreach-addon" label={ app.t("往療の加算", "House-call addition") } value={outreach_addon}
+                    options={vec![(String::new(), app.t("なし", "None").to_string()), ("night".into(), "夜間".into()), ("difficult_road".into(), "難路".into()), ("storm".into(), "暴風雨・暴風雪".into())]}
+                    onchange={edit(Box::new(|v, x| v.outreach_addon = match x.as_str() {
+                        "night" => Some(OutreachAddon::Night),
+                        "difficult_road" => Some(OutreachAddon::DifficultRoad),
+                        "storm" => Some(OutreachAddon::Storm),
+                        _ => None,
+                    }))} disabled={disabled} />
+            }
             if ahaki {
                 <CheckField id="visit-report" label={ app.t("施術報告書を交付した", "Treatment report issued") } checked={v.report_issued} onchange={check(Box::new(|v, b| v.report_issued = b))} disabled={disabled} />
             }
