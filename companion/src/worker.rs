@@ -133,8 +133,18 @@ impl Lanes {
     }
 }
 
-/// Runs `f` with hooks that send progress on `reply` and log diagnostics, then delivers
-/// the answer or hands on the next piece of work.
+/// An answer to deliver once the worker has let go of the page's slot: a page that sends
+/// its next command the moment it reads the answer must find the slot free.
+struct Answer(Outbox, ServerMessage);
+
+impl Answer {
+    fn deliver(self) {
+        self.0.send(self.1);
+    }
+}
+
+/// Runs `f` with hooks that send progress on `reply` and log diagnostics; hands on the next
+/// piece of work, or returns the answer to deliver.
 fn step(
     lanes: &Lanes,
     conn: u64,
@@ -142,7 +152,7 @@ fn step(
     reply: Outbox,
     what: &str,
     f: impl FnOnce(&Hooks<'_>) -> Result<Next, (ErrorCode, ErrorDetail)>,
-) {
+) -> Option<Answer> {
     let progress = |step: ProgressStep| {
         reply.send(ServerMessage {
             req,
@@ -166,7 +176,10 @@ fn step(
         started.elapsed().as_micros()
     );
     let body = match result {
-        Ok(Next::Then(work)) => return lanes.then(conn, req, work, reply),
+        Ok(Next::Then(work)) => {
+            lanes.then(conn, req, work, reply);
+            return None;
+        }
         Ok(Next::Done(body)) => body,
         Err((code, detail)) => {
             crate::info!("conn={conn} req={req:?} failed: {}", code.as_str());
@@ -182,31 +195,34 @@ fn step(
             result.qualifications.len()
         );
     }
-    reply.send(ServerMessage { req, body });
+    Some(Answer(reply, ServerMessage { req, body }))
 }
 
 /// The card thread.
 pub fn run_card<R: Readers>(mut readers: R, lanes: Lanes, hub: Hub) {
     while let Some(e) = lanes.card.take() {
-        match e.item {
+        let answer = match e.item {
             CardItem::Arrived { reader } => {
                 if let Some(card) = readers.card_arrived(&reader) {
                     crate::info!("card inserted: {:?}", card.kind);
                     hub.publish(Message::CardInserted { reader, card });
                 }
+                None
             }
             CardItem::Left { reader } => {
                 readers.card_left(&reader);
                 crate::info!("card removed");
                 hub.publish(Message::CardRemoved { reader });
+                None
             }
-            CardItem::Page(work, reply) => {
-                step(&lanes, e.conn, e.req, reply, "card", |hooks| {
-                    engine::run_card(&mut readers, work, hooks)
-                });
-            }
-        }
+            CardItem::Page(work, reply) => step(&lanes, e.conn, e.req, reply, "card", |hooks| {
+                engine::run_card(&mut readers, work, hooks)
+            }),
+        };
         lanes.card.finished();
+        if let Some(a) = answer {
+            a.deliver();
+        }
         for event in readers.take_events() {
             hub.publish(event);
         }
@@ -217,9 +233,12 @@ pub fn run_card<R: Readers>(mut readers: R, lanes: Lanes, hub: Hub) {
 pub fn run_service<S: Service>(mut service: S, lanes: Lanes) {
     while let Some(e) = lanes.service.take() {
         let ServiceItem(work, reply) = e.item;
-        step(&lanes, e.conn, e.req, reply, "service", |hooks| {
+        let answer = step(&lanes, e.conn, e.req, reply, "service", |hooks| {
             engine::run_service(&mut service, work, hooks)
         });
         lanes.service.finished();
+        if let Some(a) = answer {
+            a.deliver();
+        }
     }
 }
