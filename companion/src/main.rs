@@ -1,36 +1,12 @@
 //! `ukemi-companion`: the native helper on the clinic PC. It drives the card reader and
 //! relays eligibility requests, and talks to Ukemi pages over a WebSocket on 127.0.0.1.
 
-// Errors carry the clinic's detail (tries left, service codes): ~128 bytes, returned
-// rarely and never in a loop. Boxing them would add noise and save nothing measurable.
-#![allow(clippy::result_large_err)]
-
-mod admission;
-mod approval;
-mod card;
-mod cli;
-mod clock;
-mod config;
-mod files;
-mod guard;
-mod http;
-mod https;
-mod hub;
-mod log;
-mod options;
-mod pairing;
-mod peer;
-mod relay;
-mod server;
-mod service;
-mod session;
-mod simservice;
-mod status;
-mod testcerts;
-mod tls;
-mod vcard;
-mod wire;
-mod worker;
+#[cfg(feature = "pcsc")]
+use ukemi_companion::card;
+use ukemi_companion::{
+    cli, clock, config, guard, hub, info, options, pairing, relay, server, service, session,
+    status, warn, worker,
+};
 
 use std::net::{Ipv6Addr, TcpListener};
 use std::sync::{Arc, Mutex};
@@ -41,8 +17,6 @@ fn main() {
     let code = match args.first().map(String::as_str) {
         Some("eligibility") => cli::eligibility::run(&args[1..]),
         Some("claims") => cli::claims::run(&args[1..]),
-        Some("virtual-card") => vcard::run(&args[1..]),
-        Some("sim-service") => simservice::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{}", options::USAGE);
             0

@@ -134,13 +134,16 @@ impl Lanes {
 }
 
 /// Runs `f` with hooks that send progress on `reply` and log diagnostics, then delivers
-/// the answer or hands on the next piece of work.
+/// the answer or hands on the next piece of work. `finish` frees this lane's slot: before
+/// the answer leaves, so a page that sends its next command the moment it reads the answer
+/// is never told BUSY by its own finished job.
 fn step(
     lanes: &Lanes,
     conn: u64,
     req: Option<u64>,
     reply: Outbox,
     what: &str,
+    finish: impl FnOnce(),
     f: impl FnOnce(&Hooks<'_>) -> Result<Next, (ErrorCode, ErrorDetail)>,
 ) {
     let progress = |step: ProgressStep| {
@@ -166,7 +169,10 @@ fn step(
         started.elapsed().as_micros()
     );
     let body = match result {
-        Ok(Next::Then(work)) => return lanes.then(conn, req, work, reply),
+        Ok(Next::Then(work)) => {
+            lanes.then(conn, req, work, reply);
+            return finish();
+        }
         Ok(Next::Done(body)) => body,
         Err((code, detail)) => {
             crate::info!("conn={conn} req={req:?} failed: {}", code.as_str());
@@ -182,6 +188,7 @@ fn step(
             result.qualifications.len()
         );
     }
+    finish();
     reply.send(ServerMessage { req, body });
 }
 
@@ -201,9 +208,14 @@ pub fn run_card<R: Readers>(mut readers: R, lanes: Lanes, hub: Hub) {
                 hub.publish(Message::CardRemoved { reader });
             }
             CardItem::Page(work, reply) => {
-                step(&lanes, e.conn, e.req, reply, "card", |hooks| {
+                let finish = || lanes.card.finished();
+                step(&lanes, e.conn, e.req, reply, "card", finish, |hooks| {
                     engine::run_card(&mut readers, work, hooks)
                 });
+                for event in readers.take_events() {
+                    hub.publish(event);
+                }
+                continue;
             }
         }
         lanes.card.finished();
@@ -217,9 +229,9 @@ pub fn run_card<R: Readers>(mut readers: R, lanes: Lanes, hub: Hub) {
 pub fn run_service<S: Service + ?Sized>(mut service: Box<S>, lanes: Lanes) {
     while let Some(e) = lanes.service.take() {
         let ServiceItem(work, reply) = e.item;
-        step(&lanes, e.conn, e.req, reply, "service", |hooks| {
+        let finish = || lanes.service.finished();
+        step(&lanes, e.conn, e.req, reply, "service", finish, |hooks| {
             engine::run_service(&mut *service, work, hooks)
         });
-        lanes.service.finished();
     }
 }

@@ -74,6 +74,24 @@ pub fn companion_bin() -> PathBuf {
     bin
 }
 
+/// The developers' tools (`ukemi-devtools`: the simulated service, its test certificates,
+/// the virtual card): `UKEMI_DEVTOOLS_BIN`, else beside the companion's debug build.
+pub fn devtools_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("UKEMI_DEVTOOLS_BIN") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let bin = target.join("debug").join("ukemi-devtools");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `cargo xtask test`, or `cargo build -p ukemi-devtools` first",
+        bin.display()
+    );
+    bin
+}
+
 /// The built app (`UKEMI_DIST`, set by `cargo xtask test`, else target/dist); with
 /// `widget`, it must hold the widget build too. Panics with what to run when it is missing.
 pub fn dist(widget: bool) -> PathBuf {
@@ -531,7 +549,7 @@ impl Client {
     }
 }
 
-/// A simulated persona's card in vsmartcard's virtual reader (`ukemi-companion virtual-card`).
+/// A simulated persona's card in vsmartcard's virtual reader (`ukemi-devtools virtual-card`).
 /// Dropping it takes the card out.
 pub struct VirtualCard {
     child: Child,
@@ -539,7 +557,7 @@ pub struct VirtualCard {
 
 impl VirtualCard {
     pub fn insert(persona: &str, extra: &[&str]) -> VirtualCard {
-        let mut child = Command::new(companion_bin())
+        let mut child = Command::new(devtools_bin())
             .args(["virtual-card", "--persona", persona])
             .args(extra)
             .stdout(Stdio::piped())

@@ -158,7 +158,11 @@ fn pairing_is_approved_on_the_companions_own_page_in_another_tab() {
     let b = Browser::start();
     b.goto(&format!("{}/", comp.origin()));
     // The asking page waits, shows the number, and links to the approval page.
-    b.wait_text("#pairing-status", "このパソコンでの承認を待っています", WAIT);
+    b.wait_text(
+        "#pairing-status",
+        "このパソコンでの承認を待っています",
+        WAIT,
+    );
     let shown = b.text("#pairing-code").replace(' ', "");
     let href = b
         .exec(
@@ -177,7 +181,10 @@ fn pairing_is_approved_on_the_companions_own_page_in_another_tab() {
     b.switch_to(&tab);
     b.goto(&href);
     let request = b.wait_text(".request", &comp.origin(), WAIT);
-    assert!(request.contains(&format!("{} {}", &shown[..3], &shown[3..])), "{request}");
+    assert!(
+        request.contains(&format!("{} {}", &shown[..3], &shown[3..])),
+        "{request}"
+    );
     b.screenshot(&artifacts_dir().join("pairing-approval-page.png"));
     b.click(&format!("button.approve[data-code=\"{shown}\"]"));
     b.wait_text("#done", "承認しました", WAIT);
@@ -212,7 +219,8 @@ fn a_squatter_on_the_first_port_gets_nothing_reusable_and_the_page_refuses_it() 
         assert!(
             matches!(
                 cmd.command,
-                ukemi_core::protocol::Command::Hello { .. } | ukemi_core::protocol::Command::Auth { .. }
+                ukemi_core::protocol::Command::Hello { .. }
+                    | ukemi_core::protocol::Command::Auth { .. }
             ),
             "the page sent the squatter {f}"
         );
@@ -226,7 +234,11 @@ fn a_squatter_on_the_first_port_gets_nothing_reusable_and_the_page_refuses_it() 
     thief.hello();
     thief.send_raw(auth);
     let m = thief.recv().expect("answer").body;
-    assert_eq!(ukemi_e2e::error_code(&m), Some(ukemi_core::protocol::ErrorCode::ProofWrong), "{m:?}");
+    assert_eq!(
+        ukemi_e2e::error_code(&m),
+        Some(ukemi_core::protocol::ErrorCode::ProofWrong),
+        "{m:?}"
+    );
     assert_eq!(
         ukemi_e2e::error_code(&thief.call(ukemi_core::protocol::Command::ImportResults {
             from: ukemi_core::Date::parse("2026-11-01").expect("date"),

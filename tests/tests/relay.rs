@@ -1,5 +1,5 @@
 //! The eligibility relay over real mutual TLS on loopback: the companion (simulated reader,
-//! real relay) against `ukemi-companion sim-service` with generated test certificates.
+//! real relay) against `ukemi-devtools sim-service` with generated test certificates.
 //! Every population case gives its typed result or typed error; a wrong client certificate
 //! is refused by the server; an untrusted server certificate is refused by the companion;
 //! a missing file or an expired certificate stops the companion from starting; with the
@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use ukemi_core::eligibility::{InsuranceQuery, QualificationValidity};
 use ukemi_core::protocol::{CheckMode, Command as Cmd, ErrorCode, Message, Pin};
-use ukemi_e2e::{companion_bin, error_code, Client, Companion};
+use ukemi_e2e::{companion_bin, devtools_bin, error_code, Client, Companion};
 
 struct Service {
     child: Child,
@@ -30,8 +30,8 @@ fn certs() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("ukemi-relay-certs-{}", std::process::id()));
-        let status = Command::new(companion_bin())
-            .args(["sim-service", "gen-certs"])
+        let status = Command::new(devtools_bin())
+            .args(["gen-certs"])
             .arg(&dir)
             .status()
             .expect("gen-certs");
@@ -41,7 +41,7 @@ fn certs() -> &'static Path {
 }
 
 fn start_service() -> Service {
-    let mut child = Command::new(companion_bin())
+    let mut child = Command::new(devtools_bin())
         .args(["sim-service", "--port", "0", "--certs"])
         .arg(certs())
         .stdout(Stdio::piped())
