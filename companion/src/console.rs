@@ -13,7 +13,7 @@ pub fn attach_parent() -> bool {
     // SAFETY: plain Win32 calls without pointers.
     unsafe {
         let out = GetStdHandle(STD_OUTPUT_HANDLE);
-        if !out.is_null() && out != windows_sys::Win32::Foundation::INVALID_HANDLE_VALUE {
+        if out != 0 && out != windows_sys::Win32::Foundation::INVALID_HANDLE_VALUE {
             return true;
         }
         AttachConsole(ATTACH_PARENT_PROCESS) != 0

@@ -74,6 +74,26 @@ pub fn companion_bin() -> PathBuf {
     bin
 }
 
+/// What runs the companion binary, when it is not run directly: `UKEMI_COMPANION_RUNNER`
+/// (`cargo xtask test` sets Wine's loader to run the Windows .exe).
+pub fn companion_runner() -> Option<String> {
+    std::env::var("UKEMI_COMPANION_RUNNER")
+        .ok()
+        .filter(|r| !r.is_empty())
+}
+
+/// A command running the companion binary (through the runner, when there is one).
+pub fn companion_command() -> Command {
+    match companion_runner() {
+        Some(runner) => {
+            let mut c = Command::new(runner);
+            c.arg(companion_bin());
+            c
+        }
+        None => Command::new(companion_bin()),
+    }
+}
+
 /// The developers' tools (`ukemi-devtools`: the simulated service, its test certificates,
 /// the virtual card): `UKEMI_DEVTOOLS_BIN`, else beside the companion's debug build.
 pub fn devtools_bin() -> PathBuf {
@@ -180,6 +200,14 @@ impl Companion {
     }
 
     fn spawn(mode: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Companion {
+        // Under a runner (Wine, for the Windows .exe) the binary is its first argument.
+        if let Some(runner) = companion_runner() {
+            let bin = companion_bin().to_string_lossy().into_owned();
+            let mode: Vec<&str> = std::iter::once(bin.as_str())
+                .chain(mode.iter().copied())
+                .collect();
+            return Self::spawn_with(&runner, &mode, extra, env);
+        }
         Self::spawn_with(&companion_bin().to_string_lossy(), mode, extra, env)
     }
 

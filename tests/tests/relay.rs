@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use ukemi_core::eligibility::{InsuranceQuery, QualificationValidity};
 use ukemi_core::protocol::{CheckMode, Command as Cmd, ErrorCode, Message, Pin};
-use ukemi_e2e::{companion_bin, devtools_bin, error_code, Client, Companion};
+use ukemi_e2e::{devtools_bin, error_code, Client, Companion};
 
 struct Service {
     child: Child,
@@ -319,7 +319,7 @@ fn the_companion_refuses_an_untrusted_server_certificate() {
 }
 
 fn refuses_to_start(config: &Path, needle: &str) {
-    let out = Command::new(companion_bin())
+    let out = ukemi_e2e::companion_command()
         .args(["--reader", "sim", "--port", "0", "--config"])
         .arg(config)
         .output()
@@ -387,7 +387,7 @@ fn a_pkcs12_client_certificate_works_and_a_wrong_password_stops_the_start() {
         validity(&check_persona(&mut c, "normal", CheckMode::Visual)),
         Some(QualificationValidity::Valid)
     );
-    let out = Command::new(companion_bin())
+    let out = ukemi_e2e::companion_command()
         .args(["--reader", "sim", "--port", "0", "--config"])
         .arg(&path)
         .env("UKEMI_TEST_P12_PASSWORD", "wrong")
