@@ -7,7 +7,8 @@
 ;
 ; Defines from xtask: VERSION (x.y.z), EXE (the built ukemi-companion.exe), OUTFILE.
 
-Unicode true
+; 64-bit: runs on 64-bit Windows 10/11 and under a 64-bit-only Wine (the test rig).
+Target amd64-unicode
 ManifestDPIAware true
 RequestExecutionLevel user
 SetCompressor /SOLID lzma
@@ -44,7 +45,8 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "MIT OR Apache-2.0"
 
 ; A running companion holds its .exe open: stop this user's before replacing or removing it.
 !macro StopCompanion
-  nsExec::Exec '"$SYSDIR\taskkill.exe" /F /IM ukemi-companion.exe /FI "USERNAME eq $%USERNAME%"'
+  ReadEnvStr $1 "USERNAME"
+  nsExec::Exec '"$SYSDIR\taskkill.exe" /F /IM ukemi-companion.exe /FI "USERNAME eq $1"'
   Pop $0
   Sleep 500
 !macroend
