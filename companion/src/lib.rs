@@ -7,8 +7,8 @@
 // rarely and never in a loop. Boxing them would add noise and save nothing measurable.
 #![allow(clippy::result_large_err)]
 
-pub mod admission;
-pub mod approval;
+mod admission;
+mod approval;
 pub mod card;
 pub mod cli;
 pub mod clock;
@@ -17,7 +17,7 @@ pub mod configure;
 pub mod console;
 pub mod dirs;
 pub mod doctor;
-pub mod files;
+mod files;
 pub mod guard;
 pub mod http;
 pub mod https;
@@ -26,7 +26,7 @@ pub mod instance;
 pub mod log;
 pub mod options;
 pub mod pairing;
-pub mod peer;
+mod peer;
 pub mod pkcs12;
 pub mod ports;
 pub mod relay;

@@ -141,6 +141,8 @@ fn get<'a, 'b>(v: &'b [AnyRef<'a>], i: usize) -> Result<&'b AnyRef<'a>, P12Error
         .ok_or_else(|| P12Error::Format("a required field is missing".into()))
 }
 
+type KeyId = Option<Vec<u8>>;
+
 /// Reads `der` (a whole .p12 file) with `password`.
 pub fn parse(der: &[u8], password: &str) -> Result<Contents, P12Error> {
     let pfx = AnyRef::from_der(der).map_err(fmt_err)?;
@@ -163,8 +165,9 @@ pub fn parse(der: &[u8], password: &str) -> Result<Contents, P12Error> {
             .ok_or(P12Error::WrongPassword)?,
         None => secrets.into_iter().next().ok_or(P12Error::WrongPassword)?,
     };
-    let mut keys: Vec<(Option<Vec<u8>>, Zeroizing<Vec<u8>>)> = Vec::new();
-    let mut certs: Vec<(Option<Vec<u8>>, Vec<u8>)> = Vec::new();
+    // Each with its localKeyId, which pairs a key with its certificate.
+    let mut keys: Vec<(KeyId, Zeroizing<Vec<u8>>)> = Vec::new();
+    let mut certs: Vec<(KeyId, Vec<u8>)> = Vec::new();
     let infos = AnyRef::from_der(content).map_err(fmt_err)?;
     for info in sequence(&infos)? {
         let info = sequence(&info)?;
@@ -364,7 +367,7 @@ fn verify_mac(mac: &[AnyRef<'_>], content: &[u8], secret: &Secret) -> Result<boo
     let len = expected.len();
     let key = pkcs12_kdf(hash, &secret.bmp, salt, 3, rounds, len);
     let got = hash.hmac(&key, content);
-    Ok(got.len() == len && bool::from(subtle_eq(&got, expected)))
+    Ok(got.len() == len && subtle_eq(&got, expected))
 }
 
 /// Constant-time comparison (no early exit on the first differing byte).

@@ -170,8 +170,10 @@ fn step(
     );
     let body = match result {
         Ok(Next::Then(work)) => {
-            lanes.then(conn, req, work, reply);
-            return finish();
+            // Freed first: the other worker may finish the next piece and answer before
+            // this thread runs again.
+            finish();
+            return lanes.then(conn, req, work, reply);
         }
         Ok(Next::Done(body)) => body,
         Err((code, detail)) => {
@@ -226,6 +228,8 @@ pub fn run_card<R: Readers>(mut readers: R, lanes: Lanes, hub: Hub) {
 }
 
 /// The service thread.
+// The service arrives boxed from main (a relay or the simulator, chosen at run time).
+#[allow(clippy::boxed_local)]
 pub fn run_service<S: Service + ?Sized>(mut service: Box<S>, lanes: Lanes) {
     while let Some(e) = lanes.service.take() {
         let ServiceItem(work, reply) = e.item;

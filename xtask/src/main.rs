@@ -13,6 +13,7 @@ mod install;
 mod package;
 mod rig;
 mod tasks;
+mod wine;
 
 use std::process::ExitCode;
 

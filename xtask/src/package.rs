@@ -70,7 +70,6 @@ pub struct Packages {
     pub windows_exe: PathBuf,
     pub installer: PathBuf,
     pub deb: PathBuf,
-    pub linux_bin: PathBuf,
 }
 
 pub fn package_dir() -> PathBuf {
@@ -134,7 +133,6 @@ pub fn all() -> Result<Packages> {
         windows_exe,
         installer,
         deb,
-        linux_bin,
     })
 }
 

@@ -61,7 +61,9 @@ pub fn prepare() -> Result {
     let prefix = prefix();
     if !prefix.join("system.reg").is_file() {
         run(command_with_env(LOADER).args(["wineboot", "--init"]))?;
-        let _ = command_with_env("/usr/lib/wine/wineserver").arg("-w").status();
+        let _ = command_with_env("/usr/lib/wine/wineserver")
+            .arg("-w")
+            .status();
     }
     let dll = prefix.join("drive_c/windows/system32/bcryptprimitives.dll");
     if !dll.is_file() {
