@@ -66,7 +66,7 @@ fn page(pending: &[Pending], paired: &[String], done: Option<&str>) -> String {
             r#"<section class="request" data-request="{id}" aria-labelledby="origin-{id}">
 <p class="label">連携を求めているページ <span lang="en">Page asking to pair</span></p>
 <h2 class="origin" id="origin-{id}">{origin}</h2>
-<p class="label">確認コード <span lang="en">Code</span></p>
+<p class="label">確認番号 <span lang="en">Number</span></p>
 <p class="code" data-code="{code}" id="code-{id}">{grouped}</p>
 <p>依頼したページにも同じ番号が出ています。心当たりのあるページだけ承認してください。<br>
 <span lang="en">The asking page shows the same number. Approve only a page you expect.</span></p>

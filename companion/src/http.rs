@@ -141,8 +141,15 @@ fn security_headers(script_hashes: &[String]) -> String {
     security_headers_with(script_hashes, "'none'")
 }
 
-/// The same, with the page's forms allowed to post to `form_action`.
+/// The same, with the page's forms allowed to post to `form_action`. A page with forms
+/// sends its referrer to its own origin only: under `no-referrer` a browser posts a form
+/// with `Origin: null`, and the approval form must show its own origin to be accepted.
 pub fn security_headers_with(script_hashes: &[String], form_action: &str) -> String {
+    let referrer = if form_action == "'none'" {
+        "no-referrer"
+    } else {
+        "same-origin"
+    };
     let hashes: String = script_hashes
         .iter()
         .map(|h| format!(" 'sha256-{h}'"))
@@ -151,7 +158,7 @@ pub fn security_headers_with(script_hashes: &[String], form_action: &str) -> Str
         "Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
          style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; \
          frame-ancestors 'none'; base-uri 'none'; form-action {form_action}\r\n\
-         X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n\
+         X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: {referrer}\r\n\
          Cache-Control: no-store\r\n"
     )
 }

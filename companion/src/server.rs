@@ -175,8 +175,12 @@ impl Server {
             let id = self.next_id.fetch_add(1, Ordering::SeqCst);
             if self.threads.load(Ordering::SeqCst) >= MAX_THREADS {
                 self.shared.conns.refused(format_args!(
-                    "conn={id} refused: too many connection threads"
+                    "conn={id} refused with 503: too many connections"
                 ));
+                // Best effort and without blocking this loop: a flood must not stall it.
+                let mut stream = stream;
+                let _ = stream.set_nonblocking(true);
+                unavailable(&mut stream, "too many connections");
                 continue;
             }
             let this = Arc::clone(self);

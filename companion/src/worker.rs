@@ -133,19 +133,35 @@ impl Lanes {
     }
 }
 
-/// Runs `f` with hooks that send progress on `reply` and log diagnostics, then delivers
-/// the answer or hands on the next piece of work. `finish` frees this lane's slot: before
-/// the answer leaves, so a page that sends its next command the moment it reads the answer
-/// is never told BUSY by its own finished job.
+/// An answer to deliver once the worker has let go of the page's slot: a page that sends
+/// its next command the moment it reads the answer must find the slot free.
+/// The same holds for the next piece of a job handed to the other worker: it may finish
+/// and answer before this worker runs again, so it too leaves after the slot is free.
+enum Answer {
+    Send(Outbox, ServerMessage),
+    Then(u64, Option<u64>, Work, Outbox),
+}
+
+impl Answer {
+    fn deliver(self, lanes: &Lanes) {
+        match self {
+            Answer::Send(outbox, m) => {
+                outbox.send(m);
+            }
+            Answer::Then(conn, req, work, reply) => lanes.then(conn, req, work, reply),
+        }
+    }
+}
+
+/// Runs `f` with hooks that send progress on `reply` and log diagnostics; hands on the next
+/// piece of work, or returns the answer to deliver.
 fn step(
-    lanes: &Lanes,
     conn: u64,
     req: Option<u64>,
     reply: Outbox,
     what: &str,
-    finish: impl FnOnce(),
     f: impl FnOnce(&Hooks<'_>) -> Result<Next, (ErrorCode, ErrorDetail)>,
-) {
+) -> Option<Answer> {
     let progress = |step: ProgressStep| {
         reply.send(ServerMessage {
             req,
@@ -169,12 +185,7 @@ fn step(
         started.elapsed().as_micros()
     );
     let body = match result {
-        Ok(Next::Then(work)) => {
-            // Freed first: the other worker may finish the next piece and answer before
-            // this thread runs again.
-            finish();
-            return lanes.then(conn, req, work, reply);
-        }
+        Ok(Next::Then(work)) => return Some(Answer::Then(conn, req, work, reply)),
         Ok(Next::Done(body)) => body,
         Err((code, detail)) => {
             crate::info!("conn={conn} req={req:?} failed: {}", code.as_str());
@@ -190,37 +201,34 @@ fn step(
             result.qualifications.len()
         );
     }
-    finish();
-    reply.send(ServerMessage { req, body });
+    Some(Answer::Send(reply, ServerMessage { req, body }))
 }
 
 /// The card thread.
 pub fn run_card<R: Readers>(mut readers: R, lanes: Lanes, hub: Hub) {
     while let Some(e) = lanes.card.take() {
-        match e.item {
+        let answer = match e.item {
             CardItem::Arrived { reader } => {
                 if let Some(card) = readers.card_arrived(&reader) {
                     crate::info!("card inserted: {:?}", card.kind);
                     hub.publish(Message::CardInserted { reader, card });
                 }
+                None
             }
             CardItem::Left { reader } => {
                 readers.card_left(&reader);
                 crate::info!("card removed");
                 hub.publish(Message::CardRemoved { reader });
+                None
             }
-            CardItem::Page(work, reply) => {
-                let finish = || lanes.card.finished();
-                step(&lanes, e.conn, e.req, reply, "card", finish, |hooks| {
-                    engine::run_card(&mut readers, work, hooks)
-                });
-                for event in readers.take_events() {
-                    hub.publish(event);
-                }
-                continue;
-            }
-        }
+            CardItem::Page(work, reply) => step(e.conn, e.req, reply, "card", |hooks| {
+                engine::run_card(&mut readers, work, hooks)
+            }),
+        };
         lanes.card.finished();
+        if let Some(a) = answer {
+            a.deliver(&lanes);
+        }
         for event in readers.take_events() {
             hub.publish(event);
         }
@@ -228,14 +236,15 @@ pub fn run_card<R: Readers>(mut readers: R, lanes: Lanes, hub: Hub) {
 }
 
 /// The service thread.
-// The service arrives boxed from main (a relay or the simulator, chosen at run time).
-#[allow(clippy::boxed_local)]
-pub fn run_service<S: Service + ?Sized>(mut service: Box<S>, lanes: Lanes) {
+pub fn run_service<S: Service>(mut service: S, lanes: Lanes) {
     while let Some(e) = lanes.service.take() {
         let ServiceItem(work, reply) = e.item;
-        let finish = || lanes.service.finished();
-        step(&lanes, e.conn, e.req, reply, "service", finish, |hooks| {
-            engine::run_service(&mut *service, work, hooks)
+        let answer = step(e.conn, e.req, reply, "service", |hooks| {
+            engine::run_service(&mut service, work, hooks)
         });
+        lanes.service.finished();
+        if let Some(a) = answer {
+            a.deliver(&lanes);
+        }
     }
 }

@@ -285,6 +285,11 @@ pub fn test() -> Result {
         "--example",
         "claims_bench",
     ]))?;
+    // The local hop: the companion's round trip beside a bare WebSocket echo, and the
+    // emulated-card check with Ukemi's own share (tests/examples/latency.rs).
+    run(command(&cargo)
+        .args(["run", "-q", "-p", "ukemi-e2e", "--example", "latency"])
+        .env("UKEMI_COMPANION_BIN", &bin))?;
     let wasm = cmd::root()
         .join("target")
         .join("e2e-artifacts")
