@@ -179,8 +179,8 @@ pub mod windows {
         use windows_sys::Win32::System::LibraryLoader::{GetModuleHandleA, GetProcAddress};
         // SAFETY: NUL-terminated names; the module handle of ntdll needs no freeing.
         unsafe {
-            let ntdll = GetModuleHandleA(b"ntdll.dll\0".as_ptr());
-            ntdll != 0 && GetProcAddress(ntdll, b"wine_get_version\0".as_ptr()).is_some()
+            let ntdll = GetModuleHandleA(c"ntdll.dll".as_ptr().cast());
+            ntdll != 0 && GetProcAddress(ntdll, c"wine_get_version".as_ptr().cast()).is_some()
         }
     }
 

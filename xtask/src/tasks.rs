@@ -181,6 +181,21 @@ pub fn test() -> Result {
     // The packages a clinic installs: the Windows companion (cross-compiled, cached in
     // target/), its installer, the .deb. Then the Wine rig that runs them.
     let packages = package::all()?;
+    stage("clippy (the companion for Windows)", || {
+        run(command(&cargo).args([
+            "clippy",
+            "-p",
+            "ukemi-companion",
+            "--target",
+            package::WINDOWS_TARGET,
+            "--features",
+            "pcsc",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
     stage("Wine rig", wine::prepare)?;
     stage("companion and devtools (debug, PC/SC)", || {
         run(command(&cargo).args([
