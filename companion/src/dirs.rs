@@ -58,6 +58,22 @@ pub fn user(over: Option<&Path>) -> Option<Dirs> {
     Some(Dirs { data, logs })
 }
 
+/// Creates `dir` (and its parents) when missing, readable by this user only: 0700 on Unix.
+/// (On Windows the folders live in the user's profile, whose ACL already excludes others;
+/// the files that matter get a user-only ACL of their own, files.rs.)
+pub fn ensure_private(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +84,20 @@ mod tests {
         assert_eq!(d.data, Path::new("/tmp/x"));
         assert_eq!(d.logs, Path::new("/tmp/x/logs"));
         assert_eq!(d.config_file(), Path::new("/tmp/x/companion.json"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_folders_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("ukemi-dirs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        ensure_private(&dir.join("logs")).expect("create");
+        let mode = std::fs::metadata(dir.join("logs"))
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

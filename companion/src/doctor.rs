@@ -59,7 +59,7 @@ pub fn run(args: &[String]) -> i32 {
     let report = diagnose(&dirs, &config);
     print!("{}", report.text);
     let saved = dirs.data.join("doctor.txt");
-    if std::fs::create_dir_all(&dirs.data)
+    if crate::dirs::ensure_private(&dirs.data)
         .and_then(|_| std::fs::write(&saved, &report.text))
         .is_ok()
     {

@@ -56,7 +56,7 @@ pub fn is_running(dir: &Path) -> bool {
 }
 
 pub fn claim(dir: &Path) -> std::io::Result<Claim> {
-    std::fs::create_dir_all(dir)?;
+    crate::dirs::ensure_private(dir)?;
     let lock = OpenOptions::new()
         .create(true)
         .truncate(false)

@@ -99,7 +99,7 @@ pub fn to_file(dir: &Path) -> std::io::Result<PathBuf> {
 }
 
 fn to_file_with_limit(dir: &Path, max: u64) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
+    crate::dirs::ensure_private(dir)?;
     let path = dir.join("companion.log");
     let sink = Sink::open(path.clone(), max)?;
     if let Ok(mut s) = SINK.lock() {
