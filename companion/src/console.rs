@@ -3,10 +3,26 @@
 //! it borrows that prompt's console so its answers are seen; and a password typed there is
 //! not shown.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static VISIBLE: AtomicBool = AtomicBool::new(true);
+
+/// Whether what this process prints can be seen (after `attach_parent`): false for a
+/// Windows program started from the Start menu, which has no console.
+pub fn visible() -> bool {
+    VISIBLE.load(Ordering::Relaxed)
+}
+
 /// Attaches to the console of the program that started this one, when there is one and
 /// nothing else was given as standard output. Returns whether output can be seen.
-#[cfg(windows)]
 pub fn attach_parent() -> bool {
+    let visible = attach();
+    VISIBLE.store(visible, Ordering::Relaxed);
+    visible
+}
+
+#[cfg(windows)]
+fn attach() -> bool {
     use windows_sys::Win32::System::Console::{
         AttachConsole, GetStdHandle, ATTACH_PARENT_PROCESS, STD_OUTPUT_HANDLE,
     };
@@ -21,7 +37,7 @@ pub fn attach_parent() -> bool {
 }
 
 #[cfg(not(windows))]
-pub fn attach_parent() -> bool {
+fn attach() -> bool {
     true
 }
 

@@ -5,8 +5,8 @@
 //! which port) and who holds the default ports. Nothing personal: no card is read, no PIN
 //! asked, nothing sent to the service but a handshake.
 //!
-//! The report is printed and also written to `doctor.txt` in the data folder, so a clinic
-//! that started it from the Start menu (no console) can open it and send it on.
+//! The report is printed and also written to `doctor.txt` in the data folder, which opens in
+//! Notepad when it was started from the Start menu (no console), to be read and sent on.
 
 use crate::dirs::Dirs;
 use crate::ports::{self, PortUse};
@@ -67,6 +67,12 @@ pub fn run(args: &[String]) -> i32 {
             "\nこの結果は {} にも保存しました / saved to that file too.",
             saved.display()
         );
+        // Started from the Start menu there is no console: show the saved report instead.
+        if cfg!(windows) && !crate::console::visible() {
+            let _ = std::process::Command::new("notepad.exe")
+                .arg(&saved)
+                .spawn();
+        }
     }
     i32::from(report.problems > 0)
 }
