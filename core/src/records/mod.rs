@@ -11,6 +11,7 @@ mod manual;
 pub mod month;
 mod register;
 pub mod store;
+pub mod sync;
 
 #[cfg(test)]
 mod tests;
