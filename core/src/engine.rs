@@ -142,7 +142,12 @@ impl Job {
             | Command::Pair
             | Command::Auth { .. }
             | Command::Unpair
-            | Command::GetStatus => return None,
+            | Command::GetStatus
+            | Command::BookInfo
+            | Command::BookPush { .. }
+            | Command::BookPull
+            | Command::BookTrail { .. }
+            | Command::BackupRestore { .. } => return None,
         })
     }
 }

@@ -89,6 +89,7 @@ impl DemoCompanion {
                 simulator: true,
                 demo: true,
                 approve_url: String::new(),
+                book: false,
             },
         })
     }
@@ -128,6 +129,8 @@ impl DemoCompanion {
                     });
                 }
                 Effect::Run { req, job } => out.extend(self.run(req, job)),
+                // The demo keeps no book (its settings say so; core answers for it).
+                Effect::Book { .. } => {}
                 // One page, in-process: no events to route, nothing to save or close.
                 Effect::Subscribe
                 | Effect::Unsubscribe

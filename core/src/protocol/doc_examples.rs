@@ -74,3 +74,29 @@ fn msg_name(m: &Message) -> String {
         .and_then(|v| v["msg"].as_str().map(str::to_string))
         .unwrap_or_default()
 }
+
+#[test]
+fn the_book_examples_carry_a_change_and_a_snapshot() {
+    use super::{Command, Message};
+    use crate::records::sync::{Change, Snapshot};
+    let ex = examples();
+    let mut seen = (0, 0);
+    for (kind, body) in &ex {
+        if *kind == "client" {
+            if let Ok(m) = decode_client(body) {
+                if let Command::BookPush { data, change, .. } = m.command {
+                    let c: Change = serde_json::from_str(&data).expect("a change");
+                    assert_eq!(c.id, change);
+                    seen.0 += 1;
+                }
+            }
+        } else if let Ok(m) = decode_server(body) {
+            if let Message::BookData { data, .. } = m.body {
+                let s: Snapshot = serde_json::from_str(&data).expect("a snapshot");
+                s.book().expect("a book");
+                seen.1 += 1;
+            }
+        }
+    }
+    assert_eq!(seen, (1, 1));
+}

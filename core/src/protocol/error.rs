@@ -66,6 +66,14 @@ pub enum ErrorCode {
     /// A simulator-only command on a real companion.
     NotSimulator,
     UnknownPersona,
+    /// The companion cannot use its copy of the book (the file is damaged, or the disk
+    /// refused): nothing was written. `BOOK_INFO` says why and offers the latest good backup.
+    BookUnavailable,
+    /// The companion holds another book (another clinic's, or one started elsewhere): a
+    /// change for this page's book is not applied to it.
+    BookMismatch,
+    /// No backup by that name.
+    BackupNotFound,
     Internal,
 }
 
@@ -180,6 +188,9 @@ impl ErrorCode {
             NotSimulator => "この操作は練習用（シミュレーター）モードでのみ使えます。".into(),
             UnknownPersona => "その練習用カードはありません。".into(),
             Internal => "コンパニオンの内部でエラーが発生しました。コンパニオンを再起動してください。".into(),
+            BookUnavailable => "コンパニオンの台帳ファイルを使えないため、コンパニオンへの保存を止めています。変更はこのブラウザに保存され、使えるようになってから送られます。設定画面で状況を確認してください。".into(),
+            BookMismatch => "コンパニオンには別の台帳が保存されています。混ざらないよう、この変更はコンパニオンに送っていません。設定画面でどちらの台帳を使うか選んでください。".into(),
+            BackupNotFound => "そのバックアップは見つかりません。一覧を読み直してください。".into(),
         }
     }
 
@@ -232,6 +243,9 @@ impl ErrorCode {
             NotSimulator => "Only available in simulator mode.".into(),
             UnknownPersona => "No such practice card.".into(),
             Internal => "Internal error in the companion. Restart it.".into(),
+            BookUnavailable => "The companion cannot use its copy of the book, so nothing is saved there. Changes stay in this browser and are sent once it can. See Settings.".into(),
+            BookMismatch => "The companion holds a different book. To keep them apart, this change was not sent. Choose which book to keep in Settings.".into(),
+            BackupNotFound => "No such backup. Reload the list.".into(),
         }
     }
 }

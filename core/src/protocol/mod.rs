@@ -8,6 +8,7 @@
 //! unknown *commands* are refused with `UNKNOWN_COMMAND`.
 
 pub mod auth;
+pub mod book;
 #[cfg(test)]
 mod doc_examples;
 mod error;
@@ -104,6 +105,34 @@ pub enum Command {
     SimRemoveCard,
     /// Is online eligibility checking operational: service, clinic certificate, reachability.
     GetStatus,
+    /// The book the companion keeps (its summary, or why it cannot be used) and its backups.
+    BookInfo,
+    /// One piece of a change of the book (`records::sync::Change` as JSON text, cut into
+    /// `parts` pieces because a change can be larger than a frame). The last piece applies
+    /// the change in one transaction.
+    BookPush {
+        change: String,
+        part: u32,
+        parts: u32,
+        data: String,
+    },
+    /// The whole book (`records::sync::Snapshot` as JSON text), in `BOOK_DATA` pieces.
+    BookPull,
+    /// The change trail, newest first: at most `limit` entries before change `before`.
+    BookTrail {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<u64>,
+        #[serde(default = "trail_limit")]
+        limit: u32,
+    },
+    /// Puts a backup in place of the companion's book (the file it replaces is kept aside).
+    BackupRestore {
+        name: String,
+    },
+}
+
+fn trail_limit() -> u32 {
+    100
 }
 
 impl Command {
@@ -250,6 +279,35 @@ pub enum Message {
     /// Event: the card was taken out.
     CardRemoved {
         reader: String,
+    },
+    /// Answer to `BOOK_INFO` (its fields are [`book::BookInfo`]'s, at the top level).
+    BookInfo(Box<book::BookInfo>),
+    /// The change was stored: its number in the companion's change trail.
+    BookStored {
+        change: String,
+        seq: u64,
+        stored_at: String,
+    },
+    /// The change was based on records that have changed since (`store/key`): nothing of it
+    /// was stored. The page reloads the book and says so.
+    BookStale {
+        change: String,
+        records: Vec<String>,
+    },
+    /// One piece of the book for `BOOK_PULL`; every piece carries the command's `req`.
+    BookData {
+        part: u32,
+        parts: u32,
+        data: String,
+    },
+    /// Answer to `BOOK_TRAIL`.
+    BookTrail {
+        entries: Vec<crate::records::sync::TrailEntry>,
+    },
+    /// Event: another page's change was stored (or a backup restored): pages of the same
+    /// book fetch it.
+    BookChanged {
+        seq: u64,
     },
     /// Event: a step of a running command (carries that command's `req`).
     Progress {

@@ -30,6 +30,8 @@ pub struct Settings {
     pub demo: bool,
     /// Where a person at the PC approves pairings (shown to the asking page).
     pub approve_url: String,
+    /// The companion keeps the book's durable copy (`BOOK_*` commands).
+    pub book: bool,
 }
 
 impl Settings {
@@ -43,6 +45,7 @@ impl Settings {
             "status",
         ]
         .into_iter()
+        .chain(self.book.then_some("book"))
         .chain(self.simulator.then_some("simulator"))
         .chain(self.demo.then_some("demo"))
         .map(str::to_string)
@@ -70,6 +73,11 @@ pub enum Effect {
     /// Answer `GET_STATUS` (beside the card worker).
     Status {
         req: Option<u64>,
+    },
+    /// A `BOOK_*` or `BACKUP_*` command, for the companion's book thread.
+    Book {
+        req: Option<u64>,
+        command: Command,
     },
     /// Events (readers, cards) now go to this page; or no longer.
     Subscribe,
@@ -205,6 +213,17 @@ impl Session {
                 out.push(send(req, Message::Ok));
             }
             Command::GetStatus => out.push(Effect::Status { req }),
+            c @ (Command::BookInfo
+            | Command::BookPush { .. }
+            | Command::BookPull
+            | Command::BookTrail { .. }
+            | Command::BackupRestore { .. }) => {
+                if cx.settings.book {
+                    out.push(Effect::Book { req, command: c });
+                } else {
+                    out.push(error(req, ErrorCode::BookUnavailable, ErrorDetail::default()));
+                }
+            }
             other => match Job::from_command(other) {
                 Some(job) => out.push(Effect::Run { req, job }),
                 None => out.push(error(req, ErrorCode::Internal, ErrorDetail::default())),
@@ -484,6 +503,7 @@ mod tests {
                     simulator: true,
                     demo: false,
                     approve_url: "http://127.0.0.1:47615/pair".into(),
+                    book: true,
                 },
             }
         }
