@@ -9,6 +9,9 @@
 
 mod admission;
 mod approval;
+pub mod backup_cli;
+pub mod backups;
+pub mod book;
 pub mod card;
 pub mod cli;
 pub mod clock;
@@ -17,6 +20,7 @@ pub mod configure;
 pub mod console;
 pub mod dirs;
 pub mod doctor;
+pub mod durable;
 mod files;
 pub mod guard;
 pub mod http;

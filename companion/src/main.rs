@@ -8,8 +8,8 @@
 #[cfg(feature = "pcsc")]
 use ukemi_companion::card;
 use ukemi_companion::{
-    cli, clock, config, configure, console, dirs, doctor, guard, hub, info, instance, options,
-    pairing, relay, server, service, session, status, warn, worker,
+    backup_cli, backups, book, cli, clock, config, configure, console, dirs, doctor, guard, hub,
+    info, instance, options, pairing, relay, server, service, session, status, warn, worker,
 };
 
 use std::net::{Ipv6Addr, TcpListener};
@@ -24,6 +24,7 @@ fn main() {
         Some("claims") => cli::claims::run(&args[1..]),
         Some("doctor") => doctor::run(&args[1..]),
         Some("config") => configure::run(&args[1..]),
+        Some("backup") => backup_cli::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{}", options::USAGE);
             0
@@ -267,6 +268,22 @@ fn serve(args: &[String]) -> i32 {
         }
     }
     let approve_url = format!("http://127.0.0.1:{port}/pair");
+    // The book's durable copy and its daily backups. A test clock moves the backups' day
+    // (and is looked at often); the clinic's companion uses the system clock.
+    let (clock, tick) = match &opts.test_clock {
+        Some(f) => (
+            backups::Clock::File(f.clone()),
+            std::time::Duration::from_millis(200),
+        ),
+        None => (backups::Clock::System, std::time::Duration::from_secs(60)),
+    };
+    let book = match book::spawn(&dirs.data, clock, hub.clone(), tick) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("ukemi-companion: could not start the book thread: {e}");
+            return 1;
+        }
+    };
     let shared = Arc::new(session::Shared {
         brain: Arc::new(Mutex::new(brain)),
         settings: ukemi_core::protocol::session::Settings {
@@ -277,11 +294,13 @@ fn serve(args: &[String]) -> i32 {
             simulator: reader == "sim",
             demo: false,
             approve_url: approve_url.clone(),
+            book: true,
         },
         hub,
         lanes,
         status,
         conns: Arc::new(server::Conns::default()),
+        book,
     });
     let policy = guard::OriginPolicy {
         port,

@@ -18,6 +18,8 @@ pub struct Options {
     pub service: Option<String>,
     /// The configuration file (service endpoint, certificates, 施術所 identifiers).
     pub config: Option<PathBuf>,
+    /// Tests: the day the backups are dated by is read from this file (`YYYY-MM-DD`).
+    pub test_clock: Option<PathBuf>,
 }
 
 pub const USAGE: &str = "\
@@ -29,6 +31,7 @@ USAGE:
   ukemi-companion claims compute PATH       compute claims from case files (see docs/claims.md)
   ukemi-companion doctor                    check readers, certificate, service and ports
   ukemi-companion config show|set-certificate FILE.p12|allow-origin ORIGIN|remove-origin ORIGIN
+  ukemi-companion backup list|verify|restore|now|export|set-folder|clear-folder   the book's backups
 
 OPTIONS:
   --simulator             use the emulated card and the simulated eligibility service
@@ -44,6 +47,7 @@ OPTIONS:
   --state-dir DIR         the data folder: configuration, pairings, certificate, logs (default:
                           %LOCALAPPDATA%\\Ukemi on Windows, ~/.config/ukemi on Linux)
   --sim-seed N            seed of the simulated population (default 1)
+  --test-clock FILE       tests only: date the daily backups by the day written in FILE (YYYY-MM-DD)
   -h, --help              this text
   -V, --version           the version
 ";
@@ -76,6 +80,7 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
             "--allow-origin" => o.allow_origins.push(value("--allow-origin")?),
             "--trust-origin" => o.trust_origins.push(value("--trust-origin")?),
             "--state-dir" => o.state_dir = Some(PathBuf::from(value("--state-dir")?)),
+            "--test-clock" => o.test_clock = Some(PathBuf::from(value("--test-clock")?)),
             "--sim-seed" => {
                 let v = value("--sim-seed")?;
                 o.sim_seed = v

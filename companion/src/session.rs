@@ -55,6 +55,8 @@ pub struct Shared {
     /// `GET_STATUS` goes to its own thread (see `status.rs`), never the card worker.
     pub status: Sender<crate::status::StatusRequest>,
     pub conns: Arc<Conns>,
+    /// `BOOK_*` commands go to the book thread (book.rs), the only one with the book file.
+    pub book: Sender<crate::book::Input>,
 }
 
 /// Both WebSocket halves write through this: each `write` is one whole buffer of frames
@@ -183,6 +185,7 @@ pub fn run(conn: Conn, ws: WebSocket<Duplex>, config: WebSocketConfig, shared: A
         crate::info!("conn={id} left; dropped {dropped} waiting job(s)");
     }
     shared.hub.unsubscribe(id);
+    let _ = shared.book.send(crate::book::Input::Gone(id));
     if let Ok(mut b) = shared.brain.lock() {
         let Brain { pairings, rng, .. } = &mut *b;
         session.on_close(&mut Context {
@@ -290,6 +293,26 @@ fn serve(
                     };
                     if shared.status.send(request).is_err() {
                         let body = Message::error(ErrorCode::Internal, ErrorDetail::default());
+                        if send(ws, &ServerMessage { req, body }).is_err() {
+                            return "write failed";
+                        }
+                    }
+                }
+                Effect::Book { req, command } => {
+                    let request = crate::book::Request {
+                        conn: id,
+                        req,
+                        origin: conn.origin.clone(),
+                        command,
+                        reply: outbox.clone(),
+                    };
+                    if shared
+                        .book
+                        .send(crate::book::Input::Request(request))
+                        .is_err()
+                    {
+                        let body =
+                            Message::error(ErrorCode::BookUnavailable, ErrorDetail::default());
                         if send(ws, &ServerMessage { req, body }).is_err() {
                             return "write failed";
                         }

@@ -221,7 +221,11 @@ impl Session {
                 if cx.settings.book {
                     out.push(Effect::Book { req, command: c });
                 } else {
-                    out.push(error(req, ErrorCode::BookUnavailable, ErrorDetail::default()));
+                    out.push(error(
+                        req,
+                        ErrorCode::BookUnavailable,
+                        ErrorDetail::default(),
+                    ));
                 }
             }
             other => match Job::from_command(other) {

@@ -406,8 +406,10 @@ mod tests {
             .into_iter()
             .filter_map(|w| w.value.map(|v| (w.store.to_string(), w.key, v)))
             .collect();
-        let versions =
-            Versions::of_rows(rows.iter().map(|(s, k, t)| (s.as_str(), k.as_str(), t.as_str())));
+        let versions = Versions::of_rows(
+            rows.iter()
+                .map(|(s, k, t)| (s.as_str(), k.as_str(), t.as_str())),
+        );
         let mut after = book.clone();
         after.settings.clinic.name = "別の名前".into();
         let ws = versioned(store::writes(&book, &after), &versions);
@@ -417,7 +419,10 @@ mod tests {
             .find(|(s, _, _)| s == "settings")
             .map(|(_, _, t)| t.as_str())
             .expect("settings row");
-        assert_eq!(ws[0].expect.as_deref(), Some(version(settings_text).as_str()));
+        assert_eq!(
+            ws[0].expect.as_deref(),
+            Some(version(settings_text).as_str())
+        );
     }
 
     #[test]
