@@ -30,6 +30,8 @@ enum Kind {
     Insurance,
     Sim,
     Status,
+    /// The book's durable copy (`BOOK_*`, `BACKUP_RESTORE`): answers go to `book.rs`.
+    Book,
     Other,
 }
 
@@ -46,6 +48,11 @@ fn kind_of(c: &Command) -> Kind {
             Kind::Sim
         }
         Command::GetStatus => Kind::Status,
+        Command::BookInfo
+        | Command::BookPush { .. }
+        | Command::BookPull
+        | Command::BookTrail { .. }
+        | Command::BackupRestore { .. } => Kind::Book,
         Command::Unpair => Kind::Other,
     }
 }
@@ -96,6 +103,8 @@ struct Inner {
     in_flight: Option<u64>,
     /// The demo keeps its key in memory only: it stores nothing.
     demo_key: Option<(String, SharedKey)>,
+    /// The companion keeps the book's durable copy (`book` in `HELLO`'s features).
+    book: bool,
 }
 
 #[derive(Clone)]
@@ -139,6 +148,7 @@ impl Driver {
                 queue: VecDeque::new(),
                 in_flight: None,
                 demo_key: None,
+                book: false,
             })),
         };
         let me = d.clone();
@@ -252,6 +262,7 @@ impl Driver {
     }
 
     fn forget_connection(&self) {
+        crate::book::companion_gone();
         let mut i = self.inner.borrow_mut();
         i.pending.clear();
         i.queue.clear();
@@ -298,14 +309,17 @@ impl Driver {
     }
 
     fn after_pairing(&self) {
-        let simulator = {
+        let (simulator, book) = {
             let mut i = self.inner.borrow_mut();
             i.peer.proven = true;
             i.fallback = None;
             i.pairing_fallback = false;
-            i.simulator
+            (i.simulator, i.book)
         };
         self.dispatch(Action::Paired);
+        if book && !self.is_demo() {
+            crate::book::companion_ready();
+        }
         self.send(Command::GetReaders);
         if simulator {
             self.send(Command::SimListPersonas);
@@ -432,9 +446,14 @@ impl Driver {
                 companion_id,
                 origin,
                 nonce,
+                features,
                 ..
             } => {
-                self.inner.borrow_mut().simulator = simulator;
+                {
+                    let mut i = self.inner.borrow_mut();
+                    i.simulator = simulator;
+                    i.book = features.iter().any(|f| f == "book");
+                }
                 // `pairing` (required or trusted) changes nothing here: the page proves a
                 // key either way; "trusted" only spares the click on the approval page.
                 let _ = pairing;
@@ -533,7 +552,15 @@ impl Driver {
                 at: crate::clock::now_iso(),
             }),
             Message::Status(status) => self.dispatch(Action::Status(Ok(*status))),
+            body @ (Message::BookInfo(_)
+            | Message::BookStored { .. }
+            | Message::BookStale { .. }
+            | Message::BookData { .. }
+            | Message::BookTrail { .. }
+            | Message::BookChanged { .. }) => crate::book::deliver(body),
+            Message::Ok if kind == Some(Kind::Book) => crate::book::deliver(Message::Ok),
             Message::Ok => {}
+            body @ Message::Error { .. } if kind == Some(Kind::Book) => crate::book::deliver(body),
             Message::Error {
                 code,
                 message,
@@ -601,6 +628,7 @@ fn kind_name(k: Kind) -> &'static str {
         Kind::Insurance => "insurance",
         Kind::Sim => "sim",
         Kind::Status => "status",
+        Kind::Book => "book",
         Kind::Other => "other",
     }
 }

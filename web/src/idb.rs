@@ -81,8 +81,16 @@ pub const STORES: &[(u32, &str)] = &[
     (1, "settings"),
     (1, "months"),
     (1, "meta"),
+    (2, OUTBOX),
+    (2, SYNC),
 ];
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+
+/// Changes waiting to reach the companion's durable copy, in the order they were stored
+/// (keys from IndexedDB's own counter, so tabs sharing the database agree on the order).
+pub const OUTBOX: &str = "outbox";
+/// Which book this is and how far the companion's copy has been matched (`state`).
+pub const SYNC: &str = "sync";
 
 /// The DOMException's name and message, or whatever JavaScript threw.
 fn describe(e: &JsValue) -> String {
@@ -200,7 +208,14 @@ impl Db {
             let old = ev.old_version() as u32;
             for (since, store) in STORES {
                 let missing = *since > old && !db.object_store_names().contains(store);
-                if missing && db.create_object_store(store).is_err() {
+                let created = if *store == OUTBOX {
+                    let params = web_sys::IdbObjectStoreParameters::new();
+                    params.set_auto_increment(true);
+                    db.create_object_store_with_optional_parameters(store, &params)
+                } else {
+                    db.create_object_store(store)
+                };
+                if missing && created.is_err() {
                     // Opening without a store would fail later and less clearly: abort the
                     // upgrade so the open request itself reports the error.
                     if let Some(tx) = req.transaction() {
@@ -293,6 +308,179 @@ impl Db {
                 return Err(DbError::Txn(describe(&e)));
             }
         }
+        JsFuture::from(done)
+            .await
+            .map(|_| ())
+            .map_err(|e| DbError::Aborted(describe(&e)))
+    }
+}
+
+impl Db {
+    /// The outbox's entries (counter key, change text), oldest first.
+    pub async fn load_outbox(&self) -> Result<Vec<(f64, String)>, DbError> {
+        let tx = self
+            .db
+            .transaction_with_str(OUTBOX)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let os = tx
+            .object_store(OUTBOX)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let keys_req = os.get_all_keys().map_err(|e| DbError::Txn(describe(&e)))?;
+        let values_req = os.get_all().map_err(|e| DbError::Txn(describe(&e)))?;
+        let keys = JsFuture::from(request_promise(&keys_req))
+            .await
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let values = JsFuture::from(request_promise(&values_req))
+            .await
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        Ok(Array::from(&keys)
+            .iter()
+            .zip(Array::from(&values).iter())
+            .map(|(k, v)| (k.as_f64().unwrap_or(0.0), v.as_string().unwrap_or_default()))
+            .collect())
+    }
+
+    /// Applies `ops` and adds `outbox` (when given) in one readwrite transaction, but only
+    /// if every record in `checks` still holds the text whose version is expected
+    /// (`records::sync::stale`). The check and the writes happen inside the transaction's
+    /// own request callbacks, so no other tab can write in between. `Ok(Err(records))`:
+    /// stale, nothing written.
+    pub async fn apply_checked(
+        &self,
+        checks: Vec<(&'static str, String, Option<String>)>,
+        ops: Vec<Op>,
+        outbox: Option<String>,
+    ) -> Result<Result<(), Vec<String>>, DbError> {
+        use std::cell::RefCell;
+        let mut names: Vec<&'static str> = ops.iter().map(Op::store).collect();
+        names.extend(checks.iter().map(|c| c.0));
+        if outbox.is_some() {
+            names.push(OUTBOX);
+        }
+        names.sort_unstable();
+        names.dedup();
+        if names.is_empty() {
+            return Ok(Ok(()));
+        }
+        let scope = Array::new();
+        for n in &names {
+            scope.push(&JsValue::from_str(n));
+        }
+        let tx = self
+            .db
+            .transaction_with_str_sequence_and_mode(&scope, IdbTransactionMode::Readwrite)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let done = transaction_promise(&tx);
+        struct Pending {
+            tx: IdbTransaction,
+            checks: Vec<(&'static str, String, Option<String>)>,
+            found: Vec<Option<String>>,
+            left: usize,
+            ops: Vec<Op>,
+            outbox: Option<String>,
+            stale: Vec<String>,
+            failed: Option<String>,
+        }
+        fn finish(p: &mut Pending) {
+            for ((store, key, expect), found) in p.checks.iter().zip(&p.found) {
+                if found.as_deref().map(ukemi_core::records::sync::version) != *expect {
+                    p.stale
+                        .push(ukemi_core::records::sync::record_name(store, key));
+                }
+            }
+            if !p.stale.is_empty() {
+                let _ = p.tx.abort();
+                return;
+            }
+            for op in &p.ops {
+                let r = p.tx.object_store(op.store()).and_then(|os| match op {
+                    Op::Put { key, value, .. } => os
+                        .put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))
+                        .map(|_| ()),
+                    Op::Delete { key, .. } => os.delete(&JsValue::from_str(key)).map(|_| ()),
+                    Op::Clear { .. } => os.clear().map(|_| ()),
+                });
+                if let Err(e) = r {
+                    p.failed = Some(describe(&e));
+                    let _ = p.tx.abort();
+                    return;
+                }
+            }
+            if let Some(text) = &p.outbox {
+                let r =
+                    p.tx.object_store(OUTBOX)
+                        .and_then(|os| os.add(&JsValue::from_str(text)).map(|_| ()));
+                if let Err(e) = r {
+                    p.failed = Some(describe(&e));
+                    let _ = p.tx.abort();
+                }
+            }
+        }
+        let n = checks.len();
+        let pending = Rc::new(RefCell::new(Pending {
+            tx: tx.clone(),
+            checks,
+            found: vec![None; n],
+            left: n,
+            ops,
+            outbox,
+            stale: Vec::new(),
+            failed: None,
+        }));
+        if n == 0 {
+            finish(&mut pending.borrow_mut());
+        } else {
+            let gets: Vec<(&'static str, String)> = pending
+                .borrow()
+                .checks
+                .iter()
+                .map(|(s, k, _)| (*s, k.clone()))
+                .collect();
+            for (i, (store, key)) in gets.into_iter().enumerate() {
+                let req = match tx
+                    .object_store(store)
+                    .and_then(|os| os.get(&JsValue::from_str(&key)))
+                {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let _ = tx.abort();
+                        return Err(DbError::Txn(describe(&e)));
+                    }
+                };
+                let p = Rc::clone(&pending);
+                let r2 = req.clone();
+                let ok = Closure::once_into_js(move || {
+                    let mut p = p.borrow_mut();
+                    p.found[i] = r2.result().ok().and_then(|v| v.as_string());
+                    p.left -= 1;
+                    if p.left == 0 {
+                        finish(&mut p);
+                    }
+                });
+                req.set_onsuccess(Some(ok.unchecked_ref()));
+            }
+        }
+        let r = JsFuture::from(done).await;
+        let p = pending.borrow();
+        match r {
+            Ok(_) => Ok(Ok(())),
+            Err(_) if !p.stale.is_empty() => Ok(Err(p.stale.clone())),
+            Err(e) => Err(DbError::Aborted(
+                p.failed.clone().unwrap_or_else(|| describe(&e)),
+            )),
+        }
+    }
+
+    /// Removes one outbox entry (its change reached the companion, or was refused there).
+    pub async fn outbox_remove(&self, key: f64) -> Result<(), DbError> {
+        let tx = self
+            .db
+            .transaction_with_str_and_mode(OUTBOX, IdbTransactionMode::Readwrite)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let done = transaction_promise(&tx);
+        tx.object_store(OUTBOX)
+            .and_then(|os| os.delete(&JsValue::from_f64(key)))
+            .map_err(|e| DbError::Txn(describe(&e)))?;
         JsFuture::from(done)
             .await
             .map(|_| ())

@@ -3,9 +3,11 @@
 use crate::i18n::Lang;
 use std::rc::Rc;
 use ukemi_core::eligibility::EligibilityResult;
+use ukemi_core::protocol::book::BookInfo;
 use ukemi_core::protocol::{
     CardInfo, CheckMode, ErrorCode, ErrorDetail, PersonaInfo, ProgressStep, ReaderInfo,
 };
+use ukemi_core::records::sync::{BookSummary, TrailEntry};
 use ukemi_core::records::{Applied, Book, Edit, Registration};
 use yew::Reducible;
 
@@ -105,6 +107,37 @@ impl Screen {
     }
 }
 
+/// What the companion's durable copy offers when it does not simply follow this page's book.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Offer {
+    #[default]
+    None,
+    /// This browser holds no book (or cannot read it) and the companion holds this one.
+    Restore(BookSummary),
+    /// The companion holds another book: never merged; the clinic chooses.
+    Foreign(BookSummary),
+    /// The companion's book file is damaged (`durable.info.damaged` says why).
+    Damaged,
+}
+
+/// The book's durable copy in the companion, as this page knows it (book.rs keeps it).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Durable {
+    /// Paired with a companion that keeps the book.
+    pub connected: bool,
+    /// Changes stored in this browser and not yet in the companion's copy.
+    pub pending: usize,
+    /// The last change the companion stored: its number and when (companion's clock).
+    pub last_stored: Option<(u64, String)>,
+    pub info: Option<BookInfo>,
+    pub offer: Offer,
+    pub trail: Option<Vec<TrailEntry>>,
+    /// Busy restoring or fetching the companion's book.
+    pub fetching: bool,
+    /// The last thing the keeper said (Japanese, English), shown until the next.
+    pub notice: Option<(String, String)>,
+}
+
 /// Where the clinic's book stands with the browser's database.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum BookStatus {
@@ -167,6 +200,9 @@ pub struct State {
     pub status_error: Option<(ErrorCode, ErrorDetail)>,
     /// Bumped by every answer to `GET_STATUS`, even one equal to the last.
     pub status_seq: u32,
+    /// The kind of the last applied edit (`Edit::kind`), for the change trail.
+    pub last_edit: &'static str,
+    pub durable: Durable,
 }
 
 pub enum Action {
@@ -227,6 +263,13 @@ pub enum Action {
     Persistence(crate::idb::Persistence),
     /// The answer to `GET_STATUS`, or its error.
     Status(Result<ukemi_core::protocol::CompanionStatus, (ErrorCode, ErrorDetail)>),
+    /// book.rs: where the durable copy stands.
+    Durable(Box<Durable>),
+    /// Something the book's keeper must say (a stale change not kept, a restore done).
+    Notice {
+        ja: String,
+        en: String,
+    },
 }
 
 impl State {
@@ -256,9 +299,11 @@ impl State {
             _ => None,
         };
         let mut book = (*self.book).clone();
+        let kind = edit.kind();
         match book.apply(edit) {
             Ok(applied) => {
                 self.book = Rc::new(book);
+                self.last_edit = kind;
                 self.edit_error = None;
                 if let Some((id, name)) = deleted {
                     if self.patient.as_ref() == Some(&id) {
@@ -430,6 +475,13 @@ impl Reducible for State {
                 s.save_error = Some((ja, en));
             }
             Action::Saved => s.save_error = None,
+            Action::Durable(d) => s.durable = *d,
+            Action::Notice { ja, en } => {
+                s.announcement = match s.lang {
+                    Lang::Ja => ja,
+                    Lang::En => en,
+                };
+            }
             Action::Persistence(p) => s.persistence = Some(p),
             Action::Status(answer) => {
                 s.status_seq += 1;

@@ -7,6 +7,7 @@ mod claims;
 pub(crate) mod connection;
 mod delete_patient;
 mod diagnostics;
+mod durable;
 mod form;
 pub(crate) mod insurance;
 mod merge;
@@ -180,7 +181,7 @@ pub fn app() -> Html {
     };
     let ctx = use_companion(initial, crate::link::candidates());
     let state = ctx.state.clone();
-    crate::book::use_book(&state);
+    crate::book::use_book(&state, ctx.ctl.send.clone());
     diagnostics::use_diagnostics(&state);
     use_hash_route(&state);
     use_save_on_leave();
@@ -221,6 +222,9 @@ pub fn app() -> Html {
                     "This is a demo. Practice cards and a simulated eligibility service run inside the browser, with no companion and no card reader. No real patient data is used and nothing is stored.") }</p>
             }
             <nav::StorageBanner />
+            if !state.demo {
+                <durable::DurableBanner />
+            }
             <div id="announcer" class="sr-only" aria-live="polite" aria-atomic="true">{ state.announcement.clone() }</div>
             <main id="main" tabindex="-1">
                 { match screen {

@@ -83,6 +83,9 @@ pub fn settings() -> Html {
                 <h2 id="companion-heading">{ app.t("コンパニオン（カードリーダー）との接続", "Companion (card reader) connection") }</h2>
                 <super::connection::Connection />
             </section>
+            if !app.state.demo {
+                <super::durable::DurableSettings />
+            }
             <Tariffs />
             <Backup />
             <super::diagnostics::SupportLog />
