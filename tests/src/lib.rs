@@ -145,6 +145,8 @@ pub struct Companion {
     pub port: u16,
     pub log_path: PathBuf,
     pub state_dir: PathBuf,
+    /// A companion started on a kept data folder leaves it when it ends.
+    keep_state: bool,
 }
 
 impl Companion {
@@ -211,20 +213,64 @@ impl Companion {
         Self::spawn_with(&companion_bin().to_string_lossy(), mode, extra, env)
     }
 
+    /// Starts `ukemi-companion --simulator` on `state_dir` (kept when it ends) and `port`
+    /// (0 = any): a companion restarted on the same data folder and port, as a clinic's is.
+    pub fn start_in(state_dir: &std::path::Path, port: u16, extra: &[&str]) -> Companion {
+        let port = port.to_string();
+        let args: Vec<&str> = ["--port", port.as_str()]
+            .into_iter()
+            .chain(extra.iter().copied())
+            .collect();
+        let mut c = Self::spawn_at(
+            &companion_bin().to_string_lossy(),
+            &["--simulator"],
+            &args,
+            &[],
+            Some(state_dir.to_path_buf()),
+        );
+        c.keep_state = true;
+        c
+    }
+
+    /// Ends the companion with SIGKILL (no chance to finish anything); its folder stays.
+    pub fn kill(mut self) -> PathBuf {
+        self.keep_state = true;
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.state_dir.clone()
+    }
+
     fn spawn_with(program: &str, mode: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Companion {
+        Self::spawn_at(program, mode, extra, env, None)
+    }
+
+    fn spawn_at(
+        program: &str,
+        mode: &[&str],
+        extra: &[&str],
+        env: &[(&str, &str)],
+        state: Option<PathBuf>,
+    ) -> Companion {
         static STARTED: AtomicU64 = AtomicU64::new(0);
         let unique = format!(
             "{}-{}",
             std::process::id(),
             STARTED.fetch_add(1, Ordering::SeqCst)
         );
-        let state_dir = std::env::temp_dir().join(format!("ukemi-e2e-state-{unique}"));
+        let port_given = extra.first() == Some(&"--port");
+        let state_dir =
+            state.unwrap_or_else(|| std::env::temp_dir().join(format!("ukemi-e2e-state-{unique}")));
         let log_path = artifacts_dir().join(format!("companion-{unique}.log"));
         let log = std::fs::File::create(&log_path).expect("log file");
         let mut child = Command::new(program)
             .args(mode)
             .envs(env.iter().copied())
-            .args(["--port", "0", "--state-dir"])
+            .args(if port_given {
+                &[][..]
+            } else {
+                &["--port", "0"][..]
+            })
+            .arg("--state-dir")
             .arg(&state_dir)
             .args(extra)
             .stdout(Stdio::piped())
@@ -267,6 +313,7 @@ impl Companion {
             port: port.unwrap_or_default(),
             log_path,
             state_dir,
+            keep_state: false,
         }
     }
 
@@ -432,7 +479,9 @@ impl Drop for Companion {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.state_dir);
+        if !self.keep_state {
+            let _ = std::fs::remove_dir_all(&self.state_dir);
+        }
     }
 }
 
