@@ -1,0 +1,126 @@
+//! The book survives the browser, in headless Chromium with the real companion: what the
+//! clinic records reaches the companion's durable copy; a wiped browser profile is offered
+//! the companion's book (施術所名, patients, last change) and restores every record; two tabs
+//! of one profile both keep their edits.
+
+use serde_json::{json, Value};
+use std::time::Duration;
+use ukemi_e2e::webdriver::Browser;
+use ukemi_e2e::{artifacts_dir, dist, Companion};
+
+const WAIT: Duration = Duration::from_secs(40);
+
+/// Every record of the book's stores, as (store, key, text), sorted.
+fn all_rows(b: &Browser) -> Value {
+    b.exec_async(
+        "const done = arguments[arguments.length - 1];
+         const stores = ['patients', 'cases', 'settings', 'months', 'meta'];
+         const open = indexedDB.open('ukemi');
+         open.onsuccess = () => {
+           const db = open.result;
+           const tx = db.transaction(stores, 'readonly');
+           const out = [];
+           let left = stores.length;
+           for (const s of stores) {
+             const os = tx.objectStore(s);
+             const k = os.getAllKeys(), v = os.getAll();
+             v.onsuccess = () => {
+               k.result.forEach((key, i) => out.push([s, key, v.result[i]]));
+               if (--left === 0) { db.close(); out.sort(); done(out); }
+             };
+           }
+         };",
+        json!([]),
+    )
+}
+
+fn go(b: &Browser, screen: &str) {
+    b.click(&format!("#nav-{screen}"));
+    b.wait_for(&format!("#nav-{screen}[aria-current=page]"), WAIT);
+}
+
+fn check_card(b: &Browser, persona: &str, name: &str) {
+    b.select("#sim-persona", persona);
+    b.click("#sim-insert");
+    b.wait_text("#reader-status", "マイナンバーカード", WAIT);
+    b.click("#mode-pin");
+    b.type_into("#pin", "1234");
+    b.click("#check-button");
+    b.wait_text("#result-name", name, WAIT);
+    b.click("#register-patient");
+    b.wait_text("#registration", "新しい患者として登録しました", WAIT);
+}
+
+fn open_paired(comp: &Companion) -> Browser {
+    let b = Browser::start();
+    b.goto(&format!("{}/", comp.origin()));
+    b.wait_for("#pairing-code", WAIT);
+    comp.approve_next(&comp.origin());
+    b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
+    b
+}
+
+fn synced(b: &Browser) {
+    go(b, "settings");
+    b.wait_text("#durable-pending", "0 件", WAIT);
+    b.wait_text("#durable-status", "保存されました", WAIT);
+}
+
+#[test]
+fn a_wiped_browser_restores_every_record_from_the_companion() {
+    let comp = Companion::start(&["--serve", &dist(false).to_string_lossy()]);
+    let b = open_paired(&comp);
+    go(&b, "settings");
+    b.fill("#clinic-name", "うけみ接骨院");
+    b.fill("#clinic-address", "東京都千代田区千代田1-1");
+    go(&b, "reception");
+    check_card(&b, "normal", "山田　花子");
+    check_card(&b, "elderly", "佐藤　一郎");
+    synced(&b);
+    let before = all_rows(&b);
+    assert!(before.as_array().is_some_and(|r| r.len() >= 4), "{before}");
+    // The change trail in 設定: kinds and today's names, no field content needed.
+    b.click("#trail-load");
+    let trail = b.wait_text("#trail", "資格確認の結果を登録", WAIT);
+    assert!(trail.contains("山田　花子"), "{trail}");
+    drop(b);
+
+    // A new profile: nothing in the browser. The companion's book is offered.
+    let b = open_paired(&comp);
+    let offer = b.wait_text("#durable-offer-summary", "うけみ接骨院", WAIT);
+    assert!(offer.contains("患者 2 人"), "{offer}");
+    b.screenshot(&artifacts_dir().join("durable-offer.png"));
+    b.click("#durable-restore");
+    b.click("#durable-confirm");
+    b.wait_text("#durable-notice", "復元しました", WAIT);
+    assert_eq!(all_rows(&b), before, "every record restored as it was");
+    go(&b, "patients");
+    b.wait_text("#patients", "佐藤　一郎", WAIT);
+}
+
+#[test]
+fn two_tabs_editing_one_book_keep_both_edits() {
+    let comp = Companion::start(&["--serve", &dist(false).to_string_lossy()]);
+    let b = open_paired(&comp);
+    go(&b, "settings");
+    b.fill("#clinic-name", "うけみ接骨院");
+    synced(&b);
+    let first = b.window();
+    let second = b.new_tab();
+    b.switch_to(&second);
+    b.goto(&format!("{}/#settings", comp.origin()));
+    b.wait_for("#clinic-name", WAIT);
+    b.fill("#clinic-address", "東京都千代田区千代田1-1");
+    b.wait_stored("ukemi", "settings", "settings", "千代田1-1", WAIT);
+    // The first tab was told and reads the book again before its own edit.
+    b.switch_to(&first);
+    b.fill("#clinic-manager", "受身　太郎");
+    b.wait_stored("ukemi", "settings", "settings", "受身　太郎", WAIT);
+    let settings = b.idb_get("ukemi", "settings", "settings");
+    let text = settings.as_str().unwrap_or_default();
+    assert!(
+        text.contains("千代田1-1") && text.contains("受身　太郎") && text.contains("うけみ接骨院"),
+        "both edits kept: {text}"
+    );
+    synced(&b);
+}
