@@ -192,6 +192,8 @@ pub fn companion_ready() {
             kb.online = true;
             kb.sending = None;
             kb.pulling = None;
+            // Nothing is sent before `BOOK_INFO` says whose book the companion holds.
+            kb.blocked = true;
             kb.durable.connected = true;
             out.commands.push(Command::BookInfo);
             kb.publish(out);
@@ -342,7 +344,7 @@ impl Keeper {
             self.durable.offer = Offer::Damaged;
         } else if self.db.is_some() {
             match sync::plan(&self.page_book(), info.book.as_ref()) {
-                Plan::Nothing => {}
+                Plan::Nothing => self.blocked = false,
                 Plan::Adopt => {
                     if let Some(db) = self.db.clone() {
                         // The page's stored texts verbatim, so both copies agree on versions.
@@ -400,6 +402,8 @@ impl Keeper {
                 })
                 .collect(),
         };
+        // This book is the companion's from now on.
+        self.blocked = false;
         self.adopting = Some((
             change.id.clone(),
             self.outbox.iter().map(|(k, _)| *k).collect(),
