@@ -124,3 +124,131 @@ fn two_tabs_editing_one_book_keep_both_edits() {
     );
     synced(&b);
 }
+
+/// The companion's book as the page's backup file (`backup export`), read with core.
+fn durable_book(state: &std::path::Path) -> ukemi_core::records::Book {
+    let out = std::process::Command::new(ukemi_e2e::companion_bin())
+        .args(["backup", "export", "--state-dir"])
+        .arg(state)
+        .output()
+        .expect("backup export");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ukemi_core::records::backup::import(String::from_utf8_lossy(&out.stdout).trim())
+        .expect("the durable copy reads as a backup")
+}
+
+fn pending(b: &Browser) -> u64 {
+    b.text("#durable-pending")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_companion_killed_mid_change_holds_the_acknowledged_book_and_the_page_sends_the_rest() {
+    let dir = std::env::temp_dir().join(format!("ukemi-durable-kill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let serve = dist(false).to_string_lossy().into_owned();
+    let comp = Companion::start_in(&dir, 0, &["--serve", &serve]);
+    let port = comp.port;
+    let b = open_paired(&comp);
+    go(&b, "settings");
+    b.fill("#clinic-name", "うけみ接骨院");
+    b.fill("#clinic-address", "東京都千代田区千代田1-1");
+    synced(&b);
+
+    // A large change (a backup with a long address: many pieces), and SIGKILL at once.
+    let mut big = ukemi_core::records::Book::default();
+    big.settings.clinic.name = "うけみ接骨院".into();
+    big.settings.clinic.address = "大阪府大阪市北区梅田二丁目3番4号".repeat(8000);
+    let file = artifacts_dir().join("durable-big-backup.json");
+    std::fs::write(
+        &file,
+        ukemi_core::records::backup::export(&big, "2026-11-25T09:00:00Z"),
+    )
+    .expect("write");
+    let file = std::fs::canonicalize(file).expect("path");
+    b.type_into("#backup-file", &file.to_string_lossy());
+    b.click("#backup-check");
+    b.wait_for("#backup-confirm-box", WAIT);
+    b.click("#backup-confirm");
+    b.wait_stored("ukemi", "settings", "settings", "梅田二丁目", WAIT);
+    let dir = comp.kill();
+    b.wait_text("#durable-status", "コンパニオンにつながっていません", WAIT);
+    // The durable copy is exactly what was acknowledged: the old book while the page still
+    // holds the change, the new one if the answer came before the kill.
+    let held = durable_book(&dir);
+    if pending(&b) > 0 {
+        assert_eq!(held.settings.clinic.address, "東京都千代田区千代田1-1");
+    } else {
+        assert_eq!(held.settings.clinic.address, big.settings.clinic.address);
+    }
+    // Restarted on its folder and port: the page proves its key again and sends what waits.
+    let comp = Companion::start_in(&dir, port, &["--serve", &serve]);
+    synced(&b);
+    let held = durable_book(&dir);
+    assert_eq!(held, big);
+    assert_eq!(held, durable_book(&comp.state_dir));
+    drop(comp);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn two_browsers_editing_while_the_companion_is_away_keep_one_and_say_so_in_the_other() {
+    let dir = std::env::temp_dir().join(format!("ukemi-durable-stale-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let serve = dist(false).to_string_lossy().into_owned();
+    let comp = Companion::start_in(&dir, 0, &["--serve", &serve]);
+    let port = comp.port;
+    let x = open_paired(&comp);
+    go(&x, "settings");
+    x.fill("#clinic-name", "うけみ接骨院");
+    synced(&x);
+    // A second browser (another profile) takes the same book from the companion.
+    let y = open_paired(&comp);
+    y.wait_text("#durable-offer-summary", "うけみ接骨院", WAIT);
+    y.click("#durable-restore");
+    y.click("#durable-confirm");
+    y.wait_text("#durable-notice", "復元しました", WAIT);
+    synced(&y);
+
+    // The companion goes away; both change the same record.
+    let dir = comp.kill();
+    x.wait_text("#durable-status", "つながっていません", WAIT);
+    y.wait_text("#durable-status", "つながっていません", WAIT);
+    x.fill("#clinic-address", "東京都千代田区千代田1-1");
+    y.fill("#clinic-address", "大阪府大阪市北区梅田2-3-4");
+    x.wait_stored("ukemi", "settings", "settings", "千代田1-1", WAIT);
+    y.wait_stored("ukemi", "settings", "settings", "梅田2-3-4", WAIT);
+    let comp = Companion::start_in(&dir, port, &["--serve", &serve]);
+    synced(&x);
+    synced(&y);
+    // One was stored first; the other was refused, said so, and shows the stored one.
+    let held = durable_book(&dir);
+    let (winner, loser) = if held.settings.clinic.address.contains("千代田") {
+        (&x, &y)
+    } else {
+        (&y, &x)
+    };
+    let said = loser.wait_text("#durable-notice", "読み込みました", WAIT);
+    assert!(said.contains("保存されませんでした"), "{said}");
+    loser.wait_stored(
+        "ukemi",
+        "settings",
+        "settings",
+        &held.settings.clinic.address,
+        WAIT,
+    );
+    assert_eq!(
+        winner.idb_get("ukemi", "settings", "settings"),
+        loser.idb_get("ukemi", "settings", "settings")
+    );
+    drop(comp);
+    let _ = std::fs::remove_dir_all(dir);
+}

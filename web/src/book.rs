@@ -140,6 +140,9 @@ struct Keeper {
     /// A whole-book copy on its way: its change id, and the outbox entries it already holds
     /// (they leave the outbox when it is stored).
     adopting: Option<(String, Vec<f64>)>,
+    /// What was said about a change refused as stale, kept until the fetch that follows
+    /// has shown the stored book (then both are said together).
+    stale_note: Option<(String, String)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -512,11 +515,12 @@ fn on_stale(k: &Rc<RefCell<Keeper>>, change: String, records: usize) {
         crate::log::warn("book.stale_at_companion", &format!("records={records}"));
         run(&k, |kb, out| {
             let (ja, en) = sync::kind_label(&kind);
-            kb.say(
-                format!("別の画面（別のブラウザ）で同じ記録が先に変更されていたため、「{ja}」の変更はコンパニオンに保存されませんでした。コンパニオンの最新の内容を読み込みます。必要なら入力し直してください。"),
-                format!("The same records were changed first elsewhere (another browser), so the change \"{en}\" was not saved in the companion. Loading the companion's latest book; enter it again if needed."),
-                out,
+            let note = (
+                format!("別の画面（別のブラウザ）で同じ記録が先に変更されていたため、「{ja}」の変更はコンパニオンに保存されませんでした。必要なら入力し直してください。"),
+                format!("The same records were changed first elsewhere (another browser), so the change \"{en}\" was not saved in the companion. Enter it again if needed."),
             );
+            kb.say(note.0.clone(), note.1.clone(), out);
+            kb.stale_note = Some(note);
             kb.need_pull = true;
             kb.publish(out);
             kb.next(out);
@@ -634,10 +638,15 @@ fn on_data(k: &Rc<RefCell<Keeper>>, part: u32, parts: u32, data: String) {
                                 book.patients.len()
                             ),
                         ),
-                        Pull::Refresh => (
-                            "コンパニオンから最新の台帳を読み込みました。".to_string(),
-                            "Loaded the latest book from the companion.".to_string(),
-                        ),
+                        Pull::Refresh => {
+                            let (ja0, en0) = kb.stale_note.take().unwrap_or_default();
+                            (
+                                format!("{ja0}コンパニオンから最新の台帳を読み込みました。"),
+                                format!("{en0} Loaded the latest book from the companion.")
+                                    .trim_start()
+                                    .to_string(),
+                            )
+                        }
                     };
                     kb.say(ja, en, out);
                     kb.broadcast();
