@@ -133,35 +133,33 @@ impl Lanes {
     }
 }
 
-/// An answer to deliver once the worker has let go of the page's slot: a page that sends
-/// its next command the moment it reads the answer must find the slot free.
-/// The same holds for the next piece of a job handed to the other worker: it may finish
-/// and answer before this worker runs again, so it too leaves after the slot is free.
-enum Answer {
-    Send(Outbox, ServerMessage),
+/// What a step led to, carried out only after the worker has let go of the page's slot: a
+/// page that sends its next command the moment it reads the answer must find it free.
+enum Outcome {
+    Answer(Outbox, ServerMessage),
     Then(u64, Option<u64>, Work, Outbox),
 }
 
-impl Answer {
-    fn deliver(self, lanes: &Lanes) {
+impl Outcome {
+    fn carry_out(self, lanes: &Lanes) {
         match self {
-            Answer::Send(outbox, m) => {
-                outbox.send(m);
+            Outcome::Answer(reply, m) => {
+                reply.send(m);
             }
-            Answer::Then(conn, req, work, reply) => lanes.then(conn, req, work, reply),
+            Outcome::Then(conn, req, work, reply) => lanes.then(conn, req, work, reply),
         }
     }
 }
 
-/// Runs `f` with hooks that send progress on `reply` and log diagnostics; hands on the next
-/// piece of work, or returns the answer to deliver.
+/// Runs `f` with hooks that send progress on `reply` and log diagnostics; returns the next
+/// piece of work or the answer.
 fn step(
     conn: u64,
     req: Option<u64>,
     reply: Outbox,
     what: &str,
     f: impl FnOnce(&Hooks<'_>) -> Result<Next, (ErrorCode, ErrorDetail)>,
-) -> Option<Answer> {
+) -> Outcome {
     let progress = |step: ProgressStep| {
         reply.send(ServerMessage {
             req,
@@ -185,7 +183,7 @@ fn step(
         started.elapsed().as_micros()
     );
     let body = match result {
-        Ok(Next::Then(work)) => return Some(Answer::Then(conn, req, work, reply)),
+        Ok(Next::Then(work)) => return Outcome::Then(conn, req, work, reply),
         Ok(Next::Done(body)) => body,
         Err((code, detail)) => {
             crate::info!("conn={conn} req={req:?} failed: {}", code.as_str());
@@ -201,7 +199,7 @@ fn step(
             result.qualifications.len()
         );
     }
-    Some(Answer::Send(reply, ServerMessage { req, body }))
+    Outcome::Answer(reply, ServerMessage { req, body })
 }
 
 /// The card thread.
@@ -221,13 +219,13 @@ pub fn run_card<R: Readers>(mut readers: R, lanes: Lanes, hub: Hub) {
                 hub.publish(Message::CardRemoved { reader });
                 None
             }
-            CardItem::Page(work, reply) => step(e.conn, e.req, reply, "card", |hooks| {
+            CardItem::Page(work, reply) => Some(step(e.conn, e.req, reply, "card", |hooks| {
                 engine::run_card(&mut readers, work, hooks)
-            }),
+            })),
         };
         lanes.card.finished();
-        if let Some(a) = answer {
-            a.deliver(&lanes);
+        if let Some(o) = answer {
+            o.carry_out(&lanes);
         }
         for event in readers.take_events() {
             hub.publish(event);
@@ -239,12 +237,10 @@ pub fn run_card<R: Readers>(mut readers: R, lanes: Lanes, hub: Hub) {
 pub fn run_service<S: Service>(mut service: S, lanes: Lanes) {
     while let Some(e) = lanes.service.take() {
         let ServiceItem(work, reply) = e.item;
-        let answer = step(e.conn, e.req, reply, "service", |hooks| {
+        let outcome = step(e.conn, e.req, reply, "service", |hooks| {
             engine::run_service(&mut service, work, hooks)
         });
         lanes.service.finished();
-        if let Some(a) = answer {
-            a.deliver(&lanes);
-        }
+        outcome.carry_out(&lanes);
     }
 }
