@@ -93,6 +93,7 @@ fn diagnose(dirs: &Dirs, config: &Path) -> Report {
     readers(&mut r);
     service(&mut r, config);
     running(&mut r, dirs);
+    book(&mut r, dirs);
     let _ = writeln!(
         r.text,
         "\n{}",
@@ -223,6 +224,69 @@ fn service(r: &mut Report, config: &Path) {
             }
         }
         Err(e) => r.line(Some(false), SERVICE, &e),
+    }
+}
+
+/// The book's durable copy and its backups: read without changing anything.
+fn book(r: &mut Report, dirs: &Dirs) {
+    const WHAT: &str = "台帳の控え / the book's durable copy";
+    let file = dirs.data.join(crate::durable::FILE);
+    if !file.exists() {
+        r.line(None, WHAT, "まだありません（ページと連携すると作られます）/ none yet");
+    } else {
+        match crate::durable::inspect(&file) {
+            Ok(Some(s)) => r.line(
+                Some(true),
+                WHAT,
+                &format!(
+                    "{}: 患者 {} 人、施術録 {} 件、最終変更 #{} / patients, cases, last change",
+                    file.display(),
+                    s.patients,
+                    s.cases,
+                    s.seq
+                ),
+            ),
+            Ok(None) => r.line(None, WHAT, "台帳はまだ空です / empty"),
+            Err(e) => r.line(
+                Some(false),
+                WHAT,
+                &format!(
+                    "読めません（{e}）。`ukemi-companion backup list` と `backup restore` で復元できます / damaged: restore a backup"
+                ),
+            ),
+        }
+    }
+    const BACKUPS: &str = "バックアップ / backups";
+    let b = crate::backups::Backups::new(&dirs.data);
+    let list = b.list();
+    match list.iter().find(|(_, e)| !e.encrypted) {
+        Some((_, e)) => r.line(
+            Some(true),
+            BACKUPS,
+            &format!("{} 件、最新 {} ({}) / newest", list.len(), e.name, e.created_at),
+        ),
+        None if file.exists() => r.line(
+            Some(false),
+            BACKUPS,
+            "ありません（コンパニオンが動いていれば毎日作られます）/ none yet",
+        ),
+        None => r.line(None, BACKUPS, "ありません / none"),
+    }
+    if let Some(second) = &b.second {
+        let dir = second.folder.clone();
+        let ok = dir.is_dir();
+        r.line(
+            Some(ok),
+            "2つ目の保存先 / second folder",
+            &if ok {
+                format!("{}（暗号化 / encrypted）", dir.display())
+            } else {
+                format!(
+                    "{} が見つかりません（USBメモリが外れていませんか）/ not found",
+                    dir.display()
+                )
+            },
+        );
     }
 }
 
