@@ -232,7 +232,11 @@ fn book(r: &mut Report, dirs: &Dirs) {
     const WHAT: &str = "台帳の控え / the book's durable copy";
     let file = dirs.data.join(crate::durable::FILE);
     if !file.exists() {
-        r.line(None, WHAT, "まだありません（ページと連携すると作られます）/ none yet");
+        r.line(
+            None,
+            WHAT,
+            "まだありません（ページと連携すると作られます）/ none yet",
+        );
     } else {
         match crate::durable::inspect(&file) {
             Ok(Some(s)) => r.line(
@@ -263,7 +267,12 @@ fn book(r: &mut Report, dirs: &Dirs) {
         Some((_, e)) => r.line(
             Some(true),
             BACKUPS,
-            &format!("{} 件、最新 {} ({}) / newest", list.len(), e.name, e.created_at),
+            &format!(
+                "{} 件、最新 {} ({}) / newest",
+                list.len(),
+                e.name,
+                e.created_at
+            ),
         ),
         None if file.exists() => r.line(
             Some(false),

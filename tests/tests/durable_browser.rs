@@ -96,6 +96,31 @@ fn a_wiped_browser_restores_every_record_from_the_companion() {
     assert_eq!(all_rows(&b), before, "every record restored as it was");
     go(&b, "patients");
     b.wait_text("#patients", "佐藤　一郎", WAIT);
+
+    // Damaged browser storage: named, and the companion's book offered again.
+    let r = b.exec_async(
+        "const done = arguments[arguments.length - 1];
+         const open = indexedDB.open('ukemi');
+         open.onsuccess = () => {
+           const db = open.result;
+           const tx = db.transaction('settings', 'readwrite');
+           tx.objectStore('settings').put('{\"clinic\": ', 'settings');
+           tx.oncomplete = () => { db.close(); done('ok'); };
+         };",
+        json!([]),
+    );
+    assert_eq!(r, json!("ok"));
+    b.reload();
+    b.wait_text("#storage-error", "settings", WAIT);
+    b.wait_text("#durable-offer-summary", "患者 2 人", WAIT);
+    b.click("#durable-restore");
+    b.click("#durable-confirm");
+    b.wait_text("#durable-notice", "復元しました", WAIT);
+    assert_eq!(
+        all_rows(&b),
+        before,
+        "the damaged record replaced by the companion's"
+    );
 }
 
 #[test]

@@ -375,6 +375,12 @@ impl Keeper {
                         self.durable.offer = Offer::Foreign(b.clone());
                     }
                 }
+                Plan::CompanionBehind => {
+                    self.blocked = true;
+                    if let Some(b) = &info.book {
+                        self.durable.offer = Offer::Behind(b.clone());
+                    }
+                }
             }
         }
         self.durable.info = Some(info);
@@ -407,6 +413,7 @@ impl Keeper {
         };
         // This book is the companion's from now on.
         self.blocked = false;
+        self.durable.offer = Offer::None;
         self.adopting = Some((
             change.id.clone(),
             self.outbox.iter().map(|(k, _)| *k).collect(),

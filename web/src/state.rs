@@ -116,6 +116,8 @@ pub enum Offer {
     Restore(BookSummary),
     /// The companion holds another book: never merged; the clinic chooses.
     Foreign(BookSummary),
+    /// The companion holds this book as it was earlier (restored from a backup).
+    Behind(BookSummary),
     /// The companion's book file is damaged (`durable.info.damaged` says why).
     Damaged,
 }

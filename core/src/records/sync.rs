@@ -229,6 +229,10 @@ pub enum Plan {
     OfferRestore,
     /// The same book: send the waiting changes in order, then fetch what others changed.
     Sync { behind: bool },
+    /// The same book, but the companion's copy is older than what this page already saw
+    /// stored (it was restored from a backup): sending would be refused as stale, so the
+    /// clinic chooses — bring the companion up to this page's book, or take the companion's.
+    CompanionBehind,
     /// Different books: never merged. The clinic chooses which one to keep.
     Foreign,
 }
@@ -248,6 +252,9 @@ pub fn plan(page: &PageBook, companion: Option<&BookSummary>) -> Plan {
     match companion {
         None if page.empty => Plan::Nothing,
         None => Plan::Adopt,
+        Some(c) if page.book_id.as_deref() == Some(c.book_id.as_str()) && c.seq < page.seq => {
+            Plan::CompanionBehind
+        }
         Some(c) if page.book_id.as_deref() == Some(c.book_id.as_str()) => Plan::Sync {
             behind: c.seq > page.seq,
         },
@@ -458,6 +465,11 @@ mod tests {
         assert_eq!(
             plan(&page(Some("b"), 9, false), Some(&summary("a", 5))),
             Plan::Foreign
+        );
+        // The companion went back to a backup: the page has seen later changes stored.
+        assert_eq!(
+            plan(&page(Some("a"), 9, false), Some(&summary("a", 5))),
+            Plan::CompanionBehind
         );
         assert_eq!(
             plan(&page(None, 0, false), Some(&summary("a", 5))),

@@ -104,8 +104,23 @@ pub fn durable_banner() -> Html {
                 <button id="durable-use-companion" type="button" onclick={ask.clone()}>
                     { app.t("コンパニオンの台帳を使う（このブラウザの台帳は置き換え）", "Use the companion's book (replace this browser's)") }</button>
                 { " " }
-                <button id="durable-keep-page" type="button" onclick={keep_page}>
+                <button id="durable-keep-page" type="button" onclick={keep_page.clone()}>
                     { app.t("このブラウザの台帳をコンパニオンに保存する（コンパニオンの台帳はバックアップに残ります）", "Keep this browser's book in the companion (the companion's is kept as a backup)") }</button>
+            </div>
+        },
+        Offer::Behind(s) => html! {
+            <div id="durable-behind" class="alert" role="region" aria-labelledby="durable-behind-heading">
+                <h2 id="durable-behind-heading">{ app.t("コンパニオンの台帳が古い状態です", "The companion's book is older") }</h2>
+                <p>{ app.t(
+                    "コンパニオンの台帳は、このブラウザが保存を確かめた変更より前の状態です（バックアップから戻した場合など）。このブラウザでの変更はまだ送っていません。どちらを使うか選んでください。",
+                    "The companion's book is older than changes this browser saw stored (it was restored from a backup, for example). Nothing from this browser has been sent. Choose which one to keep.") }</p>
+                <p id="durable-behind-summary">{ app.t("コンパニオンの台帳: ", "The companion's book: ") }{ summary_text(lang, s) }</p>
+                <p>{ app.t("このブラウザの台帳: ", "This browser's book: ") }{ page_text(lang, &app.state.book) }</p>
+                <button id="durable-update-companion" type="button" onclick={keep_page.clone()}>
+                    { app.t("このブラウザの台帳でコンパニオンを更新する（今の台帳はバックアップに残ります）", "Update the companion from this browser (its book is kept as a backup)") }</button>
+                { " " }
+                <button id="durable-take-companion" type="button" onclick={ask.clone()}>
+                    { app.t("コンパニオンの台帳を使う", "Use the companion's book") }</button>
             </div>
         },
         Offer::Damaged => {
