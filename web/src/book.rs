@@ -239,12 +239,26 @@ pub fn deliver(m: Message) {
             kb.durable.trail = Some(entries);
             kb.publish(out);
         }),
-        Message::BookChanged { seq } => run(&k, |kb, out| {
-            if seq > kb.sync.seq && !kb.blocked {
-                kb.need_pull = true;
-                kb.next(out);
-            }
-        }),
+        Message::BookChanged { seq } => {
+            // Another tab of this browser may have stored (and so matched) it already: what
+            // the database says decides, not this tab's memory.
+            let Some(db) = k.borrow().db.clone() else {
+                return;
+            };
+            spawn_local(async move {
+                let stored = load_sync(&db).await;
+                let outbox = parse_outbox(db.load_outbox().await.unwrap_or_default());
+                run(&k, |kb, out| {
+                    kb.sync.seq = kb.sync.seq.max(stored.seq);
+                    kb.outbox = outbox;
+                    if seq > kb.sync.seq && !kb.blocked {
+                        kb.need_pull = true;
+                        kb.next(out);
+                    }
+                    kb.publish(out);
+                });
+            });
+        }
         Message::Error { code, .. } => run(&k, |kb, out| {
             kb.sending = None;
             kb.pulling = None;
@@ -670,6 +684,15 @@ fn on_data(k: &Rc<RefCell<Keeper>>, part: u32, parts: u32, data: String) {
     });
 }
 
+async fn load_sync(db: &Db) -> SyncState {
+    db.load_all(idb::SYNC)
+        .await
+        .ok()
+        .and_then(|rows| rows.into_iter().find(|(key, _)| key == SYNC_KEY))
+        .and_then(|(_, v)| serde_json::from_str(&v).ok())
+        .unwrap_or_default()
+}
+
 async fn save_sync(db: &Db, state: &SyncState) -> Result<(), idb::DbError> {
     db.apply(vec![Op::Put {
         store: idb::SYNC,
@@ -753,6 +776,7 @@ async fn reload(k: Rc<RefCell<Keeper>>, notice: Option<(String, String)>) {
     let (Ok(rows), Ok(outbox)) = (load_rows(&db).await, db.load_outbox().await) else {
         return;
     };
+    let stored = load_sync(&db).await;
     let Ok((book, _)) = store::load(rows.clone()) else {
         return;
     };
@@ -762,6 +786,10 @@ async fn reload(k: Rc<RefCell<Keeper>>, notice: Option<(String, String)>) {
                 .map(|(s, k, t)| (s.as_str(), k.as_str(), t.as_str())),
         );
         kb.outbox = parse_outbox(outbox);
+        kb.sync.seq = kb.sync.seq.max(stored.seq);
+        if kb.sync.book_id.is_none() {
+            kb.sync.book_id = stored.book_id;
+        }
         let changed = kb.stored.as_deref() != Some(&book);
         kb.stored = Some(Rc::new(book.clone()));
         if changed {
@@ -912,13 +940,7 @@ async fn open(k: Rc<RefCell<Keeper>>) {
             return;
         }
     };
-    let sync_state: SyncState = db
-        .load_all(idb::SYNC)
-        .await
-        .ok()
-        .and_then(|rows| rows.into_iter().find(|(key, _)| key == SYNC_KEY))
-        .and_then(|(_, v)| serde_json::from_str(&v).ok())
-        .unwrap_or_default();
+    let sync_state = load_sync(&db).await;
     let outbox = parse_outbox(db.load_outbox().await.unwrap_or_default());
     {
         let mut kb = k.borrow_mut();
