@@ -641,6 +641,33 @@ mod tests {
     }
 
     #[test]
+    fn the_book_needs_a_paired_page_and_a_companion_that_keeps_it() {
+        let mut w = World::new();
+        let mut s = w.session(1, false);
+        greet(&mut w, &mut s);
+        assert_eq!(
+            code_of(&w.text(&mut s, 2, Command::BookPull)),
+            Some(ErrorCode::NotPaired)
+        );
+        pair_approved(&mut w, &mut s);
+        assert!(matches!(
+            w.text(&mut s, 3, Command::BookInfo).last(),
+            Some(Effect::Book {
+                req: Some(3),
+                command: Command::BookInfo
+            })
+        ));
+        assert!(w.settings.features().contains(&"book".to_string()));
+        // The demo keeps no book: it says so, and does not offer the feature.
+        w.settings.book = false;
+        assert_eq!(
+            code_of(&w.text(&mut s, 4, Command::BookInfo)),
+            Some(ErrorCode::BookUnavailable)
+        );
+        assert!(!w.settings.features().contains(&"book".to_string()));
+    }
+
+    #[test]
     fn features_are_the_same_for_the_companion_and_the_demo() {
         let mut w = World::new();
         let companion = w.settings.features();
