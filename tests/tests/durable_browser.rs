@@ -61,9 +61,14 @@ fn open_paired(comp: &Companion) -> Browser {
 }
 
 fn synced(b: &Browser) {
-    go(b, "settings");
-    b.wait_text("#durable-pending", "0 件", WAIT);
+    nothing_waits(b);
     b.wait_text("#durable-status", "保存されました", WAIT);
+}
+
+fn nothing_waits(b: &Browser) {
+    go(b, "settings");
+    b.wait_for("#durable-status[data-connected=\"true\"]", WAIT);
+    b.wait_text("#durable-pending", "0 件", WAIT);
 }
 
 #[test]
@@ -241,7 +246,7 @@ fn two_browsers_editing_while_the_companion_is_away_keep_one_and_say_so_in_the_o
     y.click("#durable-restore");
     y.click("#durable-confirm");
     y.wait_text("#durable-notice", "復元しました", WAIT);
-    synced(&y);
+    nothing_waits(&y);
 
     // The companion goes away; both change the same record.
     let dir = comp.kill();
@@ -252,8 +257,9 @@ fn two_browsers_editing_while_the_companion_is_away_keep_one_and_say_so_in_the_o
     x.wait_stored("ukemi", "settings", "settings", "千代田1-1", WAIT);
     y.wait_stored("ukemi", "settings", "settings", "梅田2-3-4", WAIT);
     let comp = Companion::start_in(&dir, port, &["--serve", &serve]);
-    synced(&x);
-    synced(&y);
+    for b in [&x, &y] {
+        nothing_waits(b);
+    }
     // One was stored first; the other was refused, said so, and shows the stored one.
     let held = durable_book(&dir);
     let (winner, loser) = if held.settings.clinic.address.contains("千代田") {

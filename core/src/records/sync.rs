@@ -252,13 +252,15 @@ pub fn plan(page: &PageBook, companion: Option<&BookSummary>) -> Plan {
     match companion {
         None if page.empty => Plan::Nothing,
         None => Plan::Adopt,
+        // Nothing readable here (wiped or damaged storage): offer the companion's, even
+        // when this browser once held the same book.
+        Some(_) if page.empty => Plan::OfferRestore,
         Some(c) if page.book_id.as_deref() == Some(c.book_id.as_str()) && c.seq < page.seq => {
             Plan::CompanionBehind
         }
         Some(c) if page.book_id.as_deref() == Some(c.book_id.as_str()) => Plan::Sync {
             behind: c.seq > page.seq,
         },
-        Some(_) if page.empty => Plan::OfferRestore,
         Some(_) => Plan::Foreign,
     }
 }
@@ -452,6 +454,11 @@ mod tests {
         assert_eq!(plan(&page(None, 0, false), None), Plan::Adopt);
         assert_eq!(
             plan(&page(None, 0, true), Some(&summary("a", 5))),
+            Plan::OfferRestore
+        );
+        // Damaged storage of the same book: offered too.
+        assert_eq!(
+            plan(&page(Some("a"), 5, true), Some(&summary("a", 5))),
             Plan::OfferRestore
         );
         assert_eq!(

@@ -235,7 +235,7 @@ pub fn durable_settings() -> Html {
     html! {
         <section class="panel" aria-labelledby="durable-heading">
             <h2 id="durable-heading">{ app.t("コンパニオンへの保存（控え）", "The companion's copy") }</h2>
-            <p id="durable-status" role="status">{ status }</p>
+            <p id="durable-status" role="status" data-connected={ d.connected.to_string() }>{ status }</p>
             <p id="durable-pending">{ pending }</p>
             if let Some(info) = &d.info {
                 <h3>{ app.t("自動バックアップ", "Automatic backups") }</h3>
