@@ -52,10 +52,16 @@ fn check_card(b: &Browser, persona: &str, name: &str) {
 }
 
 fn open_paired(comp: &Companion) -> Browser {
+    open_paired_at(comp, &comp.origin())
+}
+
+/// A browser profile on `origin` (the companion's `127.0.0.1` or `localhost` address: two
+/// origins, each with its own storage and its own pairing).
+fn open_paired_at(comp: &Companion, origin: &str) -> Browser {
     let b = Browser::start();
-    b.goto(&format!("{}/", comp.origin()));
+    b.goto(&format!("{origin}/"));
     b.wait_for("#pairing-code", WAIT);
-    comp.approve_next(&comp.origin());
+    comp.approve_next(origin);
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
     b
 }
@@ -240,8 +246,10 @@ fn two_browsers_editing_while_the_companion_is_away_keep_one_and_say_so_in_the_o
     go(&x, "settings");
     x.fill("#clinic-name", "うけみ接骨院");
     synced(&x);
-    // A second browser (another profile) takes the same book from the companion.
-    let y = open_paired(&comp);
+    // A second browser takes the same book from the companion. (It opens the companion's
+    // other loopback name: pairings are per origin, and a second profile on the same origin
+    // would replace the first one's key.)
+    let y = open_paired_at(&comp, &format!("http://localhost:{port}"));
     y.wait_text("#durable-offer-summary", "うけみ接骨院", WAIT);
     y.click("#durable-restore");
     y.click("#durable-confirm");

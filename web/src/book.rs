@@ -143,6 +143,8 @@ struct Keeper {
     /// What was said about a change refused as stale, kept until the fetch that follows
     /// has shown the stored book (then both are said together).
     stale_note: Option<(String, String)>,
+    /// This browser's storage has been read (or found unreadable).
+    loaded: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -197,6 +199,7 @@ pub fn companion_ready() {
             kb.pulling = None;
             // Nothing is sent before `BOOK_INFO` says whose book the companion holds.
             kb.blocked = true;
+            kb.durable.info = None;
             kb.durable.connected = true;
             out.commands.push(Command::BookInfo);
             kb.publish(out);
@@ -233,7 +236,7 @@ pub fn deliver(m: Message) {
             seq,
             stored_at,
         } => on_stored(&k, change, seq, stored_at),
-        Message::BookStale { change, records } => on_stale(&k, change, records.len()),
+        Message::BookStale { change, records } => on_stale(&k, change, records),
         Message::BookData { part, parts, data } => on_data(&k, part, parts, data),
         Message::BookTrail { entries } => run(&k, |kb, out| {
             kb.durable.trail = Some(entries);
@@ -356,10 +359,24 @@ impl Keeper {
     }
 
     fn on_info(&mut self, info: BookInfo, out: &mut Out) {
+        self.durable.info = Some(info);
+        self.plan(out);
+        self.publish(out);
+    }
+
+    /// What to do with the companion's book, once both the companion's answer and this
+    /// browser's storage are known (either may come first).
+    fn plan(&mut self, out: &mut Out) {
+        let Some(info) = self.durable.info.clone() else {
+            return;
+        };
+        if !self.loaded || !self.online {
+            return;
+        }
         self.durable.offer = Offer::None;
         if info.damaged.is_some() {
             self.durable.offer = Offer::Damaged;
-        } else if self.db.is_some() {
+        } else {
             match sync::plan(&self.page_book(), info.book.as_ref()) {
                 Plan::Nothing => self.blocked = false,
                 Plan::Adopt => {
@@ -397,8 +414,6 @@ impl Keeper {
                 }
             }
         }
-        self.durable.info = Some(info);
-        self.publish(out);
     }
 
     /// The whole stored book as one replacing change, sent now (not kept in the outbox:
@@ -511,27 +526,35 @@ fn on_stored(k: &Rc<RefCell<Keeper>>, change: String, seq: u64, stored_at: Strin
     });
 }
 
-fn on_stale(k: &Rc<RefCell<Keeper>>, change: String, records: usize) {
-    let (db, key, kind) = {
+fn on_stale(k: &Rc<RefCell<Keeper>>, change: String, stale: Vec<String>) {
+    let records = stale.len();
+    let (db, keys, kind) = {
         let mut kb = k.borrow_mut();
         if kb.sending.as_deref() != Some(change.as_str()) {
             return;
         }
         kb.sending = None;
-        match kb.outbox.front() {
-            Some((key, c)) if c.id == change => {
-                let key = *key;
-                let kind = c.kind.clone();
-                kb.outbox.pop_front();
-                (kb.db.clone(), Some(key), kind)
-            }
-            _ => (kb.db.clone(), None, String::new()),
-        }
+        let kind = match kb.outbox.front() {
+            Some((_, c)) if c.id == change => c.kind.clone(),
+            _ => String::new(),
+        };
+        // The refused change, and every later one that writes the same records: they were
+        // based on it, so the companion would refuse them too.
+        let keys: Vec<f64> = kb
+            .outbox
+            .iter()
+            .filter(|(_, c)| c.id == change || c.records().iter().any(|r| stale.contains(r)))
+            .map(|(k, _)| *k)
+            .collect();
+        kb.outbox.retain(|(k, _)| !keys.contains(k));
+        (kb.db.clone(), keys, kind)
     };
     let k = Rc::clone(k);
     spawn_local(async move {
-        if let (Some(db), Some(key)) = (&db, key) {
-            let _ = db.outbox_remove(key).await;
+        if let Some(db) = &db {
+            for key in keys {
+                let _ = db.outbox_remove(key).await;
+            }
         }
         crate::log::warn("book.stale_at_companion", &format!("records={records}"));
         run(&k, |kb, out| {
@@ -956,6 +979,11 @@ async fn open(k: Rc<RefCell<Keeper>>) {
                 ja: e.message_ja(),
                 en: e.message_en(),
             });
+            run(&k, |kb, out| {
+                kb.loaded = true;
+                kb.plan(out);
+                kb.publish(out);
+            });
             return;
         }
     };
@@ -1006,6 +1034,8 @@ async fn open(k: Rc<RefCell<Keeper>>) {
                 stored: true,
             });
             run(&k, |kb, out| {
+                kb.loaded = true;
+                kb.plan(out);
                 kb.publish(out);
                 kb.next(out);
             });
@@ -1018,6 +1048,11 @@ async fn open(k: Rc<RefCell<Keeper>>) {
             dispatch.emit(Action::BookUnreadable {
                 ja: e.message_ja(),
                 en: e.message_en(),
+            });
+            run(&k, |kb, out| {
+                kb.loaded = true;
+                kb.plan(out);
+                kb.publish(out);
             });
         }
     }
