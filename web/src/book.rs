@@ -34,6 +34,8 @@ pub const DB_NAME: &str = "ukemi";
 /// Tabs of this origin tell each other that the book changed.
 const CHANNEL: &str = "ukemi-book";
 const SYNC_KEY: &str = "state";
+/// How long after another browser's change the page fetches the book.
+const PULL_DELAY_MS: u32 = 700;
 
 fn ops(writes: Vec<store::Write>) -> Vec<Op> {
     writes
@@ -251,15 +253,25 @@ pub fn deliver(m: Message) {
             spawn_local(async move {
                 let stored = load_sync(&db).await;
                 let outbox = parse_outbox(db.load_outbox().await.unwrap_or_default());
-                run(&k, |kb, out| {
+                let due = {
+                    let mut kb = k.borrow_mut();
                     kb.sync.seq = kb.sync.seq.max(stored.seq);
                     kb.outbox = outbox;
-                    if seq > kb.sync.seq && !kb.blocked {
+                    let due = seq > kb.sync.seq && !kb.blocked && !kb.need_pull;
+                    if due {
                         kb.need_pull = true;
-                        kb.next(out);
                     }
-                    kb.publish(out);
-                });
+                    due
+                };
+                if due {
+                    // Another browser's changes come in bursts (one per keystroke): fetch
+                    // once the burst is over, not once per change.
+                    let k = Rc::clone(&k);
+                    gloo_timers::callback::Timeout::new(PULL_DELAY_MS, move || {
+                        run(&k, |kb, out| kb.next(out));
+                    })
+                    .forget();
+                }
             });
         }
         Message::Error { code, .. } => run(&k, |kb, out| {
@@ -682,17 +694,19 @@ fn on_data(k: &Rc<RefCell<Keeper>>, part: u32, parts: u32, data: String) {
                                 book.patients.len()
                             ),
                         ),
-                        Pull::Refresh => {
-                            let (ja0, en0) = kb.stale_note.take().unwrap_or_default();
-                            (
+                        Pull::Refresh => match kb.stale_note.take() {
+                            // After a refused change: said together.
+                            Some((ja0, en0)) => (
                                 format!("{ja0}コンパニオンから最新の台帳を読み込みました。"),
-                                format!("{en0} Loaded the latest book from the companion.")
-                                    .trim_start()
-                                    .to_string(),
-                            )
-                        }
+                                format!("{en0} Loaded the latest book from the companion."),
+                            ),
+                            // Another browser's change, fetched quietly: the screen shows it.
+                            None => (String::new(), String::new()),
+                        },
                     };
-                    kb.say(ja, en, out);
+                    if !ja.is_empty() {
+                        kb.say(ja, en, out);
+                    }
                     kb.broadcast();
                 }
                 Err(e) => kb.say(
