@@ -1008,23 +1008,24 @@ async fn open(k: Rc<RefCell<Keeper>>) {
                     .map(|(s, k, t)| (s.as_str(), k.as_str(), t.as_str())),
             );
             if !upgrade.is_empty() {
-                // The upgraded records go to the companion too, as a change of their own.
-                let change = k.borrow().sync.book_id.clone().map(|book_id| Change {
+                // The upgraded (or first) records: this copy's versions follow them, and a
+                // book the companion already holds gets them as a change of their own.
+                let book_id = k.borrow().sync.book_id.clone();
+                let change = Change {
                     id: random_id(),
-                    book_id,
+                    book_id: book_id.clone().unwrap_or_default(),
                     at: crate::clock::now_iso(),
                     screen: String::new(),
                     kind: "upgrade".into(),
                     replace: false,
                     writes: sync::versioned(upgrade.clone(), &versions),
-                });
-                let text = change.as_ref().and_then(|c| serde_json::to_string(c).ok());
+                };
+                let text = book_id
+                    .is_some()
+                    .then(|| serde_json::to_string(&change).ok())
+                    .flatten();
                 match db.apply_checked(Vec::new(), ops(upgrade), text).await {
-                    Ok(_) => {
-                        if let Some(c) = &change {
-                            versions.apply(c);
-                        }
-                    }
+                    Ok(_) => versions.apply(&change),
                     Err(e) => {
                         crate::log::error("book.upgrade_failed", &e.message_en());
                         dispatch.emit(Action::SaveFailed {
