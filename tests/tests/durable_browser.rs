@@ -88,6 +88,9 @@ fn a_wiped_browser_restores_every_record_from_the_companion() {
     check_card(&b, "normal", "山田　花子");
     check_card(&b, "elderly", "佐藤　一郎");
     synced(&b);
+    // One tab: nothing may be taken for another tab's change (the first records of an
+    // empty database included).
+    assert!(!b.body_text().contains("別のタブ"), "{}", b.body_text());
     let before = all_rows(&b);
     assert!(before.as_array().is_some_and(|r| r.len() >= 4), "{before}");
     // The change trail in 設定: kinds and today's names, no field content needed.
