@@ -97,6 +97,8 @@ fn a_wiped_browser_restores_every_record_from_the_companion() {
     b.click("#trail-load");
     let trail = b.wait_text("#trail", "資格確認の結果を登録", WAIT);
     assert!(trail.contains("山田　花子"), "{trail}");
+    let v = b.axe_serious(None);
+    assert!(v.is_empty(), "axe on 設定 with the trail: {v:#?}");
     drop(b);
 
     // A new profile: nothing in the browser. The companion's book is offered.
@@ -104,6 +106,8 @@ fn a_wiped_browser_restores_every_record_from_the_companion() {
     let offer = b.wait_text("#durable-offer-summary", "うけみ接骨院", WAIT);
     assert!(offer.contains("患者 2 人"), "{offer}");
     b.screenshot(&artifacts_dir().join("durable-offer.png"));
+    let v = b.axe_serious(None);
+    assert!(v.is_empty(), "axe on the offer: {v:#?}");
     b.click("#durable-restore");
     b.click("#durable-confirm");
     b.wait_text("#durable-notice", "復元しました", WAIT);
