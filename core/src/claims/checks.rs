@@ -2,7 +2,7 @@
 
 use super::claim::{ClaimLine, Finding};
 use super::judo;
-use super::model::{Case, ClaimInput, Consent, Visit};
+use super::model::{Case, ClaimInput, Visit};
 use crate::date::Date;
 use crate::eligibility::validate_insurer_number;
 
@@ -101,7 +101,7 @@ pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Findi
     match &input.case {
         Case::Judo(c) => judo_findings(c, visits, &mut out),
         Case::Acupuncture(c) => {
-            consent_findings(c.consent.as_ref(), visits, &mut out);
+            consent_findings(&input.case, visits, &mut out);
             outcome_findings(c.outcome.as_ref().map(|o| o.date), visits, &mut out);
             if c.diseases.is_empty() {
                 out.push(Finding::error(
@@ -114,7 +114,7 @@ pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Findi
             symptom_findings(&c.symptoms, visits, &mut out);
         }
         Case::Massage(c) => {
-            consent_findings(c.consent.as_ref(), visits, &mut out);
+            consent_findings(&input.case, visits, &mut out);
             outcome_findings(c.outcome.as_ref().map(|o| o.date), visits, &mut out);
             symptom_findings(&c.symptoms, visits, &mut out);
         }
@@ -135,8 +135,12 @@ fn symptom_findings(symptoms: &str, visits: &[&Visit], out: &mut Vec<Finding>) {
     }
 }
 
-fn consent_findings(consent: Option<&Consent>, visits: &[&Visit], out: &mut Vec<Finding>) {
-    let Some(c) = consent else {
+/// Every visit inside a 同意 period (the first 同意 or a 再同意, each as long as the typed
+/// 加療期間 and the rules allow: super::consent); a warning in the month a period ends with no
+/// 再同意 after it, and where a typed 加療期間 is longer than the rules allow.
+fn consent_findings(case: &Case, visits: &[&Visit], out: &mut Vec<Finding>) {
+    let periods = super::consent::periods(case);
+    let Some(newest) = periods.iter().max_by_key(|p| p.until) else {
         out.push(Finding::error(
             "consent_missing",
             "case.consent",
@@ -148,7 +152,7 @@ fn consent_findings(consent: Option<&Consent>, visits: &[&Visit], out: &mut Vec<
     let outside: Vec<Date> = visits
         .iter()
         .map(|v| v.date)
-        .filter(|d| *d < c.date || *d > c.valid_until)
+        .filter(|d| !periods.iter().any(|p| p.covers(*d)))
         .collect();
     out.extend(on_dates(
         Finding::error,
@@ -158,17 +162,49 @@ fn consent_findings(consent: Option<&Consent>, visits: &[&Visit], out: &mut Vec<
         |ja| {
             format!(
                 "{ja}は同意期間（{}〜{}）の外です。再同意を確認してください。",
-                c.date.wareki(),
-                c.valid_until.wareki()
+                newest.consent_date.wareki(),
+                newest.until.wareki()
             )
         },
         |en| {
             format!(
                 "{en}: outside the consent period ({} to {}); check the renewed consent.",
-                c.date, c.valid_until
+                newest.consent_date, newest.until
             )
         },
     ));
+    if let Some(p) = periods.iter().find(|p| p.typed_too_long) {
+        out.push(Finding::warning(
+            "consent_longer_than_rules",
+            "case.consent.valid_until",
+            format!(
+                "同意の加療期間が、規則で認められる期間（{}まで）より長く入力されています。{}までで計算しました。",
+                p.rule_until.wareki(),
+                p.rule_until.wareki()
+            ),
+            format!(
+                "The consent's period is typed longer than the rules allow (until {}); computed until then.",
+                p.rule_until
+            ),
+        ));
+    }
+    if let Some(last) = visits.iter().map(|v| v.date).max() {
+        let same_month = |a: Date, b: Date| a.year() == b.year() && a.month() == b.month();
+        if same_month(newest.until, last) {
+            out.push(Finding::warning(
+                "consent_ends_this_month",
+                "case.reconsents",
+                format!(
+                    "同意の期限（{}）がこの月です。翌月も施術を続けるなら医師の再同意を得てください（施術報告書を交付する月です）。",
+                    newest.until.wareki()
+                ),
+                format!(
+                    "The consent ends this month ({}): get the doctor's renewed consent to go on next month (the month to issue the treatment report).",
+                    newest.until
+                ),
+            ));
+        }
+    }
 }
 
 type Make = fn(&str, String, String, String) -> Finding;

@@ -242,7 +242,9 @@ fn acupuncture_book(symptoms: &str) -> (Book, String) {
             valid_until: d("2025-03-31"),
             doctor: "医師 一郎".into(),
             clinic: String::new(),
+            deformity: false,
         }),
+        reconsents: Vec::new(),
         outcome: None,
     });
     let Ok(Applied::Case(id)) = book.apply(Edit::NewCase {
