@@ -179,6 +179,7 @@ pub fn sample_book() -> ukemi_core::records::Book {
             book.settings = Settings {
                 clinic: input.clinic.clone(),
                 practitioners: input.practitioners.clone(),
+                ..Settings::default()
             };
         }
         book.next_id += 1;
@@ -222,6 +223,7 @@ pub fn sample_book() -> ukemi_core::records::Book {
             patient_id: pid,
             case: input.case.clone(),
             visits: input.visits.clone(),
+            notes: Default::default(),
         });
     }
     book

@@ -81,8 +81,11 @@ pub const STORES: &[(u32, &str)] = &[
     (1, "settings"),
     (1, "months"),
     (1, "meta"),
+    (2, "returns"),
+    (2, "payments"),
+    (2, "takings"),
 ];
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The DOMException's name and message, or whatever JavaScript threw.
 fn describe(e: &JsValue) -> String {

@@ -55,16 +55,19 @@ pub enum Screen {
     Patients,
     Records,
     Claims,
+    /// 窓口会計: the day's takings, 明細書・領収証, 日計表.
+    Desk,
     Settings,
     Readiness,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] = [
+    pub const ALL: [Screen; 7] = [
         Screen::Reception,
         Screen::Patients,
         Screen::Records,
         Screen::Claims,
+        Screen::Desk,
         Screen::Settings,
         Screen::Readiness,
     ];
@@ -74,6 +77,7 @@ impl Screen {
             Screen::Patients => "patients",
             Screen::Records => "records",
             Screen::Claims => "claims",
+            Screen::Desk => "desk",
             Screen::Settings => "settings",
             Screen::Readiness => "readiness",
         }
@@ -92,6 +96,7 @@ impl Screen {
             Screen::Patients => ("患者", "Patients"),
             Screen::Records => ("施術録", "Treatment records"),
             Screen::Claims => ("月次請求", "Monthly claims"),
+            Screen::Desk => ("窓口会計", "Front desk"),
             Screen::Settings => ("設定", "Settings"),
             Screen::Readiness => ("導入状況", "Readiness"),
         }

@@ -218,6 +218,7 @@ pub fn claims() -> Html {
                     </div>
                 }
             </section>
+            <super::month_ledger::MonthLedger month={m} />
             if !forms.is_empty() {
                 <section class="panel print-area" aria-labelledby="preview-heading" tabindex="0">
                     <h2 id="preview-heading" class="screen-only">{ app.t("印刷プレビュー", "Print preview") }</h2>

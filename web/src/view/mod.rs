@@ -2,17 +2,23 @@
 //! (受付, 患者, 施術録, 月次請求, 設定, 導入状況) chosen by the address's `#hash`. Each part is a
 //! small component reading one shared context.
 
+mod ahaki;
 pub(crate) mod check;
 mod claims;
 pub(crate) mod connection;
 mod delete_patient;
+mod desk;
 mod diagnostics;
+mod documents;
 mod form;
 pub(crate) mod insurance;
 mod merge;
+mod month_ledger;
 mod nav;
 mod new_patient;
+mod paste;
 mod patients;
+mod postal_lookup;
 pub(crate) mod print;
 pub(crate) mod readers;
 mod records;
@@ -233,9 +239,16 @@ pub fn app() -> Html {
                                 <check::Check />
                                 <insurance::Insurance manual=true />
                                 <result::ResultView />
+                                <paste::ReceptionConsent />
                                 if state.demo {
                                     <sample_clinic::SampleClinic />
                                 }
+                            }
+                            <paste::PasteImport />
+                            // A pasted result is shown and registered without the companion.
+                            if !ready && state.result.is_some() {
+                                <result::ResultView />
+                                <paste::ReceptionConsent />
                             }
                             <p id="manual-hint" class="hint">
                                 { t("オンライン資格確認ができないとき（障害、コンパニオンが動いていないなど）は、", "When no online check can be made (an outage, the companion not running), ") }
@@ -247,6 +260,7 @@ pub fn app() -> Html {
                     Screen::Patients => html! { <patients::Patients /> },
                     Screen::Records => html! { <records::Records /> },
                     Screen::Claims => html! { <claims::Claims /> },
+                    Screen::Desk => html! { <desk::Desk /> },
                     Screen::Settings => html! { <settings::Settings /> },
                     Screen::Readiness => html! { <status::Readiness /> },
                 } }

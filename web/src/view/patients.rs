@@ -129,8 +129,14 @@ fn detail(props: &DetailProps) -> Html {
                     })} />
             </div>
             <p>{ app.t("生年月日：", "Date of birth: ") }{ p.birth_date.wareki() }{ format!("（{}）", p.birth_date) }</p>
-            <TextField id="patient-address" label={ app.t("住所", "Address") } value={p.address.clone()}
-                onchange={put(|p, v| p.address = v)} />
+            <div class="grid">
+                <TextField id="patient-postal" label={ app.t("郵便番号", "Postal code") } value={p.postal_code.clone()}
+                    onchange={put(|p, v| p.postal_code = v)} />
+                <TextField id="patient-address" label={ app.t("住所", "Address") } value={p.address.clone()}
+                    onchange={put(|p, v| p.address = v)} />
+            </div>
+            <super::postal_lookup::PostalLookup id="patient" postal={p.postal_code.clone()} address={p.address.clone()}
+                on_address={put(|p, v| p.address = v)} on_postal={put(|p, v| p.postal_code = v)} />
             if let Some(ins) = p.insurance() {
                 <fieldset id="current-insurance">
                     <legend>{ app.t("現在の保険（申請書に印字されます）", "Current insurance (printed on claims)") }</legend>
@@ -146,6 +152,7 @@ fn detail(props: &DetailProps) -> Html {
                 </fieldset>
             }
             <PublicFunds patient={p.clone()} />
+            <super::ahaki::AhakiCases patient={p.clone()} />
             <button type="button" id="to-records" onclick={to_records}>{ app.t("施術録を開く", "Open treatment records") }</button>
 
             <h3>{ app.t("保険の履歴", "Insurance history") }</h3>
@@ -232,6 +239,9 @@ fn public_funds(props: &DetailProps) -> Html {
                 recipient_number: String::new(),
                 copay_percent: 10,
                 monthly_cap_yen: None,
+                per_day_cap_yen: None,
+                paid_days_per_month: None,
+                program: None,
             });
             state.dispatch(Action::Edit(Edit::PutPatient(next)));
         })
@@ -256,7 +266,7 @@ fn public_funds(props: &DetailProps) -> Html {
                     <div class="grid">
                         <TextField id={format!("fund-{n}-payer")} label={ format!("{}{n}", app.t("公費負担者番号", "Payer number ")) } value={f.payer_number.clone()}
                             onchange={edit(i, |f, v| f.payer_number = v)} />
-                        <TextField id={format!("fund-{n}-recipient")} label={ format!("{}{n}", app.t("受給者番号", "Recipient number ")) } value={f.recipient_number.clone()}
+                        <TextField id={format!("fund-{n}-recipient")} label={ format!("{}{n}", app.t("受給者番号（医療証）", "Recipient number ")) } value={f.recipient_number.clone()}
                             onchange={edit(i, |f, v| f.recipient_number = v)} />
                         <SelectField id={format!("fund-{n}-copay")} label={ app.t("患者負担", "Patient's share") } value={f.copay_percent.to_string()}
                             options={vec![("0".into(), "なし".into()), ("10".into(), "1割".into()), ("20".into(), "2割".into()), ("30".into(), "3割".into())]}
@@ -264,6 +274,23 @@ fn public_funds(props: &DetailProps) -> Html {
                         <TextField id={format!("fund-{n}-cap")} kind="number" label={ app.t("月額上限（円）", "Monthly cap (yen)") }
                             value={f.monthly_cap_yen.map(|c| c.to_string()).unwrap_or_default()}
                             onchange={edit(i, |f, v| f.monthly_cap_yen = v.trim().parse().ok())} />
+                        <TextField id={format!("fund-{n}-day-cap")} kind="number" label={ app.t("1日の上限（円）", "Cap per day (yen)") }
+                            value={f.per_day_cap_yen.map(|c| c.to_string()).unwrap_or_default()}
+                            onchange={edit(i, |f, v| f.per_day_cap_yen = v.trim().parse().ok())} />
+                        <TextField id={format!("fund-{n}-paid-days")} kind="number" label={ app.t("負担する日数（月）", "Paid days a month") }
+                            value={f.paid_days_per_month.map(|c| c.to_string()).unwrap_or_default()}
+                            onchange={edit(i, |f, v| f.paid_days_per_month = v.trim().parse().ok())} />
+                        <SelectField id={format!("fund-{n}-program")} label={ app.t("医療費助成の制度（選ぶと負担を入れます）", "Local aid program (fills the share)") }
+                            value={f.program.clone().unwrap_or_default()}
+                            options={std::iter::once((String::new(), app.t("手入力", "Typed").to_string()))
+                                .chain(ukemi_core::claims::public::local_aid().iter().map(|a| (a.id.clone(), format!("{}：{}{}", a.prefecture, a.name, if a.verified { "" } else { "（要確認）" }))))
+                                .collect::<Vec<_>>()}
+                            onchange={edit(i, |f, v| {
+                                match ukemi_core::claims::public::local_aid_by_id(&v) {
+                                    Some(a) => *f = a.fund(&f.payer_number, &f.recipient_number),
+                                    None => f.program = None,
+                                }
+                            })} />
                         <button type="button" class="secondary" id={format!("fund-{n}-remove")} onclick={remove}
                             aria-label={ format!("{}{n}", app.t("公費を削除 ", "Remove public funding ")) }>{ app.t("削除", "Remove") }</button>
                     </div>

@@ -46,12 +46,14 @@ fn new_case(kind: &str, today: Date) -> Case {
             other_disease: None,
             symptoms: String::new(),
             consent: None,
+            reconsents: Vec::new(),
             outcome: None,
         }),
         "massage" => Case::Massage(MassageCase {
             first_visit_date: today,
             symptoms: String::new(),
             consent: None,
+            reconsents: Vec::new(),
             outcome: None,
         }),
         _ => Case::Judo(JudoCase {
@@ -534,6 +536,7 @@ fn edit_consent(c: &mut Case, f: impl Fn(&mut Consent)) {
             valid_until: ukemi_core::claims::checks::after_months(today, 6),
             doctor: String::new(),
             clinic: String::new(),
+            deformity: false,
         });
         f(consent);
     }
