@@ -227,15 +227,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
     Date::parse(s.trim()).ok()
 }
 
-/// `12,345円`.
+/// `12,345円` (core's formatting, so the screen and the printed documents agree).
 pub fn yen(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{out}円")
+    ukemi_core::records::documents::yen(n)
 }

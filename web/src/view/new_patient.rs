@@ -213,6 +213,8 @@ pub fn new_patient_form() -> Html {
                         autocomplete="off" onchange={set(|d, v| d.postal = v)} />
                     <TextField id="new-address" label={ app.t("住所", "Address") } value={d.address.clone()}
                         autocomplete="off" onchange={set(|d, v| d.address = v)} />
+                    <super::postal_lookup::PostalLookup id="new" postal={d.postal.clone()} address={d.address.clone()}
+                        on_address={set(|d, v| d.address = v)} on_postal={set(|d, v| d.postal = v)} />
                 </fieldset>
                 <fieldset class="grid">
                     <legend>{ app.t("保険（資格確認書の記載どおり）", "Insurance (as on the 資格確認書)") }</legend>
