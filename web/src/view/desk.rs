@@ -46,6 +46,22 @@ pub fn desk() -> Html {
         let d = *day;
         print(Box::new(move || vec![book.day_ledger_document(d)]))
     };
+    let exported = use_state(|| None::<String>);
+    let export_month = {
+        let book = book.clone();
+        let exported = exported.clone();
+        let m = ClaimMonth::of(*day);
+        Callback::from(move |_: MouseEvent| {
+            let name = format!("ukemi-ledger-{m}.csv");
+            let text = ukemi_core::records::month::export_ledger_csv(&book, m);
+            exported.set(Some(
+                match crate::files::download(&name, "text/csv;charset=utf-8", &text) {
+                    Ok(()) => name,
+                    Err(e) => e,
+                },
+            ));
+        })
+    };
     html! {
         <>
             <h1 id="screen-heading" tabindex="-1">{ app.t("窓口会計", "Front desk") }</h1>
@@ -77,10 +93,14 @@ pub fn desk() -> Html {
                 }
                 <div class="actions">
                     <button type="button" id="print-day-ledger" onclick={print_ledger}>{ app.t("日計表を印刷", "Print the day ledger") }</button>
+                    <button type="button" class="secondary" id="export-ledger" onclick={export_month}>{ app.t("この月の日計をCSVで書き出す", "Export the month's takings (CSV)") }</button>
                     <SelectField id="receipt-paper" label={ app.t("領収証の用紙", "Receipt paper") } value={ match *paper { Paper::A4 => "a4", Paper::A5 => "a5", Paper::Roll => "roll" } }
                         options={vec![("a4".into(), "A4".into()), ("a5".into(), "A5".into()), ("roll".into(), app.t("レシート（幅80mm）", "Receipt roll (80 mm)").to_string())]}
                         onchange={ let p = paper.clone(); Callback::from(move |v: String| p.set(Paper::from_key(&v))) } />
                 </div>
+                if let Some(e) = &*exported {
+                    <p id="ledger-export" role="status">{ app.t("書き出しました：", "Exported: ") }{ e }</p>
+                }
                 <SelfPayOnly day={*day} />
             </section>
             <PriceList />
