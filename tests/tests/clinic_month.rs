@@ -9,7 +9,7 @@
 
 use serde_json::json;
 use std::time::Duration;
-use ukemi_core::claims::{self, ClaimInput, ClaimMonth, Visit};
+use ukemi_core::claims::{self, ClaimInput, ClaimMonth, Visit, VisitMode};
 use ukemi_core::eligibility::{
     EligibilityResult, PersonalFamily, Qualification, QualificationValidity, ReferenceKind, Sex,
 };
@@ -174,7 +174,13 @@ fn fixture(this: ClaimMonth) -> Fixture {
         v.techniques = Some(2);
         v
     };
-    acu.visits = vec![visit(first), visit(d(&format!("{this}-01")))];
+    // This month's visit is at home: it goes on the 往療内訳表.
+    let mut home = visit(d(&format!("{this}-01")));
+    home.mode = VisitMode::Home {
+        people: 1,
+        distance_km: Some(3.0),
+    };
+    acu.visits = vec![visit(first), home];
     new_case(&mut book, acu_patient.clone(), &acu);
     Fixture {
         book,
@@ -336,6 +342,39 @@ fn a_clinics_month_returns_payments_consent_documents_paste_and_postal_codes() {
     go(&b, "patients");
     b.click(&format!("#patient-{}", f.acu_patient));
     b.wait_text("#ahaki-cases", "同意の期限", WAIT);
+    // Its documents, printed from the case.
+    let acu_case = f
+        .book
+        .cases_of(&f.acu_patient)
+        .next()
+        .map(|c| c.id.clone())
+        .expect("acupuncture case");
+    b.fill(
+        &format!("#report-condition-{acu_case}"),
+        "腰痛は軽減し歩行が安定",
+    );
+    b.wait_stored("ukemi", "cases", &acu_case, "歩行が安定", WAIT);
+    stub_print(&b);
+    b.click(&format!("#print-report-{acu_case}"));
+    let sheets = format!("#ahaki-sheets-{acu_case}");
+    let text = printed_pdf(&b, &sheets, "clinic-month-report");
+    let s = squash(&text);
+    assert!(s.contains("施術報告書") && s.contains("鈴木花子"), "{text}");
+    assert!(
+        s.contains("腰痛は軽減し歩行が安定") && s.contains("月平均"),
+        "{text}"
+    );
+    b.click(&format!("#print-continuation-{acu_case}"));
+    let text = printed_pdf(&b, &sheets, "clinic-month-continuation");
+    assert!(squash(&text).contains("施術継続理由・状態記入書"), "{text}");
+    b.click(&format!("#print-outreach-{acu_case}"));
+    let text = printed_pdf(&b, &sheets, "clinic-month-outreach");
+    let s = squash(&text);
+    assert!(
+        s.contains("往療内訳表") && s.contains("3km") && s.contains("施術所"),
+        "{text}"
+    );
+    assert_eq!(b.exec("return window.__printed;", json!([])), json!(3));
     b.wait_text("#patients", "受付　次郎", WAIT);
     let new_id = b
         .exec(
@@ -417,6 +456,7 @@ fn a_clinics_month_returns_payments_consent_documents_paste_and_postal_codes() {
     );
     let printed = b.exec("return window.__printed;", json!([]));
     assert_eq!(printed, json!(3), "each button asked the browser to print");
+    b.screenshot(&artifacts_dir().join("clinic-month-desk.png"));
 
     // Everything is in the book after a reload.
     b.reload();

@@ -258,7 +258,7 @@ fn desk_row(p: &RowProps) -> Html {
                 }
                 if !r.self_pay.is_empty() {
                     <button type="button" class="secondary" id={format!("self-pay-clear-{pid}")} onclick={clear_self_pay}
-                        aria-label={ if ja { format!("{name}さんの自費を取り消す") } else { format!("Clear {name}'s self-pay") } }>{ app.t("取消", "Clear") }</button>
+                        aria-label={ if ja { format!("取消（{name}さんの自費）") } else { format!("Clear ({name}'s self-pay)") } }>{ app.t("取消", "Clear") }</button>
                 }
             </td>
             <td>{ yen(u64::from(r.due_yen)) }</td>
@@ -266,18 +266,18 @@ fn desk_row(p: &RowProps) -> Html {
                 <TextField id={format!("received-{pid}")} kind="number" label={ if ja { format!("{name}さんの領収額（円）") } else { format!("Received from {name} (yen)") } }
                     value={r.received_yen.map(|x| x.to_string()).unwrap_or_default()} onchange={set_received} />
                 <button type="button" class="secondary" id={format!("paid-{pid}")} onclick={paid_in_full}
-                    aria-label={ if ja { format!("{name}さんから全額を受け取った") } else { format!("{name} paid in full") } }>{ app.t("全額受領", "Paid in full") }</button>
+                    aria-label={ if ja { format!("全額受領（{name}さん）") } else { format!("Paid in full ({name})") } }>{ app.t("全額受領", "Paid in full") }</button>
             </td>
             <td class={ if r.unpaid_yen > 0 { "warn" } else { "" } }>{ yen(u64::from(r.unpaid_yen)) }</td>
             <td>
                 if !r.visits.is_empty() {
                     <button type="button" class="secondary" id={format!("statement-{pid}")} onclick={statement(false)}
-                        aria-label={ if ja { format!("{name}さんのこの日の明細書を印刷") } else { format!("Print {name}'s statement for the day") } }>{ app.t("明細書", "Statement") }</button>
+                        aria-label={ if ja { format!("明細書（{name}さん、この日）") } else { format!("Statement ({name}, this day)") } }>{ app.t("明細書", "Statement") }</button>
                     <button type="button" class="secondary" id={format!("statement-month-{pid}")} onclick={statement(true)}
-                        aria-label={ if ja { format!("{name}さんの今月分の明細書を印刷") } else { format!("Print {name}'s statement for the month") } }>{ app.t("明細書（月）", "Statement (month)") }</button>
+                        aria-label={ if ja { format!("明細書（月）（{name}さん）") } else { format!("Statement (month) ({name})") } }>{ app.t("明細書（月）", "Statement (month)") }</button>
                 }
                 <button type="button" class="secondary" id={format!("receipt-{pid}")} onclick={receipt}
-                    aria-label={ if ja { format!("{name}さんの領収証を印刷") } else { format!("Print {name}'s receipt") } }>{ app.t("領収証", "Receipt") }</button>
+                    aria-label={ if ja { format!("領収証（{name}さん）") } else { format!("Receipt ({name})") } }>{ app.t("領収証", "Receipt") }</button>
             </td>
         </tr>
     }
@@ -402,7 +402,7 @@ fn price_list() -> Html {
                         html! {
                             <li lang="ja">{ format!("{}　{}", it.name, yen(u64::from(it.price_yen))) }
                                 <button type="button" class="secondary" id={format!("price-remove-{i}")} onclick={Callback::from(move |_: MouseEvent| remove())}
-                                    aria-label={ format!("{}{}", it.name, app.t("を料金表から削除", ": remove")) }>{ app.t("削除", "Remove") }</button>
+                                    aria-label={ format!("{}（{}）", app.t("削除", "Remove"), it.name) }>{ app.t("削除", "Remove") }</button>
                             </li>
                         }
                     }) }
