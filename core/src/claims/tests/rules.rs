@@ -763,3 +763,32 @@ fn consent_periods_and_the_reconsent() {
         .iter()
         .any(|f| f.code == "consent_ends_this_month"));
 }
+
+/// The second 公費's 請求額 reaches paper (摘要) and the 総括票's 公費 total.
+#[test]
+fn the_second_public_fund_is_on_the_form_and_the_summary() {
+    let mut i = input(
+        judo(
+            "2024-10-01",
+            vec![injury(InjuryKind::Sprain, "足関節", "2024-10-01")],
+        ),
+        visits_on(&["2024-10-01", "2024-10-02"]),
+    );
+    i.public_funds.push(fund("82130006", 20));
+    i.public_funds.push(fund("88130005", 10));
+    let c = one(&i);
+    let second = c.public2.clone().expect("second").public_billed_yen;
+    let form = crate::claims::forms::claim_form(&i, &c);
+    let totals = form
+        .sections
+        .iter()
+        .find(|s| s.key == "totals")
+        .expect("totals");
+    assert!(totals
+        .fields
+        .iter()
+        .any(|f| f.key == "public_billed_2" && f.value == second.to_string()));
+    let first = c.public.clone().expect("first").public_billed_yen;
+    let summary = crate::claims::forms::summaries(&[c]);
+    assert_eq!(summary[0].public_billed_yen, u64::from(first + second));
+}
