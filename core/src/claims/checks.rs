@@ -220,17 +220,16 @@ fn on_dates(
     en: impl Fn(&str) -> String,
 ) -> Option<Finding> {
     let first = *dates.first()?;
-    let ja_dates = dates
-        .iter()
-        .map(|d| d.wareki())
-        .collect::<Vec<_>>()
-        .join("、");
-    let en_dates = dates
-        .iter()
-        .map(|d| d.to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let (ja_dates, en_dates) = date_lists(dates);
     Some(make(code, field(first), ja(&ja_dates), en(&en_dates)))
+}
+
+/// Days as a finding names them: `令和6年10月1日、令和6年10月2日` and `2024-10-01, 2024-10-02`.
+pub(crate) fn date_lists<'a>(dates: impl IntoIterator<Item = &'a Date>) -> (String, String) {
+    let dates: Vec<&Date> = dates.into_iter().collect();
+    let ja = dates.iter().map(|d| d.wareki()).collect::<Vec<_>>();
+    let en = dates.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+    (ja.join("、"), en.join(", "))
 }
 
 fn outcome_findings(outcome: Option<Date>, visits: &[&Visit], out: &mut Vec<Finding>) {

@@ -250,16 +250,7 @@ impl Skipped {
                 .and_then(|i| case.injuries.get(i))
                 .map(Injury::name_ja)
                 .unwrap_or_default();
-            let ja_dates = dates
-                .iter()
-                .map(|d| d.wareki())
-                .collect::<Vec<_>>()
-                .join("、");
-            let en_dates = dates
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let (ja_dates, en_dates) = super::checks::date_lists(&dates);
             let field = match injury {
                 Some(i) => format!("case.injuries[{i}]"),
                 None => format!(

@@ -2,7 +2,7 @@
 //! and the forms as data. Pure: "today" and all inputs are arguments.
 //!
 //! [`compute`] turns one case file ([`ClaimInput`]) into one [`MonthlyClaim`] per month
-//! with visits. Reference: /work/shared/reference/claims.md; user guide: docs/claims.md.
+//! with visits. User guide, rules with their clauses, and the amounts' sources: docs/claims.md.
 
 mod ahaki;
 pub mod bench;
@@ -138,16 +138,7 @@ fn month_claim(
         .collect();
     twice.dedup();
     if let Some(first) = twice.first() {
-        let ja = twice
-            .iter()
-            .map(|d| d.wareki())
-            .collect::<Vec<_>>()
-            .join("、");
-        let en = twice
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let (ja, en) = checks::date_lists(&twice);
         findings.push(Finding::error(
             "duplicate_visit",
             format!("visits[{first}]"),
