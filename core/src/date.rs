@@ -233,10 +233,18 @@ impl TypedDateError {
     pub fn message_en(&self) -> String {
         match self {
             TypedDateError::Empty => "Enter a date.".into(),
-            TypedDateError::Unreadable => "Not a date. Type e.g. S43.4.12, 昭和43年4月12日 or 1968-04-12.".into(),
-            TypedDateError::NeedsEra => "A six-digit date needs an era: choose one, or type it first (S430412).".into(),
-            TypedDateError::OutsideEra { era } => format!("{era} has no such date: check the era and year."),
-            TypedDateError::NoSuchDay => "No such day (months 1–12, days up to the month's length).".into(),
+            TypedDateError::Unreadable => {
+                "Not a date. Type e.g. S43.4.12, 昭和43年4月12日 or 1968-04-12.".into()
+            }
+            TypedDateError::NeedsEra => {
+                "A six-digit date needs an era: choose one, or type it first (S430412).".into()
+            }
+            TypedDateError::OutsideEra { era } => {
+                format!("{era} has no such date: check the era and year.")
+            }
+            TypedDateError::NoSuchDay => {
+                "No such day (months 1–12, days up to the month's length).".into()
+            }
         }
     }
 }
@@ -301,14 +309,12 @@ impl Date {
         }
         // An era name or letter in front, then numbers split by anything.
         let (era_key, rest) = match ERAS.iter().find_map(|(name, letter, _)| {
-            s.strip_prefix(name)
-                .map(|r| (*name, r))
-                .or_else(|| {
-                    let first = s.get(0..1)?;
-                    first
-                        .eq_ignore_ascii_case(letter)
-                        .then(|| (*letter, s.get(1..).unwrap_or("")))
-                })
+            s.strip_prefix(name).map(|r| (*name, r)).or_else(|| {
+                let first = s.get(0..1)?;
+                first
+                    .eq_ignore_ascii_case(letter)
+                    .then(|| (*letter, s.get(1..).unwrap_or("")))
+            })
         }) {
             Some((e, r)) => (Some(e), r),
             None => (None, s.as_str()),
@@ -320,7 +326,9 @@ impl Date {
             .collect();
         let parts = match parts.as_slice() {
             // S430412 after an era letter: two digits each.
-            [one] if era_key.is_some() && one.len() == 6 => vec![&one[0..2], &one[2..4], &one[4..6]],
+            [one] if era_key.is_some() && one.len() == 6 => {
+                vec![&one[0..2], &one[2..4], &one[4..6]]
+            }
             _ => parts,
         };
         let [y, m, d] = parts.as_slice() else {
@@ -462,7 +470,10 @@ mod tests {
         assert_eq!(Date::parse_typed("430412", Some("昭和")), Ok(want));
         assert_eq!(Date::parse_typed("430412", Some("S")), Ok(want));
         assert_eq!(Date::parse_typed("43.4.12", Some("昭和")), Ok(want));
-        assert_eq!(Date::parse_typed("令和元年5月1日", None), Ok(d("2019-05-01")));
+        assert_eq!(
+            Date::parse_typed("令和元年5月1日", None),
+            Ok(d("2019-05-01"))
+        );
         assert_eq!(Date::parse_typed("R1.5.1", None), Ok(d("2019-05-01")));
         assert_eq!(Date::parse_typed("H1.1.8", None), Ok(d("1989-01-08")));
         assert_eq!(Date::parse_typed("5061001", None), Ok(d("2024-10-01")));

@@ -380,7 +380,13 @@ mod tests {
         assert_eq!(f[0].code, "clinic_missing");
         assert_eq!(f[0].severity, super::super::Severity::Error);
         assert_eq!(f[0].field, "clinic.name");
-        for box_name in ["施術所名", "所在地", "施術管理者", "登録記号番号", "都道府県番号"] {
+        for box_name in [
+            "施術所名",
+            "所在地",
+            "施術管理者",
+            "登録記号番号",
+            "都道府県番号",
+        ] {
             assert!(f[0].message_ja.contains(box_name), "{}", f[0].message_ja);
         }
         assert_eq!(clinic_missing(&blank).len(), 5);
