@@ -179,6 +179,7 @@ pub fn sample_book() -> ukemi_core::records::Book {
             book.settings = Settings {
                 clinic: input.clinic.clone(),
                 practitioners: input.practitioners.clone(),
+                discipline: Some(input.case.discipline()),
             };
         }
         book.next_id += 1;

@@ -35,6 +35,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Settings {
     pub clinic: Clinic,
     pub practitioners: Vec<Practitioner>,
+    /// What the clinic does (柔整, はり・きゅう, マッサージ): the kind a new 施術録 starts as.
+    /// Added with a default, so older records load unchanged (no migration step).
+    pub discipline: Option<crate::claims::Discipline>,
 }
 
 /// The insurance a patient had from `since` (the day it was first seen or typed) on.

@@ -69,6 +69,7 @@ fn settings() -> Settings {
             statement_system: true,
         },
         practitioners: vec![],
+        discipline: None,
     }
 }
 
@@ -85,6 +86,7 @@ fn judo_book() -> (Book, String) {
     book.apply(Edit::PutSettings(Settings {
         clinic: fixture().clinic,
         practitioners: fixture().practitioners,
+        discipline: None,
     }))
     .expect("settings");
     let reg = register(&mut book, qualification(), "2024-10-01");
@@ -390,6 +392,19 @@ fn an_older_check_joins_the_history_and_changes_nothing_current() {
     );
     assert_eq!(p.insurances[0].insurance.insurer_number, "01130012");
     assert_eq!(p.checks[0].checked_on, d("2024-09-02"));
+}
+
+#[test]
+fn settings_stored_before_the_clinic_kind_load_without_it() {
+    let old = r#"{"clinic":{"name":"うけみ接骨院","address":"","prefecture_code":"13","registration_number":"","manager_name":""},"practitioners":[]}"#;
+    let s: Settings = serde_json::from_str(old).expect("old settings load");
+    assert_eq!(s.discipline, None);
+    assert_eq!(s.clinic.name, "うけみ接骨院");
+    let mut new = s.clone();
+    new.discipline = Some(crate::claims::Discipline::Acupuncture);
+    let text = serde_json::to_string(&new).expect("json");
+    assert!(text.contains(r#""discipline":"acupuncture""#), "{text}");
+    assert_eq!(serde_json::from_str::<Settings>(&text).expect("loads"), new);
 }
 
 #[test]
@@ -891,6 +906,7 @@ fn a_typed_patient_claims_with_a_warning_until_a_check_matches_them() {
     book.apply(Edit::PutSettings(Settings {
         clinic: fixture().clinic,
         practitioners: fixture().practitioners,
+        discipline: None,
     }))
     .expect("settings");
     let mut p = typed();
