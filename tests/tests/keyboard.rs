@@ -4,6 +4,7 @@
 //! fills every screen.
 
 use serde_json::json;
+use std::cell::Cell;
 use std::time::Duration;
 use ukemi_e2e::webdriver::Browser;
 use ukemi_e2e::{dist, StaticServer};
@@ -16,6 +17,18 @@ const DOWN: &str = "\u{E015}";
 const CTRL: &str = "\u{E009}";
 /// Releases held modifier keys.
 const RELEASE: &str = "\u{E000}";
+
+thread_local! {
+    /// Keys pressed in this test's walk (each character sent is one key; a modifier's
+    /// release is not a press).
+    static PRESSES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Sends keys to the focused element, counting them for the walk's report.
+fn press_keys(b: &Browser, keys: &str) {
+    PRESSES.with(|p| p.set(p.get() + keys.chars().filter(|c| c.to_string() != RELEASE).count()));
+    b.keys(keys);
+}
 
 /// Presses Tab until `id` has focus; fails if it is never reached. Checks the focus is
 /// visible there (an outline of at least 2px).
@@ -33,14 +46,14 @@ fn tab_to(b: &Browser, id: &str) {
             );
             return;
         }
-        b.keys(TAB);
+        press_keys(b, TAB);
     }
     panic!("#{id} cannot be reached with Tab");
 }
 
 fn press(b: &Browser, id: &str, key: &str) {
     tab_to(b, id);
-    b.keys(key);
+    press_keys(b, key);
 }
 
 /// Chooses an option of a focused <select> with the arrow keys.
@@ -54,7 +67,7 @@ fn choose(b: &Browser, id: &str, value: &str) {
         if v == json!(value) {
             return;
         }
-        b.keys(DOWN);
+        press_keys(b, DOWN);
     }
     panic!("#{id} never offered {value}");
 }
@@ -72,7 +85,7 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
     b.wait_text("#reader-status", "マイナンバーカード", WAIT);
     press(&b, "mode-pin", SPACE);
     tab_to(&b, "pin");
-    b.keys("1234");
+    press_keys(&b, "1234");
     press(&b, "check-button", ENTER);
     b.wait_text("#result-name", "山田　花子", WAIT);
     press(&b, "register-patient", ENTER);
@@ -101,7 +114,7 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
     press(&b, "add-injury", ENTER);
     b.wait_for("#injury-1-site", WAIT);
     tab_to(&b, "injury-1-site");
-    b.keys(&format!("足関節{TAB}"));
+    press_keys(&b, &format!("足関節{TAB}"));
     b.wait_text("#case-heading", "足関節", WAIT);
     let today = b
         .exec(
@@ -124,7 +137,7 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
     choose(&b, "visit-mode", "call");
     b.wait_for("#visit-distance", WAIT);
     tab_to(&b, "visit-distance");
-    b.keys(&format!("{CTRL}a{RELEASE}2.5{TAB}"));
+    press_keys(&b, &format!("{CTRL}a{RELEASE}2.5{TAB}"));
     assert_eq!(
         b.exec(
             "return document.querySelector('#visit-distance').value;",
@@ -149,6 +162,11 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
     press(&b, "preview-all", ENTER);
     b.wait_for("#claim-sheets", WAIT);
     assert!(b.text("#claim-sheets").contains("山田"));
+    // The walk's length, for the record (compared by people, not asserted).
+    println!(
+        "keyboard walk, reception to print preview: {} key presses",
+        PRESSES.with(Cell::get)
+    );
 }
 
 #[test]

@@ -57,6 +57,7 @@ pub fn check() -> Html {
                             area: Area::Check,
                             code: ErrorCode::PinFormat,
                             message_ja: ErrorCode::PinFormat.message_ja(&ErrorDetail::default()),
+                            message_en: None,
                             detail: ErrorDetail::default(),
                         }));
                         return;

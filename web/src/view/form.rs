@@ -27,6 +27,9 @@ pub struct TextProps {
     /// Marks the field as the one a refusal is about (`aria-invalid`).
     #[prop_or_default]
     pub invalid: bool,
+    /// The element saying why, tied to the field while it is invalid (`aria-describedby`).
+    #[prop_or_default]
+    pub error_id: Option<AttrValue>,
     #[prop_or_default]
     pub autocomplete: Option<AttrValue>,
 }
@@ -92,6 +95,17 @@ pub fn text_field(p: &TextProps) -> Html {
         });
     }
     let hint_id = format!("{}-hint", p.id);
+    let described = [
+        p.hint.as_ref().map(|_| hint_id.clone()),
+        p.error_id
+            .as_ref()
+            .filter(|_| p.invalid)
+            .map(|e| e.to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
     html! {
         <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
@@ -102,7 +116,7 @@ pub fn text_field(p: &TextProps) -> Html {
                 ref={node} {onchange} {oninput} disabled={p.disabled} required={p.required}
                 aria-invalid={ p.invalid.then_some("true") }
                 autocomplete={p.autocomplete.clone()}
-                aria-describedby={ p.hint.as_ref().map(|_| hint_id) } />
+                aria-describedby={ (!described.is_empty()).then_some(described) } />
         </div>
     }
 }
@@ -215,6 +229,172 @@ pub fn focus_later(id: &'static str) {
         }
     })
     .forget();
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DateProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub value: Option<Date>,
+    pub onchange: Callback<Date>,
+    /// The era six digits (`061001`) are read in when none is typed. With `era_choice` the
+    /// field offers a choice of era (birthdates); otherwise this one is taken (`令和` for
+    /// treatment dates).
+    #[prop_or_default]
+    pub era: Option<&'static str>,
+    #[prop_or_default]
+    pub era_choice: bool,
+    #[prop_or_default]
+    pub disabled: bool,
+    #[prop_or_default]
+    pub required: bool,
+    /// A refusal elsewhere is about this field (`aria-invalid`, described by `error_id`).
+    #[prop_or_default]
+    pub invalid: bool,
+    #[prop_or_default]
+    pub error_id: Option<AttrValue>,
+}
+
+/// A date typed as people write it (`S43.4.12`, `昭和43年4月12日`, `430412` with the era
+/// beside it, `2024-10-01`) or picked from the browser's calendar. It is saved when the field
+/// is left (a half-typed date is not a date); an unreadable one is marked and says which rule
+/// failed, and the saved value stays as it was.
+#[function_component(DateField)]
+pub fn date_field(p: &DateProps) -> Html {
+    let app = super::use_app();
+    let shown = |d: Option<Date>| d.map(|d| d.wareki()).unwrap_or_default();
+    let text = use_state(|| shown(p.value));
+    let error = use_state(|| None::<ukemi_core::date::TypedDateError>);
+    let era = use_state(|| p.era.unwrap_or("昭和"));
+    {
+        // A new value from outside (saved, another record chosen) replaces what is shown.
+        let text = text.clone();
+        let error = error.clone();
+        use_effect_with(p.value, move |v| {
+            text.set(shown(*v));
+            error.set(None);
+        });
+    }
+    let era_for = {
+        let fixed = p.era;
+        let choice = p.era_choice;
+        move |chosen: &'static str| if choice { Some(chosen) } else { fixed }
+    };
+    let commit = {
+        let on = p.onchange.clone();
+        let error = error.clone();
+        let text = text.clone();
+        let value = p.value;
+        move |typed: String, era: Option<&'static str>| {
+            let typed = typed.trim().to_string();
+            match Date::parse_typed(&typed, era) {
+                Ok(d) => {
+                    error.set(None);
+                    if Some(d) == value {
+                        text.set(shown(Some(d)));
+                    }
+                    on.emit(d);
+                }
+                Err(ukemi_core::date::TypedDateError::Empty) if value.is_none() => {
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    };
+    let oninput = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                text.set(el.value());
+            }
+        })
+    };
+    let onchange = {
+        let commit = commit.clone();
+        let era = era.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                commit(el.value(), era_for(*era));
+            }
+        })
+    };
+    let picked = {
+        let commit = commit.clone();
+        let era = era.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                commit(el.value(), era_for(*era));
+            }
+        })
+    };
+    let choose_era = {
+        let era = era.clone();
+        let commit = commit.clone();
+        let text = text.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<HtmlSelectElement>() {
+                let name = ukemi_core::date::era_names()
+                    .map(|(n, _)| n)
+                    .find(|n| *n == el.value())
+                    .unwrap_or("昭和");
+                era.set(name);
+                if !text.trim().is_empty() {
+                    commit((*text).clone(), Some(name));
+                }
+            }
+        })
+    };
+    let hint_id = format!("{}-hint", p.id);
+    let error_id = format!("{}-error", p.id);
+    let ja = app.lang() == crate::i18n::Lang::Ja;
+    let described = [
+        Some(hint_id.clone()),
+        error.is_some().then(|| error_id.clone()),
+        p.error_id
+            .as_ref()
+            .filter(|_| p.invalid)
+            .map(|e| e.to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let hint = match p.value {
+        Some(d) if ja => {
+            format!("西暦 {d}。S43.4.12・昭和43年4月12日・430412 のようにも入力できます。")
+        }
+        Some(d) => format!("{d}. Also typed as S43.4.12, 昭和43年4月12日 or 430412."),
+        None if ja => "S43.4.12・昭和43年4月12日・1968-04-12 のように入力できます。".to_string(),
+        None => "Type e.g. S43.4.12, 昭和43年4月12日 or 1968-04-12.".to_string(),
+    };
+    html! {
+        <div class="field date-field">
+            <label for={p.id.clone()}>{ p.label.clone() }</label>
+            <p class="hint" id={hint_id}>{ hint }</p>
+            <div class="date-inputs">
+                <input id={p.id.clone()} type="text" value={(*text).clone()} inputmode="text" autocomplete="off"
+                    {oninput} {onchange} disabled={p.disabled} required={p.required}
+                    aria-invalid={ (error.is_some() || p.invalid).then_some("true") }
+                    aria-describedby={described} />
+                if p.era_choice {
+                    <label class="era-label" for={format!("{}-era", p.id)}>{ app.t("6桁のときの元号", "Era for 6 digits") }</label>
+                    <select id={format!("{}-era", p.id)} onchange={choose_era} disabled={p.disabled}>
+                        { for ukemi_core::date::era_names().map(|(name, _)| html! {
+                            <option value={name} selected={*era == name}>{ name }</option>
+                        }) }
+                    </select>
+                }
+                // The browser's calendar, for the mouse; the text field is the keyboard's way.
+                <input type="date" class="date-picker" tabindex="-1" value={date_value(p.value)}
+                    aria-label={ format!("{}{}", p.label, app.t("（カレンダーから選ぶ）", " (pick from a calendar)")) }
+                    onchange={picked} disabled={p.disabled} />
+            </div>
+            if let Some(e) = &*error {
+                <p class="error" id={error_id} role="alert">{ if ja { e.message_ja() } else { e.message_en() } }</p>
+            }
+        </div>
+    }
 }
 
 /// `YYYY-MM-DD` for a date input.

@@ -48,6 +48,14 @@ impl AppCtx {
     }
 }
 
+/// Goes to `screen` as its link would (the address's `#hash` follows, so Back returns).
+pub(crate) fn go(state: &UseReducerHandle<State>, screen: Screen) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(screen.hash());
+    }
+    state.dispatch(Action::Navigate(screen));
+}
+
 #[hook]
 pub fn use_app() -> AppCtx {
     // Every component is rendered inside the provider below.

@@ -2,19 +2,12 @@
 //! their insurance history and eligibility-check history. Corrections are saved as typed.
 
 use super::form::{SelectField, TextField};
-use super::use_app;
+use super::{go, use_app};
 use crate::i18n::Lang;
 use crate::state::{Action, Screen};
 use ukemi_core::claims::{PatientSex, PublicFund};
 use ukemi_core::records::{Edit, PatientRecord};
 use yew::prelude::*;
-
-fn go(state: &UseReducerHandle<crate::state::State>, screen: Screen) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().set_hash(screen.hash());
-    }
-    state.dispatch(Action::Navigate(screen));
-}
 
 #[function_component(Patients)]
 pub fn patients() -> Html {
