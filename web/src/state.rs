@@ -52,11 +52,51 @@ pub struct Failure {
 impl Failure {
     /// The text in the page's language.
     pub fn message(&self, lang: Lang) -> String {
+        if self.code == ErrorCode::ServiceError {
+            return service_error_text(lang, &self.detail);
+        }
         match (lang, &self.message_en) {
             (Lang::Ja, _) => self.message_ja.clone(),
             (Lang::En, Some(en)) => en.clone(),
             (Lang::En, None) => self.code.message_en(&self.detail),
         }
+    }
+}
+
+/// The service's error in the clinic's words. The service's own message is shown as it
+/// came (it is written for clinics); the companion's internal codes (`E-PARSE`) are put in
+/// plain words, and any code is kept last, labelled as the number to quote to support.
+fn service_error_text(lang: Lang, d: &ErrorDetail) -> String {
+    let ja = lang == Lang::Ja;
+    let code = d.service_code.as_deref().unwrap_or("");
+    let what = match (code, ja) {
+        ("E-PARSE", true) => "資格確認サービスからの応答を読み取れませんでした。".to_string(),
+        ("E-PARSE", false) => "The eligibility service's answer could not be read.".to_string(),
+        (c, true) if c.starts_with("E-CERT") || c == "E-SIGNATURE" || c == "E-CHALLENGE" => {
+            "カードの電子証明書を資格確認サービスで確認できませんでした。".to_string()
+        }
+        (c, false) if c.starts_with("E-CERT") || c == "E-SIGNATURE" || c == "E-CHALLENGE" => {
+            "The eligibility service could not verify the card's certificate.".to_string()
+        }
+        (_, true) => match d
+            .service_message
+            .as_deref()
+            .filter(|m| !m.trim().is_empty())
+        {
+            Some(m) => format!("資格確認サービスがエラーを返しました：{m}。"),
+            None => "資格確認サービスがエラーを返しました。".to_string(),
+        },
+        (_, false) => "The eligibility service returned an error.".to_string(),
+    };
+    let again = if ja {
+        "時間をおいて再度お試しください。"
+    } else {
+        " Try again later."
+    };
+    match (code.is_empty(), ja) {
+        (true, _) => format!("{what}{again}"),
+        (false, true) => format!("{what}{again}（問い合わせ用の番号：{code}）"),
+        (false, false) => format!("{what}{again} (code for support: {code})"),
     }
 }
 

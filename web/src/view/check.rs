@@ -9,6 +9,22 @@ use ukemi_core::protocol::{CardKind, CheckMode, Command, ErrorCode, ErrorDetail,
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+/// Focuses `id` and brings it into view once the page has rendered.
+pub(crate) fn focus_into_view(id: &'static str) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+            el.scroll_into_view_with_bool(false);
+        }
+    })
+    .forget();
+}
+
 #[function_component(Check)]
 pub fn check() -> Html {
     let app = use_app();
@@ -82,13 +98,42 @@ pub fn check() -> Html {
         })
     };
     let failure = s.failure.as_ref().filter(|f| f.area == Area::Check);
-    let message = |f: &crate::state::Failure| {
-        if app.lang() == Lang::Ja {
-            f.message_ja.clone()
-        } else {
-            f.code.message_en(&f.detail)
-        }
-    };
+    let message = |f: &crate::state::Failure| f.message(app.lang());
+    let pin_wrong =
+        failure.is_some_and(|f| matches!(f.code, ErrorCode::PinWrong | ErrorCode::PinFormat));
+    {
+        // A card placed: the PIN box (or the photo check) takes the focus, scrolled into
+        // view, so the receptionist types without hunting for it.
+        let present = card.is_some_and(|c| c.kind == CardKind::MyNumber);
+        let target = match mode {
+            CheckMode::Pin if !locked => "pin",
+            _ => "visual-confirmed",
+        };
+        let was = use_mut_ref(|| present);
+        use_effect_with(present, move |now| {
+            let before = std::mem::replace(&mut *was.borrow_mut(), *now);
+            if *now && !before {
+                focus_into_view(target);
+            }
+            || ()
+        });
+    }
+    {
+        // A failed check: the focus goes where the fix is (the PIN box for a wrong PIN, the
+        // message otherwise), never back to the page's top.
+        let code = failure.map(|f| f.code);
+        let seq = s.failure_seq;
+        let ours = failure.is_some();
+        use_effect_with(seq, move |_| {
+            if ours {
+                match code {
+                    Some(ErrorCode::PinWrong | ErrorCode::PinFormat) => focus_into_view("pin"),
+                    _ => focus_into_view("check-error"),
+                }
+            }
+            || ()
+        });
+    }
     let progress = s.progress.map(|p| {
         if app.lang() == Lang::Ja {
             p.label_ja()
@@ -133,7 +178,8 @@ pub fn check() -> Html {
                         </div>
                     } else {
                         <label for="pin">{ app.t("暗証番号（4桁）", "PIN (4 digits)") }</label>
-                        <input id="pin" ref={pin_ref} type="password" inputmode="numeric" maxlength="4" autocomplete="off" aria-describedby="pin-tries check-error" />
+                        <input id="pin" ref={pin_ref} type="password" inputmode="numeric" maxlength="4" autocomplete="off"
+                            aria-invalid={ pin_wrong.then_some("true") } aria-describedby="pin-tries check-error" />
                         if tries == Some(1) {
                             <div class="warn-box" role="alert">
                                 <p>{ app.t(
@@ -166,8 +212,11 @@ pub fn check() -> Html {
                     { app.t("資格確認", "Check eligibility") }
                 </button>
             </form>
-            <p id="check-status" role="status" aria-live="polite">{ status }</p>
-            <p id="check-error" role="alert" class="error">{ failure.map(message).unwrap_or_default() }</p>
+            // Progress is said once per step by the page's announcer; here it is only shown.
+            <p id="check-status">{ status }</p>
+            // Not an alert: the focus is moved here (or to the PIN box it describes), which
+            // reads it once.
+            <p id="check-error" class="error" tabindex="-1">{ failure.map(message).unwrap_or_default() }</p>
         </section>
     }
 }

@@ -397,6 +397,21 @@ pub fn date_field(p: &DateProps) -> Html {
     }
 }
 
+/// Moves the focus to the first of `ids` on the page once it has rendered.
+pub fn focus_first(ids: &'static [&'static str]) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        let doc = web_sys::window().and_then(|w| w.document());
+        if let Some(el) = ids
+            .iter()
+            .find_map(|id| doc.as_ref()?.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    })
+    .forget();
+}
+
 /// `YYYY-MM-DD` for a date input.
 pub fn date_value(d: Option<Date>) -> AttrValue {
     AttrValue::from(d.map(|d| d.to_string()).unwrap_or_default())
