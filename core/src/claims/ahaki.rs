@@ -1,13 +1,13 @@
 //! はり・きゅう and マッサージ fee rules (claims.md §2.2, §2.3).
 
 use super::claim::{Finding, Lines, Rates};
-use super::model::{ClaimMonth, Visit, VisitMode, Warmth};
+use super::model::{ClaimMonth, Consent, Visit, VisitMode, Warmth};
 use super::tariff::{Schedule, Tariff, TariffSet};
 use super::ClaimError;
 use crate::date::Date;
 
 /// 訪問施術料 1 (1人), 2 (2人), 3 (3〜9人), 3 (10人以上) by people treated that day in
-/// the same building.
+/// the same building. Zero people is refused before this is asked.
 pub fn visit_category(people: u32) -> &'static str {
     match people {
         0 | 1 => "1",
@@ -15,6 +15,22 @@ pub fn visit_category(people: u32) -> &'static str {
         3..=9 => "3",
         _ => "3_10",
     }
+}
+
+/// 施術報告書交付料: "施術報告書を交付した月の前5ヶ月の期間に係る療養費の支給で施術報告書交付料
+/// が支給されていない場合" (疑義解釈 H30.10.1 問26) — none billed in the 5 months before, nor
+/// earlier in the same month. 変形徒手矯正術, whose 同意 lasts one month, is not bound by it.
+/// Returns the days of every report the case may bill.
+fn billable_reports(history: &[&Visit]) -> Vec<Date> {
+    let index = |d: Date| d.year() * 12 + i32::from(d.month());
+    let mut billed: Vec<Date> = Vec::new();
+    for v in history.iter().filter(|v| v.report_issued) {
+        let recent = billed.iter().any(|b| index(v.date) - index(*b) <= 5);
+        if v.deformity_limbs > 0 || !recent {
+            billed.push(v.date);
+        }
+    }
+    billed
 }
 
 /// What the discipline adds for one visit.
@@ -42,19 +58,40 @@ fn outreach(lines: &mut Lines, d: Date, t: &Tariff, km: Option<f64>) -> Result<(
 pub(crate) fn month_lines(
     kind: Kind,
     first_visit: Date,
+    consent: Option<&Consent>,
     history: &[&Visit],
     month: ClaimMonth,
     tariffs: &TariffSet,
     findings: &mut Vec<Finding>,
 ) -> Result<Lines, ClaimError> {
     let mut lines = Lines::new();
-    let mut reports = 0u32;
+    let reports = billable_reports(history);
     for v in history.iter().filter(|v| ClaimMonth::of(v.date) == month) {
         let t = tariffs
             .on(Schedule::Ahaki, v.date)
             .ok_or(ClaimError::NoTariff { date: v.date })?;
         let d = v.date;
         let field = format!("visits[{d}]");
+        if let VisitMode::Home { people: 0, .. } = v.mode {
+            findings.push(Finding::error(
+                "people_zero",
+                format!("{field}.mode.people"),
+                format!(
+                    "{}: 訪問施術の同一日同一建物の人数が0人です。1人以上を入力してください（この日は算定していません）。",
+                    d.wareki()
+                ),
+                format!("{d}: a home visit treating 0 people in the building; enter 1 or more (nothing was billed that day)."),
+            ));
+            continue;
+        }
+        if let Some(f) = v
+            .mode
+            .distance_km()
+            .and_then(|km| super::checks::distance_refused(d, km))
+        {
+            findings.push(f);
+            continue;
+        }
         // Planned visits from 2024-10 are one 訪問施術料 that includes 施術料 and 往療料.
         let visit_fee_cat = match (&v.mode, t.visit_fee_model) {
             (VisitMode::Home { people, .. }, true) => Some(visit_category(*people)),
@@ -66,13 +103,18 @@ pub(crate) fn month_lines(
                     Some(1) => 1,
                     Some(2) => 2,
                     other => {
+                        let given = other.map(|n| n.to_string());
                         findings.push(Finding::error(
                             "techniques",
                             format!("{field}.techniques"),
                             format!(
                                 "{}: 術数（1＝はり又はきゅう、2＝併用）を入力してください（入力: {}）。",
                                 d.wareki(),
-                                other.map(|n| n.to_string()).unwrap_or_else(|| "なし".into())
+                                given.clone().unwrap_or_else(|| "なし".into())
+                            ),
+                            format!(
+                                "{d}: enter the techniques (1 = acupuncture or moxibustion, 2 = both) (given: {}).",
+                                given.unwrap_or_else(|| "none".into())
                             ),
                         ));
                         continue;
@@ -96,6 +138,7 @@ pub(crate) fn month_lines(
                         "local_count",
                         format!("{field}.local_count"),
                         format!("{}: 局所数は1〜5です（入力: {n}）。", d.wareki()),
+                        format!("{d}: the number of areas is 1 to 5 (given: {n})."),
                     ));
                     continue;
                 }
@@ -113,6 +156,7 @@ pub(crate) fn month_lines(
                             "{}: 変形徒手矯正術と温罨法は同日に併施できません（温罨法は算定しませんでした）。",
                             d.wareki()
                         ),
+                        format!("{d}: manual correction of deformity and warm compress cannot be given the same day; the warm compress was not billed."),
                     ));
                 }
                 match (v.warmth, warm_blocked) {
@@ -126,7 +170,8 @@ pub(crate) fn month_lines(
                     findings.push(Finding::error(
                         "deformity_limbs",
                         format!("{field}.deformity_limbs"),
-                        format!("{}: 変形徒手矯正術は4肢までです。", d.wareki()),
+                        format!("{}: 変形徒手矯正術は4肢までです（算定しませんでした）。", d.wareki()),
+                        format!("{d}: manual correction of deformity covers at most 4 limbs; not billed."),
                     ));
                 } else if v.deformity_limbs > 0 {
                     add(
@@ -154,29 +199,43 @@ pub(crate) fn month_lines(
                     "special_area_not_in_tariff",
                     format!("{field}.special_area"),
                     format!("{}: 特別地域加算は2024年10月施術分からです。", d.wareki()),
+                    format!(
+                        "{d}: the special-area addition exists from treatments in October 2024."
+                    ),
                 ));
             }
         }
         if v.mode.distance_km().is_some_and(|k| k > 16.0) {
-            findings.push(Finding::warning(
-                "over_16km",
-                format!("{field}.mode.distance_km"),
-                format!(
-                    "{}: 片道16km超の訪問・往療は絶対的な理由がある場合のみ算定できます。理由を摘要に記入してください。",
-                    d.wareki()
-                ),
-            ));
+            findings.push(super::checks::over_16km(d));
         }
         if v.report_issued {
-            reports += 1;
-            if reports > 1 {
-                findings.push(Finding::warning(
-                    "report_twice",
-                    format!("{field}.report_issued"),
-                    "施術報告書交付料は同じ月に2回以上算定しません（2回目以降は算定しませんでした）。",
-                ));
-            } else {
+            if reports.contains(&d) {
                 add(&mut lines, d, t, "report", 1)?;
+                if let Some(c) = consent.filter(|c| ClaimMonth::of(c.valid_until) != month) {
+                    findings.push(Finding::warning(
+                        "report_not_last_month",
+                        format!("{field}.report_issued"),
+                        format!(
+                            "{}: 施術報告書交付料は同意期間の最終月（{}、再同意の前）に算定するものです。同意期間を確認してください。",
+                            d.wareki(),
+                            ClaimMonth::of(c.valid_until).wareki()
+                        ),
+                        format!(
+                            "{d}: the report fee belongs to the last month of the consent period ({}), before the renewed consent; check the period.",
+                            ClaimMonth::of(c.valid_until)
+                        ),
+                    ));
+                }
+            } else {
+                findings.push(Finding::warning(
+                    "report_within_5_months",
+                    format!("{field}.report_issued"),
+                    format!(
+                        "{}: 施術報告書交付料は、前5か月の間に交付料を算定していない場合だけ算定できます（算定しませんでした）。",
+                        d.wareki()
+                    ),
+                    format!("{d}: the report fee is billable only when none was billed in the 5 months before; not billed."),
+                ));
             }
         }
     }

@@ -46,7 +46,7 @@ pub fn run(n: usize, now_ms: &dyn Fn() -> f64) -> Result<BenchReport, String> {
     let start = now_ms();
     let mut claims = Vec::with_capacity(n);
     for k in 0..n {
-        let mut c = compute_with(&inputs[k % inputs.len()], &tariffs).map_err(|e| e.to_string())?;
+        let mut c = compute_with(&inputs[k % inputs.len()], tariffs).map_err(|e| e.to_string())?;
         claims.append(&mut c);
     }
     let computed = now_ms();

@@ -15,6 +15,7 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
             "insurer_number",
             "insurance.insurer_number",
             e.message_ja(),
+            format!("Insurer number: {e:?}"),
         ));
     }
     if ins.holder_address.trim().is_empty() {
@@ -22,6 +23,7 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
             "holder_address_missing",
             "insurance.holder_address",
             "被保険者の住所がありません。申請書に記入が必要です（オンライン資格確認の結果から取り込めます）。",
+            "The insured person's address is missing; the claim form requires it (an online eligibility check can fill it in).",
         ));
     }
     if ins.number.trim().is_empty() {
@@ -29,6 +31,7 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
             "insured_number_missing",
             "insurance.number",
             "被保険者証等の番号がありません。",
+            "The insured person's number is missing.",
         ));
     }
     if !matches!(ins.copay_percent, 0 | 10 | 20 | 30) {
@@ -39,6 +42,10 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
                 "負担割合は0・10・20・30（%）のいずれかです（入力: {}）。",
                 ins.copay_percent
             ),
+            format!(
+                "The co-payment rate must be 0, 10, 20 or 30 (%) (given: {}).",
+                ins.copay_percent
+            ),
         ));
     }
     for (i, p) in input.public_funds.iter().enumerate() {
@@ -47,6 +54,7 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
                 "public_payer_number",
                 format!("public_funds[{i}].payer_number"),
                 "公費負担者番号（8桁）の形式または検証番号が合いません。",
+                "The public-fund payer number (8 digits) is malformed or its check digit does not match.",
             ));
         }
     }
@@ -56,6 +64,7 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
                 "no_injuries",
                 "case.injuries",
                 "負傷名が1つもありません。",
+                "The case has no injury.",
             ));
         }
     }
@@ -106,12 +115,17 @@ pub fn clinic_findings(clinic: &Clinic) -> Vec<Finding> {
     let missing = clinic_missing(clinic);
     if !missing.is_empty() {
         let names: Vec<&str> = missing.iter().map(|(_, ja, _)| *ja).collect();
+        let names_en: Vec<&str> = missing.iter().map(|(.., en)| *en).collect();
         out.push(Finding::error(
             "clinic_missing",
             format!("clinic.{}", missing[0].0),
             format!(
                 "施術所の情報（{}）が未入力です。申請書の施術証明欄に必要です。設定で入力してください。",
                 names.join("・")
+            ),
+            format!(
+                "The clinic's {} are missing: the form's certification box needs them. Enter them in Settings.",
+                names_en.join(", ")
             ),
         ));
     }
@@ -121,6 +135,10 @@ pub fn clinic_findings(clinic: &Clinic) -> Vec<Finding> {
             "clinic.prefecture_code",
             format!(
                 "都道府県番号は01〜47の2桁です（入力: {}）。設定で直してください。",
+                clinic.prefecture_code.trim()
+            ),
+            format!(
+                "The prefecture code is two digits, 01–47 (typed: {}). Correct it in Settings.",
                 clinic.prefecture_code.trim()
             ),
         ));
@@ -137,6 +155,7 @@ pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Findi
             "eligibility_unknown",
             "insurance.valid_from",
             "資格の有効期間が入力されていません。資格確認の結果を取り込んでください。",
+            "The insurance's validity period is unknown; take it from an eligibility check.",
         ));
     }
     for v in visits {
@@ -149,6 +168,10 @@ pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Findi
                 format!(
                     "{}は資格の有効期間外です。資格を確認してください。",
                     v.date.wareki()
+                ),
+                format!(
+                    "{} is outside the insurance's validity period; check the eligibility.",
+                    v.date
                 ),
             ));
         }
@@ -163,6 +186,7 @@ pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Findi
                     "disease_missing",
                     "case.diseases",
                     "傷病名（神経痛・リウマチ・頸腕症候群・五十肩・腰痛症・頸椎捻挫後遺症等）を入力してください。",
+                    "Enter the disease (neuralgia, rheumatism, cervicobrachial syndrome, frozen shoulder, lumbago, whiplash sequelae …).",
                 ));
             }
             symptom_findings(&c.symptoms, visits, &mut out);
@@ -184,6 +208,7 @@ fn symptom_findings(symptoms: &str, visits: &[&Visit], out: &mut Vec<Finding>) {
             "symptoms_missing",
             "case.symptoms",
             "2024年10月施術分から症状名の記入が必要です。",
+            "From treatments in October 2024 the symptoms must be written on the claim.",
         ));
     }
 }
@@ -194,6 +219,7 @@ fn consent_findings(consent: Option<&Consent>, visits: &[&Visit], out: &mut Vec<
             "consent_missing",
             "case.consent",
             "医師の同意（同意書）がありません。",
+            "There is no doctor's consent (同意書).",
         ));
         return;
     };
@@ -207,6 +233,10 @@ fn consent_findings(consent: Option<&Consent>, visits: &[&Visit], out: &mut Vec<
                     v.date.wareki(),
                     c.date.wareki(),
                     c.valid_until.wareki()
+                ),
+                format!(
+                    "{} is outside the consent period ({} to {}); check the renewed consent.",
+                    v.date, c.date, c.valid_until
                 ),
             ));
         }
@@ -224,6 +254,7 @@ fn outcome_findings(outcome: Option<Date>, visits: &[&Visit], out: &mut Vec<Find
                 v.date.wareki(),
                 o.wareki()
             ),
+            format!("{} is after the outcome date ({}); not billed.", v.date, o),
         ));
     }
 }
@@ -238,6 +269,7 @@ fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Fi
                     "{}は初検日より前です（算定しませんでした）。",
                     v.date.wareki()
                 ),
+                format!("{} is before the first visit; not billed.", v.date),
             ));
         }
         for p in &v.parts {
@@ -246,6 +278,7 @@ fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Fi
                     "unknown_injury",
                     format!("visits[{}].parts.injury", v.date),
                     format!("{}: 負傷番号{}はありません。", v.date.wareki(), p.injury),
+                    format!("{}: there is no injury number {}.", v.date, p.injury),
                 ));
             }
         }
@@ -261,6 +294,11 @@ fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Fi
                         format!(
                             "{}: {}の負傷日より前の施術です。",
                             v.date.wareki(),
+                            inj.name_ja()
+                        ),
+                        format!(
+                            "{}: treatment before the injury date of {}.",
+                            v.date,
                             inj.name_ja()
                         ),
                     ));
@@ -282,6 +320,12 @@ fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Fi
                         o.date.wareki(),
                         o.kind.label_ja()
                     ),
+                    format!(
+                        "{}: {} ended on {}; not billed.",
+                        v.date,
+                        inj.name_ja(),
+                        o.date
+                    ),
                 ));
             }
         }
@@ -298,6 +342,10 @@ fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Fi
                     format!("case.injuries[{i}].cause"),
                     format!(
                         "{}の負傷の原因（どこで、どうして、どうなった）を記入してください（3部位以上・長期の場合は必須）。",
+                        inj.name_ja()
+                    ),
+                    format!(
+                        "Write the cause of {} (where, how, what happened): required with 3 or more parts and in the long-term period.",
                         inj.name_ja()
                     ),
                 ));
@@ -321,6 +369,7 @@ fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Fi
             "long_term_reason_missing",
             "case.long_term_reason",
             "打撲・捻挫・挫傷が初検から3か月を超えて継続しています。長期施術継続理由を記入してください。",
+            "A contusion, sprain or strain has been treated for more than 3 months; write the reason for continued treatment.",
         ));
     }
 }
@@ -346,13 +395,83 @@ pub(crate) fn unverified_findings(lines: &[ClaimLine]) -> Vec<Finding> {
         } else {
             "料金表の金額・率が原典で未確認です"
         };
+        let why_en = if l.manual {
+            "typed by hand"
+        } else {
+            "not confirmed in a primary source"
+        };
         out.push(Finding::warning(
             "unverified_amount",
             format!("lines.{}", l.code),
             format!("要確認: {}（{}円）は{}。", l.label_ja, l.unit_yen, why),
+            format!("To check: {} ({} yen) is {why_en}.", l.code, l.unit_yen),
         ));
     }
     out
+}
+
+/// The longest one-way distance accepted for a house call: beyond it the figure is a typing
+/// mistake, not a journey (16 km already needs an absolute reason).
+pub const MAX_DISTANCE_KM: f64 = 100.0;
+
+/// A house call without its distance: the 往療料 depends on it (4 km), so nothing is billed.
+pub(crate) fn distance_missing(d: Date) -> Finding {
+    Finding::error(
+        "distance_missing",
+        format!("visits[{d}].mode.distance_km"),
+        format!(
+            "{}: 往療の片道距離（施術所から患家までの直線距離）を入力してください（往療料は算定していません）。",
+            d.wareki()
+        ),
+        format!("{d}: enter the one-way distance of the house call (straight line from the clinic); the house-call fee was not billed."),
+    )
+}
+
+/// A distance that cannot be right: negative, not a number, or absurdly far. Refused, never
+/// billed.
+pub(crate) fn distance_refused(d: Date, km: f64) -> Option<Finding> {
+    if km.is_finite() && (0.0..=MAX_DISTANCE_KM).contains(&km) {
+        return None;
+    }
+    let (ja, en) = if !km.is_finite() {
+        (
+            "数値ではありません".to_string(),
+            "it is not a number".to_string(),
+        )
+    } else if km < 0.0 {
+        (
+            format!("負の値（{km}km）です"),
+            format!("it is negative ({km} km)"),
+        )
+    } else {
+        (
+            format!("{km}kmは片道{MAX_DISTANCE_KM}kmを超えており入力誤りと考えられます"),
+            format!("{km} km is over {MAX_DISTANCE_KM} km one way, which must be a typing mistake"),
+        )
+    };
+    Some(Finding::error(
+        "distance_invalid",
+        format!("visits[{d}].mode.distance_km"),
+        format!(
+            "{}: 往療の距離が正しくありません（{ja}）。往療料は算定していません。",
+            d.wareki()
+        ),
+        format!("{d}: the house-call distance is wrong ({en}); the house-call fee was not billed."),
+    ))
+}
+
+/// "片道16kmを超える往療については…絶対的な理由がある場合に認められる…かかる理由がなく…
+/// 16kmを超える往療をした場合の往療料は全額患者負担".
+pub(crate) fn over_16km(d: Date) -> Finding {
+    Finding::warning(
+        "over_16km",
+        format!("visits[{d}].mode.distance_km"),
+        format!(
+            "{}: 片道16km超の往療は絶対的な理由がある場合のみ算定できます（理由がなければ往療料は全額患者負担）。理由を摘要に記入してください。",
+            d.wareki()
+        ),
+        format!("{d}: a house call over 16 km one way is billable only for an absolute reason (otherwise the patient pays its fee in full); write the reason in the remarks."),
+    )
 }
 
 #[cfg(test)]

@@ -19,23 +19,38 @@ pub struct Finding {
     pub code: String,
     pub field: String,
     pub message_ja: String,
+    /// The same in English, for vendors and the English UI.
+    #[serde(default)]
+    pub message_en: String,
 }
 
 impl Finding {
-    pub fn error(code: &str, field: impl Into<String>, message_ja: impl Into<String>) -> Finding {
+    pub fn error(
+        code: &str,
+        field: impl Into<String>,
+        message_ja: impl Into<String>,
+        message_en: impl Into<String>,
+    ) -> Finding {
         Finding {
             severity: Severity::Error,
             code: code.to_string(),
             field: field.into(),
             message_ja: message_ja.into(),
+            message_en: message_en.into(),
         }
     }
-    pub fn warning(code: &str, field: impl Into<String>, message_ja: impl Into<String>) -> Finding {
+    pub fn warning(
+        code: &str,
+        field: impl Into<String>,
+        message_ja: impl Into<String>,
+        message_en: impl Into<String>,
+    ) -> Finding {
         Finding {
             severity: Severity::Warning,
             code: code.to_string(),
             field: field.into(),
             message_ja: message_ja.into(),
+            message_en: message_en.into(),
         }
     }
 }
@@ -75,6 +90,16 @@ pub struct PublicSplit {
     pub public_billed_yen: u32,
 }
 
+/// One visit as the patient pays for it at the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowDay {
+    pub date: Date,
+    /// The day's amount (sum of its lines).
+    pub total_yen: u32,
+    /// What the patient pays that day (rounded for the window: 柔整 to 10 yen, あはき to the yen).
+    pub pays_yen: u32,
+}
+
 /// One 申請書: one case, one month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthlyClaim {
@@ -85,10 +110,15 @@ pub struct MonthlyClaim {
     pub lines: Vec<ClaimLine>,
     /// 合計.
     pub total_yen: u32,
-    /// 一部負担金.
+    /// 一部負担金 as the 申請書 shows it (not the window's rounding).
     pub copay_yen: u32,
-    /// 請求金額 = 合計 − 一部負担金.
+    /// 請求金額 = 合計 − 一部負担金, as the 申請書 shows it.
     pub billed_yen: u32,
+    /// What the patient paid at the window, visit by visit.
+    pub window: Vec<WindowDay>,
+    /// The sum of `window`: the month's window amount (may differ from `copay_yen` by the
+    /// window's rounding).
+    pub window_yen: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<PublicSplit>,
     /// 長期逓減 applied this month (柔整).
@@ -144,7 +174,8 @@ impl Lines {
             lt = r.value;
             verified &= r.verified;
         }
-        let unit = super::rounding::reduced(item.value, &percents);
+        let unit =
+            super::rounding::reduced(item.value, &percents, tariff.rounding.reduced_unit.mode);
         self.lines.push(ClaimLine {
             date,
             code: item_code.to_string(),
@@ -160,6 +191,32 @@ impl Lines {
             tariff_id: tariff.id.clone(),
         });
         Ok(())
+    }
+
+    /// A line whose amount the rules derive from other items (往療料の加算 = 往療料 × rate).
+    pub fn add_derived(
+        &mut self,
+        date: Date,
+        tariff: &Tariff,
+        code: &str,
+        label_ja: String,
+        yen: u32,
+        verified: bool,
+    ) {
+        self.lines.push(ClaimLine {
+            date,
+            code: code.to_string(),
+            label_ja,
+            injury: None,
+            unit_yen: yen,
+            count: 1,
+            multi_part_percent: 100,
+            long_term_percent: 100,
+            amount_yen: yen,
+            verified,
+            manual: false,
+            tariff_id: tariff.id.clone(),
+        });
     }
 
     pub fn add_manual(

@@ -1,12 +1,16 @@
-//! 柔道整復 fee rules (claims.md §2.1). Amounts come from the tariff; what is billable,
-//! when, and at which rate is decided here.
+//! 柔道整復 fee rules. Amounts and rounding come from the tariff; what is billable, when,
+//! and at which rate is decided here. Every rule names its clause in docs/claims.md
+//! ("Rule table"), and its test in `claims/tests.rs` works the arithmetic out by hand.
 
 use super::claim::{Finding, Lines, Rates};
-use super::model::{ClaimMonth, Clinic, Injury, InjuryKind, JudoCase, Visit, VisitMode};
+use super::model::{
+    Bone, BoneClass, ClaimMonth, Clinic, FirstVisitAddon, Injury, InjuryKind, Joint, JudoCase,
+    OutreachAddon, Visit, VisitMode,
+};
 use super::tariff::{Schedule, Tariff, TariffItem, TariffSet};
 use super::ClaimError;
 use crate::date::Date;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Lines of one month plus the reductions that applied.
 pub(crate) struct JudoMonth {
@@ -24,7 +28,8 @@ struct Treated {
     electro: bool,
 }
 
-/// The first day of the 長期 count: "初検日を含む月 (初検が16日以降なら翌月) から起算".
+/// The first day of the 長期 count: "初検日を含む月（初検の日が月の16日以降の場合にあっては、
+/// 当該月の翌月）から起算".
 pub fn long_term_start(first_visit: Date) -> Date {
     first_visit.month_start_offset(i32::from(first_visit.day() >= 16))
 }
@@ -34,39 +39,48 @@ pub fn is_long_term(first_visit: Date, visit: Date) -> bool {
     long_term_start(first_visit).months_until(visit) >= 5
 }
 
-/// Days after the injury during which 温罨法・電療 are not billable: "骨折・不全骨折:
-/// 受傷日から7日間除く; 脱臼・打撲・不全脱臼・捻挫: 5日間除く" (the injury day is day 1).
+/// Days from the injury during which 温罨法・電療 are not billable: "骨折又は不全骨折の場合に
+/// あってはその受傷の日から起算して7日間を除き、脱臼、打撲、不全脱臼又は捻挫の場合にあっては
+/// その受傷の日から起算して5日間を除き" — the injury day is day 1.
 pub fn warm_excluded(kind: InjuryKind, injury_date: Date, visit: Date) -> bool {
     let days = if kind.is_fracture() { 7 } else { 5 };
     visit < injury_date.add_days(days)
 }
 
-/// 長期頻回: in the 長期 period, treated in every month since the count started and at
-/// least 10 times in the month before (docs/claims.md: our reading of
-/// "初検月から連続5か月以上、1月10回以上").
+/// 冷罨法: 骨折・不全骨折 within 7 days of the injury (the injury day is day 1), 脱臼 within 5
+/// days, 打撲・捻挫・挫傷 only on the 初検日 and only when that is the injury day or the next.
+pub fn cold_allowed(kind: InjuryKind, injury_date: Date, first_day: Date, visit: Date) -> bool {
+    match kind {
+        InjuryKind::Fracture | InjuryKind::IncompleteFracture => visit < injury_date.add_days(7),
+        InjuryKind::Dislocation => visit < injury_date.add_days(5),
+        InjuryKind::Contusion | InjuryKind::Sprain | InjuryKind::Strain => {
+            visit == first_day && first_day <= injury_date.add_days(1)
+        }
+    }
+}
+
+/// 長期頻回 (疑義解釈 R6.5.31 問2): in the 長期 period, and in each of the 5 or more months
+/// just before `month` — all counted from the 長期 start month — the 負傷 was treated at least
+/// 10 times. `per_month` counts the days this 負傷 was treated.
 pub fn is_long_term_frequent(
-    first_visit: Date,
+    first_day: Date,
     month: ClaimMonth,
     per_month: &BTreeMap<ClaimMonth, u32>,
 ) -> bool {
     let Some(month_day) = month.first_day() else {
         return false;
     };
-    if !is_long_term(first_visit, month_day) {
+    if !is_long_term(first_day, month_day) {
         return false;
     }
-    let prev = month.previous();
-    if per_month.get(&prev).copied().unwrap_or(0) < 10 {
-        return false;
+    let start = ClaimMonth::of(long_term_start(first_day));
+    let mut run = 0;
+    let mut m = month.previous();
+    while m >= start && per_month.get(&m).copied().unwrap_or(0) >= 10 {
+        run += 1;
+        m = m.previous();
     }
-    let mut m = ClaimMonth::of(long_term_start(first_visit));
-    while m <= prev {
-        if per_month.get(&m).copied().unwrap_or(0) == 0 {
-            return false;
-        }
-        m = m.next();
-    }
-    true
+    run >= 5
 }
 
 fn item<'t>(t: &'t Tariff, code: &str) -> Result<&'t TariffItem, ClaimError> {
@@ -76,8 +90,9 @@ fn item<'t>(t: &'t Tariff, code: &str) -> Result<&'t TariffItem, ClaimError> {
     })
 }
 
-/// Parts treated on a visit that exist, are injured by then, and have no earlier 転帰.
-fn treated(case: &JudoCase, v: &Visit) -> Vec<Treated> {
+/// Parts treated on a visit that exist, are injured by then, and have no earlier 転帰, each
+/// once. Also returns the 部位 given twice in the visit.
+fn treated_with_repeats(case: &JudoCase, v: &Visit) -> (Vec<Treated>, Vec<usize>) {
     let all: Vec<Treated> = if v.parts.is_empty() {
         (0..case.injuries.len())
             .map(|injury| Treated {
@@ -99,38 +114,218 @@ fn treated(case: &JudoCase, v: &Visit) -> Vec<Treated> {
             .collect()
     };
     let mut seen = Vec::with_capacity(all.len());
-    all.into_iter()
+    let mut repeats = Vec::new();
+    let parts = all
+        .into_iter()
         .filter(|p| {
             let Some(inj) = case.injuries.get(p.injury) else {
                 return false;
             };
-            let open = inj.outcome.as_ref().is_none_or(|o| v.date <= o.date);
             let fresh = !seen.contains(&p.injury);
+            if !fresh && !repeats.contains(&p.injury) {
+                repeats.push(p.injury);
+            }
             seen.push(p.injury);
-            fresh && open && inj.injury_date <= v.date
+            let open = inj.outcome.as_ref().is_none_or(|o| v.date <= o.date);
+            fresh && open && inj.injury_date <= v.date && v.date >= case.first_visit_date
         })
-        .collect()
+        .collect();
+    (parts, repeats)
 }
 
-fn first_fee_code(inj: &Injury) -> Option<&'static str> {
-    match inj.kind {
-        InjuryKind::Contusion | InjuryKind::Sprain => Some("first_contusion_sprain"),
-        InjuryKind::Strain => Some("first_strain"),
-        InjuryKind::Fracture => match inj.bone_class {
-            Some(super::model::BoneClass::MajorLongBone) => Some("reduction_fracture_major"),
-            Some(super::model::BoneClass::Minor) => Some("reduction_fracture_minor"),
-            None => None,
-        },
-        InjuryKind::IncompleteFracture | InjuryKind::Dislocation => None,
+fn treated(case: &JudoCase, v: &Visit) -> Vec<Treated> {
+    treated_with_repeats(case, v).0
+}
+
+/// What the case's history says about each 負傷: the day it was first treated (its own
+/// 初検日, from which its 長期 count runs) and how many days it was treated each month.
+pub(crate) struct InjuryHistory {
+    pub first_day: Vec<Option<Date>>,
+    pub per_month: Vec<BTreeMap<ClaimMonth, u32>>,
+}
+
+impl InjuryHistory {
+    pub fn of(case: &JudoCase, history: &[&Visit]) -> InjuryHistory {
+        let n = case.injuries.len();
+        let mut first_day = vec![None; n];
+        let mut per_month = vec![BTreeMap::new(); n];
+        for v in history {
+            for p in treated(case, v) {
+                if let Some(slot) = first_day.get_mut(p.injury) {
+                    slot.get_or_insert(v.date);
+                }
+                if let Some(m) = per_month.get_mut(p.injury) {
+                    *m.entry(ClaimMonth::of(v.date)).or_insert(0) += 1;
+                }
+            }
+        }
+        InjuryHistory {
+            first_day,
+            per_month,
+        }
     }
 }
 
-fn after_fee_code(kind: InjuryKind) -> &'static str {
-    match kind {
-        InjuryKind::Contusion | InjuryKind::Sprain => "after_contusion_sprain",
-        InjuryKind::Strain => "after_strain",
-        InjuryKind::Fracture => "after_fracture",
-        InjuryKind::IncompleteFracture | InjuryKind::Dislocation => "after_incomplete_dislocation",
+/// The 整復料 (骨折, 脱臼), 固定料 (不全骨折) or 施療料 row of a 負傷, if the table has one.
+pub fn first_fee_code(inj: &Injury) -> Option<&'static str> {
+    match inj.kind {
+        InjuryKind::Contusion | InjuryKind::Sprain => Some("first_contusion_sprain"),
+        InjuryKind::Strain => Some("first_strain"),
+        InjuryKind::Fracture => match (inj.bone, inj.bone_class) {
+            (Some(Bone::Clavicle | Bone::Rib), _) => Some("reduction_fracture_clavicle_rib"),
+            (Some(Bone::Humerus | Bone::Forearm | Bone::Femur | Bone::LowerLeg), _) => {
+                Some("reduction_fracture_long")
+            }
+            (
+                Some(
+                    Bone::Carpal
+                    | Bone::Tarsal
+                    | Bone::Metacarpal
+                    | Bone::Metatarsal
+                    | Bone::Phalanx,
+                ),
+                _,
+            ) => Some("reduction_fracture_hand_foot"),
+            (Some(Bone::Sternum | Bone::Pelvis | Bone::Patella), _) => None,
+            (None, Some(BoneClass::MajorLongBone)) => Some("reduction_fracture_long"),
+            // The old coarse class: both of its rows (鎖骨・肋骨, 手根骨等) have one amount.
+            (None, Some(BoneClass::Minor)) => Some("reduction_fracture_hand_foot"),
+            (None, None) => None,
+        },
+        InjuryKind::IncompleteFracture => match inj.bone {
+            Some(Bone::Clavicle | Bone::Sternum | Bone::Rib) => {
+                Some("fixation_incomplete_clavicle_sternum_rib")
+            }
+            Some(Bone::Pelvis | Bone::Femur) => Some("fixation_incomplete_pelvis_femur"),
+            Some(Bone::Humerus | Bone::Forearm | Bone::LowerLeg | Bone::Patella) => {
+                Some("fixation_incomplete_limb")
+            }
+            Some(
+                Bone::Carpal | Bone::Tarsal | Bone::Metacarpal | Bone::Metatarsal | Bone::Phalanx,
+            ) => Some("fixation_incomplete_hand_foot"),
+            None => None,
+        },
+        InjuryKind::Dislocation => match inj.joint {
+            Some(Joint::Jaw) => Some("reduction_dislocation_jaw"),
+            Some(Joint::Shoulder) => Some("reduction_dislocation_shoulder"),
+            Some(Joint::Hip) => Some("reduction_dislocation_hip"),
+            Some(Joint::Elbow | Joint::Knee | Joint::Wrist | Joint::Ankle | Joint::Finger) => {
+                Some("reduction_dislocation_other")
+            }
+            None => None,
+        },
+    }
+}
+
+/// The 後療料 row: "医師により後療を依頼された場合で拘縮が2関節以上に及ぶ場合" has its own
+/// amount for 骨折 and 不全骨折.
+pub fn after_fee_code(inj: &Injury) -> &'static str {
+    match (inj.kind, inj.contracture) {
+        (InjuryKind::Contusion | InjuryKind::Sprain, _) => "after_contusion_sprain",
+        (InjuryKind::Strain, _) => "after_strain",
+        (InjuryKind::Fracture, false) => "after_fracture",
+        (InjuryKind::Fracture, true) => "after_fracture_contracture",
+        (InjuryKind::IncompleteFracture, false) => "after_incomplete_fracture",
+        (InjuryKind::IncompleteFracture, true) => "after_incomplete_fracture_contracture",
+        (InjuryKind::Dislocation, _) => "after_dislocation",
+    }
+}
+
+/// Requests the rules refuse, collected over the month and reported once per kind and 部位
+/// with every date, instead of once per part and day.
+#[derive(Default)]
+struct Skipped {
+    by: BTreeMap<(&'static str, Option<usize>), BTreeSet<Date>>,
+}
+
+impl Skipped {
+    fn add(&mut self, code: &'static str, injury: Option<usize>, d: Date) {
+        self.by.entry((code, injury)).or_default().insert(d);
+    }
+
+    fn findings(self, case: &JudoCase) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for ((code, injury), dates) in self.by {
+            let name = injury
+                .and_then(|i| case.injuries.get(i))
+                .map(Injury::name_ja)
+                .unwrap_or_default();
+            let ja_dates = dates
+                .iter()
+                .map(|d| d.wareki())
+                .collect::<Vec<_>>()
+                .join("、");
+            let en_dates = dates
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let field = match injury {
+                Some(i) => format!("case.injuries[{i}]"),
+                None => format!(
+                    "visits[{}]",
+                    dates
+                        .iter()
+                        .next()
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
+                ),
+            };
+            let (ja, en) = match code {
+                "cold_not_billable" => (
+                    format!("{name}: 冷罨法は打撲・捻挫・挫傷では受傷の日又は翌日の初検日だけ、脱臼は受傷から5日間、骨折・不全骨折は7日間だけ算定できます（{ja_dates}は算定しませんでした）。"),
+                    format!("{name}: cold compress is billable only on a first visit on the injury day or the next (contusion, sprain, strain), within 5 days of a dislocation or 7 days of a fracture; not billed on {en_dates}."),
+                ),
+                "warm_excluded_period" => (
+                    format!("{name}: 負傷日から{}日間は温罨法・電療を算定できません（{ja_dates}は算定しませんでした）。",
+                        injury.and_then(|i| case.injuries.get(i)).map_or(5, |i| if i.kind.is_fracture() { 7 } else { 5 })),
+                    format!("{name}: warm compress and electrotherapy are not billable in the first days after the injury; not billed on {en_dates}."),
+                ),
+                "warm_not_on_first_day" => (
+                    format!("{name}: 温罨法・電療は後療の日だけ算定できます（初検・施療の日の{ja_dates}は算定しませんでした）。"),
+                    format!("{name}: warm compress and electrotherapy are billable on after-care days only; not billed on the first-treatment day {en_dates}."),
+                ),
+                "duplicate_part" => (
+                    format!("{name}が同じ日に2回入力されています（{ja_dates}、1回分だけ算定しました）。"),
+                    format!("{name} is entered twice on the same day ({en_dates}); billed once."),
+                ),
+                "exercise_aftercare_not_billable" => (
+                    format!("柔道整復運動後療料は骨折・不全骨折・脱臼の後療で、負傷日から15日間を除き、月5回（半月は2回）までです（{ja_dates}は算定しませんでした）。"),
+                    format!("Exercise after-care is billable for fractures and dislocations after the first 15 days, at most 5 a month (2 in a half month); not billed on {en_dates}."),
+                ),
+                "metal_splint_not_billable" => (
+                    format!("金属副子等加算は当日施術した骨折・不全骨折・脱臼の部位だけです（{ja_dates}は算定しませんでした）。"),
+                    format!("The metal splint addition applies to a fracture or dislocation treated that day only; not billed on {en_dates}."),
+                ),
+                "metal_splint_limit" => (
+                    format!("{name}: 金属副子等加算は1部位3回（交換2回）までです（{ja_dates}は算定しませんでした）。"),
+                    format!("{name}: the metal splint addition is limited to 3 per part (2 changes); not billed on {en_dates}."),
+                ),
+                "first_visit_addon_not_first" => (
+                    format!("初検の時間外・休日・深夜加算は初検の日だけです（{ja_dates}は算定しませんでした）。"),
+                    format!("The out-of-hours, holiday or late-night addition is for the first visit only; not billed on {en_dates}."),
+                ),
+                "outreach_addon_without_outreach" => (
+                    format!("往療の夜間・難路・暴風雨雪加算は往療の日だけです（{ja_dates}は算定しませんでした）。"),
+                    format!("The night, difficult-road or storm addition needs a house call; not billed on {en_dates}."),
+                ),
+                "contracture_not_billable" => (
+                    format!("{name}: 拘縮2関節以上の後療料は骨折・不全骨折で医師の後療依頼（同意）がある場合だけです（{ja_dates}は通常の後療料で算定しました）。"),
+                    format!("{name}: the contracture after-care rate needs a fracture and a doctor's request; the normal rate was billed on {en_dates}."),
+                ),
+                other => (
+                    format!("{other}: {ja_dates}"),
+                    format!("{other}: {en_dates}"),
+                ),
+            };
+            let f = if code == "duplicate_part" {
+                Finding::error(code, field, ja, en)
+            } else {
+                Finding::warning(code, field, ja, en)
+            };
+            out.push(f);
+        }
+        out
     }
 }
 
@@ -144,39 +339,28 @@ pub(crate) fn month_lines(
     tariffs: &TariffSet,
     findings: &mut Vec<Finding>,
 ) -> Result<JudoMonth, ClaimError> {
-    let mut per_month: BTreeMap<ClaimMonth, u32> = BTreeMap::new();
-    for v in history {
-        *per_month.entry(ClaimMonth::of(v.date)).or_insert(0) += 1;
-    }
-    // The day each 部位 was first treated gets its 施療料/整復料; later days 後療料.
-    let mut first_treated: Vec<Option<Date>> = vec![None; case.injuries.len()];
-    for v in history.iter().filter(|v| v.date >= case.first_visit_date) {
-        for p in treated(case, v) {
-            if let Some(slot) = first_treated.get_mut(p.injury) {
-                slot.get_or_insert(v.date);
-            }
-        }
-    }
+    let hist = InjuryHistory::of(case, history);
     let first_after_care = history
         .iter()
         .filter(|v| !treated(case, v).is_empty())
         .map(|v| v.date)
         .find(|d| *d > case.first_visit_date);
-    let frequent_month = is_long_term_frequent(case.first_visit_date, month, &per_month);
+    let frequent: Vec<bool> = (0..case.injuries.len())
+        .map(|i| {
+            hist.first_day[i].is_some_and(|f| is_long_term_frequent(f, month, &hist.per_month[i]))
+        })
+        .collect();
 
     let mut out = JudoMonth {
         lines: Lines::new(),
         long_term: false,
         long_term_frequent: false,
     };
+    let mut skipped = Skipped::default();
     let mut addon_done = false;
-    let mut exercise_in_month = 0u32;
     // 金属副子等加算 is counted over the whole case (初回 + 交換 2回), so earlier months count.
     let mut splints = vec![0u32; case.injuries.len()];
-    for v in history
-        .iter()
-        .filter(|v| ClaimMonth::of(v.date) < month && v.date >= case.first_visit_date)
-    {
+    for v in history.iter().filter(|v| ClaimMonth::of(v.date) < month) {
         let open = treated(case, v);
         for i in &v.metal_splint {
             if open.iter().any(|p| p.injury == *i) && splint_kind(case, *i) {
@@ -186,10 +370,19 @@ pub(crate) fn month_lines(
             }
         }
     }
-    for v in history.iter().filter(|v| ClaimMonth::of(v.date) == month) {
+    let month_visits: Vec<&Visit> = history
+        .iter()
+        .copied()
+        .filter(|v| ClaimMonth::of(v.date) == month)
+        .collect();
+    let mut exercise = Exercise::new(case, &hist, &month_visits, month);
+    for v in &month_visits {
+        let (parts, repeats) = treated_with_repeats(case, v);
+        for i in repeats {
+            skipped.add("duplicate_part", Some(i), v.date);
+        }
         // Before the 初検 or after every 転帰 nothing is billable (checks report why).
-        let parts = treated(case, v);
-        if v.date < case.first_visit_date || parts.is_empty() {
+        if parts.is_empty() {
             continue;
         }
         let t = tariffs
@@ -198,20 +391,34 @@ pub(crate) fn month_lines(
         let lines = &mut out.lines;
         if v.date == case.first_visit_date {
             lines.add(v.date, t, "shoken", 1, None, Rates::default())?;
+            if let Some(a) = v.first_visit_addon {
+                lines.add(
+                    v.date,
+                    t,
+                    first_visit_addon_code(a),
+                    1,
+                    None,
+                    Rates::default(),
+                )?;
+            }
             if case.consult_support {
                 lines.add(v.date, t, "shoken_consult", 1, None, Rates::default())?;
             }
-        } else if Some(v.date) == first_after_care {
-            lines.add(v.date, t, "saiken", 1, None, Rates::default())?;
+        } else {
+            if v.first_visit_addon.is_some() {
+                skipped.add("first_visit_addon_not_first", None, v.date);
+            }
+            if Some(v.date) == first_after_care {
+                lines.add(v.date, t, "saiken", 1, None, Rates::default())?;
+            }
         }
 
-        let long = is_long_term(case.first_visit_date, v.date);
-        let frequent = long && frequent_month && t.item("rate_long_term_frequent").is_some();
-        for (rank, p) in parts.into_iter().enumerate() {
+        for (rank, p) in ranked(parts).into_iter().enumerate() {
             let Some(inj) = case.injuries.get(p.injury) else {
                 continue;
             };
-            let first_day = first_treated.get(p.injury).copied().flatten() == Some(v.date);
+            let first = hist.first_day.get(p.injury).copied().flatten();
+            let first_day = first == Some(v.date);
             // "4部位目以降の後療料等は3部位までの料金に含まれ算定不可 (初回の施療料は算定可)".
             if rank >= 3 && !first_day {
                 continue;
@@ -221,9 +428,12 @@ pub(crate) fn month_lines(
             } else {
                 None
             };
-            let long_rate = if long && !inj.kind.is_fracture() && !first_day {
+            let long = first.is_some_and(|f| is_long_term(f, v.date)) && !inj.kind.is_fracture();
+            let long_rate = if long {
                 out.long_term = true;
-                if frequent {
+                let freq = frequent.get(p.injury).copied().unwrap_or(false)
+                    && t.item("rate_long_term_frequent").is_some();
+                if freq {
                     out.long_term_frequent = true;
                     Some(item(t, "rate_long_term_frequent")?)
                 } else {
@@ -232,84 +442,175 @@ pub(crate) fn month_lines(
             } else {
                 None
             };
+            // 逓減 applies to 後療料・温罨法料・冷罨法料・電療料, never to 整復料・固定料・施療料.
             let rates = Rates {
                 multi_part,
                 long_term: long_rate,
             };
-            let field = format!("case.injuries[{}]", p.injury);
             if first_day {
-                if let Some(yen) = inj.manual_first_fee_yen {
-                    let label = match inj.kind {
-                        InjuryKind::IncompleteFracture => "固定料（手入力）",
-                        _ => "整復料（手入力）",
-                    };
-                    lines.add_manual(v.date, t, label.to_string(), yen, p.injury);
-                } else if let Some(code) = first_fee_code(inj) {
-                    lines.add(v.date, t, code, 1, Some(p.injury), Rates::default())?;
-                } else {
-                    findings.push(Finding::error(
-                        "manual_fee_missing",
-                        format!("{field}.manual_first_fee_yen"),
-                        format!(
-                            "{}の整復料・固定料は料金表にないため、金額を入力してください。",
-                            inj.name_ja()
-                        ),
-                    ));
-                }
+                first_fee(case, inj, p.injury, v.date, t, lines, findings)?;
             } else {
-                let code = after_fee_code(inj.kind);
-                lines.add(v.date, t, code, 1, Some(p.injury), rates)?;
+                let code = after_fee_code(inj);
+                if inj.contracture && (!inj.kind.is_fracture() || case.doctor_consent.is_none()) {
+                    skipped.add("contracture_not_billable", Some(p.injury), v.date);
+                    let mut plain = inj.clone();
+                    plain.contracture = false;
+                    lines.add(v.date, t, after_fee_code(&plain), 1, Some(p.injury), rates)?;
+                } else {
+                    lines.add(v.date, t, code, 1, Some(p.injury), rates)?;
+                }
             }
             if rank >= 3 {
                 continue;
             }
+            let injury_first = first.unwrap_or(v.date);
             if p.cold {
-                lines.add(v.date, t, "cold", 1, Some(p.injury), rates)?;
+                if cold_allowed(inj.kind, inj.injury_date, injury_first, v.date) {
+                    lines.add(v.date, t, "cold", 1, Some(p.injury), rates)?;
+                } else {
+                    skipped.add("cold_not_billable", Some(p.injury), v.date);
+                }
             }
             for (wanted, code) in [(p.warm, "warm"), (p.electro, "electro")] {
                 if !wanted {
                     continue;
                 }
-                if warm_excluded(inj.kind, inj.injury_date, v.date) {
-                    findings.push(Finding::warning(
-                        "warm_excluded_period",
-                        format!("visits[{}]", v.date),
-                        format!(
-                            "{} {}: 負傷日から{}日間は温罨法・電療を算定できません（算定しませんでした）。",
-                            v.date.wareki(),
-                            inj.name_ja(),
-                            if inj.kind.is_fracture() { 7 } else { 5 }
-                        ),
-                    ));
-                    continue;
+                if first_day {
+                    skipped.add("warm_not_on_first_day", Some(p.injury), v.date);
+                } else if warm_excluded(inj.kind, inj.injury_date, v.date) {
+                    skipped.add("warm_excluded_period", Some(p.injury), v.date);
+                } else {
+                    lines.add(v.date, t, code, 1, Some(p.injury), rates)?;
                 }
-                lines.add(v.date, t, code, 1, Some(p.injury), rates)?;
             }
         }
 
-        extras(
-            case,
-            v,
-            t,
-            lines,
-            &mut splints,
-            &mut exercise_in_month,
-            findings,
-        )?;
-        if let Some(km) = v.mode.distance_km().or(match v.mode {
-            VisitMode::Clinic => None,
-            _ => Some(0.0),
-        }) {
-            let code = if km > 4.0 { "ouryo_over4km" } else { "ouryo" };
-            lines.add(v.date, t, code, 1, None, Rates::default())?;
-        }
+        extras(case, v, t, lines, &mut splints, &mut exercise, &mut skipped)?;
+        outreach(v, t, lines, &mut skipped, findings)?;
         // "明細書発行体制加算 (月1回)".
         if clinic.statement_system && !addon_done {
             addon_done = true;
             lines.add(v.date, t, "statement_addon", 1, None, Rates::default())?;
         }
     }
+    findings.extend(skipped.findings(case));
     Ok(out)
+}
+
+fn first_visit_addon_code(a: FirstVisitAddon) -> &'static str {
+    match a {
+        FirstVisitAddon::OutOfHours => "shoken_addon_out_of_hours",
+        FirstVisitAddon::Holiday => "shoken_addon_holiday",
+        FirstVisitAddon::LateNight => "shoken_addon_late_night",
+    }
+}
+
+/// 多部位逓減 counts the 部位 in the order of the 負傷 on the form ((1), (2), (3) …): the
+/// 3rd treated that day is at 60/100, the 4th and later are included. No clause ranks them
+/// by price (docs/claims.md); a 部位 whose treatment ended moves the others up.
+fn ranked(mut parts: Vec<Treated>) -> Vec<Treated> {
+    parts.sort_by_key(|p| p.injury);
+    parts
+}
+
+/// The 整復料, 固定料 or 施療料 of a 負傷 on the day it is first treated.
+fn first_fee(
+    case: &JudoCase,
+    inj: &Injury,
+    index: usize,
+    date: Date,
+    t: &Tariff,
+    lines: &mut Lines,
+    findings: &mut Vec<Finding>,
+) -> Result<(), ClaimError> {
+    let _ = case;
+    if let Some(yen) = inj.manual_first_fee_yen {
+        let label = match inj.kind {
+            InjuryKind::IncompleteFracture => "固定料（手入力）",
+            InjuryKind::Contusion | InjuryKind::Sprain | InjuryKind::Strain => "施療料（手入力）",
+            _ => "整復料（手入力）",
+        };
+        lines.add_manual(date, t, label.to_string(), yen, index);
+        return Ok(());
+    }
+    match first_fee_code(inj) {
+        Some(code) => lines.add(date, t, code, 1, Some(index), Rates::default()),
+        None => {
+            let (what_ja, what_en) = match inj.kind {
+                InjuryKind::Dislocation => ("関節", "joint"),
+                _ => ("骨", "bone"),
+            };
+            findings.push(Finding::error(
+                "manual_fee_missing",
+                format!("case.injuries[{index}]"),
+                format!(
+                    "{}の整復料・固定料の行が決まりません。{what_ja}を選ぶか、料金表にない場合は金額を入力してください。",
+                    inj.name_ja()
+                ),
+                format!(
+                    "{}: no 整復料/固定料 row; choose the {what_en}, or type the amount when the table has none.",
+                    inj.name_ja()
+                ),
+            ));
+            Ok(())
+        }
+    }
+}
+
+/// 往療料: 片道4km超 is its own amount; "夜間、難路又は暴風雨時若しくは暴風雪時の往療" adds
+/// 100/100 of the 往療料 billed. A distance that cannot be right is refused, never billed.
+fn outreach(
+    v: &Visit,
+    t: &Tariff,
+    lines: &mut Lines,
+    skipped: &mut Skipped,
+    findings: &mut Vec<Finding>,
+) -> Result<(), ClaimError> {
+    let km = match &v.mode {
+        VisitMode::Clinic => {
+            if v.outreach_addon.is_some() {
+                skipped.add("outreach_addon_without_outreach", None, v.date);
+            }
+            return Ok(());
+        }
+        VisitMode::Home { distance_km, .. } => *distance_km,
+        VisitMode::Call { distance_km } => Some(*distance_km),
+    };
+    let Some(km) = km else {
+        findings.push(super::checks::distance_missing(v.date));
+        return Ok(());
+    };
+    if let Some(f) = super::checks::distance_refused(v.date, km) {
+        findings.push(f);
+        return Ok(());
+    }
+    let code = if km > 4.0 { "ouryo_over4km" } else { "ouryo" };
+    lines.add(v.date, t, code, 1, None, Rates::default())?;
+    if let Some(a) = v.outreach_addon {
+        let base = item(t, code)?;
+        let rate = item(t, "rate_ouryo_addon")?;
+        let yen = super::rounding::reduced(base.value, &[rate.value], t.rounding.reduced_unit.mode);
+        lines.add_derived(
+            v.date,
+            t,
+            outreach_addon_code(a),
+            format!("往療料加算（{}）", a.label_ja()),
+            yen,
+            base.verified && rate.verified,
+        );
+    }
+    if km > 16.0 {
+        findings.push(super::checks::over_16km(v.date));
+    }
+    Ok(())
+}
+
+fn outreach_addon_code(a: OutreachAddon) -> &'static str {
+    match a {
+        OutreachAddon::Night => "ouryo_addon_night",
+        OutreachAddon::DifficultRoad => "ouryo_addon_difficult_road",
+        OutreachAddon::Storm => "ouryo_addon_storm",
+    }
 }
 
 fn splint_kind(case: &JudoCase, injury: usize) -> bool {
@@ -321,64 +622,97 @@ fn splint_kind(case: &JudoCase, injury: usize) -> bool {
     })
 }
 
+/// 柔道整復運動後療料: "骨折・不全骨折・脱臼 … 負傷日から15日間を除き … 1週間に1回程度、1月(暦月)
+/// に5回を限度"; "当該負傷の日が月の15日以前の場合及び前月から施術を継続しているもので、当該月の
+/// 16日以降に後療が行われない場合には、当該月について2回を限度" (疑義解釈 H30.8.9).
+struct Exercise {
+    cap: u32,
+    used: u32,
+}
+
+impl Exercise {
+    fn new(
+        case: &JudoCase,
+        hist: &InjuryHistory,
+        visits: &[&Visit],
+        month: ClaimMonth,
+    ) -> Exercise {
+        let eligible: Vec<usize> = (0..case.injuries.len())
+            .filter(|i| splint_kind(case, *i))
+            .collect();
+        let half_month = eligible.iter().any(|i| {
+            let Some(inj) = case.injuries.get(*i) else {
+                return false;
+            };
+            let injured_early_this_month =
+                ClaimMonth::of(inj.injury_date) == month && inj.injury_date.day() <= 15;
+            let continued = hist.first_day[*i].is_some_and(|f| ClaimMonth::of(f) < month);
+            let late_after_care = visits.iter().any(|v| {
+                v.date.day() >= 16
+                    && hist.first_day[*i] != Some(v.date)
+                    && treated(case, v).iter().any(|p| p.injury == *i)
+            });
+            injured_early_this_month || (continued && !late_after_care)
+        });
+        Exercise {
+            cap: if half_month { 2 } else { 5 },
+            used: 0,
+        }
+    }
+
+    /// Whether the visit may bill it: a 骨折・不全骨折・脱臼 treated that day as 後療, from the
+    /// 16th day after its injury, within the month's cap.
+    fn allow(&mut self, case: &JudoCase, v: &Visit, open: &[Treated]) -> bool {
+        let ok = open.iter().any(|p| {
+            case.injuries.get(p.injury).is_some_and(|inj| {
+                splint_kind(case, p.injury)
+                    && v.date >= inj.injury_date.add_days(15)
+                    && v.date > case.first_visit_date
+            })
+        });
+        if ok && self.used < self.cap {
+            self.used += 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
 /// 金属副子等加算: "one addition per 損傷部位 regardless of size/number", 初回 plus
-/// "2回目・3回目 (交換)" — at most 3 per 部位 over the case. 柔道整復運動後療料: "骨折・不全骨折・
-/// 脱臼 … 暦月5回限度". 施術情報提供料: when a 紹介 is written.
+/// "2回目・3回目 (交換)" — at most 3 per 部位 over the case. 施術情報提供料: when a 紹介 is
+/// written.
 fn extras(
     case: &JudoCase,
     v: &Visit,
     t: &Tariff,
     lines: &mut Lines,
     splints: &mut [u32],
-    exercise_in_month: &mut u32,
-    findings: &mut Vec<Finding>,
+    exercise: &mut Exercise,
+    skipped: &mut Skipped,
 ) -> Result<(), ClaimError> {
     let open = treated(case, v);
-    let field = format!("visits[{}]", v.date);
     for i in &v.metal_splint {
         let treated_now = open.iter().any(|p| p.injury == *i);
         let Some(n) = splints
             .get_mut(*i)
             .filter(|_| treated_now && splint_kind(case, *i))
         else {
-            findings.push(Finding::warning(
-                "metal_splint_not_billable",
-                format!("{field}.metal_splint"),
-                format!(
-                    "{}: 金属副子等加算は当日施術した骨折・不全骨折・脱臼の部位だけです（算定しませんでした）。",
-                    v.date.wareki()
-                ),
-            ));
+            skipped.add("metal_splint_not_billable", None, v.date);
             continue;
         };
         if *n >= 3 {
-            findings.push(Finding::warning(
-                "metal_splint_limit",
-                format!("{field}.metal_splint"),
-                format!(
-                    "{}: 金属副子等加算は1部位3回（交換2回）までです。",
-                    v.date.wareki()
-                ),
-            ));
+            skipped.add("metal_splint_limit", Some(*i), v.date);
             continue;
         }
         *n += 1;
         lines.add(v.date, t, "metal_splint", 1, Some(*i), Rates::default())?;
     }
     if v.exercise_aftercare {
-        let eligible = open.iter().any(|p| splint_kind(case, p.injury));
-        if !eligible || *exercise_in_month >= 5 {
-            findings.push(Finding::warning(
-                "exercise_aftercare_not_billable",
-                format!("{field}.exercise_aftercare"),
-                format!(
-                    "{}: 柔道整復運動後療料は骨折・不全骨折・脱臼で月5回までです（算定しませんでした）。",
-                    v.date.wareki()
-                ),
-            ));
-        } else {
-            *exercise_in_month += 1;
+        if exercise.allow(case, v, &open) {
             lines.add(v.date, t, "exercise_aftercare", 1, None, Rates::default())?;
+        } else {
+            skipped.add("exercise_aftercare_not_billable", None, v.date);
         }
     }
     if v.info_provision {

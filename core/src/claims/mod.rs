@@ -17,7 +17,7 @@ pub mod tariff;
 #[cfg(test)]
 mod tests;
 
-pub use claim::{ClaimLine, Finding, MonthlyClaim, PublicSplit, Severity};
+pub use claim::{ClaimLine, Finding, MonthlyClaim, PublicSplit, Severity, WindowDay};
 pub use model::*;
 pub use tariff::{Tariff, TariffError, TariffSet};
 
@@ -75,7 +75,7 @@ impl std::error::Error for ClaimError {}
 /// Computes with the builtin fee schedules.
 pub fn compute(input: &ClaimInput) -> Result<Vec<MonthlyClaim>, ClaimError> {
     let tariffs = TariffSet::builtin().map_err(ClaimError::Tariffs)?;
-    compute_with(input, &tariffs)
+    compute_with(input, tariffs)
 }
 
 /// Computes every month with visits (or only `input.month`).
@@ -129,14 +129,28 @@ fn month_claim(
     month: ClaimMonth,
 ) -> Result<MonthlyClaim, ClaimError> {
     let mut findings = base.to_vec();
-    for d in duplicates.iter().filter(|d| ClaimMonth::of(**d) == month) {
+    let mut twice: Vec<Date> = duplicates
+        .iter()
+        .copied()
+        .filter(|d| ClaimMonth::of(*d) == month)
+        .collect();
+    twice.dedup();
+    if let Some(first) = twice.first() {
+        let ja = twice
+            .iter()
+            .map(|d| d.wareki())
+            .collect::<Vec<_>>()
+            .join("、");
+        let en = twice
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
         findings.push(Finding::error(
             "duplicate_visit",
-            format!("visits[{d}]"),
-            format!(
-                "{}の施術が2回以上入力されています（1回分だけ算定しました）。",
-                d.wareki()
-            ),
+            format!("visits[{first}]"),
+            format!("{ja}の施術が2回以上入力されています（1回分だけ算定しました）。"),
+            format!("{en}: the same day is entered more than once (billed once)."),
         ));
     }
     // Visits after a case-level 転帰 are reported and not billed.
@@ -169,6 +183,7 @@ fn month_claim(
             let l = ahaki::month_lines(
                 ahaki::Kind::Acupuncture,
                 c.first_visit_date,
+                c.consent.as_ref(),
                 &history,
                 month,
                 tariffs,
@@ -180,6 +195,7 @@ fn month_claim(
             let l = ahaki::month_lines(
                 ahaki::Kind::Massage,
                 c.first_visit_date,
+                c.consent.as_ref(),
                 &history,
                 month,
                 tariffs,
@@ -198,6 +214,7 @@ fn month_claim(
                     "long_term_frequent_reason_missing",
                     "case.long_term_frequent_reason",
                     "長期頻回（100分の50）の月です。長期頻回理由を記入してください。",
+                    "A long-term frequent month (50/100): write the reason for the frequent treatment.",
                 ));
             }
         }
@@ -209,10 +226,29 @@ fn month_claim(
         .iter()
         .map(|l| l.amount_yen)
         .fold(0u32, u32::saturating_add);
-    let copay = rounding::copay(total, input.insurance.copay_percent.min(100)).min(total);
+    // The rounding rules of the schedule in force on the month's last visit (compute_with
+    // checked that every visit of the month has one).
+    let rounding = in_month_dedup
+        .last()
+        .and_then(|v| tariffs.on(schedule_of(input), v.date))
+        .map(|t| &t.rounding)
+        .ok_or(ClaimError::NoVisits { month: Some(month) })?;
+    let rate = input.insurance.copay_percent.min(100);
+    let (copay, billed) = rounding::claim_split(total, rate, rounding.claim.mode);
+    let window = window_days(
+        &lines,
+        rate,
+        input.public_funds.first(),
+        rounding.window.mode,
+    );
+    let window_yen = window
+        .iter()
+        .map(|w| w.pays_yen)
+        .fold(0u32, u32::saturating_add);
     let public = input.public_funds.first().map(|p| {
-        let own = rounding::copay(total, p.copay_percent.min(100));
-        let patient = p.monthly_cap_yen.map_or(own, |cap| own.min(cap)).min(copay);
+        // The patient's share under the 公費 is what they paid at the window, never more
+        // than the 一部負担金 on the form.
+        let patient = window_yen.min(copay);
         PublicSplit {
             payer_number: p.payer_number.clone(),
             recipient_number: p.recipient_number.clone(),
@@ -232,10 +268,58 @@ fn month_claim(
         lines,
         total_yen: total,
         copay_yen: copay,
-        billed_yen: total - copay,
+        billed_yen: billed,
+        window,
+        window_yen,
         public,
         long_term,
         long_term_frequent,
         findings,
     })
+}
+
+fn schedule_of(input: &ClaimInput) -> tariff::Schedule {
+    tariff::Schedule::of(input.case.discipline())
+}
+
+/// What the patient pays at the window, visit by visit: the day's amount × 負担割合 with
+/// the window's rounding; under a 公費, the 公費's own rate instead, and never more in the
+/// month than its monthly cap (docs/claims.md, 公費 simple model).
+fn window_days(
+    lines: &[ClaimLine],
+    copay_percent: u8,
+    public: Option<&PublicFund>,
+    mode: rounding::WindowRounding,
+) -> Vec<WindowDay> {
+    let mut days: Vec<WindowDay> = Vec::new();
+    for l in lines {
+        match days.last_mut() {
+            Some(d) if d.date == l.date => d.total_yen = d.total_yen.saturating_add(l.amount_yen),
+            _ => days.push(WindowDay {
+                date: l.date,
+                total_yen: l.amount_yen,
+                pays_yen: 0,
+            }),
+        }
+    }
+    days.sort_by_key(|d| d.date);
+    let mut cap_left = public.and_then(|p| p.monthly_cap_yen);
+    for d in &mut days {
+        let own = rounding::window(d.total_yen, copay_percent, mode);
+        d.pays_yen = match public {
+            None => own,
+            Some(p) => {
+                let under_public = rounding::window(d.total_yen, p.copay_percent, mode).min(own);
+                match cap_left.as_mut() {
+                    Some(left) => {
+                        let pay = under_public.min(*left);
+                        *left -= pay;
+                        pay
+                    }
+                    None => under_public,
+                }
+            }
+        };
+    }
+    days
 }

@@ -324,7 +324,8 @@ impl Side {
     }
 }
 
-/// Which 整復料 row a fracture uses; other bones need a manual amount.
+/// The older, coarse way to pick a fracture's 整復料 row (kept for existing files; prefer
+/// [`Bone`], which also picks the 不全骨折 固定料 row).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BoneClass {
@@ -332,6 +333,125 @@ pub enum BoneClass {
     MajorLongBone,
     /// 鎖骨・肋骨・手根骨/足根骨/中手骨/中足骨/指骨.
     Minor,
+}
+
+/// The bone of a 骨折 or 不全骨折: picks the 整復料 (骨折) or 固定料 (不全骨折) row of the
+/// 算定基準's table. A bone the table has no row for needs a typed amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bone {
+    /// 鎖骨
+    Clavicle,
+    /// 胸骨
+    Sternum,
+    /// 肋骨
+    Rib,
+    /// 骨盤
+    Pelvis,
+    /// 上腕骨
+    Humerus,
+    /// 前腕骨
+    Forearm,
+    /// 大腿骨
+    Femur,
+    /// 下腿骨
+    LowerLeg,
+    /// 膝蓋骨
+    Patella,
+    /// 手根骨
+    Carpal,
+    /// 足根骨
+    Tarsal,
+    /// 中手骨
+    Metacarpal,
+    /// 中足骨
+    Metatarsal,
+    /// 指骨 (手・足)
+    Phalanx,
+}
+
+impl Bone {
+    pub const ALL: [Bone; 14] = [
+        Bone::Clavicle,
+        Bone::Sternum,
+        Bone::Rib,
+        Bone::Pelvis,
+        Bone::Humerus,
+        Bone::Forearm,
+        Bone::Femur,
+        Bone::LowerLeg,
+        Bone::Patella,
+        Bone::Carpal,
+        Bone::Tarsal,
+        Bone::Metacarpal,
+        Bone::Metatarsal,
+        Bone::Phalanx,
+    ];
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Bone::Clavicle => "鎖骨",
+            Bone::Sternum => "胸骨",
+            Bone::Rib => "肋骨",
+            Bone::Pelvis => "骨盤",
+            Bone::Humerus => "上腕骨",
+            Bone::Forearm => "前腕骨",
+            Bone::Femur => "大腿骨",
+            Bone::LowerLeg => "下腿骨",
+            Bone::Patella => "膝蓋骨",
+            Bone::Carpal => "手根骨",
+            Bone::Tarsal => "足根骨",
+            Bone::Metacarpal => "中手骨",
+            Bone::Metatarsal => "中足骨",
+            Bone::Phalanx => "指骨",
+        }
+    }
+}
+
+/// The joint of a 脱臼: picks the 整復料 row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Joint {
+    /// 顎関節
+    Jaw,
+    /// 肩関節
+    Shoulder,
+    /// 肘関節
+    Elbow,
+    /// 股関節
+    Hip,
+    /// 膝関節
+    Knee,
+    /// 手関節
+    Wrist,
+    /// 足関節
+    Ankle,
+    /// 指関節 (手・足)
+    Finger,
+}
+
+impl Joint {
+    pub const ALL: [Joint; 8] = [
+        Joint::Jaw,
+        Joint::Shoulder,
+        Joint::Elbow,
+        Joint::Hip,
+        Joint::Knee,
+        Joint::Wrist,
+        Joint::Ankle,
+        Joint::Finger,
+    ];
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Joint::Jaw => "顎関節",
+            Joint::Shoulder => "肩関節",
+            Joint::Elbow => "肘関節",
+            Joint::Hip => "股関節",
+            Joint::Knee => "膝関節",
+            Joint::Wrist => "手関節",
+            Joint::Ankle => "足関節",
+            Joint::Finger => "指関節",
+        }
+    }
 }
 
 /// One 負傷 (部位 + 負傷名).
@@ -352,12 +472,39 @@ pub struct Injury {
     pub outcome: Option<Outcome>,
     #[serde(default)]
     pub bone_class: Option<BoneClass>,
+    /// 骨折・不全骨折: the bone (the 整復料/固定料 row).
+    #[serde(default)]
+    pub bone: Option<Bone>,
+    /// 脱臼: the joint (the 整復料 row).
+    #[serde(default)]
+    pub joint: Option<Joint>,
+    /// 骨折・不全骨折: the doctor asked for the 後療 and the 拘縮 spans 2 or more joints
+    /// (the higher 後療料 row).
+    #[serde(default)]
+    pub contracture: bool,
     /// 整復料/固定料 typed by the practitioner where the tariff has no amount.
     #[serde(default)]
     pub manual_first_fee_yen: Option<u32>,
 }
 
 impl Injury {
+    /// A 負傷 with nothing optional filled in: the base for forms and tests.
+    pub fn new(kind: InjuryKind, site: impl Into<String>, injury_date: Date) -> Injury {
+        Injury {
+            kind,
+            site: site.into(),
+            side: None,
+            injury_date,
+            cause: None,
+            outcome: None,
+            bone_class: None,
+            bone: None,
+            joint: None,
+            contracture: false,
+            manual_first_fee_yen: None,
+        }
+    }
+
     /// `右足関節捻挫`.
     pub fn name_ja(&self) -> String {
         format!(
@@ -534,6 +681,50 @@ pub enum Warmth {
     WarmElectric,
 }
 
+/// 初検 outside the clinic's posted hours (柔整 初検料の加算).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstVisitAddon {
+    /// 時間外加算: outside the posted hours.
+    OutOfHours,
+    /// 休日加算: on a holiday.
+    Holiday,
+    /// 深夜加算: 22:00–6:00.
+    LateNight,
+}
+
+impl FirstVisitAddon {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            FirstVisitAddon::OutOfHours => "時間外",
+            FirstVisitAddon::Holiday => "休日",
+            FirstVisitAddon::LateNight => "深夜",
+        }
+    }
+}
+
+/// 往療 under hard conditions (柔整 往療料の加算: 所定金額の100分の100).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutreachAddon {
+    /// 夜間
+    Night,
+    /// 難路
+    DifficultRoad,
+    /// 暴風雨時・暴風雪時
+    Storm,
+}
+
+impl OutreachAddon {
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            OutreachAddon::Night => "夜間",
+            OutreachAddon::DifficultRoad => "難路",
+            OutreachAddon::Storm => "暴風雨雪",
+        }
+    }
+}
+
 fn clinic_mode() -> VisitMode {
     VisitMode::Clinic
 }
@@ -578,6 +769,12 @@ pub struct Visit {
     /// 施術報告書交付.
     #[serde(default)]
     pub report_issued: bool,
+    /// 柔整: the 初検 was outside the posted hours, on a holiday or late at night.
+    #[serde(default)]
+    pub first_visit_addon: Option<FirstVisitAddon>,
+    /// 柔整: the 往療 was at night, on a difficult road or in a storm.
+    #[serde(default)]
+    pub outreach_addon: Option<OutreachAddon>,
 }
 
 impl Visit {
@@ -597,6 +794,8 @@ impl Visit {
             info_provision: false,
             special_area: false,
             report_issued: false,
+            first_visit_addon: None,
+            outreach_addon: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! shown as 要確認.
 
 use super::model::Discipline;
+use super::rounding::Rounding;
 use crate::date::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -56,6 +57,8 @@ pub struct Tariff {
     /// あはき from 2024-10: 訪問施術料 replaces 施術料 + 往療料 for planned visits, and
     /// 往療料 is only for sudden calls, without the 4km 加算.
     pub visit_fee_model: bool,
+    /// How reduced unit prices, the 申請書's split and the window amount are rounded.
+    pub rounding: Rounding,
     pub items: BTreeMap<String, TariffItem>,
 }
 
@@ -84,9 +87,14 @@ pub struct TariffSet {
 }
 
 impl TariffSet {
-    /// The schedules shipped in `tariffs/*.json`.
-    pub fn builtin() -> Result<TariffSet, TariffError> {
-        Self::from_json(&BUILTIN)
+    /// The schedules shipped in `tariffs/*.json`, parsed once per process (the month view
+    /// computes every claim on each change).
+    pub fn builtin() -> Result<&'static TariffSet, TariffError> {
+        static SET: std::sync::OnceLock<Result<TariffSet, TariffError>> =
+            std::sync::OnceLock::new();
+        SET.get_or_init(|| Self::from_json(&BUILTIN))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// Schedules from JSON texts (the builtin ones, or a test's).
@@ -175,10 +183,15 @@ mod tests {
 
     #[test]
     fn overlapping_revisions_are_refused() {
-        let a = r#"{"id":"a","discipline":"judo","name":"a","effective_from":"2024-01-01","effective_to":null,"visit_fee_model":false,"items":{}}"#;
-        let b = r#"{"id":"b","discipline":"judo","name":"b","effective_from":"2025-01-01","effective_to":null,"visit_fee_model":false,"items":{}}"#;
+        let rounding = r#""rounding":{"reduced_unit":{"mode":"half_up_yen","verified":true,"source":"t"},"claim":{"mode":"billed_floor_yen","verified":true,"source":"t"},"window":{"mode":"half_up_ten_yen","verified":true,"source":"t"}}"#;
+        let a = format!(
+            r#"{{"id":"a","discipline":"judo","name":"a","effective_from":"2024-01-01","effective_to":null,"visit_fee_model":false,{rounding},"items":{{}}}}"#
+        );
+        let b = format!(
+            r#"{{"id":"b","discipline":"judo","name":"b","effective_from":"2025-01-01","effective_to":null,"visit_fee_model":false,{rounding},"items":{{}}}}"#
+        );
         assert!(matches!(
-            TariffSet::from_json(&[a, b]),
+            TariffSet::from_json(&[&a, &b]),
             Err(TariffError::Overlap { .. })
         ));
         assert!(matches!(

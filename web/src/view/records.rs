@@ -270,16 +270,8 @@ fn case_editor(p: &CaseProps) -> Html {
                 Callback::from(move |_| {
                     let mut next = case.clone();
                     if let Case::Judo(j) = &mut next {
-                        j.injuries.push(Injury {
-                            kind: InjuryKind::Sprain,
-                            site: String::new(),
-                            side: None,
-                            injury_date: today,
-                            cause: None,
-                            outcome: None,
-                            bone_class: None,
-                            manual_first_fee_yen: None,
-                        });
+                        j.injuries
+                            .push(Injury::new(InjuryKind::Sprain, String::new(), today));
                     }
                     put(next);
                 })
