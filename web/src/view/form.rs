@@ -412,6 +412,11 @@ pub fn focus_first(ids: &'static [&'static str]) {
     .forget();
 }
 
+/// A date control's value handed to a setter that takes text (`YYYY-MM-DD`).
+pub fn dated(cb: Callback<String>) -> Callback<Date> {
+    Callback::from(move |d: Date| cb.emit(d.to_string()))
+}
+
 /// `YYYY-MM-DD` for a date input.
 pub fn date_value(d: Option<Date>) -> AttrValue {
     AttrValue::from(d.map(|d| d.to_string()).unwrap_or_default())

@@ -2,9 +2,12 @@
 //! (受付, 患者, 施術録, 月次請求, 設定, 導入状況) chosen by the address's `#hash`. Each part is a
 //! small component reading one shared context.
 
+mod calendar;
+mod case_editor;
 pub(crate) mod check;
 mod claims;
 pub(crate) mod connection;
+mod day_entry;
 mod delete_patient;
 mod diagnostics;
 mod form;

@@ -28,6 +28,30 @@ pub fn nav() -> Html {
     }
 }
 
+/// At the end of a long section: back to the screens' links in one press (the links are
+/// also the page's navigation landmark, for a screen reader's landmark keys).
+#[function_component(BackToScreens)]
+pub fn back_to_screens() -> Html {
+    let app = use_app();
+    let current = app.state.screen;
+    let onclick = Callback::from(move |_| focus_nav(current));
+    html! {
+        <button type="button" class="link to-screens" {onclick}>{ app.t("画面の切り替えへ戻る", "Back to the screens") }</button>
+    }
+}
+
+/// Focuses the current screen's link in the navigation.
+pub fn focus_nav(current: Screen) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&format!("nav-{}", current.hash())))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
 /// Whether what is typed is kept: a failure to save is an alert, never silent.
 #[function_component(StorageBanner)]
 pub fn storage_banner() -> Html {
