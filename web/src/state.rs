@@ -286,6 +286,8 @@ pub enum Action {
     },
     Saved,
     Persistence(crate::idb::Persistence),
+    /// A sentence for the polite live region (what the page just showed, in its words).
+    Announce(String),
     /// The answer to `GET_STATUS`, or its error.
     Status(Result<ukemi_core::protocol::CompanionStatus, (ErrorCode, ErrorDetail)>),
 }
@@ -592,6 +594,7 @@ impl Reducible for State {
             }
             Action::Saved => s.save_error = None,
             Action::Persistence(p) => s.persistence = Some(p),
+            Action::Announce(text) => s.announcement = text,
             Action::Status(answer) => {
                 s.status_seq += 1;
                 match answer {

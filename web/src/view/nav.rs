@@ -52,6 +52,33 @@ pub fn focus_nav(current: Screen) {
     }
 }
 
+/// A clinic that has not filled in 設定 is led there first: every 申請書 prints the 施術所,
+/// so until it is typed every claim has an error. Shown on every screen but 設定 itself.
+#[function_component(SetupBanner)]
+pub fn setup_banner() -> Html {
+    let app = use_app();
+    let s = &app.state;
+    let missing = ukemi_core::claims::checks::clinic_missing(&s.book.settings.clinic);
+    let loaded = matches!(s.book_status, BookStatus::Stored | BookStatus::InMemory);
+    if missing.is_empty() || !loaded || s.screen == Screen::Settings {
+        return html! {};
+    }
+    let ja = app.lang() == crate::i18n::Lang::Ja;
+    html! {
+        <div id="setup-banner" class="warn-box" role="note">
+            <p>
+                <strong>{ app.t("はじめに設定で施術所の情報を入力してください。", "First, enter the clinic's details in Settings.") }</strong>
+                { if ja {
+                    format!("申請書の施術証明欄に印字されます（未入力：{}）。", missing.iter().map(|(_, j, _)| *j).collect::<Vec<_>>().join("・"))
+                } else {
+                    format!(" Every claim form prints them (missing: {}).", missing.iter().map(|(.., e)| *e).collect::<Vec<_>>().join(", "))
+                } }
+            </p>
+            <p><a id="setup-link" href="#settings">{ app.t("設定を開く", "Open Settings") }</a></p>
+        </div>
+    }
+}
+
 /// Whether what is typed is kept: a failure to save is an alert, never silent.
 #[function_component(StorageBanner)]
 pub fn storage_banner() -> Html {
