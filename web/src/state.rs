@@ -491,6 +491,12 @@ impl Reducible for State {
                 s.progress = None;
                 s.failure = None;
                 s.clear_result();
+                // Said (and shown) at the start of every check, so the same result twice
+                // is still announced twice.
+                s.announcement = match s.lang {
+                    Lang::Ja => "確認を始めています…".into(),
+                    Lang::En => "Starting the check…".into(),
+                };
             }
             Action::Progress(p) => {
                 // Each step once; the same step again says nothing new.

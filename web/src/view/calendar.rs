@@ -166,7 +166,7 @@ pub fn calendar(p: &CaseProps) -> Html {
             <p class="hint" id="calendar-keys">{ app.t(
                 "矢印キーで日を移動、Home・Endで週の始めと終わり、PageUp・PageDownで前後の月。EnterかSpaceでその日の施術を入力します。",
                 "Arrow keys move by day and week, Home/End to the week's start and end, PageUp/PageDown to the month before and after. Enter or Space opens the day.") }</p>
-            <table class="calendar" role="grid" aria-labelledby="calendar-heading" aria-describedby="calendar-keys" onkeydown={onkeydown}>
+            <table class="calendar" role="grid" data-field="visit.date" aria-labelledby="calendar-heading" aria-describedby="calendar-keys" onkeydown={onkeydown}>
                 <thead><tr>{ for (0..7).map(|i| html! { <th scope="col" abbr={ if ja { format!("{}曜日", WEEKDAYS_JA[i]) } else { WEEKDAYS_EN[i].to_string() } }>{ if ja { WEEKDAYS_JA[i] } else { WEEKDAYS_EN[i] } }</th> }) }</tr></thead>
                 <tbody>
                     { for cells.chunks(7).map(|week| html! {
@@ -231,7 +231,7 @@ pub fn calendar(p: &CaseProps) -> Html {
                     },
                 } }
             </div>
-            <super::nav::BackToScreens />
+            <super::nav::BackToScreens id="calendar-to-screens" />
         </section>
     }
 }

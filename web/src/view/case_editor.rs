@@ -163,7 +163,7 @@ pub fn case_editor(p: &CaseProps) -> Html {
                     if j.injuries.is_empty() {
                         <p class="warn">{ app.t("負傷名がまだありません。負傷日を入れて「負傷を追加」を押してください。", "No injury yet: type its date and add it.") }</p>
                     }
-                    <div class="grid add-injury">
+                    <div class="grid add-injury" data-field="judo.injuries">
                         <DateField id="new-injury-date" label={ app.t("追加する負傷の負傷日", "Date of the injury to add") }
                             value={*new_injury_date} era={"令和"} onchange={set_new_date}
                             invalid={*new_injury_error} error_id="new-injury-error" />
@@ -264,7 +264,7 @@ pub fn case_editor(p: &CaseProps) -> Html {
             } else {
                 <button type="button" id="delete-case" class="secondary" onclick={ask}>{ app.t("この施術録を削除", "Delete this case") }</button>
             }
-            <super::nav::BackToScreens />
+            <super::nav::BackToScreens id="case-to-screens" />
         </section>
     }
 }

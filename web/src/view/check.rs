@@ -142,7 +142,7 @@ pub fn check() -> Html {
         }
     });
     let status = match (s.running, progress) {
-        (true, Some(p)) => p.to_string(),
+        (true, Some(p)) => format!("{p}…"),
         (true, None) => app
             .t("確認を始めています…", "Starting the check…")
             .to_string(),

@@ -193,7 +193,7 @@ pub fn day_entry(p: &DayProps) -> Html {
                         html! {
                             <fieldset class="part">
                                 <legend>{ inj.name_ja() }</legend>
-                                <CheckField id={format!("part-{n}")} label={ app.t("施術した", "Treated") } checked={part.is_some()} onchange={toggle} disabled={disabled} />
+                                <span data-field="part.injury"><CheckField id={format!("part-{n}")} label={ app.t("施術した", "Treated") } checked={part.is_some()} onchange={toggle} disabled={disabled} /></span>
                                 if let Some(x) = part {
                                     <span data-field="part.cold"><CheckField id={format!("part-{n}-cold")} label="冷罨法" checked={x.cold} onchange={flag(|x, b| x.cold = b)} disabled={disabled} /></span>
                                     <span data-field="part.warm"><CheckField id={format!("part-{n}-warm")} label="温罨法" checked={x.warm} onchange={flag(|x, b| x.warm = b)} disabled={disabled} /></span>

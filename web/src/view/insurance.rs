@@ -195,6 +195,9 @@ pub fn insurance(props: &InsuranceProps) -> Html {
                     onchange={ let b = birth.clone(); Callback::from(move |d| b.set(Some(d))) } />
                 <button id="ins-check-button" type="submit" disabled={app.state.running}>{ app.t("資格確認", "Check eligibility") }</button>
             </form>
+            if app.state.running {
+                <p id="ins-status">{ app.t("確認を始めています…", "Starting the check…") }</p>
+            }
             <p id="ins-error" role="alert" class="error">
                 { failure.map(|f| f.message(app.lang())).unwrap_or_default() }
             </p>

@@ -30,13 +30,18 @@ pub fn nav() -> Html {
 
 /// At the end of a long section: back to the screens' links in one press (the links are
 /// also the page's navigation landmark, for a screen reader's landmark keys).
+#[derive(Properties, PartialEq)]
+pub struct BackProps {
+    pub id: AttrValue,
+}
+
 #[function_component(BackToScreens)]
-pub fn back_to_screens() -> Html {
+pub fn back_to_screens(p: &BackProps) -> Html {
     let app = use_app();
     let current = app.state.screen;
     let onclick = Callback::from(move |_| focus_nav(current));
     html! {
-        <button type="button" class="link to-screens" {onclick}>{ app.t("画面の切り替えへ戻る", "Back to the screens") }</button>
+        <button type="button" id={p.id.clone()} class="link to-screens" {onclick}>{ app.t("画面の切り替えへ戻る", "Back to the screens") }</button>
     }
 }
 

@@ -95,18 +95,18 @@ pub fn settings() -> Html {
                         }
                     }</p>
                 }
-                <TextField id="clinic-name" label={ app.t("施術所名（必須）", "Clinic name (required)") } value={c.name.clone()} onchange={put_clinic(|c, v| c.name = v)} autocomplete="organization"
-                    required=true invalid={blank("name")} error_id="clinic-missing" />
-                <TextField id="clinic-address" label={ app.t("所在地（必須）", "Address (required)") } value={c.address.clone()} onchange={put_clinic(|c, v| c.address = v)}
-                    required=true invalid={blank("address")} error_id="clinic-missing" />
+                <div data-field="clinic.name"><TextField id="clinic-name" label={ app.t("施術所名（必須）", "Clinic name (required)") } value={c.name.clone()} onchange={put_clinic(|c, v| c.name = v)} autocomplete="organization"
+                    required=true invalid={blank("name")} error_id="clinic-missing" /></div>
+                <div data-field="clinic.address"><TextField id="clinic-address" label={ app.t("所在地（必須）", "Address (required)") } value={c.address.clone()} onchange={put_clinic(|c, v| c.address = v)}
+                    required=true invalid={blank("address")} error_id="clinic-missing" /></div>
                 <div class="grid">
-                    <TextField id="clinic-prefecture" label={ app.t("都道府県番号（2桁・必須）", "Prefecture code (2 digits, required)") } value={c.prefecture_code.clone()} onchange={put_clinic(|c, v| c.prefecture_code = v)}
+                    <div data-field="clinic.prefecture_code"><TextField id="clinic-prefecture" label={ app.t("都道府県番号（2桁・必須）", "Prefecture code (2 digits, required)") } value={c.prefecture_code.clone()} onchange={put_clinic(|c, v| c.prefecture_code = v)}
                         required=true invalid={blank("prefecture_code") || bad_prefecture} error_id={ if bad_prefecture { "clinic-prefecture-error" } else { "clinic-missing" } }
-                        hint={ app.t("例：東京都は13、大阪府は27", "e.g. Tokyo 13, Osaka 27") } />
-                    <TextField id="clinic-registration" label={ app.t("登録記号番号（契約・協定、必須）", "Registration number (required)") } value={c.registration_number.clone()} onchange={put_clinic(|c, v| c.registration_number = v)}
-                        required=true invalid={blank("registration_number")} error_id="clinic-missing" />
-                    <TextField id="clinic-manager" label={ app.t("施術管理者（必須）", "Managing practitioner (required)") } value={c.manager_name.clone()} onchange={put_clinic(|c, v| c.manager_name = v)}
-                        required=true invalid={blank("manager_name")} error_id="clinic-missing" />
+                        hint={ app.t("例：東京都は13、大阪府は27", "e.g. Tokyo 13, Osaka 27") } /></div>
+                    <div data-field="clinic.registration_number"><TextField id="clinic-registration" label={ app.t("登録記号番号（契約・協定、必須）", "Registration number (required)") } value={c.registration_number.clone()} onchange={put_clinic(|c, v| c.registration_number = v)}
+                        required=true invalid={blank("registration_number")} error_id="clinic-missing" /></div>
+                    <div data-field="clinic.manager_name"><TextField id="clinic-manager" label={ app.t("施術管理者（必須）", "Managing practitioner (required)") } value={c.manager_name.clone()} onchange={put_clinic(|c, v| c.manager_name = v)}
+                        required=true invalid={blank("manager_name")} error_id="clinic-missing" /></div>
                 </div>
                 if bad_prefecture {
                     <p id="clinic-prefecture-error" class="error">{ app.t("都道府県番号は01〜47の2桁です。", "The prefecture code is two digits, 01–47.") }</p>
@@ -120,7 +120,7 @@ pub fn settings() -> Html {
                         ("massage".into(), "あん摩マッサージ".into()),
                     ]}
                     onchange={put_discipline} />
-                <CheckField id="clinic-statement" label={ app.t("明細書発行体制加算を算定する（柔整）", "Claims the statement-issuing add-on (judo)") } checked={c.statement_system} onchange={statement} />
+                <div data-field="clinic.statement_system"><CheckField id="clinic-statement" label={ app.t("明細書発行体制加算を算定する（柔整）", "Claims the statement-issuing add-on (judo)") } checked={c.statement_system} onchange={statement} /></div>
                 <h3>{ app.t("施術者", "Practitioners") }</h3>
                 { for current.practitioners.iter().enumerate().map(|(i, p)| html! {
                     <div class="grid">
