@@ -56,11 +56,19 @@ fn attr(b: &Browser, css: &str, name: &str) -> String {
     .to_string()
 }
 
-/// Puts a practice card in; the page moves the focus to the PIN box by itself.
+/// Puts a practice card in and waits until the page says which card it is; a My Number
+/// card puts the focus in the PIN box by itself.
 fn insert(b: &Browser, persona: &str) {
     b.select("#sim-persona", persona);
+    b.click("#sim-remove");
+    b.wait_text("#reader-status", "カードなし", WAIT);
     b.click("#sim-insert");
-    b.wait_text("#reader-status", "練習用カードリーダー", WAIT);
+    if persona == "juki" {
+        b.wait_text("#reader-status", "住基カード", WAIT);
+    } else {
+        b.wait_text("#reader-status", "練習用カードリーダー：マイナンバーカード", WAIT);
+        wait_focus(b, "pin");
+    }
 }
 
 /// What the page's polite announcer said, in order.
@@ -90,7 +98,6 @@ fn a_failed_check_clears_the_last_patients_result_and_says_what_happened() {
     );
 
     insert(&b, "normal");
-    wait_focus(&b, "pin");
     let before = announced(&b).len();
     b.keys(&format!("1234{ENTER}"));
     b.wait_text("#result-name", "山田　花子", WAIT);
@@ -351,7 +358,10 @@ fn imports_are_reviewed_first_and_a_second_import_changes_nothing() {
     b.click("#nav-reception");
     b.click("#import-button");
     b.wait_text("#import-review", "すべて登録済み", WAIT);
-    assert_eq!(attr(&b, "#import-apply", "disabled"), "");
+    assert_eq!(
+        b.exec("return document.querySelector('#import-apply').disabled;", json!([])),
+        json!(true)
+    );
     b.click("#import-cancel");
     b.click("#nav-patients");
     b.click("#patient-p1");

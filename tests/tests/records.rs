@@ -164,7 +164,7 @@ fn every_input_of_the_claim_engine_has_a_control() {
     seen.extend(marked(&b));
 
     // はり・きゅう: その他 opens its name.
-    open_case(&b, "p2");
+    open_case(&b, "p3");
     b.click("#disease-other");
     b.wait_for("#case-other-disease", WAIT);
     b.click("#day-2024-10-02");
@@ -173,7 +173,7 @@ fn every_input_of_the_claim_engine_has_a_control() {
     assert!(controls_in(&b, "acupuncture.consent") >= fields::<Consent>().len());
 
     // マッサージ.
-    open_case(&b, "p3");
+    open_case(&b, "p5");
     b.click("#day-2024-10-03");
     b.wait_for("#visit-local-count", WAIT);
     seen.extend(marked(&b));

@@ -255,15 +255,21 @@ impl Driver {
                 self.dispatch(Action::Card {
                     reader: reader.clone(),
                     card: Some(card),
+                    inserted: true,
                 });
                 if my_number {
                     self.send(Command::GetCardStatus { reader });
                 }
             }
-            Message::CardRemoved { reader } => self.dispatch(Action::Card { reader, card: None }),
+            Message::CardRemoved { reader } => self.dispatch(Action::Card {
+                reader,
+                card: None,
+                inserted: false,
+            }),
             Message::CardStatus { reader, card } => self.dispatch(Action::Card {
                 reader,
                 card: Some(card),
+                inserted: false,
             }),
             Message::Personas { personas } => self.dispatch(Action::Personas(personas)),
             Message::Progress { step } => self.dispatch(Action::Progress(step)),

@@ -195,6 +195,8 @@ pub struct State {
     pub registered_seq: Option<u32>,
     /// Bumped when a check fails, so the view can move the focus to the error once.
     pub failure_seq: u32,
+    /// Bumped when a card is put in, so the view can move the focus to the PIN once.
+    pub card_seq: u32,
     pub screen: Screen,
     /// The clinic's book: patients, cases, visits, months, settings.
     pub book: Rc<Book>,
@@ -243,6 +245,8 @@ pub enum Action {
     Card {
         reader: String,
         card: Option<CardInfo>,
+        /// A card was just put in (not a status refresh of one already there).
+        inserted: bool,
     },
     ChooseReader(String),
     Personas(Vec<PersonaInfo>),
@@ -473,9 +477,16 @@ impl Reducible for State {
                 s.readers.push(r);
             }
             Action::ReaderRemoved(name) => s.readers.retain(|x| x.name != name),
-            Action::Card { reader, card } => {
+            Action::Card {
+                reader,
+                card,
+                inserted,
+            } => {
                 if let Some(r) = s.readers.iter_mut().find(|r| r.name == reader) {
                     r.card = card;
+                }
+                if inserted {
+                    s.card_seq += 1;
                 }
             }
             Action::ChooseReader(name) => s.chosen_reader = Some(name),

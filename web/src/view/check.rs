@@ -109,10 +109,11 @@ pub fn check() -> Html {
             CheckMode::Pin if !locked => "pin",
             _ => "visual-confirmed",
         };
-        let was = use_mut_ref(|| present);
-        use_effect_with(present, move |now| {
-            let before = std::mem::replace(&mut *was.borrow_mut(), *now);
-            if *now && !before {
+        let first = use_mut_ref(|| true);
+        use_effect_with(s.card_seq, move |_| {
+            // Not on the first render: a card already in when the page opened is not news.
+            let first = std::mem::replace(&mut *first.borrow_mut(), false);
+            if present && !first {
                 focus_into_view(target);
             }
             || ()

@@ -313,8 +313,11 @@ pub fn date_field(p: &DateProps) -> Html {
     let onchange = {
         let commit = commit.clone();
         let era = era.clone();
+        let text = text.clone();
         Callback::from(move |e: Event| {
             if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                // What is in the box is what is shown (a cleared box stays cleared).
+                text.set(el.value());
                 commit(el.value(), era_for(*era));
             }
         })
