@@ -14,6 +14,7 @@ const TAB: &str = "\u{E004}";
 const ENTER: &str = "\u{E007}";
 const SPACE: &str = "\u{E00D}";
 const DOWN: &str = "\u{E015}";
+const UP: &str = "\u{E013}";
 const CTRL: &str = "\u{E009}";
 /// Releases held modifier keys.
 const RELEASE: &str = "\u{E000}";
@@ -56,9 +57,14 @@ fn press(b: &Browser, id: &str, key: &str) {
     press_keys(b, key);
 }
 
-/// Chooses an option of a focused <select> with the arrow keys.
+/// Chooses an option of a focused <select> with the arrow keys (down, then up).
 fn choose(b: &Browser, id: &str, value: &str) {
     tab_to(b, id);
+    let below = b.exec(
+        "const s = document.getElementById(arguments[0]);
+         return [...s.options].findIndex(o => o.value === arguments[1]) >= s.selectedIndex;",
+        json!([id, value]),
+    ) == json!(true);
     for _ in 0..20 {
         let v = b.exec(
             "return document.getElementById(arguments[0]).value;",
@@ -67,7 +73,7 @@ fn choose(b: &Browser, id: &str, value: &str) {
         if v == json!(value) {
             return;
         }
-        press_keys(b, DOWN);
+        press_keys(b, if below { DOWN } else { UP });
     }
     panic!("#{id} never offered {value}");
 }

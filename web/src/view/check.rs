@@ -19,7 +19,9 @@ pub(crate) fn focus_into_view(id: &'static str) {
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         {
             let _ = el.focus();
-            el.scroll_into_view_with_bool(false);
+            let opts = web_sys::ScrollIntoViewOptions::new();
+            opts.set_block(web_sys::ScrollLogicalPosition::Center);
+            el.scroll_into_view_with_scroll_into_view_options(&opts);
         }
     })
     .forget();

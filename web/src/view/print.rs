@@ -354,7 +354,7 @@ fn claim_sheet(form: &FormModel, draft: bool, sample: bool) -> Html {
                 <p class="draft-mark">{ "下書き（エラーあり・提出不可）" }</p>
             }
             if sample {
-                <p class="sample-mark" aria-hidden="true">{ "見本" }</p>
+                <p class="sample-mark" aria-hidden="true"></p>
             }
             <div class="box b-month"><span class="val">{ &form.month_ja }</span></div>
             { for PLACED.iter().filter(|k| !matches!(**k, "visit_days" | "clinic_name" | "clinic_address" | "manager" | "registration_number")).map(|k| placed(form, k)) }
@@ -416,7 +416,7 @@ fn summary_sheet(s: &SummaryForm, sample: bool) -> Html {
             <p class="form-id">{ &s.form_id }</p>
             <h3 class="title">{ &s.title }</h3>
             if sample {
-                <p class="sample-mark" aria-hidden="true">{ "見本" }</p>
+                <p class="sample-mark" aria-hidden="true"></p>
             }
             <div class="box b-month"><span class="val">{ &s.month_ja }</span></div>
             { cell("s_insurer", "保険者番号", insurer) }
