@@ -83,8 +83,15 @@ fn standing_label(ja: bool, q: &Qualification, day: Date) -> String {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ResultProps {
+    /// The full app registers patients; the widget, which has no patients, only shows.
+    #[prop_or(true)]
+    pub register: bool,
+}
+
 #[function_component(ResultView)]
-pub fn result_view() -> Html {
+pub fn result_view(props: &ResultProps) -> Html {
     let app = use_app();
     let heading = use_node_ref();
     let seq = app.state.result_seq;
@@ -214,7 +221,7 @@ pub fn result_view() -> Html {
                     { qualification(&app, q, i == 0) }
                 </section>
             }) }
-            if several && !registered {
+            if several && !registered && props.register {
                 <fieldset id="qualification-choice" aria-describedby="qualification-choice-error">
                     <legend>{ app.t("登録する資格", "Qualification to register") }</legend>
                     { for r.qualifications.iter().enumerate().map(|(i, q)| {
@@ -235,7 +242,12 @@ pub fn result_view() -> Html {
                     }</p>
                 </fieldset>
             }
-            if no_address && !registered {
+            if no_address && !registered && !props.register {
+                <p id="address-missing" class="warn-box"><strong>{ app.t(
+                    "住所が登録されていません。療養費支給申請書には被保険者の住所の記入が必要です。患者さんに確認してください。",
+                    "No address on file. The claim form (療養費支給申請書) needs the insured person's address: ask the patient.") }</strong></p>
+            }
+            if no_address && !registered && props.register {
                 <div id="address-missing" class="warn-box">
                     <p><strong>{ app.t(
                         "住所が登録されていません。療養費支給申請書には被保険者の住所の記入が必要です。",
@@ -260,7 +272,7 @@ pub fn result_view() -> Html {
                         } }
                     </button>
                 }
-            } else if !r.qualifications.is_empty() {
+            } else if !r.qualifications.is_empty() && props.register {
                 <button id="register-patient" type="button" onclick={register}>{ app.t("患者として登録", "Register as patient") }</button>
                 if let Some((ja_text, en_text)) = &app.state.edit_error {
                     <p id="register-error" class="error" role="alert">{ if ja { ja_text.clone() } else { en_text.clone() } }</p>
