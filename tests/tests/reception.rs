@@ -66,7 +66,11 @@ fn insert(b: &Browser, persona: &str) {
     if persona == "juki" {
         b.wait_text("#reader-status", "住基カード", WAIT);
     } else {
-        b.wait_text("#reader-status", "練習用カードリーダー：マイナンバーカード", WAIT);
+        b.wait_text(
+            "#reader-status",
+            "練習用カードリーダー：マイナンバーカード",
+            WAIT,
+        );
         wait_focus(b, "pin");
     }
 }
@@ -359,7 +363,10 @@ fn imports_are_reviewed_first_and_a_second_import_changes_nothing() {
     b.click("#import-button");
     b.wait_text("#import-review", "すべて登録済み", WAIT);
     assert_eq!(
-        b.exec("return document.querySelector('#import-apply').disabled;", json!([])),
+        b.exec(
+            "return document.querySelector('#import-apply').disabled;",
+            json!([])
+        ),
         json!(true)
     );
     b.click("#import-cancel");

@@ -221,7 +221,7 @@ pub fn calendar(p: &CaseProps) -> Html {
                                         { for c.findings.iter().map(|f| html! {
                                             <li class={ if f.severity == Severity::Error { "finding-error" } else { "finding-warning" } }>
                                                 <strong>{ if f.severity == Severity::Error { app.t("エラー：", "Error: ") } else { app.t("要確認：", "Check: ") } }</strong>
-                                                <span lang="ja">{ &f.message_ja }</span>
+                                                if ja || f.message_en.is_empty() { <span lang="ja">{ &f.message_ja }</span> } else { <span>{ &f.message_en }</span> }
                                             </li>
                                         }) }
                                     </ul>

@@ -84,7 +84,8 @@ fn pairing_form() -> Html {
                 "Enter the 6-digit pairing code shown by the companion. This is needed once.") }</p>
             <label for="pairing-code">{ app.t("ペアリングコード", "Pairing code") }</label>
             <input id="pairing-code" ref={input} type="text" inputmode="numeric" autocomplete="one-time-code"
-                maxlength="7" pattern="[0-9 ]*" aria-describedby="pairing-error" />
+                maxlength="7" pattern="[0-9 ]*" aria-describedby="pairing-error"
+                aria-invalid={ failure.is_some().then_some("true") } />
             <button id="pair-button" type="submit">{ app.t("ペアリング", "Pair") }</button>
             <p id="pairing-error" role="alert" class="error">
                 { failure.map(|f| f.message(app.lang())).unwrap_or_default() }

@@ -253,6 +253,12 @@ pub struct DateProps {
     pub invalid: bool,
     #[prop_or_default]
     pub error_id: Option<AttrValue>,
+    /// The text box and the era choice, for a form that reads what is shown when it is sent
+    /// (inside the widget's shadow root too, where ids are not searched).
+    #[prop_or_default]
+    pub input_ref: NodeRef,
+    #[prop_or_default]
+    pub era_ref: NodeRef,
 }
 
 /// A date typed as people write it (`S43.4.12`, `昭和43年4月12日`, `430412` with the era
@@ -376,13 +382,13 @@ pub fn date_field(p: &DateProps) -> Html {
             <label for={p.id.clone()}>{ p.label.clone() }</label>
             <p class="hint" id={hint_id}>{ hint }</p>
             <div class="date-inputs">
-                <input id={p.id.clone()} type="text" value={(*text).clone()} inputmode="text" autocomplete="off"
+                <input id={p.id.clone()} ref={p.input_ref.clone()} type="text" value={(*text).clone()} inputmode="text" autocomplete="off"
                     {oninput} {onchange} disabled={p.disabled} required={p.required}
                     aria-invalid={ (error.is_some() || p.invalid).then_some("true") }
                     aria-describedby={described} />
                 if p.era_choice {
                     <label class="era-label" for={format!("{}-era", p.id)}>{ app.t("6桁のときの元号", "Era for 6 digits") }</label>
-                    <select id={format!("{}-era", p.id)} onchange={choose_era} disabled={p.disabled}>
+                    <select id={format!("{}-era", p.id)} ref={p.era_ref.clone()} onchange={choose_era} disabled={p.disabled}>
                         { for ukemi_core::date::era_names().map(|(name, _)| html! {
                             <option value={name} selected={*era == name}>{ name }</option>
                         }) }

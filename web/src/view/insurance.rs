@@ -38,25 +38,19 @@ fn field_id(name: &str) -> Option<&'static str> {
     FIELDS.iter().find(|(_, n)| *n == name).map(|(id, _)| *id)
 }
 
-fn by_id(id: &str) -> String {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| {
-            use wasm_bindgen::JsCast;
-            e.dyn_into::<HtmlInputElement>().ok()
-        })
-        .map(|e| e.value())
-        .unwrap_or_default()
-}
-
 /// The birthdate as shown in its field (typed 和暦 and the era beside it included).
-fn typed_birthdate() -> Result<Date, ukemi_core::date::TypedDateError> {
-    let era = by_id("ins-birthdate-era");
+fn typed_birthdate(
+    input: &NodeRef,
+    era: &NodeRef,
+) -> Result<Date, ukemi_core::date::TypedDateError> {
+    let era = era
+        .cast::<web_sys::HtmlSelectElement>()
+        .map(|e| e.value())
+        .unwrap_or_default();
     let era = ukemi_core::date::era_names()
         .map(|(n, _)| n)
         .find(|n| *n == era);
-    Date::parse_typed(&by_id("ins-birthdate"), era)
+    Date::parse_typed(&value(input), era)
 }
 
 #[function_component(Insurance)]
@@ -65,7 +59,10 @@ pub fn insurance(props: &InsuranceProps) -> Html {
     let refs: [NodeRef; 4] = Default::default();
     let [insurer, symbol, number, branch] = refs.clone();
     let birth = use_state(|| None::<Date>);
+    let birth_input = use_node_ref();
+    let birth_era = use_node_ref();
     let onsubmit = {
+        let (birth_input, birth_era) = (birth_input.clone(), birth_era.clone());
         let send = app.ctl.send.clone();
         let state = app.state.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -95,7 +92,7 @@ pub fn insurance(props: &InsuranceProps) -> Html {
                     "Enter the number.".into(),
                 );
             }
-            let birth = match typed_birthdate() {
+            let birth = match typed_birthdate(&birth_input, &birth_era) {
                 Ok(d) => d,
                 Err(e) => {
                     return fail(
@@ -152,6 +149,7 @@ pub fn insurance(props: &InsuranceProps) -> Html {
         });
     let to_manual = {
         let refs = refs.clone();
+        let (birth_input, birth_era) = (birth_input.clone(), birth_era.clone());
         let state = app.state.clone();
         Callback::from(move |_| {
             let [insurer, symbol, number, branch] = &refs;
@@ -160,7 +158,9 @@ pub fn insurance(props: &InsuranceProps) -> Html {
                 &value(symbol),
                 &value(number),
                 &value(branch),
-                &typed_birthdate().map(|d| d.to_string()).unwrap_or_default(),
+                &typed_birthdate(&birth_input, &birth_era)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
             );
             super::go(&state, Screen::Patients);
             // After the new screen's heading has taken the focus: the first empty field.
@@ -192,6 +192,7 @@ pub fn insurance(props: &InsuranceProps) -> Html {
                 { field(3, app.t("枝番", "Branch"), "numeric") }
                 <super::form::DateField id="ins-birthdate" label={ app.t("生年月日", "Date of birth") } value={*birth}
                     era_choice=true invalid={ bad_field.as_deref() == Some("birthdate") } error_id="ins-error"
+                    input_ref={birth_input.clone()} era_ref={birth_era.clone()}
                     onchange={ let b = birth.clone(); Callback::from(move |d| b.set(Some(d))) } />
                 <button id="ins-check-button" type="submit" disabled={app.state.running}>{ app.t("資格確認", "Check eligibility") }</button>
             </form>
