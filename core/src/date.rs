@@ -13,12 +13,38 @@ pub struct Date {
     day: u8,
 }
 
+/// A date that does not exist or is not written as one. The text says why, in Japanese
+/// and English, because it reaches clinics (a typed case file) and vendors (logs) alike.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateError(pub String);
 
+impl DateError {
+    fn shape(s: &str) -> DateError {
+        DateError(format!(
+            "日付「{s}」は YYYY-MM-DD（例: 2024-10-01）で書いてください / invalid date {s:?}: write it as YYYY-MM-DD"
+        ))
+    }
+
+    fn range(year: i32, month: u8, day: u8) -> DateError {
+        let text = format!("{year:04}-{month:02}-{day:02}");
+        DateError(if !(1..=9999).contains(&year) {
+            format!(
+                "日付「{text}」の年が範囲外です / invalid date {text}: the year is out of range"
+            )
+        } else if !(1..=12).contains(&month) {
+            format!("日付「{text}」: {month}月はありません（1〜12月） / invalid date {text}: there is no month {month} (1–12)")
+        } else {
+            let last = days_in_month(year, month);
+            format!(
+                "日付「{text}」は存在しません（{year}年{month}月は{last}日まで） / invalid date {text}: {year}-{month:02} has {last} days"
+            )
+        })
+    }
+}
+
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid date: {}", self.0)
+        f.write_str(&self.0)
     }
 }
 
@@ -41,10 +67,10 @@ fn is_leap(year: i32) -> bool {
 impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Result<Date, DateError> {
         if !(1..=9999).contains(&year) || !(1..=12).contains(&month) {
-            return Err(DateError(format!("{year:04}-{month:02}-{day:02}")));
+            return Err(DateError::range(year, month, day));
         }
         if day == 0 || day > days_in_month(year, month) {
-            return Err(DateError(format!("{year:04}-{month:02}-{day:02}")));
+            return Err(DateError::range(year, month, day));
         }
         Ok(Date { year, month, day })
     }
@@ -66,13 +92,10 @@ impl Date {
         let dashed_ok = s.len() == 8
             || (s.len() == 10 && s.chars().filter(|c| *c == '-' || *c == '/').count() == 2);
         if digits.len() != 8 || !dashed_ok || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(DateError(s.to_string()));
+            return Err(DateError::shape(s));
         }
-        let num = |r: core::ops::Range<usize>| {
-            digits[r]
-                .parse::<i32>()
-                .map_err(|_| DateError(s.to_string()))
-        };
+        let num =
+            |r: core::ops::Range<usize>| digits[r].parse::<i32>().map_err(|_| DateError::shape(s));
         Date::new(num(0..4)?, num(4..6)? as u8, num(6..8)? as u8)
     }
 
@@ -427,6 +450,25 @@ mod tests {
         assert_eq!(d("2024-02-28").add_days(1), d("2024-02-29"));
         assert_eq!(d("2023-12-31").add_days(1), d("2024-01-01"));
         assert_eq!(d("2026-11-25").weekday(), 3); // a Wednesday
+    }
+
+    /// Impossible dates are refused with the reason, in Japanese and English.
+    #[test]
+    fn impossible_dates_say_why() {
+        let e = Date::parse("2024-02-30").expect_err("no 30 February");
+        assert!(
+            e.0.contains("2024年2月は29日まで") && e.0.contains("has 29 days"),
+            "{e}"
+        );
+        let e = Date::parse("2023-02-29").expect_err("not a leap year");
+        assert!(e.0.contains("28日まで"), "{e}");
+        let e = Date::parse("2024-13-01").expect_err("no month 13");
+        assert!(
+            e.0.contains("13月はありません") && e.0.contains("no month 13"),
+            "{e}"
+        );
+        let e = Date::parse("2024/1/5").expect_err("not the shape");
+        assert!(e.0.contains("YYYY-MM-DD"), "{e}");
     }
 
     #[test]

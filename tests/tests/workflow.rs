@@ -160,6 +160,10 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
         amount.contains("実日数 3") || amount.contains("実日数3"),
         "{amount}"
     );
+    // The window beside the form: the day open now (day 3: 後療 505) and the month.
+    let day3 = b.wait_text("#day-amount", "窓口でいただく額", WAIT);
+    assert!(day3.contains("505円"), "{day3}");
+    assert!(b.text("#amount-window").ends_with('円'));
     assert_accessible(&b, "records (柔整)");
     b.screenshot(&artifacts_dir().join("workflow-records-judo.png"));
 
@@ -280,7 +284,9 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
         let input: ClaimInput = serde_json::from_value(c["input"].clone()).expect("case format");
         let native = claims::compute(&input).expect("computes").remove(0);
         assert_eq!(c["claim"]["total_yen"], json!(native.total_yen));
+        assert_eq!(c["claim"]["copay_yen"], json!(native.copay_yen));
         assert_eq!(c["claim"]["billed_yen"], json!(native.billed_yen));
+        assert_eq!(c["claim"]["window_yen"], json!(native.window_yen));
         assert!(
             text.contains(&format!("{}円", native.total_yen)),
             "合計 {} in the PDF",

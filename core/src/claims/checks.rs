@@ -158,24 +158,21 @@ pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Findi
             "The insurance's validity period is unknown; take it from an eligibility check.",
         ));
     }
-    for v in visits {
-        let before = ins.valid_from.is_some_and(|f| v.date < f);
-        let after = ins.valid_until.is_some_and(|u| v.date > u);
-        if before || after {
-            out.push(Finding::error(
-                "eligibility_invalid_on_visit",
-                format!("visits[{}].date", v.date),
-                format!(
-                    "{}は資格の有効期間外です。資格を確認してください。",
-                    v.date.wareki()
-                ),
-                format!(
-                    "{} is outside the insurance's validity period; check the eligibility.",
-                    v.date
-                ),
-            ));
-        }
-    }
+    let outside: Vec<Date> = visits
+        .iter()
+        .map(|v| v.date)
+        .filter(|d| {
+            ins.valid_from.is_some_and(|f| *d < f) || ins.valid_until.is_some_and(|u| *d > u)
+        })
+        .collect();
+    out.extend(on_dates(
+        Finding::error,
+        "eligibility_invalid_on_visit",
+        |d| format!("visits[{d}].date"),
+        &outside,
+        |ja| format!("{ja}は資格の有効期間外です。資格を確認してください。"),
+        |en| format!("{en}: outside the insurance's validity period; check the eligibility."),
+    ));
     match &input.case {
         Case::Judo(c) => judo_findings(c, visits, &mut out),
         Case::Acupuncture(c) => {
@@ -223,55 +220,90 @@ fn consent_findings(consent: Option<&Consent>, visits: &[&Visit], out: &mut Vec<
         ));
         return;
     };
-    for v in visits {
-        if v.date < c.date || v.date > c.valid_until {
-            out.push(Finding::error(
-                "consent_expired",
-                format!("visits[{}].date", v.date),
-                format!(
-                    "{}は同意期間（{}〜{}）の外です。再同意を確認してください。",
-                    v.date.wareki(),
-                    c.date.wareki(),
-                    c.valid_until.wareki()
-                ),
-                format!(
-                    "{} is outside the consent period ({} to {}); check the renewed consent.",
-                    v.date, c.date, c.valid_until
-                ),
-            ));
-        }
-    }
+    let outside: Vec<Date> = visits
+        .iter()
+        .map(|v| v.date)
+        .filter(|d| *d < c.date || *d > c.valid_until)
+        .collect();
+    out.extend(on_dates(
+        Finding::error,
+        "consent_expired",
+        |d| format!("visits[{d}].date"),
+        &outside,
+        |ja| {
+            format!(
+                "{ja}は同意期間（{}〜{}）の外です。再同意を確認してください。",
+                c.date.wareki(),
+                c.valid_until.wareki()
+            )
+        },
+        |en| {
+            format!(
+                "{en}: outside the consent period ({} to {}); check the renewed consent.",
+                c.date, c.valid_until
+            )
+        },
+    ));
+}
+
+type Make = fn(&str, String, String, String) -> Finding;
+
+/// One finding for a rule broken on several days of the month, listing them all (a
+/// refusal is reported once, not once per day). `field` names the first day's place.
+fn on_dates(
+    make: Make,
+    code: &str,
+    field: impl Fn(Date) -> String,
+    dates: &[Date],
+    ja: impl Fn(&str) -> String,
+    en: impl Fn(&str) -> String,
+) -> Option<Finding> {
+    let first = *dates.first()?;
+    let (ja_dates, en_dates) = date_lists(dates);
+    Some(make(code, field(first), ja(&ja_dates), en(&en_dates)))
+}
+
+/// Days as a finding names them: `令和6年10月1日、令和6年10月2日` and `2024-10-01, 2024-10-02`.
+pub(crate) fn date_lists<'a>(dates: impl IntoIterator<Item = &'a Date>) -> (String, String) {
+    let dates: Vec<&Date> = dates.into_iter().collect();
+    let ja = dates.iter().map(|d| d.wareki()).collect::<Vec<_>>();
+    let en = dates.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+    (ja.join("、"), en.join(", "))
 }
 
 fn outcome_findings(outcome: Option<Date>, visits: &[&Visit], out: &mut Vec<Finding>) {
     let Some(o) = outcome else { return };
-    for v in visits.iter().filter(|v| v.date > o) {
-        out.push(Finding::error(
-            "visit_after_outcome",
-            format!("visits[{}].date", v.date),
+    let after: Vec<Date> = visits.iter().map(|v| v.date).filter(|d| *d > o).collect();
+    out.extend(on_dates(
+        Finding::error,
+        "visit_after_outcome",
+        |d| format!("visits[{d}].date"),
+        &after,
+        |ja| {
             format!(
-                "{}の施術は転帰（{}）の後です（算定しませんでした）。",
-                v.date.wareki(),
+                "{ja}の施術は転帰（{}）の後です（算定しませんでした）。",
                 o.wareki()
-            ),
-            format!("{} is after the outcome date ({}); not billed.", v.date, o),
-        ));
-    }
+            )
+        },
+        |en| format!("{en}: after the outcome date ({o}); not billed."),
+    ));
 }
 
 fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Finding>) {
+    let early: Vec<Date> = visits
+        .iter()
+        .map(|v| v.date)
+        .filter(|d| *d < c.first_visit_date)
+        .collect();
+    out.extend(on_dates(
+        Finding::error,
+        "visit_before_first",
+        |d| format!("visits[{d}].date"),
+        &early,
+        |ja| format!("{ja}は初検日より前です（算定しませんでした）。"),
+        |en| format!("{en}: before the first visit; not billed."),
+    ));
     for v in visits {
-        if v.date < c.first_visit_date {
-            out.push(Finding::error(
-                "visit_before_first",
-                format!("visits[{}].date", v.date),
-                format!(
-                    "{}は初検日より前です（算定しませんでした）。",
-                    v.date.wareki()
-                ),
-                format!("{} is before the first visit; not billed.", v.date),
-            ));
-        }
         for p in &v.parts {
             if c.injuries.get(p.injury).is_none() {
                 out.push(Finding::error(
@@ -284,50 +316,41 @@ fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Fi
         }
     }
     for (i, inj) in c.injuries.iter().enumerate() {
-        if inj.injury_date > c.first_visit_date {
-            // A later injury is fine; it must not precede its own treatment.
-            for v in visits.iter().filter(|v| v.date < inj.injury_date) {
-                if v.parts.iter().any(|p| p.injury == i) {
-                    out.push(Finding::error(
-                        "visit_before_injury",
-                        format!("case.injuries[{i}].injury_date"),
-                        format!(
-                            "{}: {}の負傷日より前の施術です。",
-                            v.date.wareki(),
-                            inj.name_ja()
-                        ),
-                        format!(
-                            "{}: treatment before the injury date of {}.",
-                            v.date,
-                            inj.name_ja()
-                        ),
-                    ));
-                }
-            }
-        }
+        let name = inj.name_ja();
+        // A later injury is fine; it must not precede its own treatment.
+        let before: Vec<Date> = visits
+            .iter()
+            .filter(|v| v.date < inj.injury_date && v.parts.iter().any(|p| p.injury == i))
+            .map(|v| v.date)
+            .collect();
+        out.extend(on_dates(
+            Finding::error,
+            "visit_before_injury",
+            |_| format!("case.injuries[{i}].injury_date"),
+            &before,
+            |ja| format!("{ja}: {name}の負傷日より前の施術です。"),
+            |en| format!("{en}: treatment before the injury date of {name}."),
+        ));
         if let Some(o) = &inj.outcome {
-            for v in visits
+            let after: Vec<Date> = visits
                 .iter()
                 .filter(|v| v.date > o.date && v.parts.iter().any(|p| p.injury == i))
-            {
-                out.push(Finding::error(
-                    "visit_after_outcome",
-                    format!("visits[{}].parts", v.date),
+                .map(|v| v.date)
+                .collect();
+            out.extend(on_dates(
+                Finding::error,
+                "visit_after_outcome",
+                |d| format!("visits[{d}].parts"),
+                &after,
+                |ja| {
                     format!(
-                        "{}: {}は{}に{}となっています（算定しませんでした）。",
-                        v.date.wareki(),
-                        inj.name_ja(),
+                        "{ja}: {name}は{}に{}となっています（算定しませんでした）。",
                         o.date.wareki(),
                         o.kind.label_ja()
-                    ),
-                    format!(
-                        "{}: {} ended on {}; not billed.",
-                        v.date,
-                        inj.name_ja(),
-                        o.date
-                    ),
-                ));
-            }
+                    )
+                },
+                |en| format!("{en}: {name} ended on {}; not billed.", o.date),
+            ));
         }
     }
     let long = visits

@@ -250,16 +250,7 @@ impl Skipped {
                 .and_then(|i| case.injuries.get(i))
                 .map(Injury::name_ja)
                 .unwrap_or_default();
-            let ja_dates = dates
-                .iter()
-                .map(|d| d.wareki())
-                .collect::<Vec<_>>()
-                .join("、");
-            let en_dates = dates
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let (ja_dates, en_dates) = super::checks::date_lists(&dates);
             let field = match injury {
                 Some(i) => format!("case.injuries[{i}]"),
                 None => format!(
@@ -340,11 +331,8 @@ pub(crate) fn month_lines(
     findings: &mut Vec<Finding>,
 ) -> Result<JudoMonth, ClaimError> {
     let hist = InjuryHistory::of(case, history);
-    let first_after_care = history
-        .iter()
-        .filter(|v| !treated(case, v).is_empty())
-        .map(|v| v.date)
-        .find(|d| *d > case.first_visit_date);
+    let first_visits = first_visit_days(case, &hist);
+    let after_care_checks = recheck_days(case, history, &first_visits);
     let frequent: Vec<bool> = (0..case.injuries.len())
         .map(|i| {
             hist.first_day[i].is_some_and(|f| is_long_term_frequent(f, month, &hist.per_month[i]))
@@ -389,7 +377,7 @@ pub(crate) fn month_lines(
             .on(Schedule::Judo, v.date)
             .ok_or(ClaimError::NoTariff { date: v.date })?;
         let lines = &mut out.lines;
-        if v.date == case.first_visit_date {
+        if first_visits.contains(&v.date) {
             lines.add(v.date, t, "shoken", 1, None, Rates::default())?;
             if let Some(a) = v.first_visit_addon {
                 lines.add(
@@ -401,14 +389,14 @@ pub(crate) fn month_lines(
                     Rates::default(),
                 )?;
             }
-            if case.consult_support {
+            if case.consult_support && v.date == case.first_visit_date {
                 lines.add(v.date, t, "shoken_consult", 1, None, Rates::default())?;
             }
         } else {
             if v.first_visit_addon.is_some() {
                 skipped.add("first_visit_addon_not_first", None, v.date);
             }
-            if Some(v.date) == first_after_care {
+            if after_care_checks.contains(&v.date) {
                 lines.add(v.date, t, "saiken", 1, None, Rates::default())?;
             }
         }
@@ -495,6 +483,49 @@ pub(crate) fn month_lines(
     }
     findings.extend(skipped.findings(case));
     Ok(out)
+}
+
+/// The days a 初検料 is billed: the case's 初検日, and the first day of a 負傷 that arrives
+/// when every 負傷 treated before it has ended (留意事項通知 第2 初検料: "患者の負傷が治癒した
+/// 後、同一月内に新たに発生した負傷に対し施術を行った場合の初検料は算定できる"; a 負傷 arising
+/// while another is still treated shares the first 初検料).
+pub(crate) fn first_visit_days(case: &JudoCase, hist: &InjuryHistory) -> Vec<Date> {
+    let mut days = vec![case.first_visit_date];
+    let mut firsts: Vec<Date> = hist.first_day.iter().flatten().copied().collect();
+    firsts.sort();
+    firsts.dedup();
+    for d in firsts.into_iter().filter(|d| *d > case.first_visit_date) {
+        let all_ended = case
+            .injuries
+            .iter()
+            .zip(&hist.first_day)
+            .filter(|(_, f)| f.is_some_and(|f| f < d))
+            .all(|(inj, _)| inj.outcome.as_ref().is_some_and(|o| o.date < d));
+        if all_ended {
+            days.push(d);
+        }
+    }
+    days
+}
+
+/// 再検料: "初検料を算定する初検の日後最初の後療の日のみ" — the first later visit with a treated
+/// 部位 after each 初検.
+fn recheck_days(case: &JudoCase, history: &[&Visit], first_visits: &[Date]) -> Vec<Date> {
+    let treated_days: Vec<Date> = history
+        .iter()
+        .filter(|v| !treated(case, v).is_empty())
+        .map(|v| v.date)
+        .collect();
+    first_visits
+        .iter()
+        .filter_map(|f| {
+            let next_first = first_visits.iter().filter(|x| *x > f).min();
+            treated_days
+                .iter()
+                .copied()
+                .find(|d| d > f && next_first.is_none_or(|n| d < n))
+        })
+        .collect()
 }
 
 fn first_visit_addon_code(a: FirstVisitAddon) -> &'static str {

@@ -136,16 +136,7 @@ fn month_claim(
         .collect();
     twice.dedup();
     if let Some(first) = twice.first() {
-        let ja = twice
-            .iter()
-            .map(|d| d.wareki())
-            .collect::<Vec<_>>()
-            .join("、");
-        let en = twice
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let (ja, en) = checks::date_lists(&twice);
         findings.push(Finding::error(
             "duplicate_visit",
             format!("visits[{first}]"),

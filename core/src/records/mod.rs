@@ -19,7 +19,8 @@ pub use manual::{NewPatient, UNCHECKED_WARNING_JA};
 pub use register::{Change, Registration};
 
 use crate::claims::{
-    Case, ClaimInput, ClaimMonth, Clinic, Insurance, PatientSex, Practitioner, PublicFund, Visit,
+    Case, ClaimInput, ClaimMonth, Clinic, Insurance, MonthlyClaim, PatientSex, Practitioner,
+    PublicFund, Visit,
 };
 use crate::date::Date;
 use crate::eligibility::{EligibilityResult, QualificationValidity, ReferenceKind};
@@ -139,7 +140,8 @@ pub struct CaseRecord {
 }
 
 /// A closed month: the claim inputs as they were when it was closed, so later edits of a case
-/// cannot change what was filed.
+/// cannot change what was filed, and the claims as computed then, so a later engine (a
+/// corrected rule, a new fee schedule) cannot change them either.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonthRecord {
     pub month: ClaimMonth,
@@ -147,6 +149,10 @@ pub struct MonthRecord {
     pub closed_at: Option<String>,
     #[serde(default)]
     pub snapshot: Vec<(String, ClaimInput)>,
+    /// The claims as filed, per case id. Empty for a month closed before Ukemi kept them
+    /// (its claims are then computed from `snapshot`).
+    #[serde(default)]
+    pub frozen: Vec<(String, MonthlyClaim)>,
     /// Deliberate reopenings: when and why.
     #[serde(default)]
     pub reopened: Vec<Reopening>,
@@ -156,6 +162,40 @@ pub struct MonthRecord {
 pub struct Reopening {
     pub at: String,
     pub reason: String,
+    /// The claims whose money differs between what was filed and what the engine computes
+    /// now (a corrected rule, an edited visit after the reopening is not in here).
+    #[serde(default)]
+    pub changes: Vec<FigureChange>,
+}
+
+/// The money of one claim as the 申請書 and the window show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    pub total_yen: u32,
+    pub copay_yen: u32,
+    pub billed_yen: u32,
+    pub window_yen: u32,
+}
+
+impl Figures {
+    pub fn of(c: &MonthlyClaim) -> Figures {
+        Figures {
+            total_yen: c.total_yen,
+            copay_yen: c.copay_yen,
+            billed_yen: c.billed_yen,
+            window_yen: c.window_yen,
+        }
+    }
+}
+
+/// One claim whose money moved when a closed month was reopened and recomputed. `None`
+/// is "no claim": not frozen (closed before Ukemi kept the figures) or not computable now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FigureChange {
+    pub case_id: String,
+    pub patient_name: String,
+    pub filed: Option<Figures>,
+    pub now: Option<Figures>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -598,17 +638,25 @@ impl Book {
                 if reason.trim().is_empty() {
                     return Err(RecordError::ReasonRequired);
                 }
+                let filed = self.month_claims(month);
                 let r = self
                     .months
                     .iter_mut()
                     .find(|r| r.month == month && r.closed_at.is_some())
                     .ok_or(RecordError::NotClosed { month })?;
+                let kept = !r.frozen.is_empty();
                 r.closed_at = None;
                 r.snapshot.clear();
-                r.reopened.push(Reopening {
-                    at,
-                    reason: reason.trim().to_string(),
-                });
+                r.frozen.clear();
+                let now = self.month_claims(month);
+                let changes = month::figure_changes(&filed, &now, kept);
+                if let Some(r) = self.months.iter_mut().find(|r| r.month == month) {
+                    r.reopened.push(Reopening {
+                        at,
+                        reason: reason.trim().to_string(),
+                        changes,
+                    });
+                }
                 Ok(Applied::Done)
             }
             Edit::Restore(book) => {
@@ -684,6 +732,10 @@ impl Book {
         if !blocked.is_empty() {
             return Err(RecordError::ClaimsHaveErrors { patients: blocked });
         }
+        let frozen: Vec<(String, MonthlyClaim)> = claims
+            .iter()
+            .filter_map(|c| c.claim.clone().ok().map(|m| (c.case_id.clone(), m)))
+            .collect();
         let snapshot: Vec<(String, ClaimInput)> = claims
             .into_iter()
             .filter_map(|c| c.input.ok().map(|i| (c.case_id, i)))
@@ -692,12 +744,14 @@ impl Book {
             Some(r) => {
                 r.closed_at = Some(at);
                 r.snapshot = snapshot;
+                r.frozen = frozen;
             }
             None => {
                 self.months.push(MonthRecord {
                     month,
                     closed_at: Some(at),
                     snapshot,
+                    frozen,
                     reopened: Vec::new(),
                 });
                 self.months.sort_by_key(|r| r.month);

@@ -2,7 +2,7 @@
 //! (frozen inputs once the month is closed), computed by the claim engine, and the exports
 //! for the 請求代行団体.
 
-use super::{Book, RecordError};
+use super::{Book, FigureChange, Figures, RecordError};
 use crate::claims::forms::{self, FormModel, SummaryForm};
 use crate::claims::{self, ClaimInput, ClaimMonth, MonthlyClaim, Severity};
 use crate::date::Date;
@@ -52,6 +52,36 @@ impl CaseClaim {
         }
         out
     }
+}
+
+/// The claims whose money differs between `filed` (a closed month's claims) and `now`
+/// (recomputed after reopening). `kept`: the filed figures were frozen at closing; without
+/// them (a month closed before Ukemi kept them) every filed side is unknown.
+pub fn figure_changes(filed: &[CaseClaim], now: &[CaseClaim], kept: bool) -> Vec<FigureChange> {
+    let figures = |c: &CaseClaim| c.claim.as_ref().ok().map(Figures::of);
+    let mut ids: Vec<(&str, &str)> = filed
+        .iter()
+        .chain(now)
+        .map(|c| (c.case_id.as_str(), c.patient_name.as_str()))
+        .collect();
+    ids.sort();
+    ids.dedup_by(|a, b| a.0 == b.0);
+    ids.into_iter()
+        .filter_map(|(id, name)| {
+            let before = filed
+                .iter()
+                .find(|c| c.case_id == id)
+                .and_then(figures)
+                .filter(|_| kept);
+            let after = now.iter().find(|c| c.case_id == id).and_then(figures);
+            (before != after).then(|| FigureChange {
+                case_id: id.to_string(),
+                patient_name: name.to_string(),
+                filed: before,
+                now: after,
+            })
+        })
+        .collect()
 }
 
 fn month_end(m: ClaimMonth) -> Option<Date> {
@@ -117,7 +147,20 @@ impl Book {
                         .case(case_id)
                         .map(|c| c.patient_id.clone())
                         .unwrap_or_default();
-                    compute(case_id, &patient_id, &input.patient.name, Ok(input.clone()))
+                    // What was filed, when it was kept; else the inputs computed anew.
+                    match closed.frozen.iter().find(|(id, _)| id == case_id) {
+                        Some((_, claim)) => CaseClaim {
+                            case_id: case_id.clone(),
+                            patient_id,
+                            patient_name: input.patient.name.clone(),
+                            input: Ok(input.clone()),
+                            claim: Ok(claim.clone()),
+                            unchecked: false,
+                        },
+                        None => {
+                            compute(case_id, &patient_id, &input.patient.name, Ok(input.clone()))
+                        }
+                    }
                 })
                 .collect(),
             None => self
@@ -225,6 +268,7 @@ const CSV_HEADER: &[&str] = &[
     "請求金額",
     "公費負担者番号",
     "公費請求額",
+    "窓口負担金",
     "エラー",
     "確認事項",
 ];
@@ -245,8 +289,8 @@ pub fn export_csv(claims: &[CaseClaim]) -> String {
                 .join(" ");
             let mut row = vec![String::new(); CSV_HEADER.len()];
             row[9] = csv_cell(&c.patient_name);
-            row[20] = "1".into();
-            row[21] = csv_cell(&reason);
+            row[CSV_HEADER.len() - 2] = "1".into();
+            row[CSV_HEADER.len() - 1] = csv_cell(&reason);
             out.push_str(&row.join(","));
             out.push_str("\r\n");
             continue;
@@ -286,6 +330,7 @@ pub fn export_csv(claims: &[CaseClaim]) -> String {
                 .as_ref()
                 .map_or(0, |p| p.public_billed_yen)
                 .to_string(),
+            m.window_yen.to_string(),
             if m.has_errors() { "1" } else { "0" }.to_string(),
             csv_cell(&findings.join(" ")),
         ];

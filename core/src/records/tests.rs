@@ -1062,3 +1062,95 @@ fn a_patient_registered_by_mistake_is_deleted_unless_they_have_cases() {
     assert_eq!(w.len(), 1, "one delete");
     assert!(w[0].value.is_none());
 }
+
+/// "A closed month keeps its frozen figures; reopening it recomputes with the corrected
+/// engine and shows what changed." The month was closed by an earlier engine: its kept
+/// claim says 合計 8,911 and 一部負担金 2,670 (the old 10-yen rounding on the form). The
+/// closed month still shows those; reopening recomputes (the engine's figures now) and the
+/// reopening lists the change, filed → now.
+#[test]
+fn a_closed_month_keeps_its_figures_and_a_reopening_lists_what_changed() {
+    let (mut book, id) = judo_book();
+    book.apply(Edit::CloseMonth {
+        month: october(),
+        at: "t1".into(),
+    })
+    .expect("closes");
+    let now = book.month_claims(october())[0]
+        .claim
+        .clone()
+        .expect("claim");
+    // As an earlier engine filed it.
+    let mut old = now.clone();
+    old.total_yen += 220;
+    old.copay_yen = 2670;
+    old.billed_yen = old.total_yen - 2670;
+    let r = book
+        .months
+        .iter_mut()
+        .find(|r| r.month == october())
+        .expect("month");
+    assert_eq!(r.frozen.len(), 1, "the claims are kept at closing");
+    r.frozen[0].1 = old.clone();
+    let shown = book.month_claims(october())[0]
+        .claim
+        .clone()
+        .expect("claim");
+    assert_eq!(
+        shown.total_yen, old.total_yen,
+        "a closed month shows what was filed"
+    );
+
+    book.apply(Edit::ReopenMonth {
+        month: october(),
+        at: "t2".into(),
+        reason: "計算規則の修正".into(),
+    })
+    .expect("reopens");
+    let r = book.month(october()).expect("month");
+    assert!(r.frozen.is_empty() && r.closed_at.is_none());
+    let changes = &r.reopened.last().expect("reopening").changes;
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].case_id, id);
+    assert_eq!(changes[0].filed.map(|f| f.copay_yen), Some(2670));
+    assert_eq!(changes[0].now, Some(Figures::of(&now)));
+    // Closing again keeps the new figures; reopening without a change lists none.
+    book.apply(Edit::CloseMonth {
+        month: october(),
+        at: "t3".into(),
+    })
+    .expect("closes again");
+    book.apply(Edit::ReopenMonth {
+        month: october(),
+        at: "t4".into(),
+        reason: "確認".into(),
+    })
+    .expect("reopens");
+    let r = book.month(october()).expect("month");
+    assert!(r.reopened.last().expect("reopening").changes.is_empty());
+}
+
+/// A month closed before Ukemi kept the figures shows its claims computed from the frozen
+/// inputs; on reopening every claim is listed with its filed figures unknown.
+#[test]
+fn a_month_closed_without_kept_figures_lists_its_claims_as_unknown_on_reopening() {
+    let (mut book, _) = judo_book();
+    book.apply(Edit::CloseMonth {
+        month: october(),
+        at: "t1".into(),
+    })
+    .expect("closes");
+    if let Some(r) = book.months.iter_mut().find(|r| r.month == october()) {
+        r.frozen.clear();
+    }
+    assert!(book.month_claims(october())[0].claim.is_ok());
+    book.apply(Edit::ReopenMonth {
+        month: october(),
+        at: "t2".into(),
+        reason: "確認".into(),
+    })
+    .expect("reopens");
+    let changes = &book.month(october()).expect("month").reopened[0].changes;
+    assert_eq!(changes.len(), 1);
+    assert!(changes[0].filed.is_none() && changes[0].now.is_some());
+}

@@ -200,7 +200,8 @@ pub fn calendar(p: &CaseProps) -> Html {
                 </tbody>
             </table>
             if let Some(d) = *day {
-                <DayEntry key={d.to_string()} case={rec.clone()} date={d} closed={closed} onchanged={on_visit_changed} />
+                <DayEntry key={d.to_string()} case={rec.clone()} date={d} closed={closed} onchanged={on_visit_changed}
+                    money={ claim.as_ref().and_then(|r| r.as_ref().ok()).and_then(|cs| cs.first()).and_then(|c| c.window.iter().find(|w| w.date == d).cloned()) } />
             }
             <div id="month-amount" class="amount" aria-live="polite">
                 { match &claim {
@@ -215,6 +216,12 @@ pub fn calendar(p: &CaseProps) -> Html {
                                     { app.t("　合計 ", "  Total ") }<strong id="amount-total">{ yen(c.total_yen.into()) }</strong>
                                     { app.t("　一部負担金 ", "  Co-payment ") }<strong id="amount-copay">{ yen(c.copay_yen.into()) }</strong>
                                     { app.t("　請求金額 ", "  Claimed ") }<strong id="amount-billed">{ yen(c.billed_yen.into()) }</strong>
+                                </p>
+                                <p>
+                                    { app.t("窓口でいただいた額（月計）", "Paid at the window this month") }{ " " }<strong id="amount-window">{ yen(c.window_yen.into()) }</strong>
+                                    if c.window_yen != c.copay_yen {
+                                        <span class="note">{ app.t("（申請書の一部負担金とは窓口の端数処理の分だけ違います）", " (differs from the form's co-payment by the window's rounding)") }</span>
+                                    }
                                 </p>
                                 if !c.findings.is_empty() {
                                     <ul class="findings" id="record-findings">

@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 use crate::state::{Action, Screen};
 use ukemi_core::claims::{ClaimMonth, Severity};
 use ukemi_core::records::month::{export_csv, export_json, CaseClaim};
-use ukemi_core::records::Edit;
+use ukemi_core::records::{Edit, Figures, MonthRecord};
 use yew::prelude::*;
 
 /// What the print area shows: nothing, one case, or the whole month.
@@ -201,6 +201,7 @@ pub fn claims() -> Html {
                             <th scope="col">{ app.t("合計", "Total") }</th>
                             <th scope="col">{ app.t("一部負担金", "Co-payment") }</th>
                             <th scope="col">{ app.t("請求金額", "Claimed") }</th>
+                            <th scope="col">{ app.t("窓口負担（参考）", "Paid at window") }</th>
                             <th scope="col">{ app.t("確認事項", "Findings") }</th>
                             <th scope="col">{ app.t("印刷", "Print") }</th>
                         </tr></thead>
@@ -215,6 +216,7 @@ pub fn claims() -> Html {
                 if let Some((j, e)) = &app.state.edit_error {
                     <p id="claims-error" class="error" role="alert">{ if ja { j.clone() } else { e.clone() } }</p>
                 }
+                { changes_after_reopening(&app, book.month(m).filter(|r| r.closed_at.is_none())) }
                 if closed.is_some() {
                     <div class="close-box">
                         <TextField id="reopen-reason" label={ app.t("締めを解除する理由", "Reason for reopening") } value={(*reason).clone()}
@@ -362,9 +364,10 @@ fn row(
                 <td class="short money">{ yen(m.total_yen.into()) }</td>
                 <td class="short money">{ yen(m.copay_yen.into()) }</td>
                 <td class="short money">{ yen(m.billed_yen.into()) }</td>
+                <td class="short money">{ yen(m.window_yen.into()) }</td>
             </>
         },
-        Err(_) => html! { <td colspan="5">{ app.t("計算できません", "Not computed") }</td> },
+        Err(_) => html! { <td colspan="6">{ app.t("計算できません", "Not computed") }</td> },
     };
     html! {
         <tr id={format!("claim-{}", c.case_id)} class={classes!(c.blocking().then_some("has-errors"))}>
@@ -397,5 +400,44 @@ fn row(
                 }
             </td>
         </tr>
+    }
+}
+
+/// After a reopening: the claims whose money differs from what was filed (a corrected rule or
+/// fee schedule), so the clinic knows which 申請書 to file again.
+fn changes_after_reopening(app: &super::AppCtx, month: Option<&MonthRecord>) -> Html {
+    let Some(r) = month.and_then(|m| m.reopened.last()) else {
+        return html! {};
+    };
+    if r.changes.is_empty() {
+        return html! {};
+    }
+    let fig = |f: &Option<Figures>, pick: fn(&Figures) -> u32| {
+        f.as_ref()
+            .map(|x| yen(pick(x).into()))
+            .unwrap_or_else(|| app.t("記録なし", "not kept").to_string())
+    };
+    html! {
+        <section id="reopen-changes" class="warn-box" aria-labelledby="reopen-changes-heading">
+            <h3 id="reopen-changes-heading">{ app.t("締めを解除して再計算したら金額が変わった申請書", "Claims whose money changed when the month was reopened") }</h3>
+            <div class="table-wrap" role="region" tabindex="0" aria-labelledby="reopen-changes-heading"><table>
+                <thead><tr>
+                    <th scope="col">{ app.t("患者", "Patient") }</th>
+                    <th scope="col">{ app.t("合計（提出時→現在）", "Total (filed → now)") }</th>
+                    <th scope="col">{ app.t("一部負担金（提出時→現在）", "Co-payment (filed → now)") }</th>
+                    <th scope="col">{ app.t("請求金額（提出時→現在）", "Claimed (filed → now)") }</th>
+                </tr></thead>
+                <tbody>
+                    { for r.changes.iter().map(|c| html! {
+                        <tr>
+                            <th scope="row">{ &c.patient_name }</th>
+                            <td>{ format!("{} → {}", fig(&c.filed, |f| f.total_yen), fig(&c.now, |f| f.total_yen)) }</td>
+                            <td>{ format!("{} → {}", fig(&c.filed, |f| f.copay_yen), fig(&c.now, |f| f.copay_yen)) }</td>
+                            <td>{ format!("{} → {}", fig(&c.filed, |f| f.billed_yen), fig(&c.now, |f| f.billed_yen)) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table></div>
+        </section>
     }
 }

@@ -4,12 +4,13 @@
 //! first, as deleting a case does.
 
 use super::case_editor::Setter;
-use super::form::{CheckField, ConfirmBox, SelectField, TextField};
+use super::form::{yen, CheckField, ConfirmBox, SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
 use crate::state::Action;
 use ukemi_core::claims::{
     Case, FirstVisitAddon, InjuryKind, OutreachAddon, PartTreatment, Visit, VisitMode, Warmth,
+    WindowDay,
 };
 use ukemi_core::records::{CaseRecord, Edit};
 use ukemi_core::Date;
@@ -69,6 +70,9 @@ pub struct DayProps {
     pub closed: bool,
     /// The day was recorded or deleted: the grid takes the focus back.
     pub onchanged: Callback<Date>,
+    /// The day's amount and what the patient pays at the window, once computed.
+    #[prop_or_default]
+    pub money: Option<WindowDay>,
 }
 
 #[function_component(DayEntry)]
@@ -209,10 +213,13 @@ pub fn day_entry(p: &DayProps) -> Html {
                     <div class="grid">
                         if first_day {
                             <div data-field="visit.first_visit_addon">
-                                <SelectField id="visit-first-addon" label={ app.t("初検料の加算", "First-visit add-on") }
+                                <SelectField id="visit-first-addon" label={ app.t("初検の時間帯（加算）", "First visit out of hours") }
                                     value={ v.first_visit_addon.map(|a| key(&a)).unwrap_or_default() }
-                                    options={ std::iter::once((String::new(), app.t("なし", "None").to_string()))
-                                        .chain(FIRST_ADDONS.iter().map(|a| (key(a), format!("{}加算", a.label_ja())))).collect::<Vec<_>>() }
+                                    options={ std::iter::once((String::new(), app.t("通常の時間内", "Within posted hours").to_string()))
+                                        .chain(FIRST_ADDONS.iter().map(|a| (key(a), match a {
+                                            FirstVisitAddon::LateNight => "深夜（22時〜6時）".to_string(),
+                                            _ => a.label_ja().to_string(),
+                                        }))).collect::<Vec<_>>() }
                                     onchange={edit(Box::new(|v, x| v.first_visit_addon = FIRST_ADDONS.iter().copied().find(|a| key(a) == x)))} disabled={disabled} />
                             </div>
                         }
@@ -269,9 +276,16 @@ pub fn day_entry(p: &DayProps) -> Html {
     };
     let judo = matches!(rec.case, Case::Judo(_));
     let call = matches!(v.mode, VisitMode::Call { .. });
+    let away = !matches!(v.mode, VisitMode::Clinic);
     html! {
         <section id="day-entry" class="day-entry" aria-labelledby="day-heading">
             <h3 id="day-heading">{ heading }</h3>
+            if let Some(m) = &p.money {
+                <p id="day-amount" class="amount">
+                    { app.t("この日の金額 ", "This day ") }<strong>{ yen(m.total_yen.into()) }</strong>
+                    { app.t("　窓口でいただく額 ", "  Paid at the window ") }<strong id="day-window">{ yen(m.pays_yen.into()) }</strong>
+                </p>
+            }
             { body }
             <div class="grid">
                 <div data-field="visit.mode">
@@ -289,9 +303,9 @@ pub fn day_entry(p: &DayProps) -> Html {
                             onchange={edit(Box::new(|v, x| if let VisitMode::Home { people, .. } = &mut v.mode { if let Ok(n) = x.trim().parse::<u32>() { *people = n.max(1) } }))} disabled={disabled} />
                     </div>
                 }
-                if let Some(km) = v.mode.distance_km().or(matches!(v.mode, VisitMode::Home { .. }).then_some(0.0)) {
+                if away {
                     <div data-field={ if call { "mode.call.distance_km" } else { "mode.home.distance_km" } }>
-                        <TextField id="visit-distance" kind="number" label={ app.t("距離（km）", "Distance (km)") } value={ if v.mode.distance_km().is_some() { km.to_string() } else { String::new() } }
+                        <TextField id="visit-distance" kind="number" label={ app.t("片道の距離（km・直線）", "One-way distance (km, straight line)") } value={ v.mode.distance_km().map(|km| km.to_string()).unwrap_or_default() }
                             onchange={edit(Box::new(|v, x| {
                                 // Half-typed numbers ("1.") read as nothing: keep the last value.
                                 let Ok(km) = x.trim().parse::<f64>() else { return };
@@ -303,12 +317,15 @@ pub fn day_entry(p: &DayProps) -> Html {
                             }))} disabled={disabled} />
                     </div>
                 }
-                if judo && call {
+                if judo && away {
                     <div data-field="visit.outreach_addon">
-                        <SelectField id="visit-outreach-addon" label={ app.t("往療料の加算", "House-call add-on") }
+                        <SelectField id="visit-outreach-addon" label={ app.t("往療の加算", "House-call addition") }
                             value={ v.outreach_addon.map(|a| key(&a)).unwrap_or_default() }
                             options={ std::iter::once((String::new(), app.t("なし", "None").to_string()))
-                                .chain(OUTREACH_ADDONS.iter().map(|a| (key(a), format!("{}加算", a.label_ja())))).collect::<Vec<_>>() }
+                                .chain(OUTREACH_ADDONS.iter().map(|a| (key(a), match a {
+                                    OutreachAddon::Storm => "暴風雨・暴風雪".to_string(),
+                                    _ => a.label_ja().to_string(),
+                                }))).collect::<Vec<_>>() }
                             onchange={edit(Box::new(|v, x| v.outreach_addon = OUTREACH_ADDONS.iter().copied().find(|a| key(a) == x)))} disabled={disabled} />
                     </div>
                 }

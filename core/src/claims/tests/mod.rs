@@ -5,6 +5,8 @@ use super::*;
 use crate::eligibility::PersonalFamily;
 use proptest::prelude::*;
 
+mod rules;
+
 fn d(s: &str) -> Date {
     Date::parse(s).expect("test date")
 }
