@@ -130,8 +130,8 @@ fn percent_decode(s: &str) -> Option<String> {
     (!s.contains('\0') && !s.contains('\\')).then_some(s)
 }
 
-/// Security headers on everything we serve (companions.md §8 rule 9). Inline scripts
-/// that Trunk writes into index.html are allowed by hash, not by 'unsafe-inline'.
+/// Security headers on everything we serve (docs/reference/companions.md §8, rule 9).
+/// Inline scripts that Trunk writes into index.html are allowed by hash, not by 'unsafe-inline'.
 fn security_headers(script_hashes: &[String]) -> String {
     let hashes: String = script_hashes
         .iter()

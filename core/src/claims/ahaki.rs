@@ -1,4 +1,4 @@
-//! はり・きゅう and マッサージ fee rules (claims.md §2.2, §2.3).
+//! はり・きゅう and マッサージ fee rules (docs/claims.md, "Rule table": the あはき rows).
 
 use super::claim::{Finding, Lines, Rates};
 use super::model::{ClaimMonth, Consent, Visit, VisitMode, Warmth};

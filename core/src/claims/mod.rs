@@ -2,7 +2,7 @@
 //! and the forms as data. Pure: "today" and all inputs are arguments.
 //!
 //! [`compute`] turns one case file ([`ClaimInput`]) into one [`MonthlyClaim`] per month
-//! with visits. Reference: /work/shared/reference/claims.md; user guide: docs/claims.md.
+//! with visits. User guide, rules with their clauses, and the amounts' sources: docs/claims.md.
 
 mod ahaki;
 pub mod bench;

@@ -1,5 +1,5 @@
 //! 保険者番号 and 公費負担者番号: structure and 検証番号 (check digit), per the
-//! MHLW 保険者番号設定要領 (eligibility.md §3).
+//! MHLW 保険者番号設定要領 (docs/reference/eligibility.md §3).
 
 use serde::{Deserialize, Serialize};
 
@@ -155,7 +155,7 @@ mod tests {
 
     #[test]
     fn worked_example_from_the_setting_rules() {
-        // eligibility.md §3: 33120015 — sum 15, check 10−5 = 5.
+        // docs/reference/eligibility.md §3: 33120015 — sum 15, check 10−5 = 5.
         assert_eq!(check_digit("3312001"), Some(5));
         assert_eq!(
             validate_insurer_number("33120015"),

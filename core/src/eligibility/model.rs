@@ -1,7 +1,7 @@
 //! The eligibility result as Ukemi uses it everywhere (screen, patient record, claim
 //! form, widget event). It is the normalised form of the service's
-//! `ResultOfQualificationConfirmation` (eligibility.md §4.4): identifiers stay strings,
-//! カナ is full-width, dates are [`Date`]s, code tables are enums.
+//! `ResultOfQualificationConfirmation` (docs/reference/eligibility.md §4.4): identifiers stay
+//! strings, カナ is full-width, dates are [`Date`]s, code tables are enums.
 
 use crate::date::Date;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
 //! The My Number card's JPKI application: identifiers, command APDUs, status words
-//! (jpki.md §1). Short APDUs only, as every implementation uses.
+//! (docs/reference/jpki.md §1). Short APDUs only, as every implementation uses.
 
 /// JPKI AP (公的個人認証).
 pub const AID_JPKI: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];

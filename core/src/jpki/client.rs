@@ -144,7 +144,7 @@ impl<'t, T: Transport + ?Sized> Jpki<'t, T> {
         self.expect_ok(&apdu::select_ef(fid), step).map(|_| ())
     }
 
-    /// What kind of card this is, from the JPKI token (jpki.md §1.2).
+    /// What kind of card this is, from the JPKI token (docs/reference/jpki.md §1.2).
     pub fn identify(&mut self) -> Result<CardKind, CardError> {
         match self.select_jpki() {
             Ok(()) => {}

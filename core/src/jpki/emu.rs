@@ -1,6 +1,6 @@
 //! A software My Number card answering the JPKI APDUs the way the real card does
-//! (jpki.md §5): the simulator mode, the browser demo and the tests all use it, and the
-//! companion's test rig puts it behind a real pcscd through vpcd.
+//! (docs/reference/jpki.md §5): the simulator mode, the browser demo and the tests all use it,
+//! and the companion's test rig puts it behind a real pcscd through vpcd.
 
 use super::apdu::{self, *};
 use super::client::{Transport, TransportError};

@@ -374,7 +374,7 @@ struct Deadline {
     key: bool,
 }
 
-/// docs: /work/shared/reference/eligibility.md §6 (MHLW briefing of 2025-08-08; やむを得ない
+/// Source: docs/reference/eligibility.md §6 (MHLW briefing of 2025-08-08; やむを得ない
 /// 事由 from the 事務連絡 of 2024-11-06).
 const DEADLINES: &[Deadline] = &[
     Deadline {

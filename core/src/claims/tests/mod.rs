@@ -1,4 +1,4 @@
-//! Worked examples computed by hand from the rule text in claims.md, check tests, and
+//! Worked examples computed by hand from the rule text in docs/claims.md, check tests, and
 //! property tests.
 
 use super::*;

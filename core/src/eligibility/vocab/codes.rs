@@ -1,6 +1,6 @@
-//! The service's code tables (業務コード `OQSCDxxx`, eligibility.md §4). A code the table does
-//! not know is kept as `Unknown(code)` rather than failing the whole message: a new code
-//! from the service must not stop a clinic from seeing the rest of the answer.
+//! The service's code tables (業務コード `OQSCDxxx`, docs/reference/eligibility.md §4). A code
+//! the table does not know is kept as `Unknown(code)` rather than failing the whole message: a
+//! new code from the service must not stop a clinic from seeing the rest of the answer.
 
 use super::node::{leaf_text, Element, Node};
 use super::VocabError;
@@ -71,7 +71,8 @@ code_table! {
 
 code_table! {
     /// 処理結果区分 (OQSCD003). The abnormal value is 9 in one source and 3 in another
-    /// (eligibility.md §5, \[U\]): both are read as abnormal and written back as received.
+    /// (docs/reference/eligibility.md §5, \[U\]): both are read as abnormal and written
+    /// back as received.
     SegmentOfResult {
         Normal = "1" => "正常終了",
         InProgress = "2" => "処理中",

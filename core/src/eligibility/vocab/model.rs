@@ -59,7 +59,8 @@ wire! {
 }
 
 wire! {
-    /// `MessageHeader` (eligibility.md §4.2). In a request only the first three are sent.
+    /// `MessageHeader` (docs/reference/eligibility.md §4.2). In a request only the first three
+    /// are sent.
     MessageHeader {
         /// 資格確認日 `yyyyMMdd`.
         qualification_confirmation_date: Option<String> = "QualificationConfirmationDate",
@@ -83,7 +84,7 @@ wire! {
 }
 
 wire! {
-    /// `MessageBody` (eligibility.md §4.3).
+    /// `MessageBody` (docs/reference/eligibility.md §4.3).
     MessageBody {
         /// 処理結果状況 (OQSCD004).
         processing_result_status: Option<ProcessingResultStatus> = "ProcessingResultStatus",
@@ -103,7 +104,7 @@ wire! {
 }
 
 wire! {
-    /// 被保険者証情報での照会 (eligibility.md §4.1).
+    /// 被保険者証情報での照会 (docs/reference/eligibility.md §4.1).
     QualificationConfirmSearchInfo {
         insurer_number: Option<String> = "InsurerNumber",
         insured_card_symbol: Option<String> = "InsuredCardSymbol",
@@ -117,7 +118,7 @@ wire! {
 }
 
 wire! {
-    /// One 資格確認結果 (eligibility.md §4.4).
+    /// One 資格確認結果 (docs/reference/eligibility.md §4.4).
     ResultOfQualificationConfirmation {
         /// 被保険者証区分 (OQSCD010).
         insured_card_classification: Option<InsuredCardClassification> = "InsuredCardClassification",
