@@ -284,3 +284,36 @@ fn a_recorded_day_survives_a_second_enter_and_deleting_one_asks() {
         json!("令和6年9月28日")
     );
 }
+
+#[test]
+fn a_case_finding_is_said_at_the_field_it_is_about() {
+    let server = StaticServer::start(dist(false));
+    let b = Browser::start();
+    demo(&b, &server, "records");
+    open_case(&b, "p3");
+    assert!(
+        b.exec(
+            "return document.querySelector('#case-symptoms').getAttribute('aria-invalid');",
+            json!([])
+        )
+        .is_null(),
+        "no finding yet"
+    );
+    // The 症状名 emptied: the field itself is marked and described by the finding.
+    b.fill("#case-symptoms", "");
+    b.wait_text("#case-symptoms-finding", "症状名", WAIT);
+    assert_eq!(
+        b.exec(
+            "const e = document.querySelector('#case-symptoms');
+             return [e.getAttribute('aria-invalid'), e.getAttribute('aria-describedby')];",
+            json!([])
+        ),
+        json!(["true", "case-symptoms-finding"])
+    );
+    let field = b
+        .ax_nodes()
+        .into_iter()
+        .find(|n| n.role == "textbox" && n.name.starts_with("症状名"))
+        .expect("the 症状名 box in the accessibility tree");
+    assert!(field.description.contains("症状名"), "{field:?}");
+}

@@ -9,10 +9,10 @@ use super::use_app;
 use crate::i18n::Lang;
 use crate::state::Action;
 use ukemi_core::claims::{
-    AcuDisease, Bone, Case, Consent, DoctorConsent, Injury, InjuryKind, Joint, Outcome,
-    OutcomeKind, Side,
+    AcuDisease, Bone, Case, ClaimMonth, Consent, DoctorConsent, Finding, Injury, InjuryKind, Joint,
+    Outcome, OutcomeKind, Side,
 };
-use ukemi_core::records::{CaseRecord, Edit};
+use ukemi_core::records::{Book, CaseRecord, Edit};
 use ukemi_core::Date;
 use yew::prelude::*;
 
@@ -83,6 +83,64 @@ pub(super) fn first_visit(c: &Case) -> Date {
     }
 }
 
+/// What the claim engine says about this case's own fields (`case.…`), over every month with
+/// visits: each shown under its field and tied to it, so a screen reader hears it there.
+fn case_findings(book: &Book, rec: &CaseRecord) -> Vec<Finding> {
+    let Some(last) = rec.visits.last() else {
+        return Vec::new();
+    };
+    let Ok(mut input) = book.claim_input(&rec.id, ClaimMonth::of(last.date)) else {
+        return Vec::new();
+    };
+    input.month = None;
+    let Ok(claims) = ukemi_core::claims::compute(&input) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Finding> = Vec::new();
+    for f in claims.into_iter().flat_map(|c| c.findings) {
+        if f.field.starts_with("case.")
+            && !out.iter().any(|o| o.field == f.field && o.code == f.code)
+        {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// The findings of one case, looked up by the field they are about.
+struct Notes {
+    findings: Vec<Finding>,
+    ja: bool,
+}
+
+impl Notes {
+    fn about(&self, path: &str) -> bool {
+        self.findings.iter().any(|f| f.field == path)
+    }
+    /// The findings about `path`, under its control `id` (as `{id}-finding`).
+    fn note(&self, path: &str, id: &str) -> Html {
+        let texts: Vec<String> = self
+            .findings
+            .iter()
+            .filter(|f| f.field == path)
+            .map(|f| {
+                if self.ja || f.message_en.is_empty() {
+                    f.message_ja.clone()
+                } else {
+                    f.message_en.clone()
+                }
+            })
+            .collect();
+        if texts.is_empty() {
+            return html! {};
+        }
+        html! { <p id={format!("{id}-finding")} class="error field-finding">{ texts.join(" ") }</p> }
+    }
+    fn id(id: &str) -> AttrValue {
+        AttrValue::from(format!("{id}-finding"))
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct CaseProps {
     pub case: CaseRecord,
@@ -93,6 +151,10 @@ pub struct CaseProps {
 pub fn case_editor(p: &CaseProps) -> Html {
     let app = use_app();
     let rec = &p.case;
+    let notes = Notes {
+        findings: case_findings(&app.state.book, rec),
+        ja: app.lang() == Lang::Ja,
+    };
     let new_injury_date = use_state(|| None::<Date>);
     let new_injury_error = use_state(|| false);
     let put = {
@@ -159,26 +221,29 @@ pub fn case_editor(p: &CaseProps) -> Html {
             };
             html! {
                 <>
-                    { for j.injuries.iter().enumerate().map(|(i, inj)| injury_row(&app, &rec.case, i, inj, &put)) }
+                    { for j.injuries.iter().enumerate().map(|(i, inj)| injury_row(&app, &notes, &rec.case, i, inj, &put)) }
                     if j.injuries.is_empty() {
                         <p class="warn">{ app.t("負傷名がまだありません。負傷日を入れて「負傷を追加」を押してください。", "No injury yet: type its date and add it.") }</p>
                     }
                     <div class="grid add-injury" data-field="judo.injuries">
                         <DateField id="new-injury-date" label={ app.t("追加する負傷の負傷日", "Date of the injury to add") }
                             value={*new_injury_date} era={"令和"} onchange={set_new_date}
-                            invalid={*new_injury_error} error_id="new-injury-error" />
+                            invalid={*new_injury_error || notes.about("case.injuries")}
+                            error_id={ if *new_injury_error { "new-injury-error".into() } else { Notes::id("new-injury-date") } } />
                         <button type="button" id="add-injury" onclick={add}>{ app.t("負傷を追加", "Add injury") }</button>
                     </div>
                     <p id="new-injury-error" class="error" role="alert">{
                         if *new_injury_error { app.t("負傷日を入力してから追加してください。", "Type the injury's date first.") } else { "" }
                     }</p>
-                    { judo_case_fields(&app, j, &with) }
+                    { notes.note("case.injuries", "new-injury-date") }
+                    { judo_case_fields(&app, &notes, j, &with) }
                 </>
             }
         }
         Case::Acupuncture(a) => html! {
             <>
-                <fieldset data-field="acupuncture.diseases">
+                <fieldset data-field="acupuncture.diseases" aria-invalid={ notes.about("case.diseases").then_some("true") }
+                    aria-describedby={ notes.about("case.diseases").then(|| Notes::id("case-diseases")) }>
                     <legend>{ app.t("傷病名", "Diseases") }</legend>
                     { for DISEASES.iter().map(|d| {
                         let has = a.diseases.contains(d);
@@ -191,6 +256,7 @@ pub fn case_editor(p: &CaseProps) -> Html {
                         let on = Callback::from(move |b: bool| on.emit(b.to_string()));
                         html! { <CheckField id={format!("disease-{d:?}").to_lowercase()} label={d.label_ja()} checked={has} onchange={on} /> }
                     }) }
+                    { notes.note("case.diseases", "case-diseases") }
                     if a.diseases.contains(&AcuDisease::Other) {
                         <div data-field="acupuncture.other_disease">
                             <TextField id="case-other-disease" label={ app.t("その他の傷病名", "Other disease") }
@@ -201,9 +267,11 @@ pub fn case_editor(p: &CaseProps) -> Html {
                 </fieldset>
                 <div data-field="acupuncture.symptoms">
                     <TextField id="case-symptoms" label={ app.t("症状名（2024年10月から必須）", "Symptoms (required from Oct 2024)") }
+                        invalid={notes.about("case.symptoms")} error_id={Notes::id("case-symptoms")}
                         value={a.symptoms.clone()} onchange={with(Box::new(|c, v| if let Case::Acupuncture(a) = c { a.symptoms = v }))} />
+                    { notes.note("case.symptoms", "case-symptoms") }
                 </div>
-                { consent_fields(&app, "acupuncture", a.consent.as_ref(), &with) }
+                { consent_fields(&app, &notes, "acupuncture", a.consent.as_ref(), &with) }
                 { outcome_fields(&app, "acupuncture", a.outcome.as_ref(), &with) }
             </>
         },
@@ -211,9 +279,11 @@ pub fn case_editor(p: &CaseProps) -> Html {
             <>
                 <div data-field="massage.symptoms">
                     <TextField id="case-symptoms" label={ app.t("症状（筋麻痺・関節拘縮 等）", "Symptoms") }
+                        invalid={notes.about("case.symptoms")} error_id={Notes::id("case-symptoms")}
                         value={m.symptoms.clone()} onchange={with(Box::new(|c, v| if let Case::Massage(m) = c { m.symptoms = v }))} />
+                    { notes.note("case.symptoms", "case-symptoms") }
                 </div>
-                { consent_fields(&app, "massage", m.consent.as_ref(), &with) }
+                { consent_fields(&app, &notes, "massage", m.consent.as_ref(), &with) }
                 { outcome_fields(&app, "massage", m.outcome.as_ref(), &with) }
             </>
         },
@@ -297,6 +367,7 @@ fn judo_mut(c: &mut Case) -> Option<&mut ukemi_core::claims::JudoCase> {
 /// The 柔整 case's own claims: 初検時相談支援料, the 長期 reasons, 医師の同意 (骨折・脱臼 後療).
 fn judo_case_fields(
     app: &super::AppCtx,
+    notes: &Notes,
     j: &ukemi_core::claims::JudoCase,
     with: &With<'_>,
 ) -> Html {
@@ -331,13 +402,17 @@ fn judo_case_fields(
             </div>
             <div data-field="judo.long_term_reason">
                 <TextField id="case-long-term-reason" label={ app.t("長期施術継続理由（打撲・捻挫・挫傷が3か月を超えるとき）", "Reason for treatment beyond 3 months") }
+                    invalid={notes.about("case.long_term_reason")} error_id={Notes::id("case-long-term-reason")}
                     value={j.long_term_reason.clone().unwrap_or_default()}
                     onchange={with(Box::new(|c, v| if let Some(j) = judo_mut(c) { j.long_term_reason = (!v.trim().is_empty()).then_some(v) }))} />
+                { notes.note("case.long_term_reason", "case-long-term-reason") }
             </div>
             <div data-field="judo.long_term_frequent_reason">
                 <TextField id="case-long-term-frequent-reason" label={ app.t("長期頻回理由（長期で月10回以上のとき）", "Reason for frequent long-term visits") }
+                    invalid={notes.about("case.long_term_frequent_reason")} error_id={Notes::id("case-long-term-frequent-reason")}
                     value={j.long_term_frequent_reason.clone().unwrap_or_default()}
                     onchange={with(Box::new(|c, v| if let Some(j) = judo_mut(c) { j.long_term_frequent_reason = (!v.trim().is_empty()).then_some(v) }))} />
+                { notes.note("case.long_term_frequent_reason", "case-long-term-frequent-reason") }
             </div>
             <fieldset data-field="judo.doctor_consent">
                 <legend>{ app.t("医師の同意（骨折・脱臼の後療）", "Doctor's consent (fracture or dislocation aftercare)") }</legend>
@@ -356,6 +431,7 @@ fn judo_case_fields(
 
 fn injury_row(
     app: &super::AppCtx,
+    notes: &Notes,
     case: &Case,
     i: usize,
     inj: &Injury,
@@ -375,6 +451,10 @@ fn injury_row(
         })
     };
     let n = i + 1;
+    let path = format!("case.injuries[{i}]");
+    let cause_path = format!("{path}.cause");
+    let date_path = format!("{path}.injury_date");
+    let fee_id = format!("injury-{n}-fee");
     let side = match inj.side {
         Some(Side::Left) => "left",
         Some(Side::Right) => "right",
@@ -412,7 +492,9 @@ fn injury_row(
                 </div>
                 <div data-field="injury.injury_date">
                     <DateField id={format!("injury-{n}-date")} label={ app.t("負傷日", "Injury date") } era={"令和"} value={Some(inj.injury_date)}
+                        invalid={notes.about(&date_path)} error_id={Notes::id(&format!("injury-{n}-date"))}
                         onchange={dated(edit(Box::new(|x, v| if let Ok(d) = Date::parse(&v) { x.injury_date = d })))} />
+                    { notes.note(&date_path, &format!("injury-{n}-date")) }
                 </div>
             </div>
             if fracture || dislocation {
@@ -420,6 +502,7 @@ fn injury_row(
                     if fracture {
                         <div data-field="injury.bone">
                             <SelectField id={format!("injury-{n}-bone")} label={ app.t("骨（整復料・固定料の区分）", "Bone (fee row)") }
+                                invalid={notes.about(&path)} error_id={Notes::id(&fee_id)}
                                 value={inj.bone.map(|b| key(&b)).unwrap_or_default()}
                                 options={std::iter::once((String::new(), app.t("選んでください", "Choose").to_string()))
                                     .chain(Bone::ALL.iter().map(|b| (key(b), b.label_ja().to_string()))).collect::<Vec<_>>()}
@@ -433,6 +516,7 @@ fn injury_row(
                     if dislocation {
                         <div data-field="injury.joint">
                             <SelectField id={format!("injury-{n}-joint")} label={ app.t("関節（整復料の区分）", "Joint (fee row)") }
+                                invalid={notes.about(&path)} error_id={Notes::id(&fee_id)}
                                 value={inj.joint.map(|j| key(&j)).unwrap_or_default()}
                                 options={std::iter::once((String::new(), app.t("選んでください", "Choose").to_string()))
                                     .chain(Joint::ALL.iter().map(|j| (key(j), j.label_ja().to_string()))).collect::<Vec<_>>()}
@@ -446,10 +530,13 @@ fn injury_row(
                             onchange={edit(Box::new(|x, v| x.manual_first_fee_yen = v.trim().parse().ok()))} />
                     </div>
                 </div>
+                { notes.note(&path, &fee_id) }
             }
             <div data-field="injury.cause">
                 <TextField id={format!("injury-{n}-cause")} label={ app.t("負傷の原因（いつ・どこで・どうして）", "Cause") } value={inj.cause.clone().unwrap_or_default()}
+                    invalid={notes.about(&cause_path)} error_id={Notes::id(&format!("injury-{n}-cause"))}
                     onchange={edit(Box::new(|x, v| x.cause = (!v.trim().is_empty()).then_some(v)))} />
+                { notes.note(&cause_path, &format!("injury-{n}-cause")) }
             </div>
             <div class="grid" data-field="injury.outcome">
                 <SelectField id={format!("injury-{n}-outcome")} label={ app.t("転帰", "Outcome") } value={outcome}
@@ -515,6 +602,7 @@ fn edit_consent(c: &mut Case, f: impl Fn(&mut Consent)) {
 
 fn consent_fields(
     app: &super::AppCtx,
+    notes: &Notes,
     kind: &str,
     consent: Option<&Consent>,
     with: &With<'_>,
@@ -524,6 +612,7 @@ fn consent_fields(
             <legend>{ app.t("医師の同意", "Doctor's consent") }</legend>
             <div class="grid">
                 <DateField id="consent-date" label={ app.t("同意日", "Consent date") } era={"令和"} value={consent.map(|c| c.date)}
+                    invalid={notes.about("case.consent")} error_id={Notes::id("consent-date")}
                     onchange={dated(with(Box::new(|c, v| if let Ok(d) = Date::parse(&v) { edit_consent(c, |x| x.date = d) })))} />
                 <DateField id="consent-until" label={ app.t("同意の有効期限", "Consent valid until") } era={"令和"} value={consent.map(|c| c.valid_until)}
                     onchange={dated(with(Box::new(|c, v| if let Ok(d) = Date::parse(&v) { edit_consent(c, |x| x.valid_until = d) })))} />
@@ -532,6 +621,7 @@ fn consent_fields(
                 <TextField id="consent-clinic" label={ app.t("医療機関", "Clinic") } value={consent.map(|c| c.clinic.clone()).unwrap_or_default()}
                     onchange={with(Box::new(|c, v| edit_consent(c, |x| x.clinic = v.clone())))} />
             </div>
+            { notes.note("case.consent", "consent-date") }
         </fieldset>
     }
 }

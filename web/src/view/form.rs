@@ -159,6 +159,11 @@ pub struct SelectProps {
     pub onchange: Callback<String>,
     #[prop_or_default]
     pub disabled: bool,
+    /// A finding is about this choice (`aria-invalid`, described by `error_id`).
+    #[prop_or_default]
+    pub invalid: bool,
+    #[prop_or_default]
+    pub error_id: Option<AttrValue>,
 }
 
 #[function_component(SelectField)]
@@ -174,7 +179,9 @@ pub fn select_field(p: &SelectProps) -> Html {
     html! {
         <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
-            <select id={p.id.clone()} onchange={cb} disabled={p.disabled}>
+            <select id={p.id.clone()} onchange={cb} disabled={p.disabled}
+                aria-invalid={ p.invalid.then_some("true") }
+                aria-describedby={ p.error_id.clone().filter(|_| p.invalid) }>
                 { for p.options.iter().map(|(v, t)| html! {
                     <option value={v.clone()} selected={*v == p.value.as_str()}>{ t.clone() }</option>
                 }) }
