@@ -193,6 +193,9 @@ pub struct State {
     pub result_seq: u32,
     /// The `result_seq` of the result last registered: that result offers no second press.
     pub registered_seq: Option<u32>,
+    /// Who that result was registered as (id, name): its 施術録 button opens them, whatever
+    /// an import registers afterwards.
+    pub registered_patient: Option<(String, String)>,
     /// Bumped when a check fails, so the view can move the focus to the error once.
     pub failure_seq: u32,
     /// Bumped when a card is put in, so the view can move the focus to the PIN once.
@@ -316,6 +319,7 @@ impl State {
         self.result = None;
         self.registered.clear();
         self.registered_seq = None;
+        self.registered_patient = None;
         self.imported = None;
     }
 
@@ -542,6 +546,7 @@ impl Reducible for State {
                 s.result_seq += 1;
                 s.registered.clear();
                 s.registered_seq = None;
+                s.registered_patient = None;
             }
             Action::Register {
                 seq,
@@ -567,6 +572,10 @@ impl Reducible for State {
                     });
                     if s.refusals == before {
                         s.registered_seq = Some(seq);
+                        s.registered_patient = s
+                            .registered
+                            .first()
+                            .map(|r| (r.patient_id.clone(), r.name.clone()));
                     }
                 }
             }

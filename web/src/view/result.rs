@@ -190,7 +190,11 @@ pub fn result_view(props: &ResultProps) -> Html {
     };
     let to_records = {
         let state = app.state.clone();
-        let patient = app.state.registered.first().map(|r| r.patient_id.clone());
+        let patient = app
+            .state
+            .registered_patient
+            .as_ref()
+            .map(|(id, _)| id.clone());
         Callback::from(move |_| {
             state.dispatch(Action::ChoosePatient(patient.clone()));
             super::go(&state, Screen::Records);
@@ -263,12 +267,12 @@ pub fn result_view(props: &ResultProps) -> Html {
             }
             if registered {
                 <Registered import=false />
-                if !app.state.registered.is_empty() {
+                if let Some((_, name)) = &app.state.registered_patient {
                     <button id="to-patient-records" type="button" onclick={to_records}>
                         { if ja {
-                            format!("{}さんの施術録を開く", app.state.registered[0].name)
+                            format!("{name}さんの施術録を開く")
                         } else {
-                            format!("Open {}'s treatment records", app.state.registered[0].name)
+                            format!("Open {name}'s treatment records")
                         } }
                     </button>
                 }
