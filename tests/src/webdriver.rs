@@ -333,6 +333,19 @@ impl Browser {
         self.post(&format!("/element/{id}/value"), json!({ "text": text }));
     }
 
+    /// Waits until `id` has the focus (moved there by the page, not by a key).
+    pub fn wait_focus(&self, id: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while self.active_id() != id {
+            assert!(
+                Instant::now() < deadline,
+                "the focus never reached #{id}; it is on #{}",
+                self.active_id()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// The id of the focused element ("" when it has none).
     pub fn active_id(&self) -> String {
         self.exec(

@@ -7,7 +7,7 @@ use serde_json::json;
 use std::cell::Cell;
 use std::time::Duration;
 use ukemi_e2e::webdriver::Browser;
-use ukemi_e2e::{dist, StaticServer};
+use ukemi_e2e::{dist, open_screen, sideways, StaticServer, SCREENS};
 
 const WAIT: Duration = Duration::from_secs(60);
 const TAB: &str = "\u{E004}";
@@ -78,19 +78,6 @@ fn choose(b: &Browser, id: &str, value: &str) {
     panic!("#{id} never offered {value}");
 }
 
-/// Waits until `id` has the focus (moved there by the page, not by a key).
-fn wait_focus(b: &Browser, id: &str) {
-    let deadline = std::time::Instant::now() + WAIT;
-    while b.active_id() != id {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the focus never reached #{id}; it is on #{}",
-            b.active_id()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 /// Today in the browser: (`YYYY-MM-DD`, the short 和暦 a receptionist types, `R8.2.3`).
 fn today(b: &Browser) -> (String, String) {
     let v = b.exec(
@@ -118,7 +105,7 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
     choose(&b, "sim-persona", "normal");
     press(&b, "sim-insert", ENTER);
     b.wait_text("#reader-status", "マイナンバーカード", WAIT);
-    wait_focus(&b, "pin");
+    b.wait_focus("pin", WAIT);
     let pin_top = b.exec(
         "const r = document.activeElement.getBoundingClientRect(); return [r.top, r.bottom, innerHeight];",
         json!([]),
@@ -130,14 +117,14 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
     );
     press_keys(&b, &format!("1234{ENTER}"));
     b.wait_text("#result-name", "山田　花子", WAIT);
-    wait_focus(&b, "result-heading");
+    b.wait_focus("result-heading", WAIT);
     press(&b, "register-patient", ENTER);
     b.wait_text("#registration", "登録しました", WAIT);
     // Registered: the patient's 施術録 is the next press.
-    wait_focus(&b, "to-patient-records");
+    b.wait_focus("to-patient-records", WAIT);
     press_keys(&b, ENTER);
     b.wait_for("#nav-records[aria-current=page]", WAIT);
-    wait_focus(&b, "screen-heading");
+    b.wait_focus("screen-heading", WAIT);
     let chosen = b.exec(
         "const s = document.getElementById('records-patient'); return s.options[s.selectedIndex].text;",
         json!([]),
@@ -153,10 +140,10 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
     // 施術録: a new 柔整 case; its first field (the new 負傷's date, typed as 和暦) has the
     // focus; the 負傷 added, its 部位 is next.
     press(&b, "new-case", ENTER);
-    wait_focus(&b, "new-injury-date");
+    b.wait_focus("new-injury-date", WAIT);
     press_keys(&b, &format!("{typed_today}{TAB}"));
     press(&b, "add-injury", ENTER);
-    wait_focus(&b, "injury-1-site");
+    b.wait_focus("injury-1-site", WAIT);
     press_keys(&b, &format!("足関節{TAB}"));
     b.wait_text("#case-heading", "足関節", WAIT);
     assert_eq!(
@@ -174,7 +161,7 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
     b.wait_for("#part-1", WAIT);
     // Recorded: the focus is back on the day, not on この日の施術を削除 (a second Enter
     // must not delete it).
-    wait_focus(&b, &format!("day-{today}"));
+    b.wait_focus(&format!("day-{today}"), WAIT);
     press(&b, "part-1-cold", SPACE);
     b.wait_for("#part-1-cold:checked", WAIT);
     b.wait_text("#month-amount", "円", WAIT);
@@ -203,7 +190,7 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
 
     // Back to the screens' links in one press, then 月次請求.
     press(&b, "calendar-to-screens", ENTER);
-    wait_focus(&b, "nav-records");
+    b.wait_focus("nav-records", WAIT);
     press(&b, "nav-claims", ENTER);
     b.wait_for("#nav-claims[aria-current=page]", WAIT);
     choose(&b, "claims-month", &today[..7]);
@@ -211,7 +198,7 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
     press(&b, "preview-all", ENTER);
     b.wait_for("#claim-sheets", WAIT);
     assert!(b.text("#claim-sheets").contains("山田"));
-    wait_focus(&b, "preview-heading");
+    b.wait_focus("preview-heading", WAIT);
     // The walk's length, for the record (compared by people, not asserted).
     println!(
         "keyboard walk, reception to print preview: {} key presses",
@@ -237,7 +224,7 @@ fn the_calendar_moves_with_the_date_grid_keys() {
     b.click("#day-2024-10-01");
     let step = |key: &str, want: &str| {
         b.keys(key);
-        wait_focus(&b, want);
+        b.wait_focus(want, WAIT);
     };
     step("\u{E014}", "day-2024-10-02"); // →
     step("\u{E015}", "day-2024-10-09"); // ↓
@@ -253,7 +240,7 @@ fn the_calendar_moves_with_the_date_grid_keys() {
     b.wait_text("#day-heading", "10月5日", WAIT);
     b.click("#to-today");
     let (today, _) = today(&b);
-    wait_focus(&b, &format!("day-{today}"));
+    b.wait_focus(&format!("day-{today}"), WAIT);
 }
 
 #[test]
@@ -269,16 +256,8 @@ fn every_screen_reflows_at_200_percent_zoom() {
         width.as_i64().unwrap_or(9999) <= 660,
         "window is {width} wide"
     );
-    for screen in [
-        "reception",
-        "patients",
-        "records",
-        "claims",
-        "settings",
-        "readiness",
-    ] {
-        b.click(&format!("#nav-{screen}"));
-        b.wait_for(&format!("#nav-{screen}[aria-current=page]"), WAIT);
+    for screen in SCREENS {
+        open_screen(&b, screen);
         if screen == "patients" {
             b.click("#patient-p1");
             b.wait_for("#patient-detail", WAIT);
@@ -289,13 +268,7 @@ fn every_screen_reflows_at_200_percent_zoom() {
         }
         let serious = b.axe_serious(None);
         assert!(serious.is_empty(), "axe on {screen} at 200 %: {serious:#?}");
-        let over = b.exec(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            json!([]),
-        );
-        assert!(
-            over.as_i64().unwrap_or(9999) <= 0,
-            "{screen} scrolls sideways by {over}px at 200 %"
-        );
+        let over = sideways(&b);
+        assert!(over <= 0, "{screen} scrolls sideways by {over}px at 200 %");
     }
 }

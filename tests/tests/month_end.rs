@@ -8,22 +8,10 @@ use serde_json::json;
 use std::time::Duration;
 use ukemi_e2e::pdf::{self, squash};
 use ukemi_e2e::webdriver::Browser;
-use ukemi_e2e::{artifacts_dir, dist, Companion, StaticServer};
+use ukemi_e2e::{artifacts_dir, dist, open_screen, sideways, Companion, StaticServer, SCREENS};
 
 const WAIT: Duration = Duration::from_secs(60);
 const ENTER: &str = "\u{E007}";
-
-fn wait_focus(b: &Browser, id: &str) {
-    let deadline = std::time::Instant::now() + WAIT;
-    while b.active_id() != id {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the focus never reached #{id}; it is on #{}",
-            b.active_id()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 fn today(b: &Browser) -> String {
     b.exec(
@@ -54,7 +42,7 @@ fn a_blank_clinic_is_an_error_on_every_claim_with_a_way_to_settings() {
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
     b.select("#sim-persona", "normal");
     b.click("#sim-insert");
-    wait_focus(&b, "pin");
+    b.wait_focus("pin", WAIT);
     b.keys(&format!("1234{ENTER}"));
     b.wait_text("#result-name", "山田　花子", WAIT);
     b.click("#register-patient");
@@ -83,7 +71,7 @@ fn a_blank_clinic_is_an_error_on_every_claim_with_a_way_to_settings() {
     // The finding's own way to the fix: 設定, the cursor in the first blank box.
     b.click("#claims-table button.fix");
     b.wait_for("#nav-settings[aria-current=page]", WAIT);
-    wait_focus(&b, "clinic-name");
+    b.wait_focus("clinic-name", WAIT);
     assert_eq!(
         b.exec(
             "return document.querySelector('#clinic-name').getAttribute('aria-invalid');",
@@ -134,7 +122,7 @@ fn the_demo_opens_on_its_sample_month_and_every_sheet_says_mihon() {
     b.listen_live_regions();
     b.click("#preview-all");
     b.wait_for("#claim-sheets", WAIT);
-    wait_focus(&b, "preview-heading");
+    b.wait_focus("preview-heading", WAIT);
     let said: Vec<String> = b
         .spoken()
         .into_iter()
@@ -180,16 +168,8 @@ fn every_screen_fits_1366_by_768_and_the_claims_table_keeps_words_whole() {
     b.set_window_size(1366, 768);
     b.goto(&format!("http://127.0.0.1:{}/?demo", server.port));
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
-    for screen in [
-        "reception",
-        "patients",
-        "records",
-        "claims",
-        "settings",
-        "readiness",
-    ] {
-        b.click(&format!("#nav-{screen}"));
-        b.wait_for(&format!("#nav-{screen}[aria-current=page]"), WAIT);
+    for screen in SCREENS {
+        open_screen(&b, screen);
         if screen == "records" {
             b.select("#records-patient", "p1");
             b.click("#day-2024-10-01");
@@ -215,12 +195,9 @@ fn every_screen_fits_1366_by_768_and_the_claims_table_keeps_words_whole() {
             assert_eq!(broken, json!([]), "cells broken mid-word");
             b.screenshot(&artifacts_dir().join("month-end-claims-1366.png"));
         }
-        let over = b.exec(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            json!([]),
-        );
+        let over = sideways(&b);
         assert!(
-            over.as_i64().unwrap_or(9999) <= 0,
+            over <= 0,
             "{screen} scrolls sideways by {over}px at 1366×768"
         );
         let title = b.exec("return document.title;", json!([]));

@@ -27,18 +27,6 @@ fn paired() -> (Companion, Browser) {
     (comp, b)
 }
 
-fn wait_focus(b: &Browser, id: &str) {
-    let deadline = std::time::Instant::now() + WAIT;
-    while b.active_id() != id {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the focus never reached #{id}; it is on #{}",
-            b.active_id()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn exists(b: &Browser, css: &str) -> bool {
     b.exec(
         "return document.querySelector(arguments[0]) !== null;",
@@ -71,7 +59,7 @@ fn insert(b: &Browser, persona: &str) {
             "練習用カードリーダー：マイナンバーカード",
             WAIT,
         );
-        wait_focus(b, "pin");
+        b.wait_focus("pin", WAIT);
     }
 }
 
@@ -88,7 +76,7 @@ fn announced(b: &Browser) -> Vec<String> {
 fn a_failed_check_clears_the_last_patients_result_and_says_what_happened() {
     let (_comp, b) = paired();
     // Paired: the focus is on the card reader, not lost to the page.
-    wait_focus(&b, "reader-heading");
+    b.wait_focus("reader-heading", WAIT);
     // The reader list was being fetched: "no reader" was never said meanwhile.
     for (id, text) in b.spoken() {
         assert!(
@@ -105,7 +93,7 @@ fn a_failed_check_clears_the_last_patients_result_and_says_what_happened() {
     let before = announced(&b).len();
     b.keys(&format!("1234{ENTER}"));
     b.wait_text("#result-name", "山田　花子", WAIT);
-    wait_focus(&b, "result-heading");
+    b.wait_focus("result-heading", WAIT);
     let said = announced(&b)[before..].to_vec();
     // Each step once, in order, never cleared in between; the result last, in the words
     // the panel shows.
@@ -160,7 +148,7 @@ fn a_failed_check_clears_the_last_patients_result_and_says_what_happened() {
         !exists(&b, "#register-patient"),
         "the last patient can still be registered"
     );
-    wait_focus(&b, "pin");
+    b.wait_focus("pin", WAIT);
     assert_eq!(attr(&b, "#pin", "aria-invalid"), "true");
     let pin = b
         .ax_nodes()
@@ -188,7 +176,7 @@ fn a_failed_check_clears_the_last_patients_result_and_says_what_happened() {
     b.click("#check-button");
     b.wait_text("#check-error", "住民基本台帳カード", WAIT);
     assert!(!exists(&b, "#result"));
-    wait_focus(&b, "check-error");
+    b.wait_focus("check-error", WAIT);
     b.screenshot(&artifacts_dir().join("reception-juki-after-valid.png"));
 }
 
@@ -212,7 +200,7 @@ fn each_qualification_is_labelled_and_the_one_in_force_is_registered() {
     b.wait_text("#registration", "新しい患者として登録しました", WAIT);
     // Registered: no second press, and the 施術録 one press away with the focus on it.
     assert!(!exists(&b, "#register-patient"));
-    wait_focus(&b, "to-patient-records");
+    b.wait_focus("to-patient-records", WAIT);
     b.click("#nav-patients");
     b.click("#patient-p1");
     b.wait_text("#insurance-history", "ウケミ商事健康保険組合", WAIT);
@@ -226,7 +214,7 @@ fn each_qualification_is_labelled_and_the_one_in_force_is_registered() {
     assert!(!exists(&b, "#qualification-choice input:checked"));
     b.click("#register-patient");
     b.wait_text("#qualification-choice-error", "選んでください", WAIT);
-    wait_focus(&b, "qualification-choice-1");
+    b.wait_focus("qualification-choice-1", WAIT);
     b.click("#qualification-choice-2");
     b.click("#register-patient");
     b.wait_text("#registration", "新しい患者として登録しました", WAIT);
@@ -286,7 +274,7 @@ fn a_mistyped_insurer_number_is_marked_and_the_last_answer_cleared() {
     b.type_into("#ins-insurer", "01130013");
     b.click("#ins-check-button");
     b.wait_text("#ins-error", "検証番号", WAIT);
-    wait_focus(&b, "ins-insurer");
+    b.wait_focus("ins-insurer", WAIT);
     assert_eq!(attr(&b, "#ins-insurer", "aria-invalid"), "true");
     assert_eq!(attr(&b, "#ins-insurer", "aria-describedby"), "ins-error");
     assert!(
@@ -321,7 +309,7 @@ fn imports_are_reviewed_first_and_a_second_import_changes_nothing() {
     b.click("#import-button");
     let review = b.wait_text("#import-review", "取り込む前の確認", WAIT);
     assert!(review.contains("新しい患者として登録"), "{review}");
-    wait_focus(&b, "import-review-heading");
+    b.wait_focus("import-review-heading", WAIT);
     // Nothing happened yet.
     b.click("#nav-patients");
     b.wait_text("#patient-count", "0人", WAIT);

@@ -47,34 +47,34 @@ fn variants<T: DeserializeOwned>() -> Vec<String> {
     names_of::<T>(json!("__probe__"))
 }
 
+/// The strings a script returns as a list.
+fn strings(b: &Browser, script: &str, args: Value) -> BTreeSet<String> {
+    b.exec(script, args)
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Every `data-field` on the page now.
 fn marked(b: &Browser) -> BTreeSet<String> {
-    b.exec(
+    strings(
+        b,
         "return [...document.querySelectorAll('[data-field]')].map(e => e.dataset.field);",
         json!([]),
     )
-    .as_array()
-    .map(|a| {
-        a.iter()
-            .filter_map(|x| x.as_str().map(str::to_string))
-            .collect()
-    })
-    .unwrap_or_default()
 }
 
 /// The option values of a select.
 fn options(b: &Browser, css: &str) -> BTreeSet<String> {
-    b.exec(
+    strings(
+        b,
         "return [...document.querySelectorAll(arguments[0] + ' option')].map(o => o.value);",
         json!([css]),
     )
-    .as_array()
-    .map(|a| {
-        a.iter()
-            .filter_map(|x| x.as_str().map(str::to_string))
-            .collect()
-    })
-    .unwrap_or_default()
 }
 
 /// Controls (inputs, selects) inside the element marked `field`.
@@ -100,18 +100,6 @@ fn open_case(b: &Browser, patient: &str) {
     );
     b.select("#records-patient", patient);
     b.wait_for("#visit-calendar", WAIT);
-}
-
-fn wait_focus(b: &Browser, id: &str) {
-    let deadline = std::time::Instant::now() + WAIT;
-    while b.active_id() != id {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the focus never reached #{id}; it is on #{}",
-            b.active_id()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// Fields that feed no control of their own, each with the reason.
@@ -229,7 +217,7 @@ fn a_recorded_day_survives_a_second_enter_and_deleting_one_asks() {
     b.wait_for("#add-visit", WAIT);
     b.click("#add-visit");
     b.wait_for("#part-1", WAIT);
-    wait_focus(&b, "day-2024-10-03");
+    b.wait_focus("day-2024-10-03", WAIT);
     b.keys(ENTER);
     b.keys(ENTER);
     std::thread::sleep(Duration::from_millis(300));
@@ -248,13 +236,13 @@ fn a_recorded_day_survives_a_second_enter_and_deleting_one_asks() {
     // Deleting asks; やめる keeps it; 削除する removes it and the focus returns to the day.
     b.click("#remove-visit");
     b.wait_text("#remove-visit-text", "削除します", WAIT);
-    wait_focus(&b, "remove-visit-text");
+    b.wait_focus("remove-visit-text", WAIT);
     b.click("#remove-visit-cancel");
     b.wait_for("#part-1", WAIT);
     b.click("#remove-visit");
     b.click("#remove-visit-confirm");
     b.wait_for("#add-visit", WAIT);
-    wait_focus(&b, "day-2024-10-03");
+    b.wait_focus("day-2024-10-03", WAIT);
 
     // A new 負傷 needs its 負傷日 first; typed as 和暦, it is that day.
     let injuries = b.exec(
@@ -263,7 +251,7 @@ fn a_recorded_day_survives_a_second_enter_and_deleting_one_asks() {
     );
     b.click("#add-injury");
     b.wait_text("#new-injury-error", "負傷日", WAIT);
-    wait_focus(&b, "new-injury-date");
+    b.wait_focus("new-injury-date", WAIT);
     assert_eq!(
         b.exec(
             "return document.querySelectorAll('fieldset.injury').length;",
@@ -275,7 +263,7 @@ fn a_recorded_day_survives_a_second_enter_and_deleting_one_asks() {
     b.fill("#new-injury-date", "R6.9.28");
     b.click("#add-injury");
     let n = injuries.as_u64().unwrap_or(0) + 1;
-    wait_focus(&b, &format!("injury-{n}-site"));
+    b.wait_focus(&format!("injury-{n}-site"), WAIT);
     assert_eq!(
         b.exec(
             &format!("return document.querySelector('#injury-{n}-date').value;"),

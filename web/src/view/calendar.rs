@@ -42,18 +42,7 @@ pub(crate) fn moved(from: Date, key: &str) -> Option<Date> {
 
 /// Focuses a day's button once the grid shows it.
 pub(crate) fn focus_day(d: Date) {
-    let id = format!("day-{d}");
-    gloo_timers::callback::Timeout::new(0, move || {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|doc| doc.get_element_by_id(&id))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
-    })
-    .forget();
+    super::form::focus_later(format!("day-{d}"));
 }
 
 /// The month's visits as a calendar; a day opens its entry below.

@@ -203,8 +203,8 @@ pub fn case_editor(p: &CaseProps) -> Html {
                     if let Case::Judo(j) = &mut next {
                         j.injuries
                             .push(Injury::new(InjuryKind::Sprain, String::new(), d));
-                        let n = j.injuries.len();
-                        focus_injury_site(n);
+                        // Its 部位 is the next thing to type.
+                        super::form::focus_later(format!("injury-{}-site", j.injuries.len()));
                     }
                     error.set(false);
                     date.set(None);
@@ -337,22 +337,6 @@ pub fn case_editor(p: &CaseProps) -> Html {
             <super::nav::BackToScreens id="case-to-screens" />
         </section>
     }
-}
-
-/// After a 負傷 is added, its 部位 is the next thing to type.
-fn focus_injury_site(n: usize) {
-    let id = format!("injury-{n}-site");
-    gloo_timers::callback::Timeout::new(0, move || {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(&id))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
-    })
-    .forget();
 }
 
 type With<'a> = dyn Fn(Setter<Case, String>) -> Callback<String> + 'a;

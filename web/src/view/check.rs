@@ -2,30 +2,13 @@
 //! with one try left the patient's consent is required; a locked PIN is explained and the
 //! visual check offered. The PIN lives only in the input field and is cleared once sent.
 
+use super::form::focus_into_view;
 use super::use_app;
 use crate::i18n::Lang;
 use crate::state::{Action, Area};
 use ukemi_core::protocol::{CardKind, CheckMode, Command, ErrorCode, ErrorDetail, Pin};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
-
-/// Focuses `id` and brings it into view once the page has rendered.
-pub(crate) fn focus_into_view(id: &'static str) {
-    gloo_timers::callback::Timeout::new(0, move || {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-            let opts = web_sys::ScrollIntoViewOptions::new();
-            opts.set_block(web_sys::ScrollLogicalPosition::Center);
-            el.scroll_into_view_with_scroll_into_view_options(&opts);
-        }
-    })
-    .forget();
-}
 
 #[function_component(Check)]
 pub fn check() -> Html {

@@ -95,17 +95,10 @@ pub fn text_field(p: &TextProps) -> Html {
         });
     }
     let hint_id = format!("{}-hint", p.id);
-    let described = [
+    let described = id_list([
         p.hint.as_ref().map(|_| hint_id.clone()),
-        p.error_id
-            .as_ref()
-            .filter(|_| p.invalid)
-            .map(|e| e.to_string()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+        refusal(p.invalid, &p.error_id),
+    ]);
     html! {
         <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
@@ -119,6 +112,16 @@ pub fn text_field(p: &TextProps) -> Html {
                 aria-describedby={ (!described.is_empty()).then_some(described) } />
         </div>
     }
+}
+
+/// The ids an `aria-describedby` lists (those present).
+fn id_list<const N: usize>(ids: [Option<String>; N]) -> String {
+    ids.into_iter().flatten().collect::<Vec<_>>().join(" ")
+}
+
+/// The element saying why a field was refused, while it is.
+fn refusal(invalid: bool, error_id: &Option<AttrValue>) -> Option<String> {
+    error_id.as_ref().filter(|_| invalid).map(|e| e.to_string())
 }
 
 #[derive(Properties, PartialEq)]
@@ -225,14 +228,29 @@ pub fn confirm_box(p: &ConfirmProps) -> Html {
 
 /// Moves the focus to `id` once the page has rendered the change that shows it (the next
 /// turn of the event loop, after the current screen's own focus moves).
-pub fn focus_later(id: &'static str) {
+pub fn focus_later(id: impl Into<String>) {
+    focus_after_render(id.into(), false);
+}
+
+/// The same, and scrolls it to the middle of the window (a box the page just asked for,
+/// such as the PIN box when a card is put in, may be below the fold).
+pub fn focus_into_view(id: impl Into<String>) {
+    focus_after_render(id.into(), true);
+}
+
+fn focus_after_render(id: String, center: bool) {
     gloo_timers::callback::Timeout::new(0, move || {
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|d| d.get_element_by_id(&id))
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         {
             let _ = el.focus();
+            if center {
+                let opts = web_sys::ScrollIntoViewOptions::new();
+                opts.set_block(web_sys::ScrollLogicalPosition::Center);
+                el.scroll_into_view_with_scroll_into_view_options(&opts);
+            }
         }
     })
     .forget();
@@ -364,18 +382,11 @@ pub fn date_field(p: &DateProps) -> Html {
     let hint_id = format!("{}-hint", p.id);
     let error_id = format!("{}-error", p.id);
     let ja = app.lang() == crate::i18n::Lang::Ja;
-    let described = [
+    let described = id_list([
         Some(hint_id.clone()),
         error.is_some().then(|| error_id.clone()),
-        p.error_id
-            .as_ref()
-            .filter(|_| p.invalid)
-            .map(|e| e.to_string()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" ");
+        refusal(p.invalid, &p.error_id),
+    ]);
     let hint = match p.value {
         Some(d) if ja => {
             format!("西暦 {d}。S43.4.12・昭和43年4月12日・430412 のようにも入力できます。")
