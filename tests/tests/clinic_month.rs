@@ -80,6 +80,7 @@ fn register(book: &mut Book, q: Qualification, on: Date) -> String {
     };
     match book.apply(Edit::RegisterCheck {
         result,
+        qualification: None,
         at: format!("{on}T09:00:00Z"),
     }) {
         Ok(Applied::Registered(r)) => r[0].patient_id.clone(),

@@ -156,6 +156,11 @@ impl DemoCompanion {
     }
 }
 
+/// The month of the sample clinic's claims: where the demo's 月次請求 opens.
+pub fn sample_month() -> Option<ukemi_core::claims::ClaimMonth> {
+    sample_book().months_with_work().first().copied()
+}
+
 /// The demo's sample clinic as a book: the example case files (tests/fixtures/claims) as
 /// patients with their cases and visits, so a trainer can walk through 施術録 and 月次請求.
 /// Kept in the page only.
@@ -179,6 +184,7 @@ pub fn sample_book() -> ukemi_core::records::Book {
             book.settings = Settings {
                 clinic: input.clinic.clone(),
                 practitioners: input.practitioners.clone(),
+                discipline: Some(input.case.discipline()),
                 ..Settings::default()
             };
         }

@@ -21,6 +21,7 @@ enum Kind {
     CardStatus,
     Check,
     Insurance,
+    Import,
     Sim,
     Status,
     Other,
@@ -34,7 +35,8 @@ fn kind_of(c: &Command) -> Kind {
         Command::GetReaders => Kind::Readers,
         Command::GetCardStatus { .. } => Kind::CardStatus,
         Command::CheckByCard { .. } => Kind::Check,
-        Command::CheckByInsurance { .. } | Command::ImportResults { .. } => Kind::Insurance,
+        Command::CheckByInsurance { .. } => Kind::Insurance,
+        Command::ImportResults { .. } => Kind::Import,
         Command::SimListPersonas | Command::SimInsertCard { .. } | Command::SimRemoveCard => {
             Kind::Sim
         }
@@ -54,6 +56,9 @@ struct Inner {
     simulator: bool,
     /// The reader of the last check, whose PIN tries are read again after it.
     check_reader: Option<String>,
+    /// The request of the latest check: only its answer is shown (an answer to an earlier
+    /// check that arrives late belongs to another patient).
+    check_req: Option<u64>,
 }
 
 #[derive(Clone)]
@@ -80,6 +85,7 @@ impl Driver {
                 retry: None,
                 simulator: false,
                 check_reader: None,
+                check_req: None,
             })),
         };
         let me = d.clone();
@@ -104,14 +110,24 @@ impl Driver {
 
     pub fn send(&self, c: Command) {
         let kind = kind_of(&c);
+        let check = matches!(
+            c,
+            Command::CheckByCard { .. } | Command::CheckByInsurance { .. }
+        );
         if let Command::CheckByCard { reader, .. } = &c {
             self.inner.borrow_mut().check_reader = Some(reader.clone());
+        }
+        if check {
             self.dispatch(Action::Running);
         }
         let link = self.inner.borrow().link.clone();
         match link.and_then(|l| l.send(c)) {
             Some(req) => {
-                self.inner.borrow_mut().pending.insert(req, kind);
+                let mut i = self.inner.borrow_mut();
+                i.pending.insert(req, kind);
+                if check {
+                    i.check_req = Some(req);
+                }
             }
             None => self.dispatch(Action::Failed),
         }
@@ -239,26 +255,37 @@ impl Driver {
                 self.dispatch(Action::Card {
                     reader: reader.clone(),
                     card: Some(card),
+                    inserted: true,
                 });
                 if my_number {
                     self.send(Command::GetCardStatus { reader });
                 }
             }
-            Message::CardRemoved { reader } => self.dispatch(Action::Card { reader, card: None }),
+            Message::CardRemoved { reader } => self.dispatch(Action::Card {
+                reader,
+                card: None,
+                inserted: false,
+            }),
             Message::CardStatus { reader, card } => self.dispatch(Action::Card {
                 reader,
                 card: Some(card),
+                inserted: false,
             }),
             Message::Personas { personas } => self.dispatch(Action::Personas(personas)),
             Message::Progress { step } => self.dispatch(Action::Progress(step)),
             Message::Eligibility { result } => {
+                let latest = self.inner.borrow().check_req;
+                if m.req.is_some() && m.req != latest {
+                    crate::log::warn(
+                        "check.stale_answer",
+                        "an earlier check's answer was dropped",
+                    );
+                    return;
+                }
                 self.dispatch(Action::Result(result));
                 self.refresh_tries();
             }
-            Message::Imported { results } => self.dispatch(Action::Imported {
-                results,
-                at: crate::clock::now_iso(),
-            }),
+            Message::Imported { results } => self.dispatch(Action::Imported(results)),
             Message::Status(status) => self.dispatch(Action::Status(Ok(*status))),
             Message::Ok => {}
             Message::Error {
@@ -268,7 +295,7 @@ impl Driver {
             } => {
                 let area = match kind {
                     Some(Kind::Pair | Kind::Auth | Kind::Hello) => Area::Pairing,
-                    Some(Kind::Insurance) => Area::Insurance,
+                    Some(Kind::Insurance | Kind::Import) => Area::Insurance,
                     Some(Kind::Sim) => Area::Simulator,
                     _ => Area::Check,
                 };
@@ -284,6 +311,12 @@ impl Driver {
                 if kind == Some(Kind::CardStatus) {
                     return;
                 }
+                if matches!(kind, Some(Kind::Check | Kind::Insurance))
+                    && m.req != self.inner.borrow().check_req
+                {
+                    // An earlier check's late failure: the latest one's outcome stands.
+                    return;
+                }
                 if kind == Some(Kind::Status) {
                     self.dispatch(Action::Status(Err((code, detail))));
                     return;
@@ -292,6 +325,7 @@ impl Driver {
                     area,
                     code,
                     message_ja: message,
+                    message_en: None,
                     detail,
                 }));
                 if matches!(

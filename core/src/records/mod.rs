@@ -46,6 +46,9 @@ pub struct Settings {
     /// The 自費 (non-insured) price list the window sells from.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub self_pay_items: Vec<SelfPayItem>,
+    /// What the clinic does (柔整, はり・きゅう, マッサージ): the kind a new 施術録 starts as.
+    /// Added with a default, so older records load unchanged (no migration step).
+    pub discipline: Option<crate::claims::Discipline>,
 }
 
 /// The insurance a patient had from `since` (the day it was first seen or typed) on.
@@ -227,12 +230,16 @@ pub struct Book {
 /// What the page asks the book to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
-    /// A check result becomes a new patient or updates the matching one.
+    /// A check result becomes a new patient or updates the matching one. `qualification`
+    /// is the one staff chose; `None` takes [`EligibilityResult::default_choice`] and is
+    /// refused when several are in force (複数該当).
     RegisterCheck {
         result: EligibilityResult,
+        qualification: Option<usize>,
         at: String,
     },
-    /// Results of checks made elsewhere, all in one change.
+    /// Results of checks made elsewhere, all in one change, oldest first; each takes its
+    /// default qualification, and one with several in force is left for staff (skipped).
     RegisterChecks {
         results: Vec<EligibilityResult>,
         at: String,
@@ -347,6 +354,8 @@ pub enum RecordError {
     },
     /// The result has no qualification to register (e.g. 該当なし).
     NothingToRegister,
+    /// Several qualifications are in force (複数該当): staff must choose one.
+    ChoiceNeeded,
     /// The month still has claims with errors.
     ClaimsHaveErrors {
         patients: Vec<String>,
@@ -438,6 +447,9 @@ impl RecordError {
             RecordError::NothingToRegister => {
                 "資格情報がないため、患者として登録できません。".into()
             }
+            RecordError::ChoiceNeeded => {
+                "複数の資格が該当しています。患者さんに確かめて、登録する資格を選んでください。".into()
+            }
             RecordError::ClaimsHaveErrors { patients } => format!(
                 "エラーのある申請書があるため締められません（{}）。",
                 patients.join("、")
@@ -508,6 +520,9 @@ impl RecordError {
                 format!("{month} is closed. Reopen it on the monthly claims screen to change it.")
             }
             RecordError::NothingToRegister => "The result has no qualification to register.".into(),
+            RecordError::ChoiceNeeded => {
+                "Several qualifications match: ask the patient and choose the one to register.".into()
+            }
             RecordError::ClaimsHaveErrors { patients } => format!(
                 "Claims with errors block closing the month ({}).",
                 patients.join(", ")
@@ -600,6 +615,11 @@ impl Book {
         }
     }
 
+    /// What `edit` would do, without doing it (the import's review before it is applied).
+    pub fn preview(&self, edit: Edit) -> Result<Applied, RecordError> {
+        self.clone().apply(edit)
+    }
+
     /// Applies one edit, all or nothing: on an error the book is unchanged.
     pub fn apply(&mut self, edit: Edit) -> Result<Applied, RecordError> {
         let mut next = self.clone();
@@ -610,16 +630,29 @@ impl Book {
 
     fn apply_in_place(&mut self, edit: Edit) -> Result<Applied, RecordError> {
         match edit {
-            Edit::RegisterCheck { result, at } => {
-                let r = self.register(&result, &at)?;
+            Edit::RegisterCheck {
+                result,
+                qualification,
+                at,
+            } => {
+                if result.qualifications.is_empty() {
+                    return Err(RecordError::NothingToRegister);
+                }
+                let index = qualification
+                    .or_else(|| result.default_choice())
+                    .ok_or(RecordError::ChoiceNeeded)?;
+                let r = self.register(&result, index, &at)?;
                 Ok(Applied::Registered(vec![r]))
             }
-            Edit::RegisterChecks { results, at } => {
+            Edit::RegisterChecks { mut results, at } => {
+                // Oldest first, so the newest check is what stays current.
+                results.sort_by_key(|r| r.checked_on);
                 let mut out = Vec::new();
                 for r in &results {
-                    // A 該当なし among imported results is not an error for the others.
-                    if r.primary().is_some() {
-                        out.push(self.register(r, &at)?);
+                    // A 該当なし or a 複数該当 among imported results is not an error for the
+                    // others: the first has nothing to register, the second waits for staff.
+                    if let Some(i) = r.default_choice() {
+                        out.push(self.register(r, i, &at)?);
                     }
                 }
                 Ok(Applied::Registered(out))

@@ -50,6 +50,7 @@ fn result(q: Qualification, on: &str) -> EligibilityResult {
 fn register(book: &mut Book, q: Qualification, on: &str) -> Registration {
     match book.apply(Edit::RegisterCheck {
         result: result(q, on),
+        qualification: None,
         at: format!("{on}T09:00:00Z"),
     }) {
         Ok(Applied::Registered(mut r)) => r.remove(0),
@@ -201,11 +202,209 @@ fn a_result_without_qualification_is_refused_and_changes_nothing() {
     assert_eq!(
         book.apply(Edit::RegisterCheck {
             result: r,
+            qualification: None,
             at: "x".into()
         }),
         Err(RecordError::NothingToRegister)
     );
     assert_eq!(book, before);
+}
+
+/// 無効（新しい資格あり）: the lost insurance first, the new one in force second.
+fn newer_exists(on: &str) -> EligibilityResult {
+    let mut old = qualification();
+    old.disqualification_date = Some(d("2024-09-01"));
+    old.reason_of_loss = Some(crate::eligibility::ReasonOfLoss::OtherInsurance);
+    let mut new = qualification();
+    new.insurer_number = "01130012".into();
+    new.number = "3003".into();
+    new.qualification_date = Some(d("2024-09-01"));
+    new.valid_from = Some(d("2024-09-01"));
+    let mut r = result(old, on);
+    r.validity = QualificationValidity::InvalidNewerExists;
+    r.qualifications.push(new);
+    r
+}
+
+#[test]
+fn a_newer_qualification_is_registered_by_default_not_the_lost_one() {
+    use crate::eligibility::Standing;
+    let r = newer_exists("2024-10-01");
+    assert_eq!(
+        r.qualifications[0].standing(r.checked_on),
+        Standing::Lost(d("2024-09-01"))
+    );
+    assert_eq!(
+        r.qualifications[1].standing(r.checked_on),
+        Standing::InForce
+    );
+    assert_eq!(r.default_choice(), Some(1));
+    let mut book = Book::default();
+    let applied = book
+        .apply(Edit::RegisterCheck {
+            result: r.clone(),
+            qualification: None,
+            at: "t".into(),
+        })
+        .expect("registers");
+    let Applied::Registered(reg) = applied else {
+        panic!("{applied:?}")
+    };
+    let p = book.patient(&reg[0].patient_id).expect("patient");
+    assert_eq!(p.insurances.len(), 1);
+    assert_eq!(
+        p.insurance().expect("ins").insurance.insurer_number,
+        "01130012"
+    );
+    // Staff may still register the other one deliberately.
+    let mut other = Book::default();
+    other
+        .apply(Edit::RegisterCheck {
+            result: r,
+            qualification: Some(0),
+            at: "t".into(),
+        })
+        .expect("registers");
+    assert_eq!(
+        other.patients[0]
+            .insurance()
+            .expect("ins")
+            .insurance
+            .insurer_number,
+        "06139992"
+    );
+}
+
+#[test]
+fn several_qualifications_in_force_wait_for_staff_to_choose() {
+    let mut second = qualification();
+    second.insurer_number = "32130011".into();
+    second.number = "4004".into();
+    let mut r = result(qualification(), "2024-10-01");
+    r.validity = QualificationValidity::MultipleMatches;
+    r.qualifications.push(second);
+    assert_eq!(r.in_force(), vec![0, 1]);
+    assert_eq!(r.default_choice(), None);
+    let mut book = Book::default();
+    assert_eq!(
+        book.apply(Edit::RegisterCheck {
+            result: r.clone(),
+            qualification: None,
+            at: "t".into(),
+        }),
+        Err(RecordError::ChoiceNeeded)
+    );
+    assert!(book.patients.is_empty());
+    // An import leaves it for reception and registers the rest.
+    let applied = book
+        .apply(Edit::RegisterChecks {
+            results: vec![r.clone()],
+            at: "t".into(),
+        })
+        .expect("import");
+    assert_eq!(applied, Applied::Registered(vec![]));
+    book.apply(Edit::RegisterCheck {
+        result: r,
+        qualification: Some(1),
+        at: "t".into(),
+    })
+    .expect("chosen");
+    assert_eq!(
+        book.patients[0]
+            .insurance()
+            .expect("ins")
+            .insurance
+            .insurer_number,
+        "32130011"
+    );
+}
+
+#[test]
+fn the_same_check_registered_or_imported_twice_changes_nothing() {
+    let mut book = Book::default();
+    let first = register(&mut book, qualification(), "2024-10-01");
+    assert!(first.check_added);
+    let once = book.clone();
+    // A second press of 患者として登録 (the page's clock has moved on).
+    let again = match book.apply(Edit::RegisterCheck {
+        result: result(qualification(), "2024-10-01"),
+        qualification: None,
+        at: "2024-10-01T09:05:00Z".into(),
+    }) {
+        Ok(Applied::Registered(mut r)) => r.remove(0),
+        other => panic!("{other:?}"),
+    };
+    assert!(!again.check_added && again.changes.is_empty());
+    assert_eq!(book, once);
+
+    // An import of a week that holds a switch of insurer, twice.
+    let mut switched = qualification();
+    switched.insurer_number = "01130012".into();
+    let week = vec![
+        result(switched.clone(), "2024-10-05"),
+        result(qualification(), "2024-10-03"),
+    ];
+    let edit = || Edit::RegisterChecks {
+        results: week.clone(),
+        at: "t".into(),
+    };
+    let preview = book.preview(edit()).expect("preview");
+    assert_eq!(book, once, "a preview changes nothing");
+    book.apply(edit()).expect("import");
+    assert_eq!(Ok(preview), once.preview(edit()));
+    let imported = book.clone();
+    let Applied::Registered(second) = book.apply(edit()).expect("import again") else {
+        panic!()
+    };
+    assert!(second
+        .iter()
+        .all(|r| !r.check_added && r.changes.is_empty()));
+    assert_eq!(book, imported, "the second import changes nothing");
+    let p = &book.patients[0];
+    assert_eq!(p.insurances.len(), 2, "{:?}", p.insurances);
+    assert_eq!(
+        p.insurance().expect("ins").insurance.insurer_number,
+        "01130012"
+    );
+    let dates: Vec<Date> = p.checks.iter().map(|c| c.checked_on).collect();
+    assert_eq!(
+        dates,
+        vec![d("2024-10-01"), d("2024-10-03"), d("2024-10-05")]
+    );
+}
+
+#[test]
+fn an_older_check_joins_the_history_and_changes_nothing_current() {
+    let mut book = Book::default();
+    let mut now = qualification();
+    now.address = Some("東京都中野区中野4-1-1".into());
+    register(&mut book, now, "2024-10-10");
+    let mut before = qualification();
+    before.insurer_number = "01130012".into();
+    before.address = Some("東京都新宿区西新宿2-8-1".into());
+    let r = register(&mut book, before, "2024-09-02");
+    assert!(r.older && r.check_added && r.changes.is_empty());
+    let p = &book.patients[0];
+    assert_eq!(p.address, "東京都中野区中野4-1-1");
+    assert_eq!(
+        p.insurance().expect("ins").insurance.insurer_number,
+        "06139992"
+    );
+    assert_eq!(p.insurances[0].insurance.insurer_number, "01130012");
+    assert_eq!(p.checks[0].checked_on, d("2024-09-02"));
+}
+
+#[test]
+fn settings_stored_before_the_clinic_kind_load_without_it() {
+    let old = r#"{"clinic":{"name":"うけみ接骨院","address":"","prefecture_code":"13","registration_number":"","manager_name":""},"practitioners":[]}"#;
+    let s: Settings = serde_json::from_str(old).expect("old settings load");
+    assert_eq!(s.discipline, None);
+    assert_eq!(s.clinic.name, "うけみ接骨院");
+    let mut new = s.clone();
+    new.discipline = Some(crate::claims::Discipline::Acupuncture);
+    let text = serde_json::to_string(&new).expect("json");
+    assert!(text.contains(r#""discipline":"acupuncture""#), "{text}");
+    assert_eq!(serde_json::from_str::<Settings>(&text).expect("loads"), new);
 }
 
 #[test]

@@ -32,7 +32,7 @@ pub fn connection() -> Html {
     html! {
         <section class="panel" aria-labelledby="conn-heading">
             <h2 id="conn-heading">{ app.t("コンパニオン", "Companion") }</h2>
-            <p id="companion-status" role="status" aria-live="polite" class={classes!((s.conn == Conn::Failed).then_some("bad"))}>{ status }</p>
+            <p id="companion-status" role="status" aria-live="polite" tabindex="-1" class={classes!((s.conn == Conn::Failed).then_some("bad"))}>{ status }</p>
             if s.conn == Conn::Failed {
                 <button id="reconnect" type="button" onclick={reconnect}>{ app.t("再接続", "Reconnect") }</button>
             }
@@ -53,7 +53,11 @@ fn pairing_form() -> Html {
             if let Some(el) = input.cast::<HtmlInputElement>() {
                 let _ = el.focus();
             }
-            || ()
+            // Paired: the form goes, and the focus with it to what comes next (the card
+            // reader on 受付, the connection's status on 設定), not to the page's top.
+            || {
+                super::form::focus_first(&["reader-heading", "companion-status"]);
+            }
         });
     }
     let onsubmit = {
@@ -80,10 +84,11 @@ fn pairing_form() -> Html {
                 "Enter the 6-digit pairing code shown by the companion. This is needed once.") }</p>
             <label for="pairing-code">{ app.t("ペアリングコード", "Pairing code") }</label>
             <input id="pairing-code" ref={input} type="text" inputmode="numeric" autocomplete="one-time-code"
-                maxlength="7" pattern="[0-9 ]*" aria-describedby="pairing-error" />
+                maxlength="7" pattern="[0-9 ]*" aria-describedby="pairing-error"
+                aria-invalid={ failure.is_some().then_some("true") } />
             <button id="pair-button" type="submit">{ app.t("ペアリング", "Pair") }</button>
             <p id="pairing-error" role="alert" class="error">
-                { failure.map(|f| if app.lang() == crate::i18n::Lang::Ja { f.message_ja.clone() } else { f.code.message_en(&f.detail) }).unwrap_or_default() }
+                { failure.map(|f| f.message(app.lang())).unwrap_or_default() }
             </p>
         </form>
     }

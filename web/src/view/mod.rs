@@ -3,9 +3,12 @@
 //! small component reading one shared context.
 
 mod ahaki;
+mod calendar;
+mod case_editor;
 pub(crate) mod check;
 mod claims;
 pub(crate) mod connection;
+mod day_entry;
 mod delete_patient;
 mod desk;
 mod diagnostics;
@@ -52,6 +55,14 @@ impl AppCtx {
     pub fn t(&self, ja: &'static str, en: &'static str) -> &'static str {
         tr(self.state.lang, ja, en)
     }
+}
+
+/// Goes to `screen` as its link would (the address's `#hash` follows, so Back returns).
+pub(crate) fn go(state: &UseReducerHandle<State>, screen: Screen) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(screen.hash());
+    }
+    state.dispatch(Action::Navigate(screen));
 }
 
 #[hook]
@@ -203,12 +214,36 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::SetLang(state.lang.other())))
     };
+    {
+        // The tab's title names the screen: the first thing a screen reader says of a tab,
+        // and what the taskbar and history show.
+        let (screen, lang) = (state.screen, state.lang);
+        use_effect_with((screen, lang), move |(screen, lang)| {
+            let (ja, en) = screen.label();
+            if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+                d.set_title(&format!("{} — Ukemi", tr(*lang, ja, en)));
+            }
+            || ()
+        });
+    }
+    // The skip link moves the focus without touching the address's #hash (which names
+    // the screen).
+    let skip = Callback::from(|e: MouseEvent| {
+        e.prevent_default();
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("main"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
     let t = |ja, en| tr(state.lang, ja, en);
     let ready = matches!(state.conn, Conn::Connected { .. }) && state.pairing == Pairing::Paired;
     let screen = state.screen;
     html! {
         <ContextProvider<AppCtx> context={ctx}>
-            <a class="skip" href="#main">{ t("本文へ移動", "Skip to main content") }</a>
+            <a class="skip" href="#main" onclick={skip}>{ t("本文へ移動", "Skip to main content") }</a>
             <header class="top">
                 <p class="app-name">{ "Ukemi" }</p>
                 if state.demo {
@@ -229,6 +264,7 @@ pub fn app() -> Html {
             <nav::StorageBanner />
             <div id="announcer" class="sr-only" aria-live="polite" aria-atomic="true">{ state.announcement.clone() }</div>
             <main id="main" tabindex="-1">
+                <nav::SetupBanner />
                 { match screen {
                     Screen::Reception => html! {
                         <>

@@ -2,19 +2,12 @@
 //! their insurance history and eligibility-check history. Corrections are saved as typed.
 
 use super::form::{SelectField, TextField};
-use super::use_app;
+use super::{go, use_app};
 use crate::i18n::Lang;
 use crate::state::{Action, Screen};
 use ukemi_core::claims::{PatientSex, PublicFund};
 use ukemi_core::records::{Edit, PatientRecord};
 use yew::prelude::*;
-
-fn go(state: &UseReducerHandle<crate::state::State>, screen: Screen) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().set_hash(screen.hash());
-    }
-    state.dispatch(Action::Navigate(screen));
-}
 
 #[function_component(Patients)]
 pub fn patients() -> Html {
@@ -193,7 +186,7 @@ fn detail(props: &DetailProps) -> Html {
                         <th scope="col">{ app.t("保険者番号", "Insurer") }</th>
                     </tr></thead>
                     <tbody>
-                        { for p.checks.iter().rev().map(|c| html! { <tr>
+                        { for newest_first(&p.checks).into_iter().map(|c| html! { <tr>
                             <td lang="ja">{ c.checked_on.wareki() }</td>
                             <td>{ if ja { c.reference.label_ja() } else { c.reference.label_en() } }</td>
                             <td>{ if ja { c.validity.label_ja() } else { c.validity.label_en() } }{ if c.validity.is_valid() { " ✓" } else { " ✗" } }</td>
@@ -211,6 +204,16 @@ fn detail(props: &DetailProps) -> Html {
             <super::delete_patient::DeletePatient key={format!("delete-{}", p.id)} patient={p.clone()} />
         </section>
     }
+}
+
+/// The check history as its caption says: newest first (records stored before the book
+/// kept them in order included).
+fn newest_first(
+    checks: &[ukemi_core::records::CheckEntry],
+) -> Vec<&ukemi_core::records::CheckEntry> {
+    let mut v: Vec<_> = checks.iter().collect();
+    v.sort_by(|a, b| (b.checked_on, &b.at).cmp(&(a.checked_on, &a.at)));
+    v
 }
 
 /// 公費: payer and recipient numbers, the patient's share and monthly cap.
