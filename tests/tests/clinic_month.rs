@@ -410,6 +410,11 @@ fn a_clinics_month_returns_payments_consent_documents_paste_and_postal_codes() {
     b.exec("const e = document.querySelector('#patient-address'); e.value = '東京都千代田区千代田1-1'; e.dispatchEvent(new Event('change', {bubbles: true}));", json!([]));
     b.click("#patient-postal-find");
     b.wait_text("#patient-postal-status", "100-0001", WAIT);
+    // The insured's address has no postal code of its own: the look-up brings a box.
+    b.fill("#holder-postal-code", "1000002");
+    b.click("#holder-postal-fill");
+    b.wait_text("#holder-postal-status", "東京都千代田区皇居外苑", WAIT);
+    b.wait_stored("ukemi", "patients", &new_id.replace("patient-", ""), "皇居外苑", WAIT);
     assert_accessible(&b, "patients with the postal look-up");
 
     // 窓口会計, last month's first day: the window amount from the claim, a 自費 item, paid.

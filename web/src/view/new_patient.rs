@@ -218,8 +218,8 @@ pub fn new_patient_form() -> Html {
                         autocomplete="off" onchange={set(|d, v| d.postal = v)} />
                     <TextField id="new-address" label={ app.t("住所", "Address") } value={d.address.clone()}
                         autocomplete="off" onchange={set(|d, v| d.address = v)} />
-                    <super::postal_lookup::PostalLookup id="new" postal={d.postal.clone()} address={d.address.clone()}
-                        on_address={set(|d, v| d.address = v)} on_postal={set(|d, v| d.postal = v)} />
+                    <super::postal_lookup::PostalLookup id="new" postal={Some(AttrValue::from(d.postal.clone()))} address={d.address.clone()}
+                        on_address={set(|d, v| d.address = v)} on_postal={Some(set(|d, v| d.postal = v))} />
                 </fieldset>
                 <fieldset class="grid">
                     <legend>{ app.t("保険（資格確認書の記載どおり）", "Insurance (as on the 資格確認書)") }</legend>
@@ -254,6 +254,8 @@ pub fn new_patient_form() -> Html {
                         <TextField id="new-holder-address" label={ app.t("被保険者の住所", "Insured's address") } value={d.holder_address.clone()}
                             hint={ app.t("申請書に必要です", "Required on the claim form") }
                             autocomplete="off" onchange={set(|d, v| d.holder_address = v)} />
+                        <super::postal_lookup::PostalLookup id="new-holder" address={d.holder_address.clone()}
+                            on_address={set(|d, v| d.holder_address = v)} />
                     }
                 </fieldset>
                 <button type="submit" id="new-patient-register">{ app.t("患者として登録", "Register as patient") }</button>

@@ -128,8 +128,8 @@ fn detail(props: &DetailProps) -> Html {
                 <TextField id="patient-address" label={ app.t("住所", "Address") } value={p.address.clone()}
                     onchange={put(|p, v| p.address = v)} />
             </div>
-            <super::postal_lookup::PostalLookup id="patient" postal={p.postal_code.clone()} address={p.address.clone()}
-                on_address={put(|p, v| p.address = v)} on_postal={put(|p, v| p.postal_code = v)} />
+            <super::postal_lookup::PostalLookup id="patient" postal={Some(AttrValue::from(p.postal_code.clone()))} address={p.address.clone()}
+                on_address={put(|p, v| p.address = v)} on_postal={Some(put(|p, v| p.postal_code = v))} />
             if let Some(ins) = p.insurance() {
                 <fieldset id="current-insurance">
                     <legend>{ app.t("現在の保険（申請書に印字されます）", "Current insurance (printed on claims)") }</legend>
@@ -142,6 +142,8 @@ fn detail(props: &DetailProps) -> Html {
                     </div>
                     <TextField id="ins-holder-address" label={ app.t("被保険者の住所", "Insured person's address") } value={ins.insurance.holder_address.clone()}
                         onchange={put(|p, v| if let Some(e) = p.insurances.last_mut() { e.insurance.holder_address = v })} />
+                    <super::postal_lookup::PostalLookup id="holder" address={ins.insurance.holder_address.clone()}
+                        on_address={put(|p, v| if let Some(e) = p.insurances.last_mut() { e.insurance.holder_address = v })} />
                 </fieldset>
             }
             <PublicFunds patient={p.clone()} />

@@ -9,19 +9,27 @@ use yew::prelude::*;
 pub struct PostalLookupProps {
     /// Prefix for the buttons' ids (`new` → `new-postal-fill`).
     pub id: AttrValue,
-    pub postal: AttrValue,
+    /// The record's own postal code; `None` where it keeps none (被保険者の住所, the 施術所):
+    /// the look-up then has a box of its own and no reverse look-up.
+    #[prop_or_default]
+    pub postal: Option<AttrValue>,
     pub address: AttrValue,
     pub on_address: Callback<String>,
-    pub on_postal: Callback<String>,
+    #[prop_or_default]
+    pub on_postal: Option<Callback<String>>,
 }
 
 #[function_component(PostalLookup)]
 pub fn postal_lookup(p: &PostalLookupProps) -> Html {
     let app = use_app();
     let said = use_state(String::new);
+    let own = use_state(String::new);
     let fill = {
         let said = said.clone();
-        let code = p.postal.to_string();
+        let code = p
+            .postal
+            .as_ref()
+            .map_or_else(|| (*own).clone(), |c| c.to_string());
         let on = p.on_address.clone();
         let ja = app.lang() == crate::i18n::Lang::Ja;
         Callback::from(move |_: MouseEvent| {
@@ -62,10 +70,9 @@ pub fn postal_lookup(p: &PostalLookupProps) -> Html {
             });
         })
     };
-    let find = {
+    let find = p.on_postal.clone().map(|on| {
         let said = said.clone();
         let address = p.address.to_string();
-        let on = p.on_postal.clone();
         let ja = app.lang() == crate::i18n::Lang::Ja;
         Callback::from(move |_: MouseEvent| {
             let said = said.clone();
@@ -98,11 +105,17 @@ pub fn postal_lookup(p: &PostalLookupProps) -> Html {
                 }
             });
         })
-    };
+    });
     html! {
         <div class="postal-lookup">
+            if p.postal.is_none() {
+                <super::form::TextField id={format!("{}-postal-code", p.id)} label={ app.t("郵便番号（住所を入れるため）", "Postal code (to fill the address)") }
+                    value={(*own).clone()} autocomplete="off" onchange={ let o = own.clone(); Callback::from(move |v| o.set(v)) } />
+            }
             <button type="button" class="secondary" id={format!("{}-postal-fill", p.id)} onclick={fill}>{ app.t("郵便番号から住所を入れる", "Fill the address from the postal code") }</button>
-            <button type="button" class="secondary" id={format!("{}-postal-find", p.id)} onclick={find}>{ app.t("住所から郵便番号を調べる", "Find the postal code of the address") }</button>
+            if let Some(find) = find {
+                <button type="button" class="secondary" id={format!("{}-postal-find", p.id)} onclick={find}>{ app.t("住所から郵便番号を調べる", "Find the postal code of the address") }</button>
+            }
             <p id={format!("{}-postal-status", p.id)} role="status" aria-live="polite">{ (*said).clone() }</p>
         </div>
     }

@@ -263,6 +263,9 @@ pub fn result_view(props: &ResultProps) -> Html {
                         <super::form::TextField id="result-address-input" label={ app.t("住所", "Address") } value={(*address).clone()}
                             autocomplete="off" onchange={ let a = address.clone(); Callback::from(move |v| a.set(v)) } />
                     </div>
+                    <super::postal_lookup::PostalLookup id="result" postal={Some(AttrValue::from((*postal).clone()))} address={(*address).clone()}
+                        on_address={ let a = address.clone(); Callback::from(move |v| a.set(v)) }
+                        on_postal={Some({ let p = postal.clone(); Callback::from(move |v| p.set(v)) })} />
                 </div>
             }
             if registered {

@@ -99,6 +99,7 @@ pub fn settings() -> Html {
                     required=true invalid={blank("name")} error_id="clinic-missing" /></div>
                 <div data-field="clinic.address"><TextField id="clinic-address" label={ app.t("所在地（必須）", "Address (required)") } value={c.address.clone()} onchange={put_clinic(|c, v| c.address = v)}
                     required=true invalid={blank("address")} error_id="clinic-missing" /></div>
+                <super::postal_lookup::PostalLookup id="clinic" address={c.address.clone()} on_address={put_clinic(|c, v| c.address = v)} />
                 <div class="grid">
                     <div data-field="clinic.prefecture_code"><TextField id="clinic-prefecture" label={ app.t("都道府県番号（2桁・必須）", "Prefecture code (2 digits, required)") } value={c.prefecture_code.clone()} onchange={put_clinic(|c, v| c.prefecture_code = v)}
                         required=true invalid={blank("prefecture_code") || bad_prefecture} error_id={ if bad_prefecture { "clinic-prefecture-error" } else { "clinic-missing" } }
