@@ -414,7 +414,13 @@ fn a_clinics_month_returns_payments_consent_documents_paste_and_postal_codes() {
     b.fill("#holder-postal-code", "1000002");
     b.click("#holder-postal-fill");
     b.wait_text("#holder-postal-status", "東京都千代田区皇居外苑", WAIT);
-    b.wait_stored("ukemi", "patients", &new_id.replace("patient-", ""), "皇居外苑", WAIT);
+    b.wait_stored(
+        "ukemi",
+        "patients",
+        &new_id.replace("patient-", ""),
+        "皇居外苑",
+        WAIT,
+    );
     assert_accessible(&b, "patients with the postal look-up");
 
     // 窓口会計, last month's first day: the window amount from the claim, a 自費 item, paid.
