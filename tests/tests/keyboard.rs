@@ -7,7 +7,7 @@ use serde_json::json;
 use std::cell::Cell;
 use std::time::Duration;
 use ukemi_e2e::webdriver::Browser;
-use ukemi_e2e::{dist, open_screen, sideways, StaticServer, SCREENS};
+use ukemi_e2e::{artifacts_dir, dist, open_screen, sideways, StaticServer, SCREENS};
 
 const WAIT: Duration = Duration::from_secs(60);
 const TAB: &str = "\u{E004}";
@@ -199,11 +199,18 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
     b.wait_for("#claim-sheets", WAIT);
     assert!(b.text("#claim-sheets").contains("山田"));
     b.wait_focus("preview-heading", WAIT);
-    // The walk's length, for the record (compared by people, not asserted).
-    println!(
-        "keyboard walk, reception to print preview: {} key presses",
+    // The walk's length, for the record (compared by people, not asserted): printed here and
+    // by `cargo xtask test` from the artifact.
+    let line = format!(
+        "Keyboard walk, reception to print preview (demo, 1366×768): {} key presses",
         PRESSES.with(Cell::get)
     );
+    println!("{line}");
+    std::fs::write(
+        artifacts_dir().join("keyboard-walk.txt"),
+        format!("{line}\n"),
+    )
+    .expect("write the walk's length");
 }
 
 /// The calendar as a date grid: arrows, Home/End, PageUp/PageDown and 今日, one Tab stop.

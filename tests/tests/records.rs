@@ -14,7 +14,7 @@ use ukemi_core::claims::{
     VisitMode,
 };
 use ukemi_e2e::webdriver::Browser;
-use ukemi_e2e::{dist, StaticServer};
+use ukemi_e2e::{artifacts_dir, dist, StaticServer};
 
 const WAIT: Duration = Duration::from_secs(60);
 const ENTER: &str = "\u{E007}";
@@ -194,12 +194,18 @@ fn every_input_of_the_claim_engine_has_a_control() {
         .iter()
         .filter(|f| !seen.contains(*f) && !NOT_TYPED.iter().any(|(n, _)| n == f))
         .collect();
-    println!(
-        "claim inputs with a control: {} of {} ({} not typed by design)",
+    let line = format!(
+        "Claim inputs with a control on some screen: {} of {} ({} not typed by design)",
         want.len() - missing.len() - NOT_TYPED.len(),
         want.len(),
         NOT_TYPED.len()
     );
+    println!("{line}");
+    std::fs::write(
+        artifacts_dir().join("claim-inputs.txt"),
+        format!("{line}\n"),
+    )
+    .expect("write the count");
     assert!(
         missing.is_empty(),
         "inputs of the claim engine with no control on any screen: {missing:?}"
