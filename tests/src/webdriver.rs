@@ -521,3 +521,21 @@ pub fn base64_decode(s: &str) -> Vec<u8> {
     }
     out
 }
+
+impl Browser {
+    /// Prints the page to PDF on paper of `width` × `height` centimetres (the 領収証 on A5 or
+    /// a receipt roll), margins from the page's own @page rules.
+    pub fn print_pdf_on(&self, path: &Path, width: f64, height: f64) {
+        let b64 = self.post(
+            "/print",
+            json!({
+                "page": { "width": width, "height": height },
+                "margin": { "top": 0, "bottom": 0, "left": 0, "right": 0 },
+                "shrinkToFit": false,
+                "background": true
+            }),
+        );
+        let bytes = base64_decode(b64.as_str().unwrap_or_default());
+        std::fs::write(path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    }
+}

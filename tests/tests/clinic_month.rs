@@ -458,6 +458,21 @@ fn a_clinics_month_returns_payments_consent_documents_paste_and_postal_codes() {
     assert!(s.contains("領収金額1,720円"), "{text}");
     assert!(s.contains(&squash(&f.book.settings.clinic.name)), "{text}");
 
+    // The same 領収証 on A5, one page.
+    b.select("#receipt-paper", "a5");
+    b.click(&format!("#receipt-{pid}"));
+    b.wait_for("#desk-sheets .doc.paper-a5", WAIT);
+    let a5 = artifacts_dir().join("clinic-month-receipt-a5.pdf");
+    b.print_pdf_on(&a5, 14.8, 21.0);
+    let (w, h) = pdf::page_size_mm(&a5);
+    assert!(
+        (w - 148.0).abs() < 1.0 && (h - 210.0).abs() < 1.0,
+        "{w} × {h} mm"
+    );
+    assert_eq!(pdf::pages(&a5), 1, "the A5 領収証 fits one sheet");
+    assert!(squash(&pdf::text(&a5)).contains("領収金額1,720円"));
+    b.select("#receipt-paper", "a4");
+
     b.click("#print-day-ledger");
     let text = printed_pdf(&b, "#desk-sheets", "clinic-month-ledger");
     let s = squash(&text);
@@ -467,7 +482,7 @@ fn a_clinics_month_returns_payments_consent_documents_paste_and_postal_codes() {
         "{text}"
     );
     let printed = b.exec("return window.__printed;", json!([]));
-    assert_eq!(printed, json!(3), "each button asked the browser to print");
+    assert_eq!(printed, json!(4), "each button asked the browser to print");
     b.screenshot(&artifacts_dir().join("clinic-month-desk.png"));
 
     // Everything is in the book after a reload.
