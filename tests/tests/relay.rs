@@ -528,8 +528,7 @@ fn a_dead_service_offers_registration_by_hand_with_the_typed_numbers() {
     let b = Browser::start();
     b.goto(&format!("{}/", comp.origin()));
     b.wait_for("#pairing-code", WAIT);
-    b.type_into("#pairing-code", &comp.pairing_code);
-    b.click("#pair-button");
+    comp.approve_next(&comp.origin());
     b.wait_for("#ins-insurer", WAIT);
     b.type_into("#ins-insurer", "01130012");
     b.type_into("#ins-number", "42");

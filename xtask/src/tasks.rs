@@ -188,6 +188,7 @@ pub fn test() -> Result {
         "--",
         &fuzz_secs,
     ]))?;
+    other_user()?;
     let pcscd = rig::start()?;
     let tests = cmd::run_tests(
         command(&cargo)
@@ -215,6 +216,11 @@ pub fn test() -> Result {
         "--example",
         "claims_bench",
     ]))?;
+    // The local hop: the companion's round trip beside a bare WebSocket echo, and the
+    // emulated-card check with Ukemi's own share (tests/examples/latency.rs).
+    run(command(&cargo)
+        .args(["run", "-q", "-p", "ukemi-e2e", "--example", "latency"])
+        .env("UKEMI_COMPANION_BIN", &bin))?;
     let wasm = cmd::root()
         .join("target")
         .join("e2e-artifacts")
@@ -242,4 +248,25 @@ pub fn test() -> Result {
     // The plain closing line CI reads.
     println!("{passed} passed, {failed} failed");
     Ok(())
+}
+
+/// The second OS user the same-user check is tested with (tests/tests/hardening.rs runs a
+/// client as it). Needs root, which CI has; the test itself fails loudly without the user.
+fn other_user() -> Result {
+    const USER: &str = "ukemi-other";
+    let exists = command("id")
+        .arg("-u")
+        .arg(USER)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if exists {
+        return Ok(());
+    }
+    run(command("useradd").args([
+        "--system",
+        "--no-create-home",
+        "--shell",
+        "/usr/sbin/nologin",
+        USER,
+    ]))
 }
