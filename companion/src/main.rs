@@ -1,54 +1,35 @@
 //! `ukemi-companion`: the native helper on the clinic PC. It drives the card reader and
 //! relays eligibility requests, and talks to Ukemi pages over a WebSocket on 127.0.0.1.
 
-// Errors carry the clinic's detail (tries left, service codes): ~128 bytes, returned
-// rarely and never in a loop. Boxing them would add noise and save nothing measurable.
-#![allow(clippy::result_large_err)]
+// A background program on Windows: no console window at logon. Run from a command prompt,
+// it borrows that console (console.rs).
+#![cfg_attr(windows, windows_subsystem = "windows")]
 
-mod admission;
-mod approval;
-mod card;
-mod cli;
-mod clock;
-mod config;
-mod files;
-mod guard;
-mod http;
-mod https;
-mod hub;
-mod log;
-mod options;
-mod pairing;
-mod peer;
-mod relay;
-mod server;
-mod service;
-mod session;
-mod simservice;
-mod status;
-mod testcerts;
-mod tls;
-mod vcard;
-mod wire;
-mod worker;
+#[cfg(feature = "pcsc")]
+use ukemi_companion::card;
+use ukemi_companion::{
+    cli, clock, config, configure, console, dirs, doctor, guard, hub, info, instance, options,
+    pairing, relay, server, service, session, status, warn, worker,
+};
 
 use std::net::{Ipv6Addr, TcpListener};
 use std::sync::{Arc, Mutex};
 use ukemi_core::protocol::DEFAULT_PORTS;
 
 fn main() {
+    console::attach_parent();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = match args.first().map(String::as_str) {
         Some("eligibility") => cli::eligibility::run(&args[1..]),
         Some("claims") => cli::claims::run(&args[1..]),
-        Some("virtual-card") => vcard::run(&args[1..]),
-        Some("sim-service") => simservice::run(&args[1..]),
+        Some("doctor") => doctor::run(&args[1..]),
+        Some("config") => configure::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{}", options::USAGE);
             0
         }
         Some("-V" | "--version") => {
-            println!("ukemi-companion {}", env!("CARGO_PKG_VERSION"));
+            println!("{}", ukemi_companion::version_line());
             0
         }
         Some("serve") => serve(&args[1..]),
@@ -118,15 +99,58 @@ fn serve(args: &[String]) -> i32 {
             return 2;
         }
     };
+    let Some(dirs) = dirs::user(opts.state_dir.as_deref()) else {
+        eprintln!(
+            "ukemi-companion: データフォルダが分かりません / no data folder: give --state-dir DIR"
+        );
+        return 2;
+    };
+    // One companion per user: a second start says where the first listens and leaves.
+    let instance = match instance::claim(&dirs.data) {
+        Ok(instance::Claim::Mine(i)) => i,
+        Ok(instance::Claim::Taken(running)) => {
+            match running {
+                Some(r) => println!(
+                    "Ukemi コンパニオンはすでに動いています / already running: http://127.0.0.1:{}/ (pid {})",
+                    r.port, r.pid
+                ),
+                None => println!("Ukemi コンパニオンはすでに動いています / already running"),
+            }
+            return 0;
+        }
+        Err(e) => {
+            eprintln!("ukemi-companion: {}: {e}", dirs.data.display());
+            return 1;
+        }
+    };
+    match ukemi_companion::log::to_file(&dirs.logs) {
+        Ok(path) => info!(
+            "{} started; log file {}",
+            ukemi_companion::version_line(),
+            path.display()
+        ),
+        Err(e) => eprintln!(
+            "ukemi-companion: no log file in {}: {e}",
+            dirs.logs.display()
+        ),
+    }
+    let config_path = opts
+        .config
+        .clone()
+        .or_else(|| Some(dirs.config_file()).filter(|p| p.is_file()));
+    if !opts.allow_origins.is_empty() {
+        configure::persist_origins(&dirs.data, &opts.allow_origins);
+    }
     let reader = opts
         .reader
         .clone()
         .unwrap_or_else(|| if opts.simulator { "sim" } else { "pcsc" }.into());
-    let config = match &opts.config {
+    let config = match &config_path {
         Some(path) => match config::load(path, clock::today_jst()) {
             Ok(c) => Some(c),
             Err(e) => {
                 eprintln!("ukemi-companion: {e}\n起動を中止しました / not starting.");
+                warn!("not starting: {e}");
                 return 2;
             }
         },
@@ -176,6 +200,7 @@ fn serve(args: &[String]) -> i32 {
             return 1;
         }
     };
+    instance.announce(port);
 
     let today = clock::today_jst();
     let simulator = match ukemi_core::sim::Simulator::new(opts.sim_seed, today) {
@@ -186,8 +211,7 @@ fn serve(args: &[String]) -> i32 {
         }
     };
     let hub = hub::Hub::default();
-    let state_dir = opts.state_dir.clone().or_else(options::default_state_dir);
-    let brain = match pairing::Brain::load(state_dir.map(|d| d.join("pairings.json"))) {
+    let brain = match pairing::Brain::load(Some(dirs.data.join("pairings.json"))) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("ukemi-companion: {e}");
@@ -264,6 +288,7 @@ fn serve(args: &[String]) -> i32 {
         allowed: opts
             .allow_origins
             .iter()
+            .chain(&configure::persisted_origins(&dirs.data))
             .chain(config.iter().flat_map(|c| &c.allowed_origins))
             .cloned()
             .collect(),

@@ -47,7 +47,9 @@ fn owner_of(peer: SocketAddr, local: SocketAddr) -> Owner {
     }
 }
 
-#[cfg(target_os = "linux")]
+// Also on Windows: under Wine (the test rig) a peer may be a Linux process, which only
+// Linux's table can name.
+#[cfg(any(target_os = "linux", windows))]
 mod linux {
     use std::net::{IpAddr, SocketAddr};
 
@@ -108,6 +110,10 @@ mod linux {
 #[cfg(windows)]
 fn owner_of(peer: SocketAddr, local: SocketAddr) -> Owner {
     let pid = match windows::owning_pid(peer, local) {
+        // Under Wine, a Linux program's socket has no Windows process: ask Linux, through
+        // Wine's view of the Linux file system (the same check as on Linux). Never on
+        // Windows itself, which has no `wine_get_version`.
+        Ok(Some(0)) if windows::under_wine() => return wine_owner(peer, local),
         Ok(Some(pid)) => pid,
         Ok(None) => return Owner::Unknown("peer socket not in the TCP table".into()),
         Err(e) => return Owner::Unknown(format!("TCP table: {e}")),
@@ -116,6 +122,33 @@ fn owner_of(peer: SocketAddr, local: SocketAddr) -> Owner {
         (Ok(me), Ok(them)) if me.same_as(&them) => Owner::Same,
         (Ok(_), Ok(them)) => Owner::Other(format!("pid {pid}, {}", them.describe())),
         (Err(e), _) | (_, Err(e)) => Owner::Unknown(format!("user of pid {pid}: {e}")),
+    }
+}
+
+/// The same-user check of a Linux peer, from a companion running under Wine.
+#[cfg(windows)]
+fn wine_owner(peer: SocketAddr, local: SocketAddr) -> Owner {
+    let read = |unix: &str| std::fs::read_to_string(format!("Z:{}", unix.replace('/', "\\")));
+    let me = match read("/proc/self/status").ok().and_then(|s| {
+        s.lines()
+            .find_map(|l| l.strip_prefix("Uid:"))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u32>().ok())
+    }) {
+        Some(uid) => uid,
+        None => return Owner::Unknown("own uid (Wine)".into()),
+    };
+    let table = if peer.is_ipv4() {
+        "/proc/net/tcp"
+    } else {
+        "/proc/net/tcp6"
+    };
+    match read(table)
+        .ok()
+        .and_then(|t| linux::uid_of(&t, peer, local))
+    {
+        Some(uid) if uid == me => Owner::Same,
+        Some(uid) => Owner::Other(format!("uid {uid}")),
+        None => Owner::Unknown("peer socket not in the Linux table (Wine)".into()),
     }
 }
 
@@ -140,6 +173,16 @@ pub mod windows {
     use windows_sys::Win32::System::Threading::{
         GetCurrentProcess, OpenProcess, OpenProcessToken, PROCESS_QUERY_LIMITED_INFORMATION,
     };
+
+    /// Whether this is Wine (whose ntdll exports `wine_get_version`), not Windows.
+    pub fn under_wine() -> bool {
+        use windows_sys::Win32::System::LibraryLoader::{GetModuleHandleA, GetProcAddress};
+        // SAFETY: NUL-terminated names; the module handle of ntdll needs no freeing.
+        unsafe {
+            let ntdll = GetModuleHandleA(c"ntdll.dll".as_ptr().cast());
+            ntdll != 0 && GetProcAddress(ntdll, c"wine_get_version".as_ptr().cast()).is_some()
+        }
+    }
 
     /// A process's user, as the TOKEN_USER buffer that holds its SID.
     pub struct User(Vec<u8>);

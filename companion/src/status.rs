@@ -93,7 +93,7 @@ impl StatusSource {
         })
     }
 
-    fn status(&self) -> CompanionStatus {
+    pub fn status(&self) -> CompanionStatus {
         let today = crate::clock::today_jst();
         let mut status = CompanionStatus::simulated(env!("CARGO_PKG_VERSION"), String::new());
         status.service = self.service;

@@ -103,6 +103,44 @@ pub fn companion_bin() -> PathBuf {
     bin
 }
 
+/// What runs the companion binary, when it is not run directly: `UKEMI_COMPANION_RUNNER`
+/// (`cargo xtask test` sets Wine's loader to run the Windows .exe).
+pub fn companion_runner() -> Option<String> {
+    std::env::var("UKEMI_COMPANION_RUNNER")
+        .ok()
+        .filter(|r| !r.is_empty())
+}
+
+/// A command running the companion binary (through the runner, when there is one).
+pub fn companion_command() -> Command {
+    match companion_runner() {
+        Some(runner) => {
+            let mut c = Command::new(runner);
+            c.arg(companion_bin());
+            c
+        }
+        None => Command::new(companion_bin()),
+    }
+}
+
+/// The developers' tools (`ukemi-devtools`: the simulated service, its test certificates,
+/// the virtual card): `UKEMI_DEVTOOLS_BIN`, else beside the companion's debug build.
+pub fn devtools_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("UKEMI_DEVTOOLS_BIN") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let bin = target.join("debug").join("ukemi-devtools");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `cargo xtask test`, or `cargo build -p ukemi-devtools` first",
+        bin.display()
+    );
+    bin
+}
+
 /// The built app (`UKEMI_DIST`, set by `cargo xtask test`, else target/dist); with
 /// `widget`, it must hold the widget build too. Panics with what to run when it is missing.
 pub fn dist(widget: bool) -> PathBuf {
@@ -191,6 +229,14 @@ impl Companion {
     }
 
     fn spawn(mode: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Companion {
+        // Under a runner (Wine, for the Windows .exe) the binary is its first argument.
+        if let Some(runner) = companion_runner() {
+            let bin = companion_bin().to_string_lossy().into_owned();
+            let mode: Vec<&str> = std::iter::once(bin.as_str())
+                .chain(mode.iter().copied())
+                .collect();
+            return Self::spawn_with(&runner, &mode, extra, env);
+        }
         Self::spawn_with(&companion_bin().to_string_lossy(), mode, extra, env)
     }
 
@@ -560,7 +606,7 @@ impl Client {
     }
 }
 
-/// A simulated persona's card in vsmartcard's virtual reader (`ukemi-companion virtual-card`).
+/// A simulated persona's card in vsmartcard's virtual reader (`ukemi-devtools virtual-card`).
 /// Dropping it takes the card out.
 pub struct VirtualCard {
     child: Child,
@@ -568,7 +614,7 @@ pub struct VirtualCard {
 
 impl VirtualCard {
     pub fn insert(persona: &str, extra: &[&str]) -> VirtualCard {
-        let mut child = Command::new(companion_bin())
+        let mut child = Command::new(devtools_bin())
             .args(["virtual-card", "--persona", persona])
             .args(extra)
             .stdout(Stdio::piped())

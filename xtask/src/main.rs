@@ -6,11 +6,14 @@
 //!   clippy, every test, the WASM release build and the browser end-to-end tests.
 //! - `cargo xtask setup` — only the installation part of `test`.
 //! - `cargo xtask dist`  — only the WASM release build (prints its size).
+//! - `cargo xtask package` — the Windows companion, its installer and the Debian package.
 
 mod cmd;
 mod install;
+mod package;
 mod rig;
 mod tasks;
+mod wine;
 
 use std::process::ExitCode;
 
@@ -21,8 +24,9 @@ fn main() -> ExitCode {
         Some("test") => tasks::test(),
         Some("setup") => install::all(install::Scope::Test),
         Some("dist") => install::all(install::Scope::Demo).and_then(|_| tasks::dist().map(|_| ())),
+        Some("package") => package::all().map(|_| ()),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|setup|dist>\n\n  demo   build the app and run the companion in simulator mode\n  test   install what is missing, then every check and test\n  setup  install what is missing\n  dist   build the WASM app (release) into target/dist");
+            eprintln!("usage: cargo xtask <demo|test|setup|dist|package>\n\n  demo     build the app and run the companion in simulator mode\n  test     install what is missing, then every check and test\n  setup    install what is missing\n  dist     build the WASM app (release) into target/dist\n  package  the Windows companion, its installer and the Debian package, into target/package");
             return ExitCode::from(2);
         }
     };
