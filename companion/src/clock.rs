@@ -13,3 +13,13 @@ pub fn today_jst() -> Date {
         .unwrap_or(0);
     Date::from_days(((secs + JST_OFFSET_SECS) / 86_400) as i64)
 }
+
+/// Milliseconds on a monotonic clock since the companion started: the time the protocol's
+/// deadlines and back-off are counted in.
+pub fn monotonic_ms() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_millis() as u64
+}

@@ -53,6 +53,11 @@ pub struct ClinicConfig {
     pub name: Option<String>,
 }
 
+/// The clinic certificate `config set-certificate` installs beside the configuration, used
+/// when the configuration names none.
+pub const INSTALLED_CERTIFICATE: &str = "client.pem";
+pub const INSTALLED_KEY: &str = "client-key.pem";
+
 /// Days before expiry from which the companion warns at start.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
 
@@ -94,6 +99,19 @@ pub fn load(path: &Path, today: Date) -> Result<Config, String> {
     .flatten()
     {
         resolve(p)?;
+    }
+    if s.client_certificate.is_none() && s.client_key.is_none() && s.client_pkcs12.is_none() {
+        // What `config set-certificate` installed beside the file.
+        s.client_certificate = Some(base.join(INSTALLED_CERTIFICATE));
+        s.client_key = Some(base.join(INSTALLED_KEY));
+        for p in [&mut s.client_certificate, &mut s.client_key]
+            .into_iter()
+            .flatten()
+        {
+            resolve(p).map_err(|e| {
+                format!("{e}\n施術所の証明書を `ukemi-companion config set-certificate FILE.p12` で入れてください / install the clinic certificate with `ukemi-companion config set-certificate FILE.p12`")
+            })?;
+        }
     }
     let pem = s.client_certificate.is_some() && s.client_key.is_some();
     if pem == s.client_pkcs12.is_some() {

@@ -29,12 +29,17 @@ impl RequestHead {
 }
 
 /// Looks at the request head without consuming it, so a WebSocket handshake can still
-/// read it from the socket afterwards. Returns the head and its length in bytes.
-pub fn peek_head(stream: &TcpStream) -> Option<(RequestHead, usize)> {
+/// read it from the socket afterwards. Returns the head and its length in bytes; `None`
+/// when it is not complete within `deadline` (a slow or idle client holds no slot long).
+pub fn peek_head(stream: &TcpStream, deadline: Duration) -> Option<(RequestHead, usize)> {
     let mut buf = vec![0u8; MAX_HEAD];
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let started = std::time::Instant::now();
     let mut last = 0;
-    for _ in 0..50 {
+    loop {
+        let left = deadline.checked_sub(started.elapsed())?;
+        stream
+            .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .ok()?;
         let n = stream.peek(&mut buf).ok()?;
         if n == 0 {
             return None;
@@ -46,11 +51,11 @@ pub fn peek_head(stream: &TcpStream) -> Option<(RequestHead, usize)> {
             return None;
         }
         if n == last {
-            std::thread::sleep(Duration::from_millis(20));
+            // peek returns at once while bytes are waiting: wait for more to arrive.
+            std::thread::sleep(Duration::from_millis(5));
         }
         last = n;
     }
-    None
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -133,6 +138,18 @@ fn percent_decode(s: &str) -> Option<String> {
 /// Security headers on everything we serve (docs/reference/companions.md §8, rule 9).
 /// Inline scripts that Trunk writes into index.html are allowed by hash, not by 'unsafe-inline'.
 fn security_headers(script_hashes: &[String]) -> String {
+    security_headers_with(script_hashes, "'none'")
+}
+
+/// The same, with the page's forms allowed to post to `form_action`. A page with forms
+/// sends its referrer to its own origin only: under `no-referrer` a browser posts a form
+/// with `Origin: null`, and the approval form must show its own origin to be accepted.
+pub fn security_headers_with(script_hashes: &[String], form_action: &str) -> String {
+    let referrer = if form_action == "'none'" {
+        "no-referrer"
+    } else {
+        "same-origin"
+    };
     let hashes: String = script_hashes
         .iter()
         .map(|h| format!(" 'sha256-{h}'"))
@@ -140,8 +157,8 @@ fn security_headers(script_hashes: &[String]) -> String {
     format!(
         "Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
          style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; \
-         frame-ancestors 'none'; base-uri 'none'; form-action 'none'\r\n\
-         X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n\
+         frame-ancestors 'none'; base-uri 'none'; form-action {form_action}\r\n\
+         X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: {referrer}\r\n\
          Cache-Control: no-store\r\n"
     )
 }

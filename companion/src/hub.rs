@@ -1,22 +1,19 @@
 //! Fan-out of events (reader and card changes) to every authenticated page.
 
-use std::sync::mpsc::Sender;
+use crate::session::Outbox;
 use std::sync::{Arc, Mutex};
 use ukemi_core::protocol::{Message, ServerMessage};
 
-/// A subscribed session: its connection id and its outgoing channel.
-type Subscriber = (u64, Sender<ServerMessage>);
-
 #[derive(Clone, Default)]
 pub struct Hub {
-    subscribers: Arc<Mutex<Vec<Subscriber>>>,
+    subscribers: Arc<Mutex<Vec<(u64, Outbox)>>>,
 }
 
 impl Hub {
-    pub fn subscribe(&self, id: u64, tx: Sender<ServerMessage>) {
+    pub fn subscribe(&self, id: u64, outbox: Outbox) {
         if let Ok(mut s) = self.subscribers.lock() {
             s.retain(|(i, _)| *i != id);
-            s.push((id, tx));
+            s.push((id, outbox));
         }
     }
 
@@ -29,12 +26,11 @@ impl Hub {
     /// Sends an event to every subscriber; pages that went away are dropped.
     pub fn publish(&self, body: Message) {
         if let Ok(mut s) = self.subscribers.lock() {
-            s.retain(|(_, tx)| {
-                tx.send(ServerMessage {
+            s.retain(|(_, outbox)| {
+                outbox.send(ServerMessage {
                     req: None,
                     body: body.clone(),
                 })
-                .is_ok()
             });
         }
     }

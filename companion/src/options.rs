@@ -27,19 +27,22 @@ USAGE:
   ukemi-companion [OPTIONS]                 serve the local WebSocket (and the app)
   ukemi-companion eligibility parse FILE    print an eligibility response as normalised JSON
   ukemi-companion claims compute PATH       compute claims from case files (see docs/claims.md)
-  ukemi-companion virtual-card --persona ID put a simulated card into a vpcd virtual reader
-  ukemi-companion sim-service --certs DIR   the simulated eligibility service over mutual TLS
+  ukemi-companion doctor                    check readers, certificate, service and ports
+  ukemi-companion config show|set-certificate FILE.p12|allow-origin ORIGIN|remove-origin ORIGIN
 
 OPTIONS:
   --simulator             use the emulated card and the simulated eligibility service
   --reader pcsc|sim       real PC/SC readers (default) or the simulator's reader
   --service sim           the simulated eligibility service instead of the configured one
   --config FILE           configuration: eligibility service URL, CA, clinic certificate and key, 登録記号番号
+                          (default: companion.json in the data folder, when it exists)
   --port N                listen on 127.0.0.1:N (0 = any free port); default 47615, then 47616, 47617
   --serve DIR             also serve the built app from DIR on the same port
-  --allow-origin ORIGIN   let pages from ORIGIN connect (they must still pair); repeatable
+  --allow-origin ORIGIN   let pages from ORIGIN connect (they must still pair); repeatable; kept
+                          for later starts (remove with `config remove-origin`)
   --trust-origin ORIGIN   let pages from ORIGIN connect without pairing (administrators); repeatable
-  --state-dir DIR         where pairings are kept (default: $XDG_CONFIG_HOME/ukemi or ~/.config/ukemi)
+  --state-dir DIR         the data folder: configuration, pairings, certificate, logs (default:
+                          %LOCALAPPDATA%\\Ukemi on Windows, ~/.config/ukemi on Linux)
   --sim-seed N            seed of the simulated population (default 1)
   -h, --help              this text
   -V, --version           the version
@@ -104,13 +107,6 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
         }
     }
     Ok(o)
-}
-
-pub fn default_state_dir() -> Option<PathBuf> {
-    std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-        .map(|d| d.join("ukemi"))
 }
 
 #[cfg(test)]

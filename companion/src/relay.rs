@@ -4,10 +4,8 @@
 //! the outcome and the duration — never a certificate, a name or an address.
 
 use crate::config::ServiceConfig;
-use crate::https::{self, Endpoint, HttpsError};
+use crate::https::{Client, Endpoint, HttpsError};
 use crate::wire::{self, Answer};
-use rustls::ClientConfig;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use ukemi_core::eligibility::{EligibilityResult, InsuranceQuery, ReferenceKind};
 use ukemi_core::engine::Service;
@@ -18,23 +16,22 @@ use ukemi_core::Date;
 const RETRIES: u32 = 3;
 
 pub struct Relay {
-    tls: Arc<ClientConfig>,
-    endpoint: Endpoint,
+    client: Client,
     institution: String,
-    timeout: Duration,
     next_id: u64,
 }
 
 impl Relay {
     pub fn new(cfg: &ServiceConfig, institution: &str, today: Date) -> Result<Relay, String> {
-        let tls = crate::tls::client_config(&cfg.ca, cfg.identity()?, today)
+        let identity = cfg.identity()?;
+        crate::tls::check_valid(&identity.source, &identity.certs, today)
             .map_err(|e| e.to_string())?;
+        let ca = crate::tls::load_certs(&cfg.ca).map_err(|e| e.to_string())?;
         let endpoint = Endpoint::parse(&cfg.url)?;
+        let timeout = Duration::from_secs(cfg.timeout_seconds.max(1));
         Ok(Relay {
-            tls,
-            endpoint,
+            client: Client::new(endpoint, &ca, &identity, timeout)?,
             institution: institution.to_string(),
-            timeout: Duration::from_secs(cfg.timeout_seconds),
             next_id: 1,
         })
     }
@@ -54,15 +51,7 @@ impl Relay {
         let mut last = HttpsError::Timeout;
         for attempt in 1..=attempts {
             let started = Instant::now();
-            let outcome = https::post(
-                &self.tls,
-                &self.endpoint,
-                path,
-                "application/json",
-                body,
-                &id,
-                self.timeout,
-            );
+            let outcome = self.client.post(path, "application/json", body, &id);
             let ms = started.elapsed().as_millis();
             match outcome {
                 Ok(r) if r.status == 200 => {

@@ -1,335 +1,343 @@
-//! One page's WebSocket: reads commands, enforces HELLO → pairing → commands, hands card
-//! and service work to the worker, and writes answers and events back. The socket is read
-//! with a short timeout so events can be written between reads without a second thread.
+//! One page's WebSocket, as a thin adapter around `ukemi_core::protocol::session`: a reader
+//! thread turns frames into [`Input`]s; this thread waits on them together with answers,
+//! events and pairing decisions, and writes each answer the moment it exists (no polling),
+//! so the local hop adds next to nothing to a command's time.
 
 use crate::hub::Hub;
-use crate::pairing::{PairError, Pairing};
-use crate::worker::{Busy, Request, Work};
+use crate::pairing::Brain;
+use crate::server::Conns;
+use crate::worker::Lanes;
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tungstenite::protocol::frame::coding::CloseCode;
-use tungstenite::protocol::CloseFrame;
+use tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tungstenite::{Message as Frame, WebSocket};
-use ukemi_core::engine::Job;
-use ukemi_core::protocol::{
-    self, ClientInfo, Command, ErrorCode, ErrorDetail, Message, PairingState, ProgressStep,
-    ServerMessage,
-};
+use ukemi_core::protocol::auth::SharedKey;
+use ukemi_core::protocol::session::{Context, Effect, Session, Settings};
+use ukemi_core::protocol::{self, ErrorCode, ErrorDetail, Message, ProgressStep, ServerMessage};
+
+/// What reaches a session's thread.
+pub enum Input {
+    Text(String),
+    Binary,
+    /// The page's frame was over the size limit: the stream position is lost.
+    TooLarge,
+    /// The connection ended (closed by the page, or a read error).
+    Ended(&'static str),
+    /// An answer or event to send.
+    Out(ServerMessage),
+    /// The approval page decided this connection's pairing request.
+    Decided(Option<SharedKey>),
+}
+
+/// Where workers, the hub, the status thread and the approval page send to a page.
+#[derive(Clone)]
+pub struct Outbox(Sender<Input>);
+
+impl Outbox {
+    /// False when the page has gone.
+    pub fn send(&self, m: ServerMessage) -> bool {
+        self.0.send(Input::Out(m)).is_ok()
+    }
+    pub fn decided(&self, key: Option<SharedKey>) -> bool {
+        self.0.send(Input::Decided(key)).is_ok()
+    }
+}
 
 pub struct Shared {
-    pub pairing: Arc<Mutex<Pairing>>,
+    pub brain: Arc<Mutex<Brain>>,
+    pub settings: Settings,
     pub hub: Hub,
-    pub jobs: Sender<Request>,
-    pub busy: Busy,
-    pub simulator: bool,
+    pub lanes: Lanes,
     /// `GET_STATUS` goes to its own thread (see `status.rs`), never the card worker.
     pub status: Sender<crate::status::StatusRequest>,
+    pub conns: Arc<Conns>,
 }
 
-#[derive(PartialEq, Eq)]
-enum Stage {
-    NeedHello,
-    NeedPairing,
-    Ready,
+/// Both WebSocket halves write through this: each `write` is one whole buffer of frames
+/// (tungstenite hands over complete frames), written under the lock, so a pong the reader
+/// sends never lands inside an answer the session writes.
+pub struct Duplex {
+    read: TcpStream,
+    write: Arc<Mutex<TcpStream>>,
 }
 
-pub struct Session {
-    id: u64,
-    origin: String,
-    trusted: bool,
-    stage: Stage,
-    shared: Arc<Shared>,
-    tx: Sender<ServerMessage>,
-    rx: Receiver<ServerMessage>,
-}
-
-const POLL: Duration = Duration::from_millis(40);
-
-impl Session {
-    pub fn new(id: u64, origin: String, trusted: bool, shared: Arc<Shared>) -> Session {
-        let (tx, rx) = mpsc::channel();
-        Session {
-            id,
-            origin,
-            trusted,
-            stage: Stage::NeedHello,
-            shared,
-            tx,
-            rx,
-        }
+impl Duplex {
+    pub fn new(stream: TcpStream) -> std::io::Result<Duplex> {
+        Ok(Duplex {
+            read: stream.try_clone()?,
+            write: Arc::new(Mutex::new(stream)),
+        })
     }
+    fn twin(&self) -> std::io::Result<Duplex> {
+        Ok(Duplex {
+            read: self.read.try_clone()?,
+            write: Arc::clone(&self.write),
+        })
+    }
+}
 
-    pub fn run(mut self, mut ws: WebSocket<TcpStream>) {
-        if ws.get_ref().set_read_timeout(Some(POLL)).is_err() {
+impl Read for Duplex {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.read.read(buf)
+    }
+}
+
+impl Write for Duplex {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut w = self
+            .write
+            .lock()
+            .map_err(|_| std::io::Error::other("writer poisoned"))?;
+        w.write_all(buf)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.write
+            .lock()
+            .map_err(|_| std::io::Error::other("writer poisoned"))?
+            .flush()
+    }
+}
+
+fn reader(mut ws: WebSocket<Duplex>, tx: Sender<Input>) {
+    loop {
+        let input = match ws.read() {
+            Ok(Frame::Text(t)) => Input::Text(t.as_str().to_string()),
+            Ok(Frame::Binary(_)) => Input::Binary,
+            Ok(Frame::Close(_)) => Input::Ended("closed by page"),
+            Ok(_) => continue,
+            Err(tungstenite::Error::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::Interrupted
+                        | std::io::ErrorKind::WouldBlock
+                        | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                continue
+            }
+            Err(tungstenite::Error::Capacity(_)) => Input::TooLarge,
+            Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
+                Input::Ended("closed")
+            }
+            Err(tungstenite::Error::Io(_)) => Input::Ended("connection lost"),
+            Err(_) => Input::Ended("protocol error"),
+        };
+        let last = matches!(input, Input::Ended(_) | Input::TooLarge);
+        if tx.send(input).is_err() || last {
             return;
         }
-        crate::info!("conn={} open origin={}", self.id, self.origin);
-        let reason = loop {
-            match ws.read() {
-                Ok(Frame::Text(text)) => {
-                    for out in self.handle_text(text.as_str()) {
-                        if send(&mut ws, &out).is_err() {
-                            break;
+    }
+}
+
+pub struct Conn {
+    pub id: u64,
+    pub origin: String,
+    pub host: String,
+    pub trusted: bool,
+}
+
+/// Serves one page until it leaves. `ws` has done the handshake; `config` is its limits.
+pub fn run(conn: Conn, ws: WebSocket<Duplex>, config: WebSocketConfig, shared: Arc<Shared>) {
+    let id = conn.id;
+    let writer = ws
+        .get_ref()
+        .twin()
+        .map(|d| WebSocket::from_raw_socket(d, Role::Server, Some(config)));
+    let stream = ws.get_ref().read.try_clone();
+    let (Ok(mut writer), Ok(stream)) = (writer, stream) else {
+        return;
+    };
+    let (tx, rx) = mpsc::channel();
+    let outbox = Outbox(tx.clone());
+    shared.conns.register(id, outbox.clone());
+    if std::thread::Builder::new()
+        .name(format!("read-{id}"))
+        .spawn(move || reader(ws, tx))
+        .is_err()
+    {
+        shared.conns.remove(id);
+        return;
+    }
+    crate::info!("conn={id} open origin={}", conn.origin);
+    let mut session = {
+        let Ok(mut b) = shared.brain.lock() else {
+            return;
+        };
+        Session::new(
+            id,
+            &conn.origin,
+            &conn.host,
+            conn.trusted,
+            crate::clock::monotonic_ms(),
+            &mut b.rng,
+        )
+    };
+    let reason = serve(&mut session, &mut writer, &rx, &outbox, &conn, &shared);
+    let dropped = shared.lanes.drop_conn(id);
+    if dropped > 0 {
+        crate::info!("conn={id} left; dropped {dropped} waiting job(s)");
+    }
+    shared.hub.unsubscribe(id);
+    if let Ok(mut b) = shared.brain.lock() {
+        let Brain { pairings, rng, .. } = &mut *b;
+        session.on_close(&mut Context {
+            pairings,
+            rng,
+            now_ms: crate::clock::monotonic_ms(),
+            settings: &shared.settings,
+        });
+    }
+    shared.conns.remove(id);
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    crate::info!("conn={id} end: {reason}");
+}
+
+/// Runs `f` on the session with the pairing store locked.
+fn step(shared: &Shared, f: impl FnOnce(&mut Context<'_>) -> Vec<Effect>) -> Vec<Effect> {
+    let Ok(mut b) = shared.brain.lock() else {
+        return vec![Effect::Close {
+            code: 1011,
+            reason: "internal error",
+        }];
+    };
+    let Brain { pairings, rng, .. } = &mut *b;
+    f(&mut Context {
+        pairings,
+        rng,
+        now_ms: crate::clock::monotonic_ms(),
+        settings: &shared.settings,
+    })
+}
+
+fn serve(
+    session: &mut Session,
+    ws: &mut WebSocket<Duplex>,
+    rx: &Receiver<Input>,
+    outbox: &Outbox,
+    conn: &Conn,
+    shared: &Shared,
+) -> &'static str {
+    let id = conn.id;
+    loop {
+        let input = match session.deadline_ms() {
+            Some(d) => {
+                let wait = d.saturating_sub(crate::clock::monotonic_ms());
+                match rx.recv_timeout(Duration::from_millis(wait)) {
+                    Ok(i) => Some(i),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return "closed",
+                }
+            }
+            None => match rx.recv() {
+                Ok(i) => Some(i),
+                Err(_) => return "closed",
+            },
+        };
+        let effects = match input {
+            None => step(shared, |cx| session.on_tick(cx)),
+            Some(Input::Text(t)) => step(shared, |cx| session.on_text(&t, cx)),
+            Some(Input::Binary) => session.on_binary(),
+            Some(Input::Decided(key)) => {
+                step(shared, |cx| session.on_pairing_decided(key.as_ref(), cx))
+            }
+            Some(Input::Out(m)) => {
+                if send(ws, &m).is_err() {
+                    return "write failed";
+                }
+                continue;
+            }
+            Some(Input::TooLarge) => {
+                close(ws, CloseCode::Size, "message too large");
+                return "message too large";
+            }
+            Some(Input::Ended(why)) => return why,
+        };
+        for e in effects {
+            match e {
+                Effect::Send(m) => {
+                    if send(ws, &m).is_err() {
+                        return "write failed";
+                    }
+                }
+                Effect::Run { req, job } => {
+                    let answer = match shared.lanes.submit(id, req, job, outbox) {
+                        Ok(0) => None,
+                        Ok(n) => Some(Message::Progress {
+                            step: ProgressStep::Queued,
+                            queue_position: Some(n),
+                        }),
+                        Err((code, detail)) => {
+                            crate::info!("conn={id} req={req:?} not admitted: {}", code.as_str());
+                            Some(Message::error(code, detail))
+                        }
+                    };
+                    if let Some(body) = answer {
+                        if send(ws, &ServerMessage { req, body }).is_err() {
+                            return "write failed";
                         }
                     }
                 }
-                Ok(Frame::Binary(_)) => {
-                    let m = ServerMessage {
-                        req: None,
-                        body: Message::error(ErrorCode::BinaryNotSupported, ErrorDetail::default()),
+                Effect::Status { req } => {
+                    let request = crate::status::StatusRequest {
+                        conn: id,
+                        req,
+                        reply: outbox.clone(),
                     };
-                    let _ = send(&mut ws, &m);
+                    if shared.status.send(request).is_err() {
+                        let body = Message::error(ErrorCode::Internal, ErrorDetail::default());
+                        if send(ws, &ServerMessage { req, body }).is_err() {
+                            return "write failed";
+                        }
+                    }
                 }
-                Ok(Frame::Close(_)) => break "closed by page",
-                Ok(_) => {}
-                Err(tungstenite::Error::Io(e))
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock
-                            | std::io::ErrorKind::TimedOut
-                            | std::io::ErrorKind::Interrupted
-                    ) => {}
-                Err(tungstenite::Error::Capacity(_)) => {
-                    // The frame could not be read, so the stream position is lost: close with a reason.
-                    let _ = ws.close(Some(CloseFrame {
-                        code: CloseCode::Size,
-                        reason: "message too large".into(),
-                    }));
-                    let _ = ws.flush();
-                    break "message too large";
+                Effect::Subscribe => {
+                    if shared.conns.paired(id).is_err() {
+                        close(ws, CloseCode::Again, "too many pages");
+                        return "too many pages";
+                    }
+                    shared.hub.subscribe(id, outbox.clone());
                 }
-                Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
-                    break "closed"
+                Effect::Unsubscribe => {
+                    shared.hub.unsubscribe(id);
+                    shared.conns.unpaired(id);
                 }
-                Err(e) => {
-                    crate::info!("conn={} read error: {e}", self.id);
-                    let _ = ws.close(Some(CloseFrame {
-                        code: CloseCode::Protocol,
-                        reason: "protocol error".into(),
-                    }));
-                    let _ = ws.flush();
-                    break "protocol error";
+                Effect::PairingsChanged => {
+                    if let Ok(b) = shared.brain.lock() {
+                        b.save();
+                    }
                 }
-            }
-            // Answers from the worker and pushed events.
-            let mut failed = false;
-            while let Ok(m) = self.rx.try_recv() {
-                if send(&mut ws, &m).is_err() {
-                    failed = true;
-                    break;
+                Effect::PairingPending => {
+                    shared.conns.pending(id);
+                    // The code is not logged: only the person at the PC sees it.
+                    crate::info!(
+                        "conn={id} pairing request from origin={} waits for approval at {}",
+                        conn.origin,
+                        shared.settings.approve_url
+                    );
                 }
-            }
-            if failed {
-                break "write failed";
-            }
-        };
-        self.shared.hub.unsubscribe(self.id);
-        crate::info!("conn={} end: {reason}", self.id);
-    }
-
-    fn reply(req: Option<u64>, body: Message) -> Vec<ServerMessage> {
-        vec![ServerMessage { req, body }]
-    }
-
-    fn error(req: Option<u64>, code: ErrorCode, detail: ErrorDetail) -> Vec<ServerMessage> {
-        Self::reply(req, Message::error(code, detail))
-    }
-
-    /// Handles one text frame; returns what to send right away.
-    pub fn handle_text(&mut self, text: &str) -> Vec<ServerMessage> {
-        let msg = match protocol::decode_client(text) {
-            Ok(m) => m,
-            Err(e) => {
-                crate::info!(
-                    "conn={} req={:?} refused frame: {}",
-                    self.id,
-                    e.req,
-                    e.reason
-                );
-                let detail = ErrorDetail {
-                    field: None,
-                    ..Default::default()
-                };
-                return Self::error(e.req, e.code, detail);
-            }
-        };
-        let req = msg.req;
-        let cmd = msg.command;
-        crate::info!("conn={} req={:?} {}", self.id, req, cmd.name());
-        match self.stage {
-            Stage::NeedHello if !matches!(cmd, Command::Hello { .. }) => {
-                return Self::error(req, ErrorCode::HelloRequired, ErrorDetail::default())
-            }
-            Stage::NeedPairing | Stage::NeedHello if !cmd.allowed_unpaired() => {
-                return Self::error(req, ErrorCode::NotPaired, ErrorDetail::default())
-            }
-            _ => {}
-        }
-        match cmd {
-            Command::Hello { api_levels, client } => self.hello(req, &api_levels, &client),
-            Command::Pair { code } => self.pair(req, &code),
-            Command::Auth { token } => {
-                let ok = self
-                    .shared
-                    .pairing
-                    .lock()
-                    .map(|p| p.check(&self.origin, &token))
-                    .unwrap_or(false);
-                if ok {
-                    self.ready();
-                    Self::reply(req, Message::Authenticated)
-                } else {
-                    Self::error(req, ErrorCode::TokenUnknown, ErrorDetail::default())
+                Effect::Close { code, reason } => {
+                    close(ws, CloseCode::from(code), reason);
+                    return reason;
                 }
+                Effect::Log(line) => crate::info!("conn={id} {line}"),
             }
-            Command::Unpair => {
-                if let Ok(mut p) = self.shared.pairing.lock() {
-                    p.unpair(&self.origin);
-                }
-                if !self.trusted {
-                    self.stage = Stage::NeedPairing;
-                    self.shared.hub.unsubscribe(self.id);
-                }
-                Self::reply(req, Message::Ok)
-            }
-            Command::GetStatus => {
-                let request = crate::status::StatusRequest {
-                    conn: self.id,
-                    req,
-                    reply: self.tx.clone(),
-                };
-                match self.shared.status.send(request) {
-                    Ok(()) => vec![],
-                    Err(_) => Self::error(req, ErrorCode::Internal, ErrorDetail::default()),
-                }
-            }
-            other => match Job::from_command(other) {
-                Some(job) => self.submit(req, job),
-                None => Self::error(req, ErrorCode::Internal, ErrorDetail::default()),
-            },
-        }
-    }
-
-    fn hello(
-        &mut self,
-        req: Option<u64>,
-        levels: &[u32],
-        client: &ClientInfo,
-    ) -> Vec<ServerMessage> {
-        let Some(level) = protocol::negotiate(levels) else {
-            let detail = ErrorDetail {
-                supported: Some(protocol::API_LEVELS.to_vec()),
-                ..Default::default()
-            };
-            return Self::error(req, ErrorCode::UnsupportedApiLevel, detail);
-        };
-        crate::info!(
-            "conn={} hello from {:.40} {:.20}, api level {level}",
-            self.id,
-            client.name,
-            client.version
-        );
-        if self.trusted {
-            self.ready();
-        } else if self.stage == Stage::NeedHello {
-            self.stage = Stage::NeedPairing;
-        }
-        let features = [
-            "check_by_card",
-            "check_by_insurance",
-            "import_results",
-            "pairing",
-            "status",
-        ]
-        .into_iter()
-        .chain(self.shared.simulator.then_some("simulator"))
-        .map(str::to_string)
-        .collect();
-        Self::reply(
-            req,
-            Message::Hello {
-                api_level: level,
-                companion: ClientInfo {
-                    name: "ukemi-companion".into(),
-                    version: env!("CARGO_PKG_VERSION").into(),
-                },
-                simulator: self.shared.simulator,
-                origin: self.origin.clone(),
-                pairing: if self.trusted {
-                    PairingState::Trusted
-                } else {
-                    PairingState::Required
-                },
-                features,
-            },
-        )
-    }
-
-    fn pair(&mut self, req: Option<u64>, code: &str) -> Vec<ServerMessage> {
-        let result = match self.shared.pairing.lock() {
-            Ok(mut p) => p.pair(&self.origin, code, Instant::now()),
-            Err(_) => return Self::error(req, ErrorCode::Internal, ErrorDetail::default()),
-        };
-        match result {
-            Ok(token) => {
-                crate::info!("conn={} paired origin={}", self.id, self.origin);
-                self.ready();
-                Self::reply(req, Message::Paired { token })
-            }
-            Err(PairError::Wrong { retry_after, .. }) => {
-                crate::warn!(
-                    "conn={} wrong pairing code from origin={}",
-                    self.id,
-                    self.origin
-                );
-                Self::error(
-                    req,
-                    ErrorCode::PairingCodeWrong,
-                    ErrorDetail::retry_after(retry_after.as_millis() as u64),
-                )
-            }
-            Err(PairError::RateLimited { retry_after }) => {
-                let ms = (retry_after.as_millis() as u64).max(1);
-                Self::error(
-                    req,
-                    ErrorCode::PairingRateLimited,
-                    ErrorDetail::retry_after(ms),
-                )
-            }
-        }
-    }
-
-    fn ready(&mut self) {
-        self.stage = Stage::Ready;
-        self.shared.hub.subscribe(self.id, self.tx.clone());
-    }
-
-    fn submit(&mut self, req: Option<u64>, job: Job) -> Vec<ServerMessage> {
-        let queued = self.shared.busy.is_busy() && matches!(job, Job::CheckByCard { .. });
-        let request = Request {
-            conn: self.id,
-            req,
-            work: Work::Page(job),
-            reply: self.tx.clone(),
-        };
-        if self.shared.jobs.send(request).is_err() {
-            return Self::error(req, ErrorCode::Internal, ErrorDetail::default());
-        }
-        if queued {
-            Self::reply(
-                req,
-                Message::Progress {
-                    step: ProgressStep::Queued,
-                },
-            )
-        } else {
-            vec![]
         }
     }
 }
 
-fn send(ws: &mut WebSocket<TcpStream>, m: &ServerMessage) -> Result<(), tungstenite::Error> {
+fn close(ws: &mut WebSocket<Duplex>, code: CloseCode, reason: &'static str) {
+    let _ = ws.close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }));
+    let _ = ws.flush();
+}
+
+fn send(ws: &mut WebSocket<Duplex>, m: &ServerMessage) -> Result<(), tungstenite::Error> {
     ws.send(Frame::text(protocol::encode(m)))
 }

@@ -32,7 +32,7 @@ const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 pub struct StatusRequest {
     pub conn: u64,
     pub req: Option<u64>,
-    pub reply: Sender<ServerMessage>,
+    pub reply: crate::session::Outbox,
 }
 
 /// What the companion knows at start: which service, the clinic's certificate, how to
@@ -93,7 +93,7 @@ impl StatusSource {
         })
     }
 
-    fn status(&self) -> CompanionStatus {
+    pub fn status(&self) -> CompanionStatus {
         let today = crate::clock::today_jst();
         let mut status = CompanionStatus::simulated(env!("CARGO_PKG_VERSION"), String::new());
         status.service = self.service;
@@ -216,7 +216,7 @@ fn run(source: StatusSource, requests: Receiver<StatusRequest>) {
         let waiting = std::iter::once(first).chain(requests.try_iter());
         for r in waiting {
             crate::info!("conn={} req={:?} STATUS", r.conn, r.req);
-            let _ = r.reply.send(ServerMessage {
+            r.reply.send(ServerMessage {
                 req: r.req,
                 body: Message::Status(Box::new(status.clone())),
             });

@@ -1,9 +1,8 @@
 //! Mutual TLS for the eligibility relay: the clinic's client certificate and key (PEM), the
-//! CA that must have signed the service's certificate, and the same pieces for the
-//! simulated service's side. rustls with the ring provider; no OpenSSL.
+//! CA that must have signed the service's certificate. rustls with the ring provider; no
+//! OpenSSL. (The simulated service's server side lives in `devtools/`.)
 
 use rustls::client::ClientConfig;
-use rustls::server::{ServerConfig, WebPkiClientVerifier};
 use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
@@ -52,7 +51,7 @@ impl std::fmt::Display for TlsError {
 
 impl std::error::Error for TlsError {}
 
-fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
@@ -155,7 +154,7 @@ pub fn check_valid(
     Ok((nb, na))
 }
 
-fn roots(ca: &Path) -> Result<RootCertStore, TlsError> {
+pub fn roots(ca: &Path) -> Result<RootCertStore, TlsError> {
     let mut store = RootCertStore::empty();
     for c in load_certs(ca)? {
         store
@@ -190,23 +189,16 @@ impl Identity {
             path: path.to_path_buf(),
             why: e.to_string(),
         })?;
-        let store = p12_keystore::KeyStore::from_pkcs12(&data, password, p12_keystore::Pkcs12ImportPolicy::Relaxed)
-            .map_err(|e| TlsError::Unreadable {
-                path: path.to_path_buf(),
-                why: format!("PKCS#12 を開けません（パスワード違いを含む）/ cannot open PKCS#12 (wrong password?): {e}"),
-            })?;
-        let (_, chain) = store
-            .private_key_chain()
-            .ok_or_else(|| TlsError::NoKey(path.to_path_buf()))?;
-        let certs: Vec<CertificateDer<'static>> = chain
-            .certs()
-            .iter()
-            .map(|c| CertificateDer::from(c.as_der().to_vec()))
+        let contents = crate::pkcs12::parse(&data, password).map_err(|e| TlsError::Unreadable {
+            path: path.to_path_buf(),
+            why: e.to_string(),
+        })?;
+        let certs: Vec<CertificateDer<'static>> = contents
+            .certs
+            .into_iter()
+            .map(CertificateDer::from)
             .collect();
-        if certs.is_empty() {
-            return Err(TlsError::NoCertificate(path.to_path_buf()));
-        }
-        let key = PrivateKeyDer::Pkcs8(chain.key().as_der().to_vec().into());
+        let key = PrivateKeyDer::Pkcs8(contents.key_pkcs8.to_vec().into());
         Ok(Identity {
             certs,
             key,
@@ -228,25 +220,6 @@ pub fn client_config(
         .map_err(|e| TlsError::Config(e.to_string()))?
         .with_root_certificates(roots(ca)?)
         .with_client_auth_cert(certs, key)
-        .map_err(|e| TlsError::Config(e.to_string()))?;
-    Ok(Arc::new(config))
-}
-
-/// The simulated service's side: requires a client certificate signed by `client_ca`.
-pub fn server_config(
-    client_ca: &Path,
-    cert: &Path,
-    key: &Path,
-) -> Result<Arc<ServerConfig>, TlsError> {
-    let verifier =
-        WebPkiClientVerifier::builder_with_provider(Arc::new(roots(client_ca)?), provider())
-            .build()
-            .map_err(|e| TlsError::Config(e.to_string()))?;
-    let config = ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| TlsError::Config(e.to_string()))?
-        .with_client_cert_verifier(verifier)
-        .with_single_cert(load_certs(cert)?, load_key(key)?)
         .map_err(|e| TlsError::Config(e.to_string()))?;
     Ok(Arc::new(config))
 }

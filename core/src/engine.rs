@@ -12,6 +12,8 @@ use crate::protocol::{
 use crate::sim::{CardCheck, ServiceError};
 use crate::Date;
 
+pub mod queue;
+
 /// Card readers: the simulator's, or real ones through PC/SC.
 pub trait Readers {
     /// The readers present now, with what card each holds.
@@ -83,6 +85,7 @@ impl<S: Service + ?Sized> Service for Box<S> {
 }
 
 /// The work a page can ask for.
+#[derive(Debug)]
 pub enum Job {
     Readers,
     CardStatus {
@@ -136,7 +139,7 @@ impl Job {
             Command::SimInsertCard { persona } => Job::SimInsert { persona },
             Command::SimRemoveCard => Job::SimRemove,
             Command::Hello { .. }
-            | Command::Pair { .. }
+            | Command::Pair
             | Command::Auth { .. }
             | Command::Unpair
             | Command::GetStatus => return None,
@@ -173,18 +176,136 @@ fn plain(c: ErrorCode) -> Failure {
     (c, ErrorDetail::default())
 }
 
-/// Handles one job; the answer, or the failure to report.
-pub fn handle<R: Readers, S: Service>(
+/// Where a piece of work runs: on the card (one card session at a time, on the
+/// companion's card thread) or at the service (network calls, on the service thread, so
+/// a slow service never holds the reader).
+#[derive(Debug)]
+pub enum Work {
+    Card(CardWork),
+    Service(ServiceWork),
+}
+
+/// Work on the readers and cards.
+#[derive(Debug)]
+pub enum CardWork {
+    Readers,
+    CardStatus {
+        reader: String,
+    },
+    /// The card session of a check: with `challenge` (pin mode) the PIN is verified and
+    /// the challenge signed; without it (visual mode) only the certificate is read.
+    CheckByCard {
+        reader: String,
+        mode: CheckMode,
+        pin: Option<Pin>,
+        allow_last_try: bool,
+        challenge: Option<Vec<u8>>,
+    },
+    SimPersonas,
+    SimInsert {
+        persona: String,
+    },
+    SimRemove,
+}
+
+/// Work at the eligibility service.
+#[derive(Debug)]
+pub enum ServiceWork {
+    /// A fresh challenge, then the card session of a check in pin mode.
+    Challenge {
+        reader: String,
+        pin: Pin,
+        allow_last_try: bool,
+    },
+    /// The service half of a check by card.
+    CardCheck {
+        certificate: Vec<u8>,
+        signed: Option<(Vec<u8>, Vec<u8>)>,
+        visual_confirmed: bool,
+    },
+    Insurance {
+        query: InsuranceQuery,
+    },
+    Import {
+        from: Date,
+        to: Date,
+    },
+}
+
+/// What a piece of work led to: the answer, or more work elsewhere.
+#[derive(Debug)]
+pub enum Next {
+    Done(Message),
+    Then(Work),
+}
+
+impl Work {
+    pub fn is_card(&self) -> bool {
+        matches!(self, Work::Card(_))
+    }
+}
+
+/// The first piece of work for a job. Input is checked here, before anything is touched:
+/// a malformed PIN must not cost a try, a bad query must not reach the service.
+pub fn start(job: Job) -> Result<Work, Failure> {
+    Ok(match job {
+        Job::Readers => Work::Card(CardWork::Readers),
+        Job::CardStatus { reader } => Work::Card(CardWork::CardStatus { reader }),
+        Job::CheckByCard {
+            reader,
+            mode: CheckMode::Pin,
+            pin,
+            allow_last_try,
+            ..
+        } => {
+            let pin = pin.ok_or(plain(ErrorCode::PinRequired))?;
+            if !pin.is_well_formed() {
+                return Err(plain(ErrorCode::PinFormat));
+            }
+            Work::Service(ServiceWork::Challenge {
+                reader,
+                pin,
+                allow_last_try,
+            })
+        }
+        Job::CheckByCard {
+            visual_confirmed: false,
+            ..
+        } => return Err(plain(ErrorCode::VisualNotConfirmed)),
+        Job::CheckByCard { reader, .. } => Work::Card(CardWork::CheckByCard {
+            reader,
+            mode: CheckMode::Visual,
+            pin: None,
+            allow_last_try: false,
+            challenge: None,
+        }),
+        Job::CheckByInsurance { query } => Work::Service(ServiceWork::Insurance {
+            query: query.normalised()?,
+        }),
+        Job::ImportResults { from, to } => {
+            if to < from || from.days_until(to) > 30 {
+                return Err((ErrorCode::InvalidQuery, ErrorDetail::field("to")));
+            }
+            Work::Service(ServiceWork::Import { from, to })
+        }
+        Job::SimPersonas => Work::Card(CardWork::SimPersonas),
+        Job::SimInsert { persona } => Work::Card(CardWork::SimInsert { persona }),
+        Job::SimRemove => Work::Card(CardWork::SimRemove),
+    })
+}
+
+/// Runs one piece of card work.
+pub fn run_card<R: Readers>(
     readers: &mut R,
-    service: &mut S,
-    job: Job,
+    work: CardWork,
     hooks: &Hooks<'_>,
-) -> Result<Message, Failure> {
-    match job {
-        Job::Readers => Ok(Message::Readers {
+) -> Result<Next, Failure> {
+    let done = |m| Ok(Next::Done(m));
+    match work {
+        CardWork::Readers => done(Message::Readers {
             readers: readers.list().map_err(plain)?,
         }),
-        Job::CardStatus { reader } => {
+        CardWork::CardStatus { reader } => {
             // Read from the card itself: after a wrong PIN anything remembered is stale.
             let card = readers
                 .with_card(&reader, |t| {
@@ -202,58 +323,108 @@ pub fn handle<R: Readers, S: Service>(
                     })
                 })
                 .map_err(plain)??;
-            Ok(Message::CardStatus { reader, card })
+            done(Message::CardStatus { reader, card })
         }
-        Job::CheckByCard {
+        CardWork::CheckByCard {
             reader,
             mode,
             pin,
             allow_last_try,
+            challenge,
+        } => {
+            let part = card_session(readers, &reader, pin, allow_last_try, challenge, hooks)?;
+            Ok(Next::Then(Work::Service(ServiceWork::CardCheck {
+                certificate: part.certificate,
+                signed: part.signed,
+                visual_confirmed: mode == CheckMode::Visual,
+            })))
+        }
+        CardWork::SimPersonas => {
+            let sim = readers.simulator().ok_or(plain(ErrorCode::NotSimulator))?;
+            done(Message::Personas {
+                personas: sim.personas(),
+            })
+        }
+        CardWork::SimInsert { persona } => {
+            let sim = readers.simulator().ok_or(plain(ErrorCode::NotSimulator))?;
+            sim.insert(&persona).map_err(plain)?;
+            done(Message::Ok)
+        }
+        CardWork::SimRemove => {
+            let sim = readers.simulator().ok_or(plain(ErrorCode::NotSimulator))?;
+            sim.remove();
+            done(Message::Ok)
+        }
+    }
+}
+
+/// Runs one piece of service work.
+pub fn run_service<S: Service + ?Sized>(
+    service: &mut S,
+    work: ServiceWork,
+    hooks: &Hooks<'_>,
+) -> Result<Next, Failure> {
+    match work {
+        ServiceWork::Challenge {
+            reader,
+            pin,
+            allow_last_try,
+        } => {
+            let challenge = service.challenge().map_err(service_failure)?;
+            Ok(Next::Then(Work::Card(CardWork::CheckByCard {
+                reader,
+                mode: CheckMode::Pin,
+                pin: Some(pin),
+                allow_last_try,
+                challenge: Some(challenge),
+            })))
+        }
+        ServiceWork::CardCheck {
+            certificate,
+            signed,
             visual_confirmed,
         } => {
-            let result = check_by_card(
-                readers,
-                service,
-                &reader,
-                mode,
-                pin,
-                allow_last_try,
+            (hooks.progress)(ProgressStep::ContactingService);
+            let check = CardCheck {
+                certificate: &certificate,
+                signed_challenge: signed.as_ref().map(|(c, s)| (c.as_slice(), s.as_slice())),
                 visual_confirmed,
-                hooks,
-            )?;
-            Ok(Message::Eligibility { result })
+            };
+            let result = service.check_by_card(&check).map_err(service_failure)?;
+            Ok(Next::Done(Message::Eligibility { result }))
         }
-        Job::CheckByInsurance { query } => {
-            let query = query.normalised()?;
+        ServiceWork::Insurance { query } => {
             (hooks.progress)(ProgressStep::ContactingService);
             let result = service
                 .check_by_insurance(&query)
                 .map_err(service_failure)?;
-            Ok(Message::Eligibility { result })
+            Ok(Next::Done(Message::Eligibility { result }))
         }
-        Job::ImportResults { from, to } => {
-            if to < from || from.days_until(to) > 30 {
-                return Err((ErrorCode::InvalidQuery, ErrorDetail::field("to")));
-            }
+        ServiceWork::Import { from, to } => {
             (hooks.progress)(ProgressStep::ContactingService);
             let results = service.import(from, to).map_err(service_failure)?;
-            Ok(Message::Imported { results })
+            Ok(Next::Done(Message::Imported { results }))
         }
-        Job::SimPersonas => {
-            let sim = readers.simulator().ok_or(plain(ErrorCode::NotSimulator))?;
-            Ok(Message::Personas {
-                personas: sim.personas(),
-            })
-        }
-        Job::SimInsert { persona } => {
-            let sim = readers.simulator().ok_or(plain(ErrorCode::NotSimulator))?;
-            sim.insert(&persona).map_err(plain)?;
-            Ok(Message::Ok)
-        }
-        Job::SimRemove => {
-            let sim = readers.simulator().ok_or(plain(ErrorCode::NotSimulator))?;
-            sim.remove();
-            Ok(Message::Ok)
+    }
+}
+
+/// Handles one job from start to answer on the calling thread (the browser demo, tests);
+/// the companion runs the same pieces on its card and service threads instead.
+pub fn handle<R: Readers, S: Service>(
+    readers: &mut R,
+    service: &mut S,
+    job: Job,
+    hooks: &Hooks<'_>,
+) -> Result<Message, Failure> {
+    let mut work = start(job)?;
+    loop {
+        let next = match work {
+            Work::Card(w) => run_card(readers, w, hooks)?,
+            Work::Service(w) => run_service(service, w, hooks)?,
+        };
+        match next {
+            Next::Done(m) => return Ok(m),
+            Next::Then(w) => work = w,
         }
     }
 }
@@ -264,31 +435,17 @@ struct CardPart {
     signed: Option<(Vec<u8>, Vec<u8>)>,
 }
 
-/// The check by card: input checked before the card is touched (a malformed PIN must not
-/// cost a try); the certificate, the tries, the one VERIFY and the signature in one card
-/// session; then the service.
-#[allow(clippy::too_many_arguments)]
-fn check_by_card<R: Readers, S: Service>(
+/// The card session of a check: the certificate, the tries, the one VERIFY and the
+/// signature, in one session that ends with the card reset. The challenge was fetched
+/// beforehand, so the service is never called while the card is held.
+fn card_session<R: Readers>(
     readers: &mut R,
-    service: &mut S,
     reader: &str,
-    mode: CheckMode,
     pin: Option<Pin>,
     allow_last_try: bool,
-    visual_confirmed: bool,
+    challenge: Option<Vec<u8>>,
     hooks: &Hooks<'_>,
-) -> Result<EligibilityResult, Failure> {
-    let pin = match mode {
-        CheckMode::Pin => {
-            let pin = pin.ok_or(plain(ErrorCode::PinRequired))?;
-            if !pin.is_well_formed() {
-                return Err(plain(ErrorCode::PinFormat));
-            }
-            Some(pin)
-        }
-        CheckMode::Visual if !visual_confirmed => return Err(plain(ErrorCode::VisualNotConfirmed)),
-        CheckMode::Visual => None,
-    };
+) -> Result<CardPart, Failure> {
     (hooks.progress)(ProgressStep::ReadingCertificate);
     let fail = |e| card_failure(hooks, e);
     let part = readers
@@ -296,7 +453,7 @@ fn check_by_card<R: Readers, S: Service>(
             let mut j = Jpki::new(t);
             j.require_my_number().map_err(fail)?;
             let certificate = j.read_auth_certificate().map_err(fail)?;
-            let Some(pin) = pin.as_ref() else {
+            let (Some(pin), Some(challenge)) = (pin.as_ref(), challenge) else {
                 return Ok(CardPart {
                     certificate,
                     signed: None,
@@ -309,7 +466,6 @@ fn check_by_card<R: Readers, S: Service>(
             if tries == 1 && !allow_last_try {
                 return Err((ErrorCode::LastTryNotConfirmed, ErrorDetail::tries(1)));
             }
-            let challenge = service.challenge().map_err(service_failure)?;
             (hooks.progress)(ProgressStep::VerifyingPin);
             j.verify_auth_pin(pin.as_bytes()).map_err(fail)?;
             (hooks.progress)(ProgressStep::Signing);
@@ -321,14 +477,5 @@ fn check_by_card<R: Readers, S: Service>(
         })
         .map_err(plain)??;
     drop(pin);
-    (hooks.progress)(ProgressStep::ContactingService);
-    let check = CardCheck {
-        certificate: &part.certificate,
-        signed_challenge: part
-            .signed
-            .as_ref()
-            .map(|(c, s)| (c.as_slice(), s.as_slice())),
-        visual_confirmed: mode == CheckMode::Visual && visual_confirmed,
-    };
-    service.check_by_card(&check).map_err(service_failure)
+    Ok(part)
 }

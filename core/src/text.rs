@@ -167,6 +167,74 @@ pub fn hiragana_to_katakana(s: &str) -> String {
         .collect()
 }
 
+/// Old and variant forms of kanji common in Japanese names (異体字・旧字体), each with the form
+/// a receptionist most likely types. A name registered from the card (髙橋, 山﨑, 渡邊) must be
+/// found when typed with the everyday form (高橋, 山崎, 渡辺), and the other way round.
+const NAME_VARIANTS: &[(char, char)] = &[
+    ('髙', '高'),
+    ('﨑', '崎'),
+    ('嵜', '崎'),
+    ('碕', '崎'),
+    ('濵', '浜'),
+    ('濱', '浜'),
+    ('邊', '辺'),
+    ('邉', '辺'),
+    ('齋', '斎'),
+    ('齊', '斉'),
+    ('澤', '沢'),
+    ('廣', '広'),
+    ('國', '国'),
+    ('櫻', '桜'),
+    ('瀨', '瀬'),
+    ('冨', '富'),
+    ('德', '徳'),
+    ('惠', '恵'),
+    ('眞', '真'),
+    ('增', '増'),
+    ('龍', '竜'),
+    ('檜', '桧'),
+    ('條', '条'),
+    ('實', '実'),
+    ('黑', '黒'),
+    ('藏', '蔵'),
+    ('壽', '寿'),
+    ('淺', '浅'),
+    ('榮', '栄'),
+    ('豐', '豊'),
+    ('圓', '円'),
+    ('來', '来'),
+    ('團', '団'),
+    ('寳', '宝'),
+    ('寶', '宝'),
+    ('彌', '弥'),
+    ('萬', '万'),
+    ('學', '学'),
+    ('亞', '亜'),
+    ('兒', '児'),
+    ('嶋', '島'),
+    ('嶌', '島'),
+    ('槇', '槙'),
+    ('栁', '柳'),
+    ('曻', '昇'),
+];
+
+/// The form a name is compared in when searching: half-width カナ made full-width, hiragana
+/// made katakana, variant kanji folded to their everyday form, spaces of either width
+/// removed, full-width digits made ASCII. Both the query and the record go through it.
+pub fn search_key(s: &str) -> String {
+    let kana = hiragana_to_katakana(&to_fullwidth_kana(s));
+    ascii_digits(&kana)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| {
+            NAME_VARIANTS
+                .iter()
+                .find(|(old, _)| *old == c)
+                .map_or(c, |(_, new)| *new)
+        })
+        .collect()
+}
+
 /// Full-width digits and letters to ASCII; used on identifiers typed with an IME.
 pub fn ascii_digits(s: &str) -> String {
     s.chars()
@@ -204,6 +272,19 @@ mod tests {
         ] {
             assert_eq!(to_fullwidth_kana(&to_halfwidth_kana(s)), s);
         }
+    }
+
+    /// What a receptionist types finds what the card registered: やまだ and ﾔﾏﾀﾞ find
+    /// ヤマダ; 高橋 finds 髙橋 and 山崎 finds 山﨑.
+    #[test]
+    fn search_keys_fold_kana_widths_and_variant_kanji() {
+        assert_eq!(search_key("やまだ　はなこ"), search_key("ヤマダ ハナコ"));
+        assert_eq!(search_key("ﾔﾏﾀﾞ"), "ヤマダ");
+        assert_eq!(search_key("髙橋"), search_key("高橋"));
+        assert_eq!(search_key("山﨑 太郎"), "山崎太郎");
+        assert_eq!(search_key("渡邊"), search_key("渡辺"));
+        assert_ne!(search_key("山田"), search_key("山口"));
+        assert_eq!(search_key("１９８０"), "1980");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Harness for the end-to-end tests: starts the real `ukemi-companion` binary on port 0,
-//! learns its port and pairing code from what it prints (as a person would read them),
-//! and speaks the protocol over a real WebSocket.
+//! learns its port from what it prints, speaks the protocol over a real WebSocket, and
+//! approves pairings on the companion's approval page over HTTP as the person at the PC
+//! would (one browser test clicks through that page itself).
 
 pub mod pdf;
 pub mod webdriver;
@@ -16,7 +17,10 @@ use tungstenite::client::IntoClientRequest;
 use tungstenite::http::HeaderValue;
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message as Frame, WebSocket};
-use ukemi_core::protocol::{decode_server, ClientMessage, Command as Cmd, Message, ServerMessage};
+use ukemi_core::protocol::auth::{self, Binding, SharedKey, NONCE_LEN};
+use ukemi_core::protocol::{
+    decode_server, ClientMessage, Command as Cmd, Message, ServerMessage, API_LEVELS,
+};
 
 /// The error code of a message, if it is an error.
 pub fn error_code(m: &Message) -> Option<ukemi_core::protocol::ErrorCode> {
@@ -99,6 +103,44 @@ pub fn companion_bin() -> PathBuf {
     bin
 }
 
+/// What runs the companion binary, when it is not run directly: `UKEMI_COMPANION_RUNNER`
+/// (`cargo xtask test` sets Wine's loader to run the Windows .exe).
+pub fn companion_runner() -> Option<String> {
+    std::env::var("UKEMI_COMPANION_RUNNER")
+        .ok()
+        .filter(|r| !r.is_empty())
+}
+
+/// A command running the companion binary (through the runner, when there is one).
+pub fn companion_command() -> Command {
+    match companion_runner() {
+        Some(runner) => {
+            let mut c = Command::new(runner);
+            c.arg(companion_bin());
+            c
+        }
+        None => Command::new(companion_bin()),
+    }
+}
+
+/// The developers' tools (`ukemi-devtools`: the simulated service, its test certificates,
+/// the virtual card): `UKEMI_DEVTOOLS_BIN`, else beside the companion's debug build.
+pub fn devtools_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("UKEMI_DEVTOOLS_BIN") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let bin = target.join("debug").join("ukemi-devtools");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `cargo xtask test`, or `cargo build -p ukemi-devtools` first",
+        bin.display()
+    );
+    bin
+}
+
 /// The built app (`UKEMI_DIST`, set by `cargo xtask test`, else target/dist); with
 /// `widget`, it must hold the widget build too. Panics with what to run when it is missing.
 pub fn dist(widget: bool) -> PathBuf {
@@ -130,7 +172,6 @@ pub fn artifacts_dir() -> PathBuf {
 pub struct Companion {
     child: Child,
     pub port: u16,
-    pub pairing_code: String,
     pub log_path: PathBuf,
     pub state_dir: PathBuf,
 }
@@ -188,6 +229,14 @@ impl Companion {
     }
 
     fn spawn(mode: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Companion {
+        // Under a runner (Wine, for the Windows .exe) the binary is its first argument.
+        if let Some(runner) = companion_runner() {
+            let bin = companion_bin().to_string_lossy().into_owned();
+            let mode: Vec<&str> = std::iter::once(bin.as_str())
+                .chain(mode.iter().copied())
+                .collect();
+            return Self::spawn_with(&runner, &mode, extra, env);
+        }
         Self::spawn_with(&companion_bin().to_string_lossy(), mode, extra, env)
     }
 
@@ -221,16 +270,16 @@ impl Companion {
             }
         });
         let mut port = None;
-        let mut code = None;
+        let mut approval = false;
         let deadline = Instant::now() + Duration::from_secs(30);
-        while port.is_none() || code.is_none() {
+        while port.is_none() || !approval {
             let left = deadline.saturating_duration_since(Instant::now());
             let line = match rx.recv_timeout(left) {
                 Ok(l) => l,
                 Err(_) => {
                     let _ = child.kill();
                     panic!(
-                        "companion did not print its port and pairing code; log: {}",
+                        "companion did not print its port and approval page; log: {}",
                         log_path.display()
                     );
                 }
@@ -238,16 +287,91 @@ impl Companion {
             if let Some(rest) = line.strip_prefix("listening on http://127.0.0.1:") {
                 port = rest.trim_end_matches('/').parse().ok();
             }
-            if let Some((_, c)) = line.split_once("pairing code: ") {
-                code = Some(c.trim().to_string());
+            if line.contains("approve pairings: http://127.0.0.1:") {
+                approval = true;
             }
         }
         Companion {
             child,
             port: port.unwrap_or_default(),
-            pairing_code: code.unwrap_or_default(),
             log_path,
             state_dir,
+        }
+    }
+
+    fn http(&self) -> ureq::Agent {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(10)))
+            .build()
+            .into()
+    }
+
+    /// The requests waiting on the approval page: (id, origin, code).
+    pub fn pending(&self) -> Vec<(String, String, String)> {
+        let url = format!("{}/pair/requests", self.origin());
+        let Ok(mut r) = self.http().get(&url).call() else {
+            return vec![];
+        };
+        let v: serde_json::Value = r.body_mut().read_json().unwrap_or_default();
+        v["pending"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|p| {
+                        let f = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+                        (f("id"), f("origin"), f("code"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Presses 承認する (or 拒否する) on the approval page for the request showing `code`,
+    /// as the person at the PC would. Returns the HTTP status.
+    pub fn decide(&self, code: &str, approve: bool) -> u16 {
+        self.decide_from(code, approve, &self.origin())
+    }
+
+    /// The same, with the form posted from `origin` (another site must be refused).
+    pub fn decide_from(&self, code: &str, approve: bool, origin: &str) -> u16 {
+        let id = self
+            .pending()
+            .into_iter()
+            .find(|(_, _, c)| c == code)
+            .map(|(id, _, _)| id)
+            .unwrap_or_else(|| panic!("no request with code {code} on the approval page"));
+        let body = format!(
+            "id={id}&decision={}",
+            if approve { "approve" } else { "refuse" }
+        );
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        agent
+            .post(&format!("{}/pair/decide", self.origin()))
+            .header("Origin", origin)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send(body.as_bytes())
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0)
+    }
+
+    /// Waits for a request from `origin` on the approval page and approves it; its code.
+    pub fn approve_next(&self, origin: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some((_, _, code)) = self.pending().into_iter().find(|(_, o, _)| o == origin) {
+                assert_eq!(self.decide(&code, true), 303, "approval refused");
+                return code;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no pairing request from {origin} reached the approval page"
+            );
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 
@@ -298,18 +422,38 @@ impl Companion {
             ws,
             next_req: 1,
             events: Vec::new(),
+            origin: origin.unwrap_or_default().to_string(),
+            host: host.to_string(),
+            nonce: Vec::new(),
+            companion_id: String::new(),
+            key: None,
         })
     }
 
-    /// Connects from the companion's own origin, says HELLO and pairs.
+    /// Connects from the companion's own origin, says HELLO, asks to pair and has the
+    /// request approved on the approval page. The client keeps the key.
     pub fn paired_client(&self) -> Client {
         let mut c = self.connect(Some(&self.origin())).expect("connect");
         c.hello();
-        let m = c.call(Cmd::Pair {
-            code: self.pairing_code.clone(),
-        });
-        assert!(matches!(m, Message::Paired { .. }), "pairing failed: {m:?}");
+        self.pair(&mut c);
         c
+    }
+
+    /// `PAIR` on a connection that said HELLO, approved on the approval page.
+    pub fn pair(&self, c: &mut Client) {
+        let req = c.send(Cmd::Pair);
+        let code = match c.recv().map(|m| m.body) {
+            Ok(Message::PairingPending { code, .. }) => code,
+            other => panic!("expected PAIRING_PENDING: {other:?}"),
+        };
+        assert_eq!(self.decide(&code, true), 303);
+        match c.answer(req) {
+            Message::Paired { key, companion_id } => {
+                c.key = SharedKey::from_hex(&key);
+                c.companion_id = companion_id;
+            }
+            m => panic!("pairing failed: {m:?}"),
+        }
     }
 }
 
@@ -326,6 +470,14 @@ pub struct Client {
     next_req: u64,
     /// Events (no `req`) seen while waiting for answers.
     pub events: Vec<Message>,
+    pub origin: String,
+    /// The `host:port` dialled (the handshake's `Host`).
+    pub host: String,
+    /// From the last `HELLO` answer.
+    pub nonce: Vec<u8>,
+    pub companion_id: String,
+    /// The key from `PAIRED`.
+    pub key: Option<SharedKey>,
 }
 
 impl Client {
@@ -379,13 +531,57 @@ impl Client {
 
     pub fn hello(&mut self) -> Message {
         let m = self.call(Cmd::Hello {
-            api_levels: vec![1],
+            api_levels: API_LEVELS.to_vec(),
             client: ukemi_core::protocol::ClientInfo {
                 name: "e2e".into(),
                 version: "0".into(),
             },
         });
-        assert!(matches!(m, Message::Hello { .. }), "{m:?}");
+        match &m {
+            Message::Hello {
+                nonce,
+                companion_id,
+                ..
+            } => {
+                self.nonce = auth::from_hex(nonce).unwrap_or_default();
+                self.companion_id = companion_id.clone();
+            }
+            other => panic!("{other:?}"),
+        }
+        m
+    }
+
+    /// The `AUTH` a page sends with `key` after HELLO (page nonce `np`).
+    pub fn auth_command(&self, key: &SharedKey, np: &[u8; NONCE_LEN]) -> Cmd {
+        let b = Binding {
+            origin: &self.origin,
+            host: &self.host,
+            companion_nonce: &self.nonce,
+            page_nonce: np,
+        };
+        Cmd::Auth {
+            nonce: auth::hex(np),
+            proof: auth::hex(&auth::page_proof(key, &b)),
+        }
+    }
+
+    /// Proves `key` after HELLO and checks the companion's proof, as a page does.
+    pub fn authenticate(&mut self, key: &SharedKey) -> Message {
+        let np: [u8; NONCE_LEN] =
+            std::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ self.next_req as u8);
+        let m = self.call(self.auth_command(key, &np));
+        if let Message::Authenticated { proof } = &m {
+            let b = Binding {
+                origin: &self.origin,
+                host: &self.host,
+                companion_nonce: &self.nonce,
+                page_nonce: &np,
+            };
+            assert!(
+                auth::proof_matches(&auth::companion_proof(key, &b), proof),
+                "the companion's proof does not match"
+            );
+        }
         m
     }
 
@@ -410,7 +606,7 @@ impl Client {
     }
 }
 
-/// A simulated persona's card in vsmartcard's virtual reader (`ukemi-companion virtual-card`).
+/// A simulated persona's card in vsmartcard's virtual reader (`ukemi-devtools virtual-card`).
 /// Dropping it takes the card out.
 pub struct VirtualCard {
     child: Child,
@@ -418,7 +614,7 @@ pub struct VirtualCard {
 
 impl VirtualCard {
     pub fn insert(persona: &str, extra: &[&str]) -> VirtualCard {
-        let mut child = Command::new(companion_bin())
+        let mut child = Command::new(devtools_bin())
             .args(["virtual-card", "--persona", persona])
             .args(extra)
             .stdout(Stdio::piped())
@@ -509,4 +705,76 @@ fn serve_static(mut stream: TcpStream, root: &std::path::Path) {
     };
     let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
     let _ = stream.write_all(&body);
+}
+
+/// A program squatting a port a page tries first, pretending to be the companion: it
+/// claims `companion_id` (the real one's, learnt from a HELLO), says `"pairing": "trusted"`,
+/// answers `AUTH` with a made-up proof and `PAIR` with a made-up key, and records every
+/// frame it receives.
+pub struct Squatter {
+    pub port: u16,
+    pub received: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Squatter {
+    pub fn start(companion_id: &str) -> Squatter {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (id, log) = (companion_id.to_string(), std::sync::Arc::clone(&received));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (id, log) = (id.clone(), std::sync::Arc::clone(&log));
+                std::thread::spawn(move || squat(stream, &id, &log));
+            }
+        });
+        Squatter { port, received }
+    }
+
+    pub fn frames(&self) -> Vec<String> {
+        self.received.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+}
+
+fn squat(stream: TcpStream, id: &str, log: &std::sync::Mutex<Vec<String>>) {
+    use ukemi_core::protocol::{ClientInfo, PairingState};
+    let Ok(mut ws) = tungstenite::accept(stream) else {
+        return;
+    };
+    let reply = |req, body| ukemi_core::protocol::encode(&ServerMessage { req, body });
+    while let Ok(frame) = ws.read() {
+        let Frame::Text(t) = frame else { continue };
+        if let Ok(mut l) = log.lock() {
+            l.push(t.as_str().to_string());
+        }
+        let Ok(m) = ukemi_core::protocol::decode_client(t.as_str()) else {
+            continue;
+        };
+        let body = match m.command {
+            Cmd::Hello { .. } => Message::Hello {
+                api_level: 2,
+                companion: ClientInfo {
+                    name: "ukemi-companion".into(),
+                    version: "9".into(),
+                },
+                simulator: true,
+                origin: "http://127.0.0.1".into(),
+                pairing: PairingState::Trusted,
+                features: vec!["check_by_card".into()],
+                companion_id: id.to_string(),
+                nonce: auth::hex(&[5u8; NONCE_LEN]),
+            },
+            Cmd::Auth { .. } => Message::Authenticated {
+                proof: auth::hex(&[7u8; 32]),
+            },
+            Cmd::Pair => Message::Paired {
+                companion_id: id.to_string(),
+                key: auth::hex(&[9u8; 32]),
+            },
+            _ => Message::Ok,
+        };
+        if ws.send(Frame::text(reply(m.req, body))).is_err() {
+            return;
+        }
+    }
 }

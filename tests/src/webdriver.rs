@@ -177,6 +177,23 @@ impl Browser {
     }
 
     /// Reloads the page (a `goto` that only changes the `#hash` would not).
+    /// The current window's handle.
+    pub fn window(&self) -> String {
+        self.get("/window").as_str().unwrap_or_default().to_string()
+    }
+
+    /// Opens a new tab (not switching to it); its handle.
+    pub fn new_tab(&self) -> String {
+        self.post("/window/new", json!({ "type": "tab" }))["handle"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn switch_to(&self, handle: &str) {
+        self.post("/window", json!({ "handle": handle }));
+    }
+
     pub fn reload(&self) {
         self.post("/refresh", json!({}));
     }

@@ -24,8 +24,7 @@ fn app_screens_have_no_serious_violations() {
     b.goto(&format!("{}/", comp.origin()));
     b.wait_for("#pairing-code", WAIT);
     assert_clean(&b, "pairing", None);
-    b.type_into("#pairing-code", &comp.pairing_code);
-    b.click("#pair-button");
+    comp.approve_next(&comp.origin());
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
     b.select("#sim-persona", "normal");
     b.click("#sim-insert");

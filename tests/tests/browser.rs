@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 use ukemi_e2e::webdriver::Browser;
-use ukemi_e2e::{artifacts_dir, dist, Companion};
+use ukemi_e2e::{artifacts_dir, dist, Companion, Squatter};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -15,13 +15,8 @@ fn paired_page() -> (Companion, Browser) {
     let b = Browser::start();
     b.goto(&format!("{}/", comp.origin()));
     b.wait_for("#pairing-code", WAIT);
-    pair(&b, &comp.pairing_code);
+    comp.approve_next(&comp.origin());
     (comp, b)
-}
-
-fn pair(b: &Browser, code: &str) {
-    b.type_into("#pairing-code", code);
-    b.click("#pair-button");
 }
 
 #[test]
@@ -158,4 +153,101 @@ fn import_brings_checks_made_elsewhere_into_the_patients_with_their_addresses() 
     b.click("#nav-patients");
     let patients = b.wait_text("#patients", "東京都世田谷区太子堂", WAIT);
     assert!(patients.contains("山田"), "{patients}");
+}
+
+#[test]
+fn pairing_is_approved_on_the_companions_own_page_in_another_tab() {
+    let comp = Companion::start(&["--serve", &dist(false).to_string_lossy()]);
+    let b = Browser::start();
+    b.goto(&format!("{}/", comp.origin()));
+    // The asking page waits, shows the number, and links to the approval page.
+    b.wait_text(
+        "#pairing-status",
+        "このパソコンでの承認を待っています",
+        WAIT,
+    );
+    let shown = b.text("#pairing-code").replace(' ', "");
+    let href = b
+        .exec(
+            "return document.querySelector('#approve-link').href;",
+            serde_json::json!([]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(href, format!("{}/pair", comp.origin()));
+    b.screenshot(&artifacts_dir().join("pairing-waiting.png"));
+    // A person at the PC opens the approval page, sees the origin and the same number, and
+    // presses 承認する.
+    let asking = b.window();
+    let tab = b.new_tab();
+    b.switch_to(&tab);
+    b.goto(&href);
+    let request = b.wait_text(".request", &comp.origin(), WAIT);
+    assert!(
+        request.contains(&format!("{} {}", &shown[..3], &shown[3..])),
+        "{request}"
+    );
+    b.screenshot(&artifacts_dir().join("pairing-approval-page.png"));
+    b.click(&format!("button.approve[data-code=\"{shown}\"]"));
+    b.wait_text("#done", "承認しました", WAIT);
+    b.switch_to(&asking);
+    b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
+    // Once: a reload proves the kept key and asks nothing.
+    b.reload();
+    b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
+    assert!(comp.pending().is_empty());
+}
+
+#[test]
+fn a_squatter_on_the_first_port_gets_nothing_reusable_and_the_page_refuses_it() {
+    let (comp, b) = paired_page();
+    b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
+    // The squatter claims to be this very companion (its id is no secret).
+    let mut probe = comp.connect(Some(&comp.origin())).expect("connect");
+    probe.hello();
+    let squatter = Squatter::start(&probe.companion_id);
+    b.goto(&format!(
+        "{}/?companion=127.0.0.1:{},127.0.0.1:{}",
+        comp.origin(),
+        squatter.port,
+        comp.port
+    ));
+    // The page refuses the squatter's made-up proof and goes on to the real companion.
+    b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
+    let frames = squatter.frames();
+    assert!(!frames.is_empty(), "the page never tried the squatter");
+    for f in &frames {
+        let cmd = ukemi_core::protocol::decode_client(f).expect("a command");
+        assert!(
+            matches!(
+                cmd.command,
+                ukemi_core::protocol::Command::Hello { .. }
+                    | ukemi_core::protocol::Command::Auth { .. }
+            ),
+            "the page sent the squatter {f}"
+        );
+    }
+    // What the squatter got is worthless at the real companion: replayed, it is refused.
+    let auth = frames
+        .iter()
+        .find(|f| f.contains("\"AUTH\""))
+        .expect("the page proved its key to the squatter's challenge");
+    let mut thief = comp.connect(Some(&comp.origin())).expect("connect");
+    thief.hello();
+    thief.send_raw(auth);
+    let m = thief.recv().expect("answer").body;
+    assert_eq!(
+        ukemi_e2e::error_code(&m),
+        Some(ukemi_core::protocol::ErrorCode::ProofWrong),
+        "{m:?}"
+    );
+    assert_eq!(
+        ukemi_e2e::error_code(&thief.call(ukemi_core::protocol::Command::ImportResults {
+            from: ukemi_core::Date::parse("2026-11-01").expect("date"),
+            to: ukemi_core::Date::parse("2026-11-25").expect("date"),
+        })),
+        Some(ukemi_core::protocol::ErrorCode::NotPaired)
+    );
+    b.screenshot(&artifacts_dir().join("squatter-refused.png"));
 }

@@ -213,8 +213,7 @@ fn a_clinics_month_returns_payments_consent_documents_paste_and_postal_codes() {
     let b = Browser::start();
     b.goto(&format!("{}/", comp.origin()));
     b.wait_for("#pairing-code", WAIT);
-    b.type_into("#pairing-code", &comp.pairing_code);
-    b.click("#pair-button");
+    comp.approve_next(&comp.origin());
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
     let ym = b.exec(
         "const d = new Date(); return [d.getFullYear(), d.getMonth() + 1];",

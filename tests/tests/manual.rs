@@ -249,6 +249,11 @@ fn two_records_of_one_person_are_merged_after_a_confirmation() {
     b.wait_text("#patient-count", "2人", WAIT);
     b.click("#delete-patient");
     b.wait_text("#delete-patient-text", "元に戻せません", WAIT);
+    // The focus moves after the dialog is drawn (focus_later): wait for it, within WAIT.
+    let deadline = std::time::Instant::now() + WAIT;
+    while b.active_id() != "delete-patient-text" && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert_eq!(b.active_id(), "delete-patient-text");
     b.click("#delete-patient-confirm");
     b.wait_text("#patient-count", "1人", WAIT);

@@ -37,8 +37,7 @@ fn a_blank_clinic_is_an_error_on_every_claim_with_a_way_to_settings() {
         banner.contains("施術所名") && banner.contains("登録記号番号"),
         "{banner}"
     );
-    b.type_into("#pairing-code", &comp.pairing_code);
-    b.click("#pair-button");
+    comp.approve_next(&comp.origin());
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
     b.select("#sim-persona", "normal");
     b.click("#sim-insert");

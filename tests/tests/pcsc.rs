@@ -1,5 +1,5 @@
 //! The card path on real parts: the companion's PC/SC code → a real pcscd → vsmartcard's
-//! vpcd driver → our emulated My Number card (`ukemi-companion virtual-card`). OpenSC's own
+//! vpcd driver → our emulated My Number card (`ukemi-devtools virtual-card`). OpenSC's own
 //! JPKI driver reads the same emulated card and signs with it, as an independent check that
 //! the emulation behaves like the real card. `cargo xtask test` starts pcscd and runs these
 //! with `--features pcsc-rig`.

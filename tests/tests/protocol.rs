@@ -101,7 +101,7 @@ fn static_files_are_refused_to_a_rebinding_host() {
 }
 
 #[test]
-fn commands_need_hello_then_pairing_and_wrong_codes_slow_down() {
+fn commands_need_hello_then_an_approved_pairing_then_a_proved_key() {
     let comp = Companion::start(&[]);
     let mut c = comp.connect(Some(&comp.origin())).expect("connect");
     assert_eq!(
@@ -114,7 +114,8 @@ fn commands_need_hello_then_pairing_and_wrong_codes_slow_down() {
             hello,
             Message::Hello {
                 simulator: true,
-                api_level: 1,
+                api_level: 2,
+                pairing: ukemi_core::protocol::PairingState::Required,
                 ..
             }
         ),
@@ -124,34 +125,36 @@ fn commands_need_hello_then_pairing_and_wrong_codes_slow_down() {
         error_code(&c.call(Command::GetReaders)),
         Some(ErrorCode::NotPaired)
     );
-    let wrong = if comp.pairing_code == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
-    match c.call(Command::Pair { code: wrong.into() }) {
-        Message::Error {
-            code: ErrorCode::PairingCodeWrong,
-            message,
-            detail,
-        } => {
-            assert!(message.contains("ペアリングコードが違います"), "{message}");
-            assert_eq!(detail.retry_after_ms, Some(1000));
-        }
+    // The request waits on the approval page, which shows the origin and the same code.
+    let req = c.send(Command::Pair);
+    let (code, url) = match c.recv().expect("pending").body {
+        Message::PairingPending { code, approve_url } => (code, approve_url),
         other => panic!("{other:?}"),
-    }
-    // Even the right code is refused while the delay runs.
+    };
+    assert_eq!(url, format!("http://127.0.0.1:{}/pair", comp.port));
+    let pending = comp.pending();
+    assert_eq!(pending.len(), 1);
     assert_eq!(
-        error_code(&c.call(Command::Pair {
-            code: comp.pairing_code.clone()
-        })),
-        Some(ErrorCode::PairingRateLimited)
+        (pending[0].1.as_str(), pending[0].2.as_str()),
+        (comp.origin().as_str(), code.as_str())
     );
-    std::thread::sleep(Duration::from_millis(1100));
-    let token = match c.call(Command::Pair {
-        code: comp.pairing_code.clone(),
-    }) {
-        Message::Paired { token } => token,
+    let page = ureq::get(&url)
+        .call()
+        .expect("approval page")
+        .body_mut()
+        .read_to_string()
+        .expect("html");
+    assert!(
+        page.contains(&comp.origin()) && page.contains(&format!("{} {}", &code[..3], &code[3..]))
+    );
+    // Another web site cannot press the button for the clinic.
+    assert_eq!(comp.decide_from(&code, true, "https://evil.example"), 403);
+    assert_eq!(comp.decide(&code, true), 303);
+    let key = match c.answer(req) {
+        Message::Paired { key, companion_id } => {
+            assert_eq!(companion_id, c.companion_id);
+            ukemi_core::protocol::auth::SharedKey::from_hex(&key).expect("key")
+        }
         other => panic!("{other:?}"),
     };
     assert!(matches!(
@@ -159,36 +162,61 @@ fn commands_need_hello_then_pairing_and_wrong_codes_slow_down() {
         Message::Readers { .. }
     ));
 
-    // A new connection authenticates with the kept token; the same token from another
-    // allowed origin is worthless.
+    // A new connection proves the kept key (and checks the companion's proof); the same
+    // key from another allowed origin is worthless.
     let mut again = comp.connect(Some(&comp.origin())).expect("connect");
     again.hello();
     assert!(matches!(
-        again.call(Command::Auth {
-            token: token.clone()
-        }),
-        Message::Authenticated
+        again.authenticate(&key),
+        Message::Authenticated { .. }
+    ));
+    assert!(matches!(
+        again.call(Command::GetReaders),
+        Message::Readers { .. }
     ));
     let mut other = comp
         .connect(Some(&format!("http://localhost:{}", comp.port)))
         .expect("connect");
     other.hello();
     assert_eq!(
-        error_code(&other.call(Command::Auth {
-            token: token.clone()
-        })),
-        Some(ErrorCode::TokenUnknown)
+        error_code(&other.authenticate(&key)),
+        Some(ErrorCode::KeyUnknown)
     );
-    // The log never holds the token or the code.
+    // The log says a request was pending, never the code or the key.
     let log = comp.log();
-    assert!(
-        !log.contains(&token) && !log.contains(&comp.pairing_code),
-        "secret in log"
-    );
+    assert!(log.contains("waits for approval at"), "{log}");
+    assert!(!contains_standalone(&log, &code), "code in log");
+    assert!(!log.contains(&key.to_hex()), "key in log");
 }
 
 #[test]
-fn trusted_origins_skip_pairing() {
+fn a_refused_request_is_answered_and_slows_only_that_origin() {
+    let comp = Companion::start(&["--allow-origin", "https://portal.example.jp"]);
+    let mut c = comp
+        .connect(Some("https://portal.example.jp"))
+        .expect("connect");
+    c.hello();
+    let req = c.send(Command::Pair);
+    let code = match c.recv().expect("pending").body {
+        Message::PairingPending { code, .. } => code,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(comp.decide(&code, false), 303);
+    assert_eq!(error_code(&c.answer(req)), Some(ErrorCode::PairingRefused));
+    assert_eq!(
+        error_code(&c.call(Command::Pair)),
+        Some(ErrorCode::PairingRateLimited)
+    );
+    // The clinic's own page still pairs at once.
+    let mut own = comp.paired_client();
+    assert!(matches!(
+        own.call(Command::GetReaders),
+        Message::Readers { .. }
+    ));
+}
+
+#[test]
+fn trusted_origins_pair_without_a_click_but_still_prove_a_key() {
     let comp = Companion::start(&["--trust-origin", "https://clinic.example.jp"]);
     let mut c = comp
         .connect(Some("https://clinic.example.jp"))
@@ -201,9 +229,27 @@ fn trusted_origins_skip_pairing() {
             ..
         }
     ));
+    assert_eq!(
+        error_code(&c.call(Command::GetReaders)),
+        Some(ErrorCode::NotPaired)
+    );
+    let key = match c.call(Command::Pair) {
+        Message::Paired { key, .. } => {
+            ukemi_core::protocol::auth::SharedKey::from_hex(&key).expect("key")
+        }
+        other => panic!("{other:?}"),
+    };
     assert!(matches!(
         c.call(Command::GetReaders),
         Message::Readers { .. }
+    ));
+    let mut again = comp
+        .connect(Some("https://clinic.example.jp"))
+        .expect("connect");
+    again.hello();
+    assert!(matches!(
+        again.authenticate(&key),
+        Message::Authenticated { .. }
     ));
 }
 
@@ -240,7 +286,7 @@ fn malformed_unknown_binary_and_oversized_frames() {
         Message::Readers { .. }
     ));
     // Oversized: the companion closes cleanly with a reason.
-    let big = format!(r#"{{"cmd":"PAIR","code":"{}"}}"#, "9".repeat(200 * 1024));
+    let big = format!(r#"{{"cmd":"AUTH","proof":"{}"}}"#, "9".repeat(200 * 1024));
     let _ = c.ws.send(tungstenite::Message::text(big));
     let closed = loop {
         match c.ws.read() {
@@ -469,7 +515,8 @@ fn two_pages_checking_at_once_are_queued_not_interleaved() {
         b.events.iter().any(|m| matches!(
             m,
             Message::Progress {
-                step: ukemi_core::protocol::ProgressStep::Queued
+                step: ukemi_core::protocol::ProgressStep::Queued,
+                ..
             }
         )),
         "second page was not told it is queued: {:?}",
@@ -534,10 +581,7 @@ fn status_needs_pairing_and_does_not_wait_behind_a_card_check() {
         error_code(&c.call(Command::GetStatus)),
         Some(ErrorCode::NotPaired)
     );
-    let m = c.call(Command::Pair {
-        code: comp.pairing_code.clone(),
-    });
-    assert!(matches!(m, Message::Paired { .. }), "{m:?}");
+    comp.pair(&mut c);
     match c.call(Command::GetStatus) {
         Message::Status(s) => {
             assert_eq!(s.service, ukemi_core::protocol::ServiceKind::Simulator);

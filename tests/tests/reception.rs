@@ -13,7 +13,7 @@ const WAIT: Duration = Duration::from_secs(30);
 const ENTER: &str = "\u{E007}";
 
 /// The companion serving the app and a 1366×768 browser that listens to its live regions
-/// from the start, then pairs.
+/// from the start, then is paired (approved on the companion's page).
 fn paired() -> (Companion, Browser) {
     let comp = Companion::start(&["--serve", &dist(false).to_string_lossy()]);
     let b = Browser::start();
@@ -21,8 +21,8 @@ fn paired() -> (Companion, Browser) {
     b.goto(&format!("{}/", comp.origin()));
     b.wait_for("#pairing-code", WAIT);
     b.listen_live_regions();
-    b.type_into("#pairing-code", &comp.pairing_code);
-    b.click("#pair-button");
+    // Approved on the companion's own page, as the person at the PC would.
+    comp.approve_next(&comp.origin());
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
     (comp, b)
 }

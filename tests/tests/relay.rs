@@ -1,5 +1,5 @@
 //! The eligibility relay over real mutual TLS on loopback: the companion (simulated reader,
-//! real relay) against `ukemi-companion sim-service` with generated test certificates.
+//! real relay) against `ukemi-devtools sim-service` with generated test certificates.
 //! Every population case gives its typed result or typed error; a wrong client certificate
 //! is refused by the server; an untrusted server certificate is refused by the companion;
 //! a missing file or an expired certificate stops the companion from starting; with the
@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use ukemi_core::eligibility::{InsuranceQuery, QualificationValidity};
 use ukemi_core::protocol::{CheckMode, Command as Cmd, ErrorCode, Message, Pin};
-use ukemi_e2e::{companion_bin, error_code, Client, Companion};
+use ukemi_e2e::{devtools_bin, error_code, Client, Companion};
 
 struct Service {
     child: Child,
@@ -30,8 +30,8 @@ fn certs() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("ukemi-relay-certs-{}", std::process::id()));
-        let status = Command::new(companion_bin())
-            .args(["sim-service", "gen-certs"])
+        let status = Command::new(devtools_bin())
+            .args(["gen-certs"])
             .arg(&dir)
             .status()
             .expect("gen-certs");
@@ -41,7 +41,7 @@ fn certs() -> &'static Path {
 }
 
 fn start_service() -> Service {
-    let mut child = Command::new(companion_bin())
+    let mut child = Command::new(devtools_bin())
         .args(["sim-service", "--port", "0", "--certs"])
         .arg(certs())
         .stdout(Stdio::piped())
@@ -319,7 +319,7 @@ fn the_companion_refuses_an_untrusted_server_certificate() {
 }
 
 fn refuses_to_start(config: &Path, needle: &str) {
-    let out = Command::new(companion_bin())
+    let out = ukemi_e2e::companion_command()
         .args(["--reader", "sim", "--port", "0", "--config"])
         .arg(config)
         .output()
@@ -387,7 +387,7 @@ fn a_pkcs12_client_certificate_works_and_a_wrong_password_stops_the_start() {
         validity(&check_persona(&mut c, "normal", CheckMode::Visual)),
         Some(QualificationValidity::Valid)
     );
-    let out = Command::new(companion_bin())
+    let out = ukemi_e2e::companion_command()
         .args(["--reader", "sim", "--port", "0", "--config"])
         .arg(&path)
         .env("UKEMI_TEST_P12_PASSWORD", "wrong")
@@ -528,8 +528,7 @@ fn a_dead_service_offers_registration_by_hand_with_the_typed_numbers() {
     let b = Browser::start();
     b.goto(&format!("{}/", comp.origin()));
     b.wait_for("#pairing-code", WAIT);
-    b.type_into("#pairing-code", &comp.pairing_code);
-    b.click("#pair-button");
+    comp.approve_next(&comp.origin());
     b.wait_for("#ins-insurer", WAIT);
     b.type_into("#ins-insurer", "01130012");
     b.type_into("#ins-number", "42");
@@ -560,4 +559,113 @@ fn a_dead_service_offers_registration_by_hand_with_the_typed_numbers() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A CONNECT proxy on loopback that records what it was asked for and tunnels every
+/// request to 127.0.0.1 (the name it is given need not resolve: the proxy resolves it).
+fn start_proxy() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = std::sync::Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let log = std::sync::Arc::clone(&log);
+            std::thread::spawn(move || {
+                let mut client = client;
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match client.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                let line = String::from_utf8_lossy(&head)
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                let port = line
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|t| t.rsplit(':').next())
+                    .and_then(|p| p.parse::<u16>().ok());
+                if let Ok(mut l) = log.lock() {
+                    l.push(line);
+                }
+                let Some(upstream) =
+                    port.and_then(|p| std::net::TcpStream::connect(("127.0.0.1", p)).ok())
+                else {
+                    let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
+                    return;
+                };
+                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let (mut c2, mut u2) = match (client.try_clone(), upstream.try_clone()) {
+                    (Ok(c), Ok(u)) => (c, u),
+                    _ => return,
+                };
+                let mut upstream = upstream;
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut u2, &mut c2);
+                    let _ = c2.shutdown(std::net::Shutdown::Write);
+                });
+                let _ = std::io::copy(&mut client, &mut upstream);
+                let _ = upstream.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    (port, seen)
+}
+
+/// Clinic networks often let nothing out but a proxy: the relay goes through the one the
+/// standard environment variable names, by name (the proxy resolves it).
+#[test]
+fn the_relay_goes_through_the_proxy_the_environment_names() {
+    let svc = start_service();
+    let (proxy, seen) = start_proxy();
+    let path = certs().join("proxied.json");
+    let json = serde_json::json!({
+        "service": {
+            "url": format!("https://service.ukemi.test:{}", svc.port),
+            "ca": "service-ca.pem", "client_certificate": "client.pem",
+            "client_key": "client-key.pem", "timeout_seconds": 20
+        },
+        "clinic": { "registration_number": "1310000000" }
+    });
+    std::fs::write(&path, serde_json::to_vec(&json).expect("json")).expect("write");
+    let proxy_url = format!("http://127.0.0.1:{proxy}");
+    let comp = Companion::start_with_mode_env(
+        &["--reader", "sim", "--config", &path.to_string_lossy()],
+        &[("HTTPS_PROXY", proxy_url.as_str()), ("NO_PROXY", "")],
+    );
+    let mut c = comp.paired_client();
+    let m = c.call(Cmd::CheckByInsurance {
+        query: InsuranceQuery {
+            insurer_number: "01130012".into(),
+            symbol: Some("1234567".into()),
+            number: "42".into(),
+            branch: Some("00".into()),
+            birthdate: ukemi_core::Date::parse("1968-04-12").expect("date"),
+        },
+    });
+    assert!(
+        matches!(&m, Message::Eligibility { result } if result.primary().is_some_and(|q| q.name == "山田　花子")),
+        "{m:?}\n{}",
+        comp.log()
+    );
+    let asked = seen.lock().map(|v| v.clone()).unwrap_or_default();
+    assert!(
+        asked
+            .iter()
+            .any(|l| l.starts_with(&format!("CONNECT service.ukemi.test:{} ", svc.port))),
+        "the proxy saw {asked:?}"
+    );
+    assert!(
+        comp.log()
+            .contains(&format!("relay goes through the proxy 127.0.0.1:{proxy}")),
+        "{}",
+        comp.log()
+    );
 }

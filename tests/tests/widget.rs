@@ -65,12 +65,11 @@ fn the_host_page_receives_the_result_event_and_its_css_does_not_leak_in() {
     b.goto(&format!("{}/widget/example.html", comp.origin()));
     wait_shadow(
         &b,
-        "pairing form",
+        "waiting for approval",
         "return r.querySelector('#pairing-code') !== null;",
         json!([]),
     );
-    set_value(&b, "#pairing-code", &comp.pairing_code);
-    click(&b, "#pair-button");
+    comp.approve_next(&comp.origin());
     wait_shadow(
         &b,
         "practice cards",

@@ -96,8 +96,7 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     let b = Browser::start();
     b.goto(&format!("{}/", comp.origin()));
     b.wait_for("#pairing-code", WAIT);
-    b.type_into("#pairing-code", &comp.pairing_code);
-    b.click("#pair-button");
+    comp.approve_next(&comp.origin());
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
     assert_accessible(&b, "reception");
     let (year, month) = this_month(&b);

@@ -1,13 +1,19 @@
 //! The trainer demo (`?demo`): no companion, no reader. A stand-in that answers the same
-//! protocol in-process, running `ukemi_core::engine` around the emulated cards and the
-//! simulated service — the very code the companion runs in simulator mode, so the demo
-//! cannot drift from the real thing. Nothing here is stored anywhere.
+//! protocol in-process: core's session decides the stages, features and pairing exactly as
+//! the companion's does (the demo is a trusted origin, so its `PAIR` is approved at once and
+//! the page still receives and proves a key), and `ukemi_core::engine` runs the jobs around
+//! the emulated cards and the simulated service — the very code the companion runs in
+//! simulator mode, so the demo cannot drift from the real thing. Nothing here is stored.
 
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
 use std::sync::{Arc, Mutex};
-use ukemi_core::engine::{self, Hooks, Job};
+use ukemi_core::engine::{self, Hooks};
+use ukemi_core::protocol::pairing::Pairings;
+use ukemi_core::protocol::session::{Context, Effect, Session, Settings};
 use ukemi_core::protocol::{
-    jst_timestamp, ClientInfo, Command, CompanionStatus, ErrorCode, ErrorDetail, Message,
-    PairingState, ProgressStep, ServerMessage, API_LEVELS,
+    encode, jst_timestamp, ClientInfo, ClientMessage, Command, CompanionStatus, Message,
+    ProgressStep, ServerMessage,
 };
 use ukemi_core::sim::adapter::SimService;
 use ukemi_core::sim::readers::SimReaders;
@@ -28,9 +34,16 @@ pub fn requested() -> bool {
         .is_some_and(|p| p.has("demo"))
 }
 
+/// The address the demo's page "dials": what a proof is bound to.
+pub const DEMO_HOST: &str = "demo";
+
 pub struct DemoCompanion {
     readers: SimReaders,
     service: SimService,
+    session: Session,
+    pairings: Pairings,
+    rng: ChaCha20Rng,
+    settings: Settings,
 }
 
 /// A message to deliver, after `delay_ms` (how long a real service would take).
@@ -39,108 +52,127 @@ pub struct Delivery {
     pub delay_ms: u32,
 }
 
+fn seed() -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut seed).is_ok());
+    if !filled {
+        for b in seed.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    seed
+}
+
 impl DemoCompanion {
     /// Builds the simulated world. Generating its test keys takes a moment in the browser.
     pub fn new() -> Result<DemoCompanion, String> {
         let sim = Simulator::new(1, today_jst()).map_err(|e| e.to_string())?;
         let sim = Arc::new(Mutex::new(sim));
-        let mut seed = [0u8; 32];
-        for b in seed.iter_mut() {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
+        let mut rng = ChaCha20Rng::from_seed(seed());
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        let session = Session::new(1, &origin, DEMO_HOST, true, now_ms(), &mut rng);
         Ok(DemoCompanion {
             readers: SimReaders::new(Arc::clone(&sim)),
-            service: SimService::new(sim, seed, today_jst),
+            service: SimService::new(sim, seed(), today_jst),
+            session,
+            pairings: Pairings::load(None, &mut rng),
+            rng,
+            settings: Settings {
+                companion: ClientInfo {
+                    name: "ukemi-demo".into(),
+                    version: env!("CARGO_PKG_VERSION").into(),
+                },
+                simulator: true,
+                demo: true,
+                approve_url: String::new(),
+            },
         })
     }
 
     pub fn handle(&mut self, req: u64, command: Command) -> Vec<Delivery> {
-        let now = |body: Message| Delivery {
-            message: ServerMessage {
-                req: Some(req),
-                body,
-            },
-            delay_ms: 0,
+        let text = encode(&ClientMessage {
+            req: Some(req),
+            command,
+        });
+        let effects = {
+            let mut cx = Context {
+                pairings: &mut self.pairings,
+                rng: &mut self.rng,
+                now_ms: now_ms(),
+                settings: &self.settings,
+            };
+            self.session.on_text(&text, &mut cx)
         };
-        match command {
-            Command::Hello { api_levels, .. } => {
-                let body = match ukemi_core::protocol::negotiate(&api_levels) {
-                    Some(level) => Message::Hello {
-                        api_level: level,
-                        companion: ClientInfo {
-                            name: "ukemi-demo".into(),
-                            version: env!("CARGO_PKG_VERSION").into(),
-                        },
-                        simulator: true,
-                        origin: "demo".into(),
-                        pairing: PairingState::Trusted,
-                        features: vec![
-                            "check_by_card".into(),
-                            "check_by_insurance".into(),
-                            "demo".into(),
-                            "status".into(),
-                        ],
-                    },
-                    None => Message::error(
-                        ErrorCode::UnsupportedApiLevel,
-                        ErrorDetail {
-                            supported: Some(API_LEVELS.to_vec()),
-                            ..Default::default()
-                        },
-                    ),
-                };
-                vec![now(body)]
-            }
-            Command::Pair { .. } | Command::Auth { .. } => vec![now(Message::Authenticated)],
-            Command::Unpair => vec![now(Message::Ok)],
-            Command::GetStatus => {
-                let secs = (js_sys::Date::now() / 1000.0).floor() as i64;
-                vec![now(Message::Status(Box::new(CompanionStatus::simulated(
-                    env!("CARGO_PKG_VERSION"),
-                    jst_timestamp(secs),
-                ))))]
-            }
-            other => {
-                let Some(job) = Job::from_command(other) else {
-                    return vec![now(Message::error(
-                        ErrorCode::Internal,
-                        ErrorDetail::default(),
-                    ))];
-                };
-                let steps = std::cell::RefCell::new(Vec::new());
-                let progress = |s: ProgressStep| steps.borrow_mut().push(s);
-                let diagnostic = |_d: String| {};
-                let hooks = Hooks {
-                    progress: &progress,
-                    diagnostic: &diagnostic,
-                };
-                self.service.last_delay_ms = 0;
-                let body = match engine::handle(&mut self.readers, &mut self.service, job, &hooks) {
-                    Ok(b) => b,
-                    Err((code, detail)) => Message::error(code, detail),
-                };
-                let mut out: Vec<Delivery> = steps
-                    .into_inner()
-                    .into_iter()
-                    .map(|step| Delivery {
+        let mut out = Vec::new();
+        for e in effects {
+            match e {
+                Effect::Send(message) => out.push(Delivery {
+                    message,
+                    delay_ms: 0,
+                }),
+                Effect::Status { req } => {
+                    let secs = (js_sys::Date::now() / 1000.0).floor() as i64;
+                    out.push(Delivery {
                         message: ServerMessage {
-                            req: Some(req),
-                            body: Message::Progress { step },
+                            req,
+                            body: Message::Status(Box::new(CompanionStatus::simulated(
+                                env!("CARGO_PKG_VERSION"),
+                                jst_timestamp(secs),
+                            ))),
                         },
                         delay_ms: 0,
-                    })
-                    .collect();
-                out.extend(self.readers_events());
-                out.push(Delivery {
-                    message: ServerMessage {
-                        req: Some(req),
-                        body,
-                    },
-                    delay_ms: self.service.last_delay_ms.min(10_000) as u32,
-                });
-                out
+                    });
+                }
+                Effect::Run { req, job } => out.extend(self.run(req, job)),
+                // One page, in-process: no events to route, nothing to save or close.
+                Effect::Subscribe
+                | Effect::Unsubscribe
+                | Effect::PairingsChanged
+                | Effect::PairingPending
+                | Effect::Close { .. }
+                | Effect::Log(_) => {}
             }
         }
+        out
+    }
+
+    fn run(&mut self, req: Option<u64>, job: engine::Job) -> Vec<Delivery> {
+        let steps = std::cell::RefCell::new(Vec::new());
+        let progress = |s: ProgressStep| steps.borrow_mut().push(s);
+        let diagnostic = |_d: String| {};
+        let hooks = Hooks {
+            progress: &progress,
+            diagnostic: &diagnostic,
+        };
+        self.service.last_delay_ms = 0;
+        let body = match engine::handle(&mut self.readers, &mut self.service, job, &hooks) {
+            Ok(b) => b,
+            Err((code, detail)) => Message::error(code, detail),
+        };
+        let mut out: Vec<Delivery> = steps
+            .into_inner()
+            .into_iter()
+            .map(|step| Delivery {
+                message: ServerMessage {
+                    req,
+                    body: Message::Progress {
+                        step,
+                        queue_position: None,
+                    },
+                },
+                delay_ms: 0,
+            })
+            .collect();
+        out.extend(self.readers_events());
+        out.push(Delivery {
+            message: ServerMessage { req, body },
+            delay_ms: self.service.last_delay_ms.min(10_000) as u32,
+        });
+        out
     }
 
     fn readers_events(&mut self) -> Vec<Delivery> {
@@ -159,6 +191,10 @@ impl DemoCompanion {
 /// The month of the sample clinic's claims: where the demo's 月次請求 opens.
 pub fn sample_month() -> Option<ukemi_core::claims::ClaimMonth> {
     sample_book().months_with_work().first().copied()
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
 }
 
 /// The demo's sample clinic as a book: the example case files (tests/fixtures/claims) as

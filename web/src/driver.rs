@@ -1,14 +1,21 @@
 //! The protocol driver: turns what the companion says into reducer actions and sends the
-//! follow-up commands (AUTH with a kept token, the reader list after pairing, the PIN tries
-//! when a card arrives). Components send through [`Ctl`]. Nothing sent is ever logged.
+//! follow-up commands. It sends nothing but `HELLO`, `AUTH` and `PAIR` to a companion that
+//! has not proved itself: with a kept key it proves the key (`AUTH`) and checks the
+//! companion's proof before anything else; a companion that cannot prove a key is passed
+//! over for the next address, and only when none proves one does the page ask to pair (the
+//! request waits for approval on this PC). `"trusted"` never skips the proof. Commands then
+//! go one at a time (the companion admits one per page), the reader list after pairing,
+//! the PIN tries when a card arrives. Components send through [`Ctl`]. Nothing sent is
+//! ever logged.
 
 use crate::link::{Link, LinkEvent};
 use crate::state::{Action, Area, Failure};
 use crate::storage;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
-use ukemi_core::protocol::{CardKind, Command, ErrorCode, Message, PairingState, ServerMessage};
+use ukemi_core::protocol::auth::{self, Binding, SharedKey, NONCE_LEN};
+use ukemi_core::protocol::{CardKind, Command, ErrorCode, Message, ServerMessage};
 use yew::prelude::*;
 
 /// What a pending request was, so its answer or error lands in the right place.
@@ -30,7 +37,7 @@ enum Kind {
 fn kind_of(c: &Command) -> Kind {
     match c {
         Command::Hello { .. } => Kind::Hello,
-        Command::Pair { .. } => Kind::Pair,
+        Command::Pair => Kind::Pair,
         Command::Auth { .. } => Kind::Auth,
         Command::GetReaders => Kind::Readers,
         Command::GetCardStatus { .. } => Kind::CardStatus,
@@ -43,6 +50,38 @@ fn kind_of(c: &Command) -> Kind {
         Command::GetStatus => Kind::Status,
         Command::Unpair => Kind::Other,
     }
+}
+
+/// Commands that go out at once rather than one at a time behind the page's others.
+fn goes_at_once(c: &Command) -> bool {
+    matches!(
+        c,
+        Command::Hello { .. }
+            | Command::Pair
+            | Command::Auth { .. }
+            | Command::Unpair
+            | Command::GetStatus
+    )
+}
+
+/// What this connection's companion said in `HELLO`, and what the page proved with it.
+#[derive(Default)]
+struct Peer {
+    companion_id: String,
+    origin: String,
+    nonce: Vec<u8>,
+    /// The page's nonce and the key used in the `AUTH` awaiting its answer.
+    auth: Option<([u8; NONCE_LEN], SharedKey)>,
+    /// The companion proved the key (or was just paired): commands may go.
+    proven: bool,
+}
+
+/// A check whose answer replaces the result on screen.
+fn is_check(c: &Command) -> bool {
+    matches!(
+        c,
+        Command::CheckByCard { .. } | Command::CheckByInsurance { .. }
+    )
 }
 
 struct Inner {
@@ -59,6 +98,17 @@ struct Inner {
     /// The request of the latest check: only its answer is shown (an answer to an earlier
     /// check that arrives late belongs to another patient).
     check_req: Option<u64>,
+    peer: Peer,
+    /// A companion that answered without being able to prove a key: paired with only when
+    /// no other candidate proves one.
+    fallback: Option<String>,
+    /// Pairing with `fallback` now (the link is restricted to it).
+    pairing_fallback: bool,
+    /// Commands waiting for the one in flight to be answered.
+    queue: VecDeque<Command>,
+    in_flight: Option<u64>,
+    /// The demo keeps its key in memory only: it stores nothing.
+    demo_key: Option<(String, SharedKey)>,
 }
 
 #[derive(Clone)]
@@ -71,6 +121,17 @@ pub struct Driver {
 pub struct Ctl {
     pub send: Callback<Command>,
     pub reconnect: Callback<()>,
+}
+
+/// 32 random bytes from the browser's cryptographic generator.
+fn nonce() -> Option<[u8; NONCE_LEN]> {
+    let mut b = [0u8; NONCE_LEN];
+    web_sys::window()?
+        .crypto()
+        .ok()?
+        .get_random_values_with_u8_array(&mut b)
+        .ok()?;
+    Some(b)
 }
 
 impl Driver {
@@ -86,6 +147,12 @@ impl Driver {
                 simulator: false,
                 check_reader: None,
                 check_req: None,
+                peer: Peer::default(),
+                fallback: None,
+                pairing_fallback: false,
+                queue: VecDeque::new(),
+                in_flight: None,
+                demo_key: None,
             })),
         };
         let me = d.clone();
@@ -108,28 +175,69 @@ impl Driver {
         d.emit(a);
     }
 
+    fn link(&self) -> Option<Link> {
+        self.inner.borrow().link.clone()
+    }
+
     pub fn send(&self, c: Command) {
+        if !goes_at_once(&c) {
+            let (proven, busy) = {
+                let i = self.inner.borrow();
+                (i.peer.proven, i.in_flight.is_some())
+            };
+            if !proven {
+                // Never to a companion that has not proved itself.
+                crate::log::warn("companion.unproven_send", kind_name(kind_of(&c)));
+                return;
+            }
+            if let Command::CheckByCard { reader, .. } = &c {
+                self.inner.borrow_mut().check_reader = Some(reader.clone());
+            }
+            if is_check(&c) {
+                // The last patient's result goes at once, even while the check waits its
+                // turn; until it is sent, no earlier check's answer is shown.
+                self.inner.borrow_mut().check_req = None;
+                self.dispatch(Action::Running);
+            }
+            if busy {
+                self.inner.borrow_mut().queue.push_back(c);
+                return;
+            }
+        }
+        self.transmit(c);
+    }
+
+    fn transmit(&self, c: Command) {
         let kind = kind_of(&c);
-        let check = matches!(
-            c,
-            Command::CheckByCard { .. } | Command::CheckByInsurance { .. }
-        );
-        if let Command::CheckByCard { reader, .. } = &c {
-            self.inner.borrow_mut().check_reader = Some(reader.clone());
-        }
-        if check {
-            self.dispatch(Action::Running);
-        }
-        let link = self.inner.borrow().link.clone();
-        match link.and_then(|l| l.send(c)) {
+        let at_once = goes_at_once(&c);
+        let check = is_check(&c);
+        match self.link().and_then(|l| l.send(c)) {
             Some(req) => {
                 let mut i = self.inner.borrow_mut();
                 i.pending.insert(req, kind);
+                if !at_once {
+                    i.in_flight = Some(req);
+                }
                 if check {
                     i.check_req = Some(req);
                 }
             }
             None => self.dispatch(Action::Failed),
+        }
+    }
+
+    /// The command in flight was answered: the next one goes.
+    fn next_queued(&self, answered: u64) {
+        let next = {
+            let mut i = self.inner.borrow_mut();
+            if i.in_flight != Some(answered) {
+                return;
+            }
+            i.in_flight = None;
+            i.queue.pop_front()
+        };
+        if let Some(c) = next {
+            self.transmit(c);
         }
     }
 
@@ -143,6 +251,8 @@ impl Driver {
         let link = {
             let mut i = self.inner.borrow_mut();
             i.retry = None;
+            i.fallback = None;
+            i.pairing_fallback = false;
             i.link.clone()
         };
         if let Some(l) = link {
@@ -164,9 +274,18 @@ impl Driver {
         }));
     }
 
+    fn forget_connection(&self) {
+        let mut i = self.inner.borrow_mut();
+        i.pending.clear();
+        i.queue.clear();
+        i.in_flight = None;
+        i.peer = Peer::default();
+    }
+
     fn on_link(&self, e: LinkEvent) {
         match e {
             LinkEvent::Connected { host } => {
+                self.forget_connection();
                 let mut i = self.inner.borrow_mut();
                 i.host = host;
                 i.retry_ms = 1000;
@@ -174,19 +293,41 @@ impl Driver {
             }
             LinkEvent::Message(m) => self.on_message(m),
             LinkEvent::Failed => {
+                self.forget_connection();
+                // No candidate proved a key; pair with the first that answered, if any.
+                let fallback = {
+                    let mut i = self.inner.borrow_mut();
+                    if i.pairing_fallback {
+                        None
+                    } else {
+                        i.fallback.take()
+                    }
+                };
+                if let (Some(host), Some(link)) = (fallback, self.link()) {
+                    self.inner.borrow_mut().pairing_fallback = true;
+                    link.restrict(vec![host]);
+                    return;
+                }
                 self.dispatch(Action::Failed);
                 self.retry_later();
             }
             LinkEvent::Closed => {
                 // The companion went away (restarted, PC asleep).
+                self.forget_connection();
                 self.dispatch(Action::Connecting);
-                self.inner.borrow_mut().pending.clear();
                 self.retry_later();
             }
         }
     }
 
-    fn after_pairing(&self, simulator: bool) {
+    fn after_pairing(&self) {
+        let simulator = {
+            let mut i = self.inner.borrow_mut();
+            i.peer.proven = true;
+            i.fallback = None;
+            i.pairing_fallback = false;
+            i.simulator
+        };
         self.dispatch(Action::Paired);
         self.send(Command::GetReaders);
         if simulator {
@@ -194,44 +335,183 @@ impl Driver {
         }
     }
 
+    fn kept_key(&self, companion_id: &str) -> Option<SharedKey> {
+        let i = self.inner.borrow();
+        if let Some((id, key)) = &i.demo_key {
+            return (id == companion_id).then(|| key.clone());
+        }
+        drop(i);
+        storage::get(&storage::key_key(companion_id)).and_then(|h| SharedKey::from_hex(&h))
+    }
+
+    fn is_demo(&self) -> bool {
+        self.link().is_some_and(|l| l.is_demo())
+    }
+
+    /// HELLO answered: prove a kept key, or pass this companion over, or ask to pair.
+    fn greeted(&self, companion_id: String, origin: String, nonce_hex: &str) {
+        {
+            let mut i = self.inner.borrow_mut();
+            i.peer.companion_id = companion_id.clone();
+            i.peer.origin = origin;
+            i.peer.nonce = auth::from_hex(nonce_hex).unwrap_or_default();
+        }
+        if let Some(key) = self.kept_key(&companion_id) {
+            let Some(np) = nonce() else {
+                self.dispatch(Action::Failed);
+                return;
+            };
+            let proof = {
+                let mut i = self.inner.borrow_mut();
+                let host = i.host.clone();
+                let b = Binding {
+                    origin: &i.peer.origin,
+                    host: &host,
+                    companion_nonce: &i.peer.nonce,
+                    page_nonce: &np,
+                };
+                let proof = auth::hex(&auth::page_proof(&key, &b));
+                i.peer.auth = Some((np, key));
+                proof
+            };
+            self.transmit(Command::Auth {
+                nonce: auth::hex(&np),
+                proof,
+            });
+            return;
+        }
+        self.unknown_companion();
+    }
+
+    /// This companion holds no key of ours (or cannot prove it). If the page holds a key
+    /// for another companion, try the other addresses first; else ask this one to pair.
+    fn unknown_companion(&self) {
+        let link = self.link();
+        let (pairing_fallback, host) = {
+            let i = self.inner.borrow();
+            (i.pairing_fallback, i.host.clone())
+        };
+        let look_further = !pairing_fallback
+            && !self.is_demo()
+            && storage::holds_any_key()
+            && link.as_ref().is_some_and(|l| l.has_more());
+        if look_further {
+            crate::log::info("companion.unknown", "trying the next address");
+            self.inner.borrow_mut().fallback.get_or_insert(host);
+            if let Some(l) = link {
+                l.skip();
+            }
+            return;
+        }
+        self.request_pairing();
+    }
+
+    /// Asks the companion to pair; a person at this PC approves it on the approval page.
+    pub fn request_pairing(&self) {
+        self.transmit(Command::Pair);
+    }
+
+    /// The companion did not prove the key: it is not the companion this page paired with.
+    fn unproven(&self) {
+        crate::log::warn(
+            "companion.proof_wrong",
+            "the companion did not prove the key",
+        );
+        let link = self.link();
+        if let Some(l) = link {
+            self.forget_connection();
+            l.skip();
+        }
+    }
+
     fn on_message(&self, m: ServerMessage) {
         let kind = m.req.and_then(|r| {
             let mut i = self.inner.borrow_mut();
             // Progress keeps the request open; anything else answers it.
-            if matches!(m.body, Message::Progress { .. }) {
+            if matches!(
+                m.body,
+                Message::Progress { .. } | Message::PairingPending { .. }
+            ) {
                 i.pending.get(&r).copied()
             } else {
                 i.pending.remove(&r)
             }
         });
+        if let (Some(r), false) = (
+            m.req,
+            matches!(
+                m.body,
+                Message::Progress { .. } | Message::PairingPending { .. }
+            ),
+        ) {
+            self.next_queued(r);
+        }
         let host = self.inner.borrow().host.clone();
+        let proven = self.inner.borrow().peer.proven;
         match m.body {
             Message::Hello {
-                simulator, pairing, ..
+                simulator,
+                pairing,
+                companion_id,
+                origin,
+                nonce,
+                ..
             } => {
-                let need = pairing == PairingState::Required;
                 self.inner.borrow_mut().simulator = simulator;
+                // `pairing` (required or trusted) changes nothing here: the page proves a
+                // key either way; "trusted" only spares the click on the approval page.
+                let _ = pairing;
                 self.dispatch(Action::Connected {
                     host: host.clone(),
                     simulator,
-                    need_pairing: need,
+                    need_pairing: true,
                 });
-                if !need {
-                    self.after_pairing(simulator);
-                } else if let Some(token) = storage::get(&storage::token_key(&host)) {
-                    self.send(Command::Auth { token });
+                self.greeted(companion_id, origin, &nonce);
+            }
+            Message::Authenticated { proof } => {
+                let ok = {
+                    let i = self.inner.borrow();
+                    i.peer.auth.as_ref().is_some_and(|(np, key)| {
+                        let b = Binding {
+                            origin: &i.peer.origin,
+                            host: &host,
+                            companion_nonce: &i.peer.nonce,
+                            page_nonce: np,
+                        };
+                        auth::proof_matches(&auth::companion_proof(key, &b), &proof)
+                    })
+                };
+                self.inner.borrow_mut().peer.auth = None;
+                if ok {
+                    self.after_pairing();
                 } else {
-                    self.dispatch(Action::NeedCode);
+                    self.unproven();
                 }
             }
-            Message::Paired { token } => {
-                storage::set(&storage::token_key(&host), &token);
-                let sim = self.simulator_flag();
-                self.after_pairing(sim);
+            Message::PairingPending { code, approve_url } => {
+                crate::log::info(
+                    "companion.pairing_pending",
+                    "waiting for approval on this PC",
+                );
+                self.dispatch(Action::PairingPending { code, approve_url });
             }
-            Message::Authenticated => {
-                let sim = self.simulator_flag();
-                self.after_pairing(sim);
+            Message::Paired { companion_id, key } => {
+                let expected = self.inner.borrow().peer.companion_id.clone();
+                let Some(key) = SharedKey::from_hex(&key).filter(|_| companion_id == expected)
+                else {
+                    self.unproven();
+                    return;
+                };
+                if self.is_demo() {
+                    self.inner.borrow_mut().demo_key = Some((companion_id, key));
+                } else {
+                    storage::set(&storage::key_key(&companion_id), &key.to_hex());
+                }
+                self.after_pairing();
+            }
+            // Nothing below is taken from a companion that has not proved itself.
+            _ if !proven && !matches!(m.body, Message::Error { .. }) => {
+                crate::log::warn("companion.unproven_message", "ignored");
             }
             Message::Readers { readers } => {
                 let cards: Vec<_> = readers
@@ -272,7 +552,12 @@ impl Driver {
                 inserted: false,
             }),
             Message::Personas { personas } => self.dispatch(Action::Personas(personas)),
-            Message::Progress { step } => self.dispatch(Action::Progress(step)),
+            Message::Progress { step, .. } => {
+                // An earlier check's steps are not this one's.
+                if m.req.is_none() || m.req == self.inner.borrow().check_req {
+                    self.dispatch(Action::Progress(step));
+                }
+            }
             Message::Eligibility { result } => {
                 let latest = self.inner.borrow().check_req;
                 if m.req.is_some() && m.req != latest {
@@ -293,20 +578,24 @@ impl Driver {
                 message,
                 detail,
             } => {
+                if kind == Some(Kind::Auth) {
+                    // The companion has no key for this page (reinstalled, unpaired) or a
+                    // different one: ask to pair again. The kept key stays until a new
+                    // pairing replaces it, so a companion that merely claims this cannot
+                    // make the page forget its real one.
+                    if matches!(code, ErrorCode::KeyUnknown | ErrorCode::ProofWrong) {
+                        self.unknown_companion();
+                        return;
+                    }
+                }
                 let area = match kind {
                     Some(Kind::Pair | Kind::Auth | Kind::Hello) => Area::Pairing,
                     Some(Kind::Insurance | Kind::Import) => Area::Insurance,
                     Some(Kind::Sim) => Area::Simulator,
                     _ => Area::Check,
                 };
-                if code == ErrorCode::TokenUnknown
-                    || (code == ErrorCode::NotPaired && kind != Some(Kind::Pair))
-                {
-                    storage::remove(&storage::token_key(&host));
-                    self.dispatch(Action::NeedCode);
-                    if code == ErrorCode::TokenUnknown {
-                        return;
-                    }
+                if matches!(kind, Some(Kind::Pair | Kind::Auth)) || code == ErrorCode::NotPaired {
+                    self.dispatch(Action::NotPaired);
                 }
                 if kind == Some(Kind::CardStatus) {
                     return;
@@ -338,15 +627,27 @@ impl Driver {
         }
     }
 
-    fn simulator_flag(&self) -> bool {
-        self.inner.borrow().simulator
-    }
-
     /// Reads the PIN tries left again on the reader of the last check.
     fn refresh_tries(&self) {
         let reader = self.inner.borrow().check_reader.clone();
         if let Some(reader) = reader {
             self.send(Command::GetCardStatus { reader });
         }
+    }
+}
+
+fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Hello => "hello",
+        Kind::Pair => "pair",
+        Kind::Auth => "auth",
+        Kind::Readers => "readers",
+        Kind::CardStatus => "card_status",
+        Kind::Check => "check",
+        Kind::Insurance => "insurance",
+        Kind::Import => "import",
+        Kind::Sim => "sim",
+        Kind::Status => "status",
+        Kind::Other => "other",
     }
 }

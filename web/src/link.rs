@@ -1,5 +1,7 @@
 //! The WebSocket to the companion. Tries each candidate address in turn until one answers
-//! `HELLO`; reports what happens as [`LinkEvent`]s. Knows nothing about pairing or cards.
+//! `HELLO`; reports what happens as [`LinkEvent`]s. Knows nothing about pairing or cards:
+//! the driver decides whether what answered has proved itself, and calls [`Link::skip`] to
+//! move on to the next candidate when it has not.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -26,6 +28,8 @@ pub enum LinkEvent {
 type Handler = Rc<dyn Fn(LinkEvent)>;
 
 struct Inner {
+    /// Every address to try, and those being tried now (all, or one to pair with).
+    all: Vec<String>,
     candidates: Vec<String>,
     index: usize,
     ws: Option<WebSocket>,
@@ -43,8 +47,19 @@ pub struct Link {
     inner: Rc<RefCell<Inner>>,
 }
 
-/// Where to look for the companion: `?companion=host:port` alone if given; otherwise this
-/// page's own host when it is loopback (the companion serves the app), then the defaults.
+/// A companion address a page may dial: a loopback host and a port. Anything else (a
+/// `?companion=` naming another machine, or a path) is ignored: the companion only ever
+/// listens on loopback, so any other address would be someone else.
+pub fn loopback_address(s: &str) -> Option<String> {
+    let s = s.trim().to_ascii_lowercase();
+    let (host, port) = s.rsplit_once(':')?;
+    let port: u16 = port.parse().ok().filter(|p| *p != 0)?;
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]").then(|| format!("{host}:{port}"))
+}
+
+/// Where to look for the companion: `?companion=host:port[,host:port…]` (loopback only)
+/// if given; otherwise this page's own host when it is loopback (the companion serves the
+/// app), then the defaults.
 pub fn candidates() -> Vec<String> {
     let Some(window) = web_sys::window() else {
         return vec![];
@@ -53,7 +68,10 @@ pub fn candidates() -> Vec<String> {
     let search = location.search().unwrap_or_default();
     if let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) {
         if let Some(c) = params.get("companion").filter(|c| !c.is_empty()) {
-            return vec![c];
+            let listed: Vec<String> = c.split(',').filter_map(loopback_address).collect();
+            if !listed.is_empty() {
+                return listed;
+            }
         }
     }
     let mut out = Vec::new();
@@ -75,6 +93,7 @@ impl Link {
     pub fn start(candidates: Vec<String>, handler: impl Fn(LinkEvent) + 'static) -> Link {
         let link = Link {
             inner: Rc::new(RefCell::new(Inner {
+                all: candidates.clone(),
                 candidates,
                 index: 0,
                 ws: None,
@@ -101,7 +120,7 @@ impl Link {
             Ok(d) => {
                 link.inner.borrow_mut().demo = Some(Rc::new(RefCell::new(d)));
                 link.emit(LinkEvent::Connected {
-                    host: "demo".into(),
+                    host: crate::demo::DEMO_HOST.into(),
                 });
                 link.send(Command::Hello {
                     api_levels: API_LEVELS.to_vec(),
@@ -136,6 +155,43 @@ impl Link {
         .forget();
     }
 
+    /// The connected candidate did not prove itself: close it and try the next one (or
+    /// report [`LinkEvent::Failed`] when none is left).
+    pub fn skip(&self) {
+        if self.inner.borrow().demo.is_some() {
+            return;
+        }
+        self.shutdown();
+        self.inner.borrow_mut().connected = false;
+        self.next_candidate();
+    }
+
+    /// Only `candidates` from now on, from the first (the driver goes back to a companion
+    /// that answered but holds no key for this page, to pair with it).
+    pub fn restrict(&self, candidates: Vec<String>) {
+        if self.inner.borrow().demo.is_some() {
+            return;
+        }
+        self.shutdown();
+        {
+            let mut i = self.inner.borrow_mut();
+            i.candidates = candidates;
+            i.index = 0;
+            i.connected = false;
+        }
+        self.open_current();
+    }
+
+    /// Candidates after the current one.
+    pub fn has_more(&self) -> bool {
+        let i = self.inner.borrow();
+        i.index + 1 < i.candidates.len()
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.inner.borrow().demo.is_some()
+    }
+
     /// Starts again from the first candidate (after a close, or when the user asks).
     pub fn restart(&self) {
         if self.inner.borrow().demo.is_some() {
@@ -144,6 +200,7 @@ impl Link {
         self.shutdown();
         {
             let mut i = self.inner.borrow_mut();
+            i.candidates = i.all.clone();
             i.index = 0;
             i.connected = false;
         }

@@ -24,8 +24,15 @@ pub enum Conn {
 pub enum Pairing {
     #[default]
     Unknown,
-    /// Waiting for the code to be typed.
-    NeedCode,
+    /// Not paired and no request waiting (refused, expired, or slowed down): the page
+    /// offers to ask again.
+    NotPaired,
+    /// A pairing request waits for a person at this PC to approve it on the companion's
+    /// approval page, which shows the same `code`.
+    Waiting {
+        code: String,
+        approve_url: String,
+    },
     Paired,
 }
 
@@ -245,7 +252,11 @@ pub enum Action {
         need_pairing: bool,
     },
     Failed,
-    NeedCode,
+    NotPaired,
+    PairingPending {
+        code: String,
+        approve_url: String,
+    },
     Paired,
     Readers(Vec<ReaderInfo>),
     ReaderAdded(ReaderInfo),
@@ -470,7 +481,13 @@ impl Reducible for State {
                 s.readers.clear();
                 s.readers_listed = false;
             }
-            Action::NeedCode => s.pairing = Pairing::NeedCode,
+            Action::NotPaired => s.pairing = Pairing::NotPaired,
+            Action::PairingPending { code, approve_url } => {
+                s.pairing = Pairing::Waiting { code, approve_url };
+                if s.failure.as_ref().is_some_and(|f| f.area == Area::Pairing) {
+                    s.failure = None;
+                }
+            }
             Action::Paired => {
                 s.pairing = Pairing::Paired;
                 if s.failure.as_ref().is_some_and(|f| f.area == Area::Pairing) {

@@ -4,14 +4,13 @@
 //! thread does every card operation, inside one PC/SC transaction, and resets the card after.
 
 use crate::hub::Hub;
-use crate::worker::{Request, Work};
+use crate::worker::{CardItem, Lanes};
 use pcsc::{
     Context, Disposition, Protocols, ReaderState, Scope, ShareMode, State, MAX_BUFFER_SIZE,
     PNP_NOTIFICATION,
 };
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString};
-use std::sync::mpsc::{self, Sender};
 use std::time::Duration;
 use ukemi_core::engine::Readers;
 use ukemi_core::jpki::{Jpki, Transport, TransportError};
@@ -213,15 +212,14 @@ impl Readers for PcscReaders {
 }
 
 /// Watches readers and cards, and asks the worker to look at each card that arrives.
-pub fn spawn_watcher(hub: Hub, jobs: Sender<Request>) -> std::io::Result<()> {
+pub fn spawn_watcher(hub: Hub, lanes: Lanes) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("pcsc-watcher".into())
-        .spawn(move || watch(hub, jobs))
+        .spawn(move || watch(hub, lanes))
         .map(|_| ())
 }
 
-fn watch(hub: Hub, jobs: Sender<Request>) {
-    let (dummy_tx, _dummy_rx) = mpsc::channel();
+fn watch(hub: Hub, lanes: Lanes) {
     let mut backoff = Duration::from_millis(500);
     loop {
         let ctx = match Context::establish(Scope::User) {
@@ -256,13 +254,9 @@ fn watch(hub: Hub, jobs: Sender<Request>) {
                 known.remove(&gone);
                 let name = gone.to_string_lossy().into_owned();
                 crate::info!("pcsc: reader removed");
-                send_job(
-                    &jobs,
-                    &dummy_tx,
-                    Work::CardLeft {
-                        reader: name.clone(),
-                    },
-                );
+                lanes.card_event(CardItem::Left {
+                    reader: name.clone(),
+                });
                 hub.publish(Message::ReaderRemoved { name });
             }
             for n in &names {
@@ -302,11 +296,11 @@ fn watch(hub: Hub, jobs: Sender<Request>) {
                     known.insert(name.clone(), present);
                     let reader = name.to_string_lossy().into_owned();
                     let job = if present {
-                        Work::CardArrived { reader }
+                        CardItem::Arrived { reader }
                     } else {
-                        Work::CardLeft { reader }
+                        CardItem::Left { reader }
                     };
-                    send_job(&jobs, &dummy_tx, job);
+                    lanes.card_event(job);
                 }
                 st.sync_current_state();
             }
@@ -323,17 +317,4 @@ fn watch(hub: Hub, jobs: Sender<Request>) {
 
 fn is_pnp(name: &CStr) -> bool {
     name == PNP_NOTIFICATION()
-}
-
-fn send_job(
-    jobs: &Sender<Request>,
-    reply: &Sender<ukemi_core::protocol::ServerMessage>,
-    work: Work,
-) {
-    let _ = jobs.send(Request {
-        conn: 0,
-        req: None,
-        work,
-        reply: reply.clone(),
-    });
 }

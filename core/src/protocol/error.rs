@@ -18,11 +18,20 @@ pub enum ErrorCode {
     HelloRequired,
     /// A command that needs pairing came before `PAIR`/`AUTH` succeeded.
     NotPaired,
-    PairingCodeWrong,
-    /// Too many wrong codes: wait `detail.retry_after_ms`.
+    /// The person at the PC refused the pairing request.
+    PairingRefused,
+    /// Nobody approved the pairing request in time.
+    PairingExpired,
+    /// Refused or failed pairings from this origin, or too many requests waiting: wait
+    /// `detail.retry_after_ms`.
     PairingRateLimited,
-    /// The kept token is not known (the companion was reset, or the pairing was removed).
-    TokenUnknown,
+    /// The companion holds no key for this origin (it was reset, or the pairing removed).
+    KeyUnknown,
+    /// The page's proof did not match the key the companion holds for this origin.
+    ProofWrong,
+    /// This page already has a command waiting or running (`detail.queue_position`, 0 =
+    /// running), or the queue is full: send it again when the earlier one is answered.
+    Busy,
     /// PC/SC is not available (pcscd not running, Windows smart card service stopped).
     ReaderServiceUnavailable,
     NoReader,
@@ -76,6 +85,9 @@ pub struct ErrorDetail {
     /// A field name for `INVALID_QUERY` / `INVALID_MESSAGE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For `BUSY`: how many commands run or wait before the one the page is waiting for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_position: Option<u32>,
 }
 
 impl ErrorDetail {
@@ -121,19 +133,20 @@ impl ErrorCode {
             BinaryNotSupported => "コンパニオンが読めない形式の要求です。".into(),
             UnsupportedApiLevel => "このページとコンパニオンの版が合いません。コンパニオンとページを最新版にしてください。".into(),
             HelloRequired => "接続の手順が正しくありません。ページを再読み込みしてください。".into(),
-            NotPaired => "このページはまだコンパニオンと連携していません。ペアリングコードを入力してください。".into(),
-            PairingCodeWrong => match d.retry_after_ms {
-                Some(ms) if ms > 0 => format!(
-                    "ペアリングコードが違います。コンパニオンの画面に表示された6桁の数字を、{}秒後にもう一度入力してください。",
-                    ms.div_ceil(1000)
-                ),
-                _ => "ペアリングコードが違います。コンパニオンの画面に表示された6桁の数字を入力してください。".into(),
-            },
+            NotPaired => "このページはまだコンパニオンと連携していません。連携（ペアリング）を依頼し、このパソコンで承認してください。".into(),
+            PairingRefused => "このパソコンの承認画面で、連携が拒否されました。必要なら、もう一度依頼してください。".into(),
+            PairingExpired => "連携の依頼が承認されないまま時間切れになりました。もう一度依頼し、このパソコンの承認画面で「承認する」を押してください。".into(),
             PairingRateLimited => format!(
-                "ペアリングコードの誤りが続いたため、しばらく受け付けません。{}秒後にもう一度お試しください。",
+                "連携の依頼や確認の失敗が続いたため、しばらく受け付けません。{}秒後にもう一度お試しください。",
                 d.retry_after_ms.unwrap_or(1000).div_ceil(1000)
             ),
-            TokenUnknown => "連携の情報が見つかりません（コンパニオンを入れ直した場合など）。もう一度ペアリングしてください。".into(),
+            KeyUnknown => "コンパニオンにこのページの連携の記録がありません（コンパニオンを入れ直した場合など）。もう一度連携を依頼してください。".into(),
+            ProofWrong => "連携の確認に失敗しました。もう一度連携を依頼してください。".into(),
+            Busy => match d.queue_position {
+                Some(0) => "前の操作がまだ終わっていません。終わってからもう一度お試しください。".into(),
+                Some(n) => format!("混み合っています（{n}件待ち）。少し待ってからもう一度お試しください。"),
+                None => "混み合っています。少し待ってからもう一度お試しください。".into(),
+            },
             ReaderServiceUnavailable => "カードリーダーの仕組み（スマートカードサービス）が動いていません。パソコンを再起動するか、管理者に連絡してください。".into(),
             NoReader => "カードリーダーが見つかりません。USBケーブルをつなぎ直してください。".into(),
             ReaderNotFound => "選んだカードリーダーが見つかりません。つなぎ直すか、別のリーダーを選んでください。".into(),
@@ -180,13 +193,20 @@ impl ErrorCode {
             BinaryNotSupported => "The companion cannot read this kind of request.".into(),
             UnsupportedApiLevel => "This page and the companion are incompatible versions. Update both.".into(),
             HelloRequired => "The connection started the wrong way. Reload the page.".into(),
-            NotPaired => "This page is not paired with the companion yet. Enter the pairing code.".into(),
-            PairingCodeWrong => "Wrong pairing code. Enter the 6 digits shown by the companion.".into(),
+            NotPaired => "This page is not paired with the companion yet. Ask to pair and approve it on this PC.".into(),
+            PairingRefused => "The pairing was refused on this PC's approval page. Ask again if needed.".into(),
+            PairingExpired => "Nobody approved the pairing in time. Ask again and press Approve on this PC.".into(),
             PairingRateLimited => format!(
-                "Too many wrong codes. Try again in {} s.",
+                "Too many refused or failed pairings. Try again in {} s.",
                 d.retry_after_ms.unwrap_or(1000).div_ceil(1000)
             ),
-            TokenUnknown => "The companion does not know this page any more. Pair again.".into(),
+            KeyUnknown => "The companion does not know this page any more. Ask to pair again.".into(),
+            ProofWrong => "The pairing could not be confirmed. Ask to pair again.".into(),
+            Busy => match d.queue_position {
+                Some(0) => "The previous request is still running. Try again when it is done.".into(),
+                Some(n) => format!("Busy ({n} waiting). Try again shortly."),
+                None => "Busy. Try again shortly.".into(),
+            },
             ReaderServiceUnavailable => "The smart card service is not running. Restart the PC or call your administrator.".into(),
             NoReader => "No card reader found. Reconnect the USB cable.".into(),
             ReaderNotFound => "The chosen card reader is gone. Reconnect it or choose another.".into(),

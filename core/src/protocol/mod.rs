@@ -7,9 +7,12 @@
 //! example of each. Unknown *fields* are ignored (so additions do not need a new API level);
 //! unknown *commands* are refused with `UNKNOWN_COMMAND`.
 
+pub mod auth;
 #[cfg(test)]
 mod doc_examples;
 mod error;
+pub mod pairing;
+pub mod session;
 mod status;
 
 pub use error::{ErrorCode, ErrorDetail};
@@ -20,10 +23,12 @@ pub use status::{
 
 use crate::eligibility::{EligibilityResult, InsuranceQuery};
 use serde::{Deserialize, Serialize};
+use strum::VariantNames;
 use zeroize::Zeroizing;
 
-/// API levels this build speaks. A level rises only on an incompatible change.
-pub const API_LEVELS: &[u32] = &[1];
+/// API levels this build speaks. A level rises only on an incompatible change; level 2
+/// replaced level 1's reusable pairing token with a shared key proved on each connection.
+pub const API_LEVELS: &[u32] = &[2];
 /// Largest text frame either side accepts.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// The WebSocket path.
@@ -41,23 +46,24 @@ pub struct ClientMessage {
     pub command: Command,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames)]
 #[serde(tag = "cmd", rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum Command {
     /// First message on every connection: the API levels the page speaks.
     Hello {
         api_levels: Vec<u32>,
         client: ClientInfo,
     },
-    /// Exchange the code the companion shows for a token kept by the page for this origin.
-    Pair {
-        code: String,
-    },
-    /// Present a token from an earlier `PAIR`.
+    /// Ask to pair: the request waits until a person at the PC approves it on the
+    /// companion's approval page (at once for an administrator's trusted origin).
+    Pair,
+    /// Prove the key kept from an earlier pairing: the page's nonce and its proof (hex).
     Auth {
-        token: String,
+        nonce: String,
+        proof: String,
     },
-    /// Forget this origin's token (the page "unpairs").
+    /// Forget this origin's key (the page "unpairs").
     Unpair,
     GetReaders,
     /// What card is in the reader and how many PIN tries are left (uses up no try).
@@ -103,48 +109,21 @@ pub enum Command {
 impl Command {
     /// The wire name, for logs (never the arguments: they may hold a PIN).
     pub fn name(&self) -> &'static str {
-        match self {
-            Command::Hello { .. } => "HELLO",
-            Command::Pair { .. } => "PAIR",
-            Command::Auth { .. } => "AUTH",
-            Command::Unpair => "UNPAIR",
-            Command::GetReaders => "GET_READERS",
-            Command::GetCardStatus { .. } => "GET_CARD_STATUS",
-            Command::CheckByCard { .. } => "CHECK_BY_CARD",
-            Command::CheckByInsurance { .. } => "CHECK_BY_INSURANCE",
-            Command::ImportResults { .. } => "IMPORT_RESULTS",
-            Command::SimListPersonas => "SIM_LIST_PERSONAS",
-            Command::SimInsertCard { .. } => "SIM_INSERT_CARD",
-            Command::SimRemoveCard => "SIM_REMOVE_CARD",
-            Command::GetStatus => "GET_STATUS",
-        }
+        self.into()
     }
 
     /// Commands allowed before the page has paired or authenticated.
     pub fn allowed_unpaired(&self) -> bool {
         matches!(
             self,
-            Command::Hello { .. } | Command::Pair { .. } | Command::Auth { .. }
+            Command::Hello { .. } | Command::Pair | Command::Auth { .. }
         )
     }
 }
 
-/// Every command name, so an unknown one can be told apart from a malformed known one.
-pub const COMMAND_NAMES: &[&str] = &[
-    "HELLO",
-    "PAIR",
-    "AUTH",
-    "UNPAIR",
-    "GET_READERS",
-    "GET_CARD_STATUS",
-    "CHECK_BY_CARD",
-    "CHECK_BY_INSURANCE",
-    "IMPORT_RESULTS",
-    "SIM_LIST_PERSONAS",
-    "SIM_INSERT_CARD",
-    "SIM_REMOVE_CARD",
-    "GET_STATUS",
-];
+/// Every command name (derived from [`Command`]), so an unknown one can be told apart
+/// from a malformed known one.
+pub const COMMAND_NAMES: &[&str] = Command::VARIANTS;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientInfo {
@@ -194,8 +173,9 @@ pub struct ServerMessage {
     pub body: Message,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames)]
 #[serde(tag = "msg", rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum Message {
     /// Answer to `HELLO`.
     Hello {
@@ -205,16 +185,33 @@ pub enum Message {
         simulator: bool,
         /// The page's origin as the companion saw it.
         origin: String,
-        /// `pair` when the page must `PAIR` (or `AUTH` with a kept token) before other commands.
+        /// `trusted` when a `PAIR` from this origin is approved without asking.
         pairing: PairingState,
         features: Vec<String>,
+        /// This companion installation's id: a page keeps its key under it.
+        #[serde(default)]
+        companion_id: String,
+        /// The companion's nonce for this connection (hex), for `AUTH`.
+        #[serde(default)]
+        nonce: String,
     },
-    /// Answer to `PAIR`: keep this token for this origin.
+    /// Progress of `PAIR`: the request waits for a person at the PC, who sees `code` beside
+    /// the page's origin on the approval page at `approve_url`.
+    PairingPending {
+        code: String,
+        approve_url: String,
+    },
+    /// Answer to `PAIR` once approved: the shared key (hex) for this page origin and this
+    /// companion. Sent once; afterwards only proofs cross the socket.
     Paired {
-        token: String,
+        companion_id: String,
+        key: String,
     },
-    /// Answer to `AUTH`.
-    Authenticated,
+    /// Answer to `AUTH`: the companion's own proof (hex). A page checks it before sending
+    /// anything else.
+    Authenticated {
+        proof: String,
+    },
     /// Answer to commands that return nothing else.
     Ok,
     Readers {
@@ -257,6 +254,9 @@ pub enum Message {
     /// Event: a step of a running command (carries that command's `req`).
     Progress {
         step: ProgressStep,
+        /// With `QUEUED`: how many commands of other pages run or wait before this one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        queue_position: Option<u32>,
     },
     /// The command failed, or the frame could not be read.
     Error {
@@ -281,9 +281,10 @@ impl Message {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PairingState {
-    /// The origin is on the companion's administrator allowlist: no pairing needed.
+    /// The origin is on the companion's administrator allowlist: its `PAIR` is approved
+    /// without a click. The page still pairs and proves its key like any other.
     Trusted,
-    /// The page must `PAIR` with the code, or `AUTH` with a kept token.
+    /// The page must `AUTH` with a kept key, or `PAIR` and wait for approval at the PC.
     Required,
 }
 
@@ -406,41 +407,66 @@ pub fn decode_client(text: &str) -> Result<ClientMessage, DecodeError> {
             reason: "missing \"cmd\"".into(),
         });
     };
-    if !COMMAND_NAMES.contains(&cmd.as_str()) {
+    let Some(&name) = COMMAND_NAMES.iter().find(|n| **n == cmd) else {
         return Err(DecodeError {
             req,
             code: ErrorCode::UnknownCommand,
-            reason: format!("unknown command {:.40}", cmd),
+            // The page's text is not echoed: a name made of our own letters only, cut short.
+            reason: format!("unknown command {}", log_safe_name(&cmd)),
         });
-    }
-    serde_json::from_value(value).map_err(|e| DecodeError {
-        req,
-        code: ErrorCode::InvalidMessage,
-        // serde's message names the field and the expected type; it does not quote values
-        // for type errors on strings, but may for unknown variants — cut it short.
-        reason: format!("{cmd}: {:.120}", scrub(&e.to_string())),
+    };
+    serde_json::from_value(value).map_err(|e| {
+        let text = e.to_string();
+        DecodeError {
+            req,
+            code: ErrorCode::InvalidMessage,
+            reason: match missing_field(&text) {
+                Some(field) => format!("{name}: missing field {field}"),
+                None => format!("{name}: {}", problem(&text)),
+            },
+        }
     })
 }
 
-/// Removes quoted material from a serde message so a PIN typed into the wrong field
-/// cannot end up in a log line.
-fn scrub(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut in_quote = false;
-    for c in s.chars() {
-        match c {
-            '`' | '"' => {
-                in_quote = !in_quote;
-                out.push(c);
-                if in_quote {
-                    out.push('…');
-                }
+/// The field serde says is missing: always one of our own field names (never input),
+/// kept only if it looks like one.
+fn missing_field(serde_message: &str) -> Option<&str> {
+    let rest = serde_message.strip_prefix("missing field `")?;
+    let field = &rest[..rest.find('`')?];
+    (!field.is_empty()
+        && field.len() <= 40
+        && field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+    .then_some(field)
+}
+
+/// What kind of mistake serde found, from a fixed list: its own message can quote the
+/// value the page sent (a PIN in the wrong field), so it is never passed on.
+fn problem(serde_message: &str) -> &'static str {
+    const KINDS: &[(&str, &str)] = &[
+        ("missing field", "missing field"),
+        ("invalid type", "wrong type"),
+        ("invalid value", "wrong value"),
+        ("unknown variant", "unknown value"),
+        ("invalid length", "wrong length"),
+        ("duplicate field", "duplicate field"),
+    ];
+    KINDS
+        .iter()
+        .find(|(prefix, _)| serde_message.starts_with(prefix))
+        .map_or("unreadable value", |(_, kind)| kind)
+}
+
+fn log_safe_name(name: &str) -> String {
+    name.chars()
+        .take(40)
+        .map(|c| {
+            if c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' {
+                c
+            } else {
+                '?'
             }
-            _ if in_quote => {}
-            _ => out.push(c),
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 trait ClassifyName {
@@ -486,9 +512,12 @@ mod tests {
 
     #[test]
     fn decodes_a_command_with_req() {
-        let m = decode_client(r#"{"cmd":"PAIR","req":7,"code":"123456"}"#).expect("valid");
+        let m =
+            decode_client(r#"{"cmd":"AUTH","req":7,"nonce":"ab","proof":"cd"}"#).expect("valid");
         assert_eq!(m.req, Some(7));
-        assert!(matches!(m.command, Command::Pair { ref code } if code == "123456"));
+        assert!(matches!(m.command, Command::Auth { ref proof, .. } if proof == "cd"));
+        let m = decode_client(r#"{"cmd":"PAIR","req":8}"#).expect("valid");
+        assert!(matches!(m.command, Command::Pair));
     }
 
     #[test]
@@ -503,14 +532,14 @@ mod tests {
         assert_eq!(e.code, ErrorCode::InvalidMessage);
         let e = decode_client(r#"{"cmd":"FORMAT_DISK","req":3}"#).expect_err("bad");
         assert_eq!((e.code, e.req), (ErrorCode::UnknownCommand, Some(3)));
-        let e = decode_client(r#"{"cmd":"PAIR","req":4}"#).expect_err("bad");
+        let e = decode_client(r#"{"cmd":"AUTH","req":4}"#).expect_err("bad");
         assert_eq!((e.code, e.req), (ErrorCode::InvalidMessage, Some(4)));
         let e = decode_client(r#"[1,2,3]"#).expect_err("bad");
         assert_eq!(e.code, ErrorCode::InvalidMessage);
         let e = decode_client(r#"{"req":"x","cmd":"GET_READERS"}"#).expect_err("bad");
         assert_eq!(e.code, ErrorCode::InvalidMessage);
         let big = format!(
-            r#"{{"cmd":"PAIR","code":"{}"}}"#,
+            r#"{{"cmd":"AUTH","proof":"{}"}}"#,
             "1".repeat(MAX_MESSAGE_BYTES)
         );
         assert_eq!(
@@ -530,6 +559,43 @@ mod tests {
         let e = decode_client(r#"{"cmd":"CHECK_BY_CARD","req":1,"reader":"r","mode":"4821"}"#)
             .expect_err("bad");
         assert!(!e.reason.contains("4821"), "{}", e.reason);
+        assert_eq!(e.reason, "CHECK_BY_CARD: unknown value");
+        // Quote characters inside the value cannot flip a scrubber into printing it.
+        let e = decode_client(
+            r#"{"cmd":"CHECK_BY_CARD","req":1,"reader":"r","mode":"pin","pin":["a\"4821\"b"]}"#,
+        )
+        .expect_err("bad");
+        assert!(!e.reason.contains("4821"), "{}", e.reason);
+        assert_eq!(e.reason, "CHECK_BY_CARD: wrong type");
+        let e = decode_client(r#"{"cmd":"AUTH","req":1,"nonce":"00"}"#).expect_err("bad");
+        assert_eq!(e.reason, "AUTH: missing field proof");
+    }
+
+    #[test]
+    fn unknown_command_names_are_logged_without_the_pages_text() {
+        let e = decode_client("{\"cmd\":\"X\\nINFO forged\",\"req\":1}").expect_err("bad");
+        assert_eq!(e.code, ErrorCode::UnknownCommand);
+        assert!(
+            !e.reason.contains('\n') && !e.reason.contains("forged"),
+            "{}",
+            e.reason
+        );
+    }
+
+    #[test]
+    fn command_names_are_derived_and_match_the_wire() {
+        for name in COMMAND_NAMES {
+            let e = decode_client(&format!(r#"{{"cmd":"{name}","req":1}}"#));
+            if let Err(e) = &e {
+                assert_ne!(e.code, ErrorCode::UnknownCommand, "{name}");
+            }
+        }
+        assert_eq!(
+            Command::GetCardStatus { reader: "r".into() }.name(),
+            "GET_CARD_STATUS"
+        );
+        assert_eq!(Command::Pair.name(), "PAIR");
+        assert!(COMMAND_NAMES.contains(&"SIM_LIST_PERSONAS"));
     }
 
     #[test]
@@ -556,7 +622,7 @@ mod tests {
 
     #[test]
     fn negotiation_picks_highest_common_level() {
-        assert_eq!(negotiate(&[1, 2]), Some(1));
-        assert_eq!(negotiate(&[2]), None);
+        assert_eq!(negotiate(&[1, 2, 3]), Some(2));
+        assert_eq!(negotiate(&[1]), None);
     }
 }

@@ -111,16 +111,18 @@ impl PatientRecord {
             .or_else(|| self.insurances.first())
     }
 
-    /// Lower-case-free, space-free key for search (name and カナ, full or half width).
+    /// Whether a typed search finds this patient: name and カナ as a receptionist types them
+    /// (hiragana, half-width カナ, everyday kanji for 髙・﨑…, with or without spaces), the
+    /// birthdate (西暦 or 和暦), the insurer's number or name, the insured's number.
     pub fn matches(&self, query: &str) -> bool {
         let q = squash(query);
         if q.is_empty() {
             return true;
         }
+        let key = crate::text::search_key(query);
         let birth = self.birth_date.to_string();
-        squash(&self.name).contains(&q)
-            || squash(&crate::text::to_fullwidth_kana(&self.name_kana))
-                .contains(&squash(&crate::text::to_fullwidth_kana(query)))
+        crate::text::search_key(&self.name).contains(&key)
+            || crate::text::search_key(&self.name_kana).contains(&key)
             || birth.contains(&q)
             || self.birth_date.wareki().contains(&q)
             || self.insurances.iter().any(|e| {

@@ -3,7 +3,6 @@
 use super::use_app;
 use crate::state::{Area, Conn, Pairing};
 use ukemi_core::protocol::Command;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[function_component(Connection)]
@@ -36,60 +35,79 @@ pub fn connection() -> Html {
             if s.conn == Conn::Failed {
                 <button id="reconnect" type="button" onclick={reconnect}>{ app.t("再接続", "Reconnect") }</button>
             }
-            if matches!(s.conn, Conn::Connected { .. }) && s.pairing == Pairing::NeedCode {
-                <PairingForm />
+            if matches!(s.conn, Conn::Connected { .. }) && !s.demo {
+                <PairingPanel />
             }
         </section>
     }
 }
 
-#[function_component(PairingForm)]
-fn pairing_form() -> Html {
+/// Pairing without a console: the page asks, a person at this PC approves on the
+/// companion's own approval page (which this page links to), and this page only waits.
+#[function_component(PairingPanel)]
+fn pairing_panel() -> Html {
     let app = use_app();
-    let input = use_node_ref();
     {
-        let input = input.clone();
-        use_effect_with((), move |_| {
-            if let Some(el) = input.cast::<HtmlInputElement>() {
-                let _ = el.focus();
+        // Approved: the panel empties, and the focus goes to what comes next (the card
+        // reader on 受付, the connection's status on 設定), not to the page's top.
+        let pairing = app.state.pairing.clone();
+        let asked = use_mut_ref(|| false);
+        use_effect_with(pairing, move |pairing| {
+            match pairing {
+                // Only after a pairing a person went through, not a kept key proved at load.
+                Pairing::Waiting { .. } | Pairing::NotPaired => *asked.borrow_mut() = true,
+                Pairing::Paired if std::mem::replace(&mut *asked.borrow_mut(), false) => {
+                    super::form::focus_first(&["reader-heading", "companion-status"]);
+                }
+                _ => {}
             }
-            // Paired: the form goes, and the focus with it to what comes next (the card
-            // reader on 受付, the connection's status on 設定), not to the page's top.
-            || {
-                super::form::focus_first(&["reader-heading", "companion-status"]);
-            }
+            || ()
         });
     }
-    let onsubmit = {
-        let input = input.clone();
-        let send = app.ctl.send.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if let Some(el) = input.cast::<HtmlInputElement>() {
-                let code: String = el.value().chars().filter(char::is_ascii_digit).collect();
-                send.emit(Command::Pair { code });
-                el.set_value("");
-            }
-        })
-    };
     let failure = app
         .state
         .failure
         .as_ref()
-        .filter(|f| f.area == Area::Pairing);
-    html! {
-        <form class="pairing" onsubmit={onsubmit} novalidate=true>
-            <p>{ app.t(
-                "コンパニオンの画面に表示されている6桁のペアリングコードを入力してください。一度だけ必要です。",
-                "Enter the 6-digit pairing code shown by the companion. This is needed once.") }</p>
-            <label for="pairing-code">{ app.t("ペアリングコード", "Pairing code") }</label>
-            <input id="pairing-code" ref={input} type="text" inputmode="numeric" autocomplete="one-time-code"
-                maxlength="7" pattern="[0-9 ]*" aria-describedby="pairing-error"
-                aria-invalid={ failure.is_some().then_some("true") } />
-            <button id="pair-button" type="submit">{ app.t("ペアリング", "Pair") }</button>
-            <p id="pairing-error" role="alert" class="error">
-                { failure.map(|f| f.message(app.lang())).unwrap_or_default() }
-            </p>
-        </form>
+        .filter(|f| f.area == Area::Pairing)
+        .map(|f| f.message(app.lang()));
+    let ask = {
+        let send = app.ctl.send.clone();
+        Callback::from(move |_| send.emit(Command::Pair))
+    };
+    let error = html! {
+        <p id="pairing-error" role="alert" class="error">{ failure.unwrap_or_default() }</p>
+    };
+    match &app.state.pairing {
+        Pairing::Waiting { code, approve_url } => {
+            let grouped = if code.len() == 6 {
+                format!("{} {}", &code[..3], &code[3..])
+            } else {
+                code.clone()
+            };
+            html! {
+                <div class="pairing" id="pairing-waiting">
+                    <p id="pairing-status" role="status">{ app.t(
+                        "このパソコンでの承認を待っています。",
+                        "Waiting for approval on this PC.") }</p>
+                    <p>{ app.t(
+                        "承認画面に、このページのアドレスと同じ番号が表示されます。番号が同じことを確かめて「承認する」を押してください。一度だけ必要です。",
+                        "The approval page shows this page's address and the same number. Check that the number matches and press Approve. This is needed once.") }</p>
+                    <p>{ app.t("確認番号", "Number") }{ " " }<strong id="pairing-code" class="pairing-code">{ grouped }</strong></p>
+                    <p><a id="approve-link" href={approve_url.clone()} target="_blank" rel="noopener noreferrer">
+                        { app.t("承認画面を開く（新しいタブ）", "Open the approval page (new tab)") }</a></p>
+                    { error }
+                </div>
+            }
+        }
+        Pairing::NotPaired => html! {
+            <div class="pairing" id="pairing-ask">
+                <p>{ app.t(
+                    "このページはまだコンパニオンと連携していません。依頼すると、このパソコンで承認できます。",
+                    "This page is not paired with the companion yet. Ask, then approve it on this PC.") }</p>
+                <button id="pair-request" type="button" onclick={ask}>{ app.t("連携を依頼する", "Ask to pair") }</button>
+                { error }
+            </div>
+        },
+        _ => html! {},
     }
 }

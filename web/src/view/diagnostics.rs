@@ -27,7 +27,14 @@ pub fn use_diagnostics(state: &UseReducerHandle<State>) {
         || ()
     });
     use_effect_with(state.pairing.clone(), |p| {
-        log::info("companion.pairing", &format!("{p:?}"));
+        // The state's name only: the code on a waiting request is not for the log.
+        let name = match p {
+            crate::state::Pairing::Unknown => "Unknown",
+            crate::state::Pairing::NotPaired => "NotPaired",
+            crate::state::Pairing::Waiting { .. } => "Waiting",
+            crate::state::Pairing::Paired => "Paired",
+        };
+        log::info("companion.pairing", name);
         || ()
     });
     use_effect_with(

@@ -117,8 +117,8 @@ fn companion_row(app: &AppCtx) -> Row {
             Mark::Bad,
             pick(
                 ja,
-                "接続していますが、このページはまだ連携（ペアリング）していません。受付の画面でペアリングコードを入力してください。".into(),
-                "Connected, but this page is not paired yet. Enter the pairing code on the reception screen.".into(),
+                "接続していますが、このページはまだ連携（ペアリング）していません。受付の画面で連携を依頼し、このパソコンの承認画面で承認してください。".into(),
+                "Connected, but this page is not paired yet. Ask to pair on the reception screen and approve it on this PC's approval page.".into(),
             ),
         ),
         (Conn::Connecting, _) => (

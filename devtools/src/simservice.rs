@@ -1,20 +1,20 @@
-//! `ukemi-companion sim-service`: the simulated eligibility service as its own HTTPS server
+//! `ukemi-devtools sim-service`: the simulated eligibility service as its own HTTPS server
 //! with mutual TLS, for trainers and tests. It answers from the same synthetic population as
 //! the companion's built-in simulator, verifies card signatures against the test CA, and
 //! plays the failure personas: abnormal end, slow answers, garbage.
 
-use crate::https::{self, Request};
-use crate::wire;
+use crate::server::{self, Request};
 use rand_core::SeedableRng;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use ukemi_companion::wire;
 use ukemi_core::sim::{CardCheck, Scenario, Simulator};
 
 pub const USAGE: &str = "\
-ukemi-companion sim-service gen-certs DIR
-ukemi-companion sim-service --certs DIR [--port N] [--sim-seed N]
+ukemi-devtools gen-certs DIR
+ukemi-devtools sim-service --certs DIR [--port N] [--sim-seed N]
 
 gen-certs writes test certificates (service CA and server, clinic CA and clients, a rogue CA).
 The service listens on 127.0.0.1:PORT (0 = any; it prints the port), requires a client
@@ -36,7 +36,7 @@ pub fn run(args: &[String]) -> i32 {
                 0
             }
             Err(e) => {
-                eprintln!("ukemi-companion sim-service: {e}");
+                eprintln!("ukemi-devtools sim-service: {e}");
                 1
             }
         };
@@ -56,7 +56,7 @@ pub fn run(args: &[String]) -> i32 {
             _ => false,
         };
         if !ok {
-            eprintln!("ukemi-companion sim-service: bad argument {a}\n\n{USAGE}");
+            eprintln!("ukemi-devtools sim-service: bad argument {a}\n\n{USAGE}");
             return 2;
         }
     }
@@ -64,28 +64,28 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("{USAGE}");
         return 2;
     };
-    let config = match crate::tls::server_config(
+    let config = match server::server_config(
         &dir.join("clinic-ca.pem"),
         &dir.join("server.pem"),
         &dir.join("server-key.pem"),
     ) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("ukemi-companion sim-service: {e}");
+            eprintln!("ukemi-devtools sim-service: {e}");
             return 1;
         }
     };
-    let sim = match Simulator::new(seed, crate::clock::today_jst()) {
+    let sim = match Simulator::new(seed, ukemi_companion::clock::today_jst()) {
         Ok(s) => Arc::new(Mutex::new(s)),
         Err(e) => {
-            eprintln!("ukemi-companion sim-service: {e}");
+            eprintln!("ukemi-devtools sim-service: {e}");
             return 1;
         }
     };
     let listener = match TcpListener::bind(("127.0.0.1", port)) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("ukemi-companion sim-service: 127.0.0.1:{port}: {e}");
+            eprintln!("ukemi-devtools sim-service: 127.0.0.1:{port}: {e}");
             return 1;
         }
     };
@@ -97,19 +97,19 @@ pub fn run(args: &[String]) -> i32 {
         let _ = std::thread::Builder::new()
             .name("sim-service".into())
             .spawn(move || {
-                match https::read_request(&config, stream) {
+                match server::read_request(&config, stream) {
                     Ok((mut tls, req)) => {
                         let id = req.request_id.clone().unwrap_or_else(|| "-".into());
                         let (status, ctype, body) = answer(&sim, &req);
-                        crate::info!(
+                        ukemi_companion::info!(
                             "sim-service request={id} {} {} -> {status}",
                             req.method,
                             req.path
                         );
-                        https::write_response(&mut tls, status, ctype, &body);
+                        server::write_response(&mut tls, status, ctype, &body);
                     }
                     // Refused client certificates end here: the handshake failed.
-                    Err(e) => crate::info!("sim-service: connection refused: {e}"),
+                    Err(e) => ukemi_companion::info!("sim-service: connection refused: {e}"),
                 }
             });
     }
@@ -153,7 +153,7 @@ fn answer(sim: &Mutex<Simulator>, req: &Request) -> (&'static str, &'static str,
     let Ok(mut sim) = sim.lock() else {
         return ("500 Internal Server Error", "text/plain", vec![]);
     };
-    let today = crate::clock::today_jst();
+    let today = ukemi_companion::clock::today_jst();
     if req.method != "POST" {
         return ("405 Method Not Allowed", "text/plain", vec![]);
     }

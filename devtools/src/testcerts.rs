@@ -1,6 +1,6 @@
 //! Test certificates for the simulated eligibility service and its clients, so trainers and
 //! tests get mutual TLS on loopback with nothing from outside: a service CA and server
-//! certificate (localhost, 127.0.0.1), a clinic CA with a valid and an expired clinic
+//! certificate (localhost, 127.0.0.1, service.ukemi.test for the proxy test), a clinic CA with a valid and an expired clinic
 //! certificate, and a rogue CA with a certificate the service must refuse.
 
 use rcgen::{
@@ -62,7 +62,7 @@ pub fn generate(dir: &Path) -> Result<Vec<&'static str>, String> {
     let (server, server_key) = leaf(
         &service_ca,
         "localhost",
-        &["localhost", "127.0.0.1"],
+        &["localhost", "127.0.0.1", "service.ukemi.test"],
         ExtendedKeyUsagePurpose::ServerAuth,
         now_ish,
         far,

@@ -1,4 +1,4 @@
-//! `ukemi-companion virtual-card`: puts a simulated persona's emulated My Number card into
+//! `ukemi-devtools virtual-card`: puts a simulated persona's emulated My Number card into
 //! a virtual reader (vsmartcard's vpcd driver behind a real pcscd), so the PC/SC path can be
 //! exercised and demonstrated with no physical card. Stopping the command = taking the card out.
 //!
@@ -14,7 +14,7 @@ use ukemi_core::jpki::EmuCard;
 pub const VPCD_PORT: u16 = 35963;
 
 pub const USAGE: &str = "\
-ukemi-companion virtual-card --persona ID [--port 35963] [--sim-seed 1] [--remove-after-apdus N]
+ukemi-devtools virtual-card --persona ID [--port 35963] [--sim-seed 1] [--remove-after-apdus N]
 
 Connects the simulator persona's emulated card to vsmartcard's vpcd reader on 127.0.0.1:PORT
 (the first slot, \"Virtual PCD 00 00\", is 35963; the second is 35964). Runs until stopped;
@@ -40,7 +40,7 @@ pub fn run(args: &[String]) -> i32 {
             _ => false,
         };
         if !parsed {
-            eprintln!("ukemi-companion virtual-card: bad argument {a}\n\n{USAGE}");
+            eprintln!("ukemi-devtools virtual-card: bad argument {a}\n\n{USAGE}");
             return 2;
         }
     }
@@ -48,24 +48,24 @@ pub fn run(args: &[String]) -> i32 {
         eprintln!("{USAGE}");
         return 2;
     };
-    let sim = match ukemi_core::sim::Simulator::new(seed, crate::clock::today_jst()) {
+    let sim = match ukemi_core::sim::Simulator::new(seed, ukemi_companion::clock::today_jst()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("ukemi-companion virtual-card: {e}");
+            eprintln!("ukemi-devtools virtual-card: {e}");
             return 1;
         }
     };
     let card = match sim.card_for(&persona) {
         Ok(c) => c,
         Err(_) => {
-            eprintln!("ukemi-companion virtual-card: no persona {persona}");
+            eprintln!("ukemi-devtools virtual-card: no persona {persona}");
             return 2;
         }
     };
     match serve(card, port, remove_after) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("ukemi-companion virtual-card: {e}");
+            eprintln!("ukemi-devtools virtual-card: {e}");
             1
         }
     }
