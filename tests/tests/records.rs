@@ -311,3 +311,23 @@ fn a_case_finding_is_said_at_the_field_it_is_about() {
         .expect("the 症状名 box in the accessibility tree");
     assert!(field.description.contains("症状名"), "{field:?}");
 }
+
+/// A day with no 部位 would bill every 負傷 (the engine reads an empty list as all of them),
+/// so the last 部位 of a day cannot be unticked; the page says to delete the day instead.
+#[test]
+fn the_last_part_of_a_day_stays_ticked() {
+    let server = StaticServer::start(dist(false));
+    let b = Browser::start();
+    demo(&b, &server, "records");
+    open_case(&b, "p1");
+    b.click("#day-2024-10-03");
+    b.wait_for("#add-visit", WAIT);
+    b.click("#add-visit");
+    b.wait_for("#part-3", WAIT);
+    for n in [3, 2] {
+        b.click(&format!("#part-{n}"));
+        b.wait_for(&format!("#part-{n}:not(:checked)"), WAIT);
+    }
+    b.wait_for("#part-1:checked:disabled", WAIT);
+    b.wait_text("#part-1-last", "この日の施術を削除", WAIT);
+}

@@ -172,9 +172,22 @@ pub fn day_entry(p: &DayProps) -> Html {
                 <>
                     <div data-field="visit.parts">
                     { for j.injuries.iter().enumerate().map(|(i, inj)| {
-                        let part = v.parts.iter().find(|x| x.injury == i).cloned();
+                        // No 部位 listed means every open 負傷 to the engine: show them so, and
+                        // list them the moment one is changed.
+                        let listed = if v.parts.is_empty() { default_visit(&rec.case, v.date).parts } else { v.parts.clone() };
+                        let part = listed.iter().find(|x| x.injury == i).cloned();
+                        // The last 部位 stays: a day with none would bill every 負傷. Such a day
+                        // is deleted instead.
+                        let last = part.is_some() && listed.len() == 1;
                         let n = i + 1;
+                        let all = listed.clone();
                         let toggle = check(Box::new(move |v, on| {
+                            if v.parts.is_empty() {
+                                v.parts = all.clone();
+                            }
+                            if !on && v.parts.len() == 1 && v.parts[0].injury == i {
+                                return;
+                            }
                             v.parts.retain(|x| x.injury != i);
                             if !on {
                                 v.metal_splint.retain(|x| *x != i);
@@ -184,9 +197,15 @@ pub fn day_entry(p: &DayProps) -> Html {
                                 v.parts.sort_by_key(|x| x.injury);
                             }
                         }));
-                        let flag = |f: fn(&mut PartTreatment, bool)| check(Box::new(move |v, on| {
-                            if let Some(x) = v.parts.iter_mut().find(|x| x.injury == i) { f(x, on) }
-                        }));
+                        let flag = |f: fn(&mut PartTreatment, bool)| {
+                            let listed = listed.clone();
+                            check(Box::new(move |v, on| {
+                                if v.parts.is_empty() {
+                                    v.parts = listed.clone();
+                                }
+                                if let Some(x) = v.parts.iter_mut().find(|x| x.injury == i) { f(x, on) }
+                            }))
+                        };
                         let splint = check(Box::new(move |v, on| {
                             v.metal_splint.retain(|x| *x != i);
                             if on {
@@ -197,7 +216,10 @@ pub fn day_entry(p: &DayProps) -> Html {
                         html! {
                             <fieldset class="part">
                                 <legend>{ inj.name_ja() }</legend>
-                                <span data-field="part.injury"><CheckField id={format!("part-{n}")} label={ app.t("施術した", "Treated") } checked={part.is_some()} onchange={toggle} disabled={disabled} /></span>
+                                <span data-field="part.injury"><CheckField id={format!("part-{n}")} label={ app.t("施術した", "Treated") } checked={part.is_some()} onchange={toggle} disabled={disabled || last} /></span>
+                                if last {
+                                    <p class="note" id={format!("part-{n}-last")}>{ app.t("施術した部位がない日は「この日の施術を削除」で消してください。", "A day with no part treated is removed with “Delete this day's treatment”.") }</p>
+                                }
                                 if let Some(x) = part {
                                     <span data-field="part.cold"><CheckField id={format!("part-{n}-cold")} label="冷罨法" checked={x.cold} onchange={flag(|x, b| x.cold = b)} disabled={disabled} /></span>
                                     <span data-field="part.warm"><CheckField id={format!("part-{n}-warm")} label="温罨法" checked={x.warm} onchange={flag(|x, b| x.warm = b)} disabled={disabled} /></span>
