@@ -228,6 +228,174 @@ impl Wareki {
     }
 }
 
+/// Why a typed date was not understood; each says which rule failed, for the field's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypedDateError {
+    /// Nothing typed.
+    Empty,
+    /// Not a form we read.
+    Unreadable,
+    /// Six digits (`430412`) need an era.
+    NeedsEra,
+    /// The year is not in the era (平成32年, 令和0年), or the day is outside it (平成31年5月1日).
+    OutsideEra { era: &'static str },
+    /// No such day (2月30日, 13月).
+    NoSuchDay,
+}
+
+impl TypedDateError {
+    pub fn message_ja(&self) -> String {
+        match self {
+            TypedDateError::Empty => "日付を入力してください。".into(),
+            TypedDateError::Unreadable => "日付として読めません。S43.4.12、昭和43年4月12日、1968-04-12 のように入力してください。".into(),
+            TypedDateError::NeedsEra => "6桁の日付には元号が必要です。元号を選ぶか、S430412 のように頭に付けてください。".into(),
+            TypedDateError::OutsideEra { era } => format!("{era}にはない日付です。元号と年を確かめてください。"),
+            TypedDateError::NoSuchDay => "その月にない日付です（月は1〜12、日はその月の日数まで）。".into(),
+        }
+    }
+    pub fn message_en(&self) -> String {
+        match self {
+            TypedDateError::Empty => "Enter a date.".into(),
+            TypedDateError::Unreadable => {
+                "Not a date. Type e.g. S43.4.12, 昭和43年4月12日 or 1968-04-12.".into()
+            }
+            TypedDateError::NeedsEra => {
+                "A six-digit date needs an era: choose one, or type it first (S430412).".into()
+            }
+            TypedDateError::OutsideEra { era } => {
+                format!("{era} has no such date: check the era and year.")
+            }
+            TypedDateError::NoSuchDay => {
+                "No such day (months 1–12, days up to the month's length).".into()
+            }
+        }
+    }
+}
+
+/// The eras a typed date may name, newest first: (name, letter).
+pub fn era_names() -> impl Iterator<Item = (&'static str, &'static str)> {
+    ERAS.iter().map(|(name, letter, _)| (*name, *letter))
+}
+
+/// The era whose name (`昭和`) or letter (`S`, `s`) is given.
+fn era_by(key: &str) -> Option<(&'static str, (i32, u8, u8))> {
+    ERAS.iter()
+        .find(|(name, letter, _)| *name == key || letter.eq_ignore_ascii_case(key))
+        .map(|(name, _, start)| (*name, *start))
+}
+
+/// Full-width digits, letters and punctuation as their ASCII twins; spaces dropped.
+fn narrow(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '．' | '／' | '－' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            'ー' | '−' | '‐' | '―' => '-',
+            _ => c,
+        })
+        .collect()
+}
+
+impl Date {
+    /// A date as people type it on a form: `1968-04-12`, `1968/4/12`, `19680412`,
+    /// `S43.4.12`, `昭和43年4月12日`, `令和元年5月1日`, `1968年4月12日`, the レセプト style
+    /// `3430412` (era digit 1 明治 … 5 令和) or `430412` with `era` (a name or letter) chosen
+    /// beside the field. Full-width digits are read too. An era's year must exist and the day
+    /// must fall inside the era (平成31年5月1日 is refused: that day is 令和).
+    pub fn parse_typed(input: &str, era: Option<&str>) -> Result<Date, TypedDateError> {
+        let s = narrow(input);
+        if s.is_empty() {
+            return Err(TypedDateError::Empty);
+        }
+        if s.bytes().all(|b| b.is_ascii_digit()) {
+            return match s.len() {
+                8 => ymd(&s[0..4], &s[4..6], &s[6..8]),
+                7 => {
+                    let letter = match &s[0..1] {
+                        "1" => "M",
+                        "2" => "T",
+                        "3" => "S",
+                        "4" => "H",
+                        "5" => "R",
+                        _ => return Err(TypedDateError::Unreadable),
+                    };
+                    in_era(letter, &s[1..3], &s[3..5], &s[5..7])
+                }
+                6 => match era {
+                    Some(e) => in_era(e, &s[0..2], &s[2..4], &s[4..6]),
+                    None => Err(TypedDateError::NeedsEra),
+                },
+                _ => Err(TypedDateError::Unreadable),
+            };
+        }
+        // An era name or letter in front, then numbers split by anything.
+        let (era_key, rest) = match ERAS.iter().find_map(|(name, letter, _)| {
+            s.strip_prefix(name).map(|r| (*name, r)).or_else(|| {
+                let first = s.get(0..1)?;
+                first
+                    .eq_ignore_ascii_case(letter)
+                    .then(|| (*letter, s.get(1..).unwrap_or("")))
+            })
+        }) {
+            Some((e, r)) => (Some(e), r),
+            None => (None, s.as_str()),
+        };
+        let rest = rest.replacen('元', "1", 1);
+        let parts: Vec<&str> = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let parts = match parts.as_slice() {
+            // S430412 after an era letter: two digits each.
+            [one] if era_key.is_some() && one.len() == 6 => {
+                vec![&one[0..2], &one[2..4], &one[4..6]]
+            }
+            _ => parts,
+        };
+        let [y, m, d] = parts.as_slice() else {
+            return Err(TypedDateError::Unreadable);
+        };
+        match era_key {
+            Some(e) => in_era(e, y, m, d),
+            None if y.len() == 4 => ymd(y, m, d),
+            None => match era {
+                Some(e) => in_era(e, y, m, d),
+                None => Err(TypedDateError::NeedsEra),
+            },
+        }
+    }
+}
+
+fn number(s: &str) -> Result<u32, TypedDateError> {
+    if s.is_empty() || s.len() > 4 {
+        return Err(TypedDateError::Unreadable);
+    }
+    s.parse().map_err(|_| TypedDateError::Unreadable)
+}
+
+fn ymd(y: &str, m: &str, d: &str) -> Result<Date, TypedDateError> {
+    let (y, m, d) = (number(y)?, number(m)?, number(d)?);
+    if m > 12 || d > 31 {
+        return Err(TypedDateError::NoSuchDay);
+    }
+    Date::new(y as i32, m as u8, d as u8).map_err(|_| TypedDateError::NoSuchDay)
+}
+
+fn in_era(era: &str, y: &str, m: &str, d: &str) -> Result<Date, TypedDateError> {
+    let (name, start) = era_by(era).ok_or(TypedDateError::Unreadable)?;
+    let year = number(y)?;
+    if year == 0 || year > 99 {
+        return Err(TypedDateError::OutsideEra { era: name });
+    }
+    let date = ymd(&(start.0 + year as i32 - 1).to_string(), m, d)?;
+    if date.era().name != name {
+        return Err(TypedDateError::OutsideEra { era: name });
+    }
+    Ok(date)
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -320,5 +488,80 @@ mod tests {
         assert_eq!(d("2026-01-31").month_start_offset(1), d("2026-02-01"));
         assert_eq!(d("2026-01-31").month_start_offset(-1), d("2025-12-01"));
         assert_eq!(d("2024-06-16").months_until(d("2024-11-01")), 5);
+    }
+    #[test]
+    fn typed_dates_in_every_form_people_write() {
+        let want = d("1968-04-12");
+        for typed in [
+            "1968-04-12",
+            "1968/4/12",
+            "19680412",
+            "S43.4.12",
+            "s43/04/12",
+            "S43-4-12",
+            "S430412",
+            "昭和43年4月12日",
+            "昭和４３年４月１２日",
+            "Ｓ４３．４．１２",
+            "1968年4月12日",
+            "3430412",
+            " S43.4.12 ",
+        ] {
+            assert_eq!(Date::parse_typed(typed, None), Ok(want), "{typed}");
+        }
+        assert_eq!(Date::parse_typed("430412", Some("昭和")), Ok(want));
+        assert_eq!(Date::parse_typed("430412", Some("S")), Ok(want));
+        assert_eq!(Date::parse_typed("43.4.12", Some("昭和")), Ok(want));
+        assert_eq!(
+            Date::parse_typed("令和元年5月1日", None),
+            Ok(d("2019-05-01"))
+        );
+        assert_eq!(Date::parse_typed("R1.5.1", None), Ok(d("2019-05-01")));
+        assert_eq!(Date::parse_typed("H1.1.8", None), Ok(d("1989-01-08")));
+        assert_eq!(Date::parse_typed("5061001", None), Ok(d("2024-10-01")));
+    }
+
+    #[test]
+    fn typed_dates_say_which_rule_failed() {
+        assert_eq!(Date::parse_typed("", None), Err(TypedDateError::Empty));
+        assert_eq!(
+            Date::parse_typed("430412", None),
+            Err(TypedDateError::NeedsEra)
+        );
+        assert_eq!(
+            Date::parse_typed("平成31年5月1日", None),
+            Err(TypedDateError::OutsideEra { era: "平成" })
+        );
+        assert_eq!(
+            Date::parse_typed("H32.1.1", None),
+            Err(TypedDateError::OutsideEra { era: "平成" })
+        );
+        assert_eq!(
+            Date::parse_typed("昭和64年1月8日", None),
+            Err(TypedDateError::OutsideEra { era: "昭和" })
+        );
+        assert_eq!(
+            Date::parse_typed("R0.1.1", None),
+            Err(TypedDateError::OutsideEra { era: "令和" })
+        );
+        assert_eq!(
+            Date::parse_typed("2023-02-30", None),
+            Err(TypedDateError::NoSuchDay)
+        );
+        assert_eq!(
+            Date::parse_typed("S43.13.1", None),
+            Err(TypedDateError::NoSuchDay)
+        );
+        assert_eq!(
+            Date::parse_typed("きのう", None),
+            Err(TypedDateError::Unreadable)
+        );
+        assert_eq!(
+            Date::parse_typed("9430412", None),
+            Err(TypedDateError::Unreadable)
+        );
+        assert!(TypedDateError::OutsideEra { era: "平成" }
+            .message_ja()
+            .contains("平成"));
     }
 }

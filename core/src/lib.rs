@@ -13,6 +13,7 @@ pub mod date;
 pub mod eligibility;
 pub mod engine;
 pub mod jpki;
+pub mod postal;
 pub mod protocol;
 pub mod records;
 pub mod sim;

@@ -30,6 +30,35 @@ pub fn error_code(m: &Message) -> Option<ukemi_core::protocol::ErrorCode> {
     }
 }
 
+/// The app's screens, by their `#hash` names, in the navigation's order.
+pub const SCREENS: [&str; 6] = [
+    "reception",
+    "patients",
+    "records",
+    "claims",
+    "settings",
+    "readiness",
+];
+
+/// Opens a screen by its link and waits until it is the current one.
+pub fn open_screen(b: &webdriver::Browser, screen: &str) {
+    b.click(&format!("#nav-{screen}"));
+    b.wait_for(
+        &format!("#nav-{screen}[aria-current=page]"),
+        Duration::from_secs(60),
+    );
+}
+
+/// How many CSS pixels the page scrolls sideways (0 or less: it fits the window).
+pub fn sideways(b: &webdriver::Browser) -> i64 {
+    b.exec(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+        serde_json::json!([]),
+    )
+    .as_i64()
+    .unwrap_or(i64::MAX)
+}
+
 /// Presses 設定's 「記録を保存」 and returns the file the page offered (read from its Blob).
 pub fn save_support_log(b: &webdriver::Browser) -> String {
     b.exec(

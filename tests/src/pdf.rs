@@ -78,3 +78,24 @@ pub fn page_png(pdf: &Path, page: usize, dpi: u32, stem: &str) -> PathBuf {
     assert!(ok, "pdftoppm failed on {}", pdf.display());
     prefix.with_extension("png")
 }
+
+/// The first page's size in millimetres (pdfinfo's `Page size: w x h pts`).
+pub fn page_size_mm(pdf: &Path) -> (f64, f64) {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    assert!(out.status.success(), "pdfinfo failed on {}", pdf.display());
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Page size:"))
+        .unwrap_or_default()
+        .to_string();
+    let nums: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let mm = |pt: f64| pt * 25.4 / 72.0;
+    match nums.as_slice() {
+        [w, h, ..] => (mm(*w), mm(*h)),
+        _ => panic!("no page size in pdfinfo's answer for {}", pdf.display()),
+    }
+}

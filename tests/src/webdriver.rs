@@ -350,6 +350,19 @@ impl Browser {
         self.post(&format!("/element/{id}/value"), json!({ "text": text }));
     }
 
+    /// Waits until `id` has the focus (moved there by the page, not by a key).
+    pub fn wait_focus(&self, id: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while self.active_id() != id {
+            assert!(
+                Instant::now() < deadline,
+                "the focus never reached #{id}; it is on #{}",
+                self.active_id()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// The id of the focused element ("" when it has none).
     pub fn active_id(&self) -> String {
         self.exec(
@@ -359,6 +372,90 @@ impl Browser {
         .as_str()
         .unwrap_or_default()
         .to_string()
+    }
+
+    /// Runs a Chrome DevTools Protocol command through ChromeDriver (`goog/cdp/execute`):
+    /// what a screen reader reads (the accessibility tree) is only there.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.post("/goog/cdp/execute", json!({ "cmd": cmd, "params": params }))
+    }
+
+    /// The accessibility tree's nodes, as the browser exposes them to a screen reader:
+    /// (role, name, description, properties by name).
+    pub fn ax_nodes(&self) -> Vec<AxNode> {
+        let tree = self.cdp("Accessibility.getFullAXTree", json!({}));
+        tree["nodes"]
+            .as_array()
+            .map(|nodes| {
+                nodes
+                    .iter()
+                    .filter(|n| n["ignored"] != json!(true))
+                    .map(|n| AxNode {
+                        role: n["role"]["value"].as_str().unwrap_or_default().to_string(),
+                        name: n["name"]["value"].as_str().unwrap_or_default().to_string(),
+                        description: n["description"]["value"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                        properties: n["properties"]
+                            .as_array()
+                            .map(|ps| {
+                                ps.iter()
+                                    .map(|p| {
+                                        (
+                                            p["name"].as_str().unwrap_or_default().to_string(),
+                                            p["value"]["value"].clone(),
+                                        )
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Starts keeping every text the page's live regions (`aria-live`, status, alert) show,
+    /// in order, each change once — what a screen reader would be told. Read with
+    /// [`Browser::spoken`].
+    pub fn listen_live_regions(&self) {
+        self.exec(
+            "window.__spoken = [];
+             const live = '[aria-live], [role=status], [role=alert]';
+             const last = new Map();
+             const look = () => {
+               document.querySelectorAll(live).forEach(el => {
+                 const t = el.textContent.trim();
+                 const key = el.id || el;
+                 if (last.get(key) !== t) {
+                   last.set(key, t);
+                   window.__spoken.push([el.id, t]);
+                 }
+               });
+             };
+             look();
+             new MutationObserver(look).observe(document.body,
+               { subtree: true, childList: true, characterData: true });",
+            json!([]),
+        );
+    }
+
+    /// What the live regions said since [`Browser::listen_live_regions`]: (element id, text).
+    pub fn spoken(&self) -> Vec<(String, String)> {
+        self.exec("return window.__spoken || [];", json!([]))
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| {
+                        (
+                            x[0].as_str().unwrap_or_default().to_string(),
+                            x[1].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Resizes the browser window (CSS pixels).
@@ -398,6 +495,24 @@ impl Drop for Browser {
     }
 }
 
+/// One node of the accessibility tree.
+#[derive(Debug, Clone)]
+pub struct AxNode {
+    pub role: String,
+    pub name: String,
+    pub description: String,
+    pub properties: Vec<(String, Value)>,
+}
+
+impl AxNode {
+    pub fn property(&self, name: &str) -> Option<&Value> {
+        self.properties
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+}
+
 pub fn base64_decode(s: &str) -> Vec<u8> {
     let val = |c: u8| -> Option<u32> {
         Some(match c {
@@ -422,4 +537,22 @@ pub fn base64_decode(s: &str) -> Vec<u8> {
         }
     }
     out
+}
+
+impl Browser {
+    /// Prints the page to PDF on paper of `width` × `height` centimetres (the 領収証 on A5 or
+    /// a receipt roll), margins from the page's own @page rules.
+    pub fn print_pdf_on(&self, path: &Path, width: f64, height: f64) {
+        let b64 = self.post(
+            "/print",
+            json!({
+                "page": { "width": width, "height": height },
+                "margin": { "top": 0, "bottom": 0, "left": 0, "right": 0 },
+                "shrinkToFit": false,
+                "background": true
+            }),
+        );
+        let bytes = base64_decode(b64.as_str().unwrap_or_default());
+        std::fs::write(path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    }
 }

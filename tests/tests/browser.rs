@@ -145,7 +145,10 @@ fn last_try_needs_consent_and_a_locked_card_is_explained_with_the_visual_check_o
 fn import_brings_checks_made_elsewhere_into_the_patients_with_their_addresses() {
     let (_comp, b) = paired_page();
     b.click("#import-button");
-    b.wait_text("#import-status", "件取り込み", WAIT);
+    // Shown for review first, then applied.
+    b.wait_text("#import-review", "新しい患者として登録", WAIT);
+    b.click("#import-apply");
+    b.wait_text("#import-status", "件を取り込みました", WAIT);
     // The simulated official app checked the first personas; their addresses are on file.
     b.click("#nav-patients");
     let patients = b.wait_text("#patients", "東京都世田谷区太子堂", WAIT);

@@ -144,6 +144,7 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
         .unwrap_or_default()
         .to_string();
     b.set_date("#case-first-visit", &today);
+    b.set_date("#new-injury-date", &today);
     b.click("#add-injury");
     b.fill("#injury-1-site", "足関節");
     b.select("#injury-1-side", "right");

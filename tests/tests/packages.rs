@@ -30,6 +30,31 @@ fn wine() -> Command {
     Command::new(loader)
 }
 
+/// Runs a Wine command to its end and returns what it printed. Not `Command::output`: the
+/// first Wine command after the wineserver went idle starts Wine's own services
+/// (services.exe, rpcss …), which inherit its standard output and keep a pipe open for as long
+/// as they live, so reading to the pipe's end would wait for ever. Files have no end to wait
+/// for: the command's own exit is what we wait on.
+fn run_wine(mut c: Command, what: &str) -> Output {
+    let dir = std::env::temp_dir().join(format!("ukemi-wine-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let n = WINE_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let (out, err) = (dir.join(format!("{n}.out")), dir.join(format!("{n}.err")));
+    let status = c
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).expect("stdout file"))
+        .stderr(std::fs::File::create(&err).expect("stderr file"))
+        .status()
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    Output {
+        status,
+        stdout: std::fs::read(&out).unwrap_or_default(),
+        stderr: std::fs::read(&err).unwrap_or_default(),
+    }
+}
+
+static WINE_RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 fn text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -44,7 +69,7 @@ fn reg_query(key: &str, value: Option<&str>) -> Option<String> {
     if let Some(v) = value {
         c.args(["/v", v]);
     }
-    let o = c.output().expect("wine reg");
+    let o = run_wine(c, "wine reg");
     o.status.success().then(|| text(&o))
 }
 
@@ -155,11 +180,9 @@ fn the_windows_installer_installs_starts_at_logon_relays_and_uninstalls() {
     let menu = user.join("AppData/Roaming/Microsoft/Windows/Start Menu/Programs/Ukemi");
     let _ = std::fs::remove_dir_all(&data);
 
-    let o = wine()
-        .arg(&installer)
-        .arg("/S")
-        .output()
-        .expect("installer");
+    let mut c = wine();
+    c.arg(&installer).arg("/S");
+    let o = run_wine(c, "installer");
     assert!(o.status.success(), "{}", text(&o));
     for f in ["ukemi-companion.exe", "uninstall.exe"] {
         assert!(
@@ -206,13 +229,12 @@ fn the_windows_installer_installs_starts_at_logon_relays_and_uninstalls() {
     // The clinic's certificate, installed from its PKCS#12 file, and the service's address.
     let svc = start_service("installer");
     let p12 = legacy_p12(&svc.certs);
-    let o = wine()
-        .arg(&command)
+    let mut c = wine();
+    c.arg(&command)
         .args(["config", "set-certificate"])
         .arg(&p12)
-        .env("UKEMI_PKCS12_PASSWORD", "合言葉-2026")
-        .output()
-        .expect("set-certificate");
+        .env("UKEMI_PKCS12_PASSWORD", "合言葉-2026");
+    let o = run_wine(c, "set-certificate");
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("TEST 施術所 1310000000"), "{}", text(&o));
     assert!(data.join("client.pem").is_file() && data.join("client-key.pem").is_file());
@@ -247,7 +269,9 @@ fn the_windows_installer_installs_starts_at_logon_relays_and_uninstalls() {
     let port = running["port"].as_u64().expect("port");
     assert!(data.join("logs/companion.log").is_file());
 
-    let o = wine().arg(&command).arg("doctor").output().expect("doctor");
+    let mut c = wine();
+    c.arg(&command).arg("doctor");
+    let o = run_wine(c, "doctor");
     let report = text(&o);
     std::fs::write(
         ukemi_e2e::artifacts_dir().join("doctor-windows.txt"),
@@ -274,7 +298,9 @@ fn the_windows_installer_installs_starts_at_logon_relays_and_uninstalls() {
     assert!(report.contains("(windows x86_64, PC/SC"), "{report}");
 
     // A second start (a double click on the Start-menu entry) says so and exits 0.
-    let o = wine().arg(&command).output().expect("second start");
+    let mut c = wine();
+    c.arg(&command);
+    let o = run_wine(c, "second start");
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
         text(&o).contains(&format!("already running: http://127.0.0.1:{port}/")),
@@ -283,11 +309,9 @@ fn the_windows_installer_installs_starts_at_logon_relays_and_uninstalls() {
     );
     drop(started);
 
-    let o = wine()
-        .arg(program.join("uninstall.exe"))
-        .arg("/S")
-        .output()
-        .expect("uninstaller");
+    let mut c = wine();
+    c.arg(program.join("uninstall.exe")).arg("/S");
+    let o = run_wine(c, "uninstaller");
     assert!(o.status.success(), "{}", text(&o));
     // The uninstaller runs from a copy of itself: wait for it to finish.
     wait_until("the program folder to go", Duration::from_secs(60), || {

@@ -63,7 +63,7 @@ fn sample_forms_print_on_a4_one_sheet_per_page() {
         sheets, expected_sheets,
         "one sheet per 総括票 and per 申請書"
     );
-    // The preview is a document per sheet, named for a person.
+    // The preview is a document per sheet, named for a person, each a 見本 (the demo's).
     let labels = b.exec(
         "return [...document.querySelectorAll('#sample-sheets .sheet')].map(s => s.getAttribute('aria-label'))",
         serde_json::json!([]),
@@ -71,7 +71,10 @@ fn sample_forms_print_on_a4_one_sheet_per_page() {
     assert!(
         labels.as_array().is_some_and(|a| a.iter().any(|l| l
             .as_str()
-            .is_some_and(|l| l.starts_with("様式第5号 令和6年10月分 山田")))),
+            .is_some_and(|l| l.starts_with("見本 様式第5号 令和6年10月分 山田"))))
+            && labels.as_array().is_some_and(|a| a
+                .iter()
+                .all(|l| l.as_str().is_some_and(|l| l.starts_with("見本 ")))),
         "{labels}"
     );
 

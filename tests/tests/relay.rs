@@ -547,7 +547,8 @@ fn a_dead_service_offers_registration_by_hand_with_the_typed_numbers() {
     };
     assert_eq!(value("#new-insurer"), "01130012");
     assert_eq!(value("#new-number"), "42");
-    assert_eq!(value("#new-birth"), "1968-04-12");
+    // Shown as the 資格確認書 prints it.
+    assert_eq!(value("#new-birth"), "昭和43年4月12日");
     // The cursor waits in the first field still empty.
     let deadline = std::time::Instant::now() + WAIT;
     while b.active_id() != "new-name" {

@@ -138,6 +138,7 @@ fn a_month_for_two_patients_from_reception_to_a_restored_backup() {
     b.click("#new-case");
     b.wait_for("#case-editor", WAIT);
     b.set_date("#case-first-visit", &day(1));
+    b.set_date("#new-injury-date", &day(1));
     b.click("#add-injury");
     b.fill("#injury-1-site", "足関節");
     b.select("#injury-1-side", "right");

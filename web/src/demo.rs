@@ -191,6 +191,11 @@ impl DemoCompanion {
     }
 }
 
+/// The month of the sample clinic's claims: where the demo's 月次請求 opens.
+pub fn sample_month() -> Option<ukemi_core::claims::ClaimMonth> {
+    sample_book().months_with_work().first().copied()
+}
+
 fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
@@ -218,6 +223,8 @@ pub fn sample_book() -> ukemi_core::records::Book {
             book.settings = Settings {
                 clinic: input.clinic.clone(),
                 practitioners: input.practitioners.clone(),
+                discipline: Some(input.case.discipline()),
+                ..Settings::default()
             };
         }
         book.next_id += 1;
@@ -261,6 +268,7 @@ pub fn sample_book() -> ukemi_core::records::Book {
             patient_id: pid,
             case: input.case.clone(),
             visits: input.visits.clone(),
+            notes: Default::default(),
         });
     }
     book

@@ -28,6 +28,7 @@ enum Kind {
     CardStatus,
     Check,
     Insurance,
+    Import,
     Sim,
     Status,
     /// The book's durable copy (`BOOK_*`, `BACKUP_RESTORE`): answers go to `book.rs`.
@@ -43,7 +44,8 @@ fn kind_of(c: &Command) -> Kind {
         Command::GetReaders => Kind::Readers,
         Command::GetCardStatus { .. } => Kind::CardStatus,
         Command::CheckByCard { .. } => Kind::Check,
-        Command::CheckByInsurance { .. } | Command::ImportResults { .. } => Kind::Insurance,
+        Command::CheckByInsurance { .. } => Kind::Insurance,
+        Command::ImportResults { .. } => Kind::Import,
         Command::SimListPersonas | Command::SimInsertCard { .. } | Command::SimRemoveCard => {
             Kind::Sim
         }
@@ -81,6 +83,14 @@ struct Peer {
     proven: bool,
 }
 
+/// A check whose answer replaces the result on screen.
+fn is_check(c: &Command) -> bool {
+    matches!(
+        c,
+        Command::CheckByCard { .. } | Command::CheckByInsurance { .. }
+    )
+}
+
 struct Inner {
     link: Option<Link>,
     host: String,
@@ -92,6 +102,9 @@ struct Inner {
     simulator: bool,
     /// The reader of the last check, whose PIN tries are read again after it.
     check_reader: Option<String>,
+    /// The request of the latest check: only its answer is shown (an answer to an earlier
+    /// check that arrives late belongs to another patient).
+    check_req: Option<u64>,
     peer: Peer,
     /// A companion that answered without being able to prove a key: paired with only when
     /// no other candidate proves one.
@@ -142,6 +155,7 @@ impl Driver {
                 retry: None,
                 simulator: false,
                 check_reader: None,
+                check_req: None,
                 peer: Peer::default(),
                 fallback: None,
                 pairing_fallback: false,
@@ -188,6 +202,11 @@ impl Driver {
             }
             if let Command::CheckByCard { reader, .. } = &c {
                 self.inner.borrow_mut().check_reader = Some(reader.clone());
+            }
+            if is_check(&c) {
+                // The last patient's result goes at once, even while the check waits its
+                // turn; until it is sent, no earlier check's answer is shown.
+                self.inner.borrow_mut().check_req = None;
                 self.dispatch(Action::Running);
             }
             if busy {
@@ -201,12 +220,16 @@ impl Driver {
     fn transmit(&self, c: Command) {
         let kind = kind_of(&c);
         let at_once = goes_at_once(&c);
+        let check = is_check(&c);
         match self.link().and_then(|l| l.send(c)) {
             Some(req) => {
                 let mut i = self.inner.borrow_mut();
                 i.pending.insert(req, kind);
                 if !at_once {
                     i.in_flight = Some(req);
+                }
+                if check {
+                    i.check_req = Some(req);
                 }
             }
             None => self.dispatch(Action::Failed),
@@ -531,26 +554,42 @@ impl Driver {
                 self.dispatch(Action::Card {
                     reader: reader.clone(),
                     card: Some(card),
+                    inserted: true,
                 });
                 if my_number {
                     self.send(Command::GetCardStatus { reader });
                 }
             }
-            Message::CardRemoved { reader } => self.dispatch(Action::Card { reader, card: None }),
+            Message::CardRemoved { reader } => self.dispatch(Action::Card {
+                reader,
+                card: None,
+                inserted: false,
+            }),
             Message::CardStatus { reader, card } => self.dispatch(Action::Card {
                 reader,
                 card: Some(card),
+                inserted: false,
             }),
             Message::Personas { personas } => self.dispatch(Action::Personas(personas)),
-            Message::Progress { step, .. } => self.dispatch(Action::Progress(step)),
+            Message::Progress { step, .. } => {
+                // An earlier check's steps are not this one's.
+                if m.req.is_none() || m.req == self.inner.borrow().check_req {
+                    self.dispatch(Action::Progress(step));
+                }
+            }
             Message::Eligibility { result } => {
+                let latest = self.inner.borrow().check_req;
+                if m.req.is_some() && m.req != latest {
+                    crate::log::warn(
+                        "check.stale_answer",
+                        "an earlier check's answer was dropped",
+                    );
+                    return;
+                }
                 self.dispatch(Action::Result(result));
                 self.refresh_tries();
             }
-            Message::Imported { results } => self.dispatch(Action::Imported {
-                results,
-                at: crate::clock::now_iso(),
-            }),
+            Message::Imported { results } => self.dispatch(Action::Imported(results)),
             Message::Status(status) => self.dispatch(Action::Status(Ok(*status))),
             body @ (Message::BookInfo(_)
             | Message::BookStored { .. }
@@ -578,7 +617,7 @@ impl Driver {
                 }
                 let area = match kind {
                     Some(Kind::Pair | Kind::Auth | Kind::Hello) => Area::Pairing,
-                    Some(Kind::Insurance) => Area::Insurance,
+                    Some(Kind::Insurance | Kind::Import) => Area::Insurance,
                     Some(Kind::Sim) => Area::Simulator,
                     _ => Area::Check,
                 };
@@ -586,6 +625,12 @@ impl Driver {
                     self.dispatch(Action::NotPaired);
                 }
                 if kind == Some(Kind::CardStatus) {
+                    return;
+                }
+                if matches!(kind, Some(Kind::Check | Kind::Insurance))
+                    && m.req != self.inner.borrow().check_req
+                {
+                    // An earlier check's late failure: the latest one's outcome stands.
                     return;
                 }
                 if kind == Some(Kind::Status) {
@@ -596,6 +641,7 @@ impl Driver {
                     area,
                     code,
                     message_ja: message,
+                    message_en: None,
                     detail,
                 }));
                 if matches!(
@@ -626,6 +672,7 @@ fn kind_name(k: Kind) -> &'static str {
         Kind::CardStatus => "card_status",
         Kind::Check => "check",
         Kind::Insurance => "insurance",
+        Kind::Import => "import",
         Kind::Sim => "sim",
         Kind::Status => "status",
         Kind::Book => "book",

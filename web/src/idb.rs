@@ -81,7 +81,9 @@ pub const STORES: &[(u32, &str)] = &[
     (1, "settings"),
     (1, "months"),
     (1, "meta"),
-    // 3: issue 17's branch takes 2 for its stores (returns, payments, takings).
+    (2, "returns"),
+    (2, "payments"),
+    (2, "takings"),
     (3, OUTBOX),
     (3, SYNC),
 ];

@@ -12,6 +12,7 @@ mod i18n;
 mod idb;
 mod link;
 mod log;
+mod postal;
 mod state;
 mod storage;
 mod view;

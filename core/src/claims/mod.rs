@@ -8,9 +8,11 @@ mod ahaki;
 pub mod bench;
 pub mod checks;
 pub mod claim;
+pub mod consent;
 pub mod forms;
 pub mod judo;
 pub mod model;
+pub mod public;
 pub mod rounding;
 pub mod tariff;
 
@@ -226,25 +228,34 @@ fn month_claim(
         .ok_or(ClaimError::NoVisits { month: Some(month) })?;
     let rate = input.insurance.copay_percent.min(100);
     let (copay, billed) = rounding::claim_split(total, rate, rounding.claim.mode);
-    let window = window_days(
-        &lines,
-        rate,
-        input.public_funds.first(),
-        rounding.window.mode,
-    );
+    let split = public::window_days(&lines, rate, &input.public_funds, rounding.window.mode);
+    let window = split.days;
     let window_yen = window
         .iter()
         .map(|w| w.pays_yen)
         .fold(0u32, u32::saturating_add);
-    let public = input.public_funds.first().map(|p| {
-        // The patient's share under the 公費 is what they paid at the window, never more
-        // than the 一部負担金 on the form.
-        let patient = window_yen.min(copay);
+    // Each 公費 bills what it took off the patient; the first also anything the window's
+    // rounding left between the form's 一部負担金 and what the first 公費 let through.
+    let mut publics = input.public_funds.iter().take(2).zip(split.after_each);
+    let public = publics.next().map(|(p, after_first)| {
+        let after_first = after_first.min(copay);
         PublicSplit {
             payer_number: p.payer_number.clone(),
             recipient_number: p.recipient_number.clone(),
-            patient_pays_yen: patient,
-            public_billed_yen: copay - patient,
+            patient_pays_yen: window_yen.min(copay),
+            public_billed_yen: copay - after_first,
+        }
+    });
+    let public2 = publics.next().map(|(p, after_second)| {
+        let after_first = public
+            .as_ref()
+            .map_or(copay, |f| copay - f.public_billed_yen);
+        let after_second = after_second.min(after_first);
+        PublicSplit {
+            payer_number: p.payer_number.clone(),
+            recipient_number: p.recipient_number.clone(),
+            patient_pays_yen: window_yen.min(after_second),
+            public_billed_yen: after_first - after_second,
         }
     });
     // 実日数 counts days with something billed, not days merely entered.
@@ -263,6 +274,7 @@ fn month_claim(
         window,
         window_yen,
         public,
+        public2,
         long_term,
         long_term_frequent,
         findings,
@@ -271,46 +283,4 @@ fn month_claim(
 
 fn schedule_of(input: &ClaimInput) -> tariff::Schedule {
     tariff::Schedule::of(input.case.discipline())
-}
-
-/// What the patient pays at the window, visit by visit: the day's amount × 負担割合 with
-/// the window's rounding; under a 公費, the 公費's own rate instead, and never more in the
-/// month than its monthly cap (docs/claims.md, 公費 simple model).
-fn window_days(
-    lines: &[ClaimLine],
-    copay_percent: u8,
-    public: Option<&PublicFund>,
-    mode: rounding::WindowRounding,
-) -> Vec<WindowDay> {
-    let mut days: Vec<WindowDay> = Vec::new();
-    for l in lines {
-        match days.last_mut() {
-            Some(d) if d.date == l.date => d.total_yen = d.total_yen.saturating_add(l.amount_yen),
-            _ => days.push(WindowDay {
-                date: l.date,
-                total_yen: l.amount_yen,
-                pays_yen: 0,
-            }),
-        }
-    }
-    days.sort_by_key(|d| d.date);
-    let mut cap_left = public.and_then(|p| p.monthly_cap_yen);
-    for d in &mut days {
-        let own = rounding::window(d.total_yen, copay_percent, mode);
-        d.pays_yen = match public {
-            None => own,
-            Some(p) => {
-                let under_public = rounding::window(d.total_yen, p.copay_percent, mode).min(own);
-                match cap_left.as_mut() {
-                    Some(left) => {
-                        let pay = under_public.min(*left);
-                        *left -= pay;
-                        pay
-                    }
-                    None => under_public,
-                }
-            }
-        };
-    }
-    days
 }

@@ -193,8 +193,9 @@ impl Insurance {
     }
 }
 
-/// 公費. Simple model (docs/claims.md): the patient pays `copay_percent` of 合計 (rounded
-/// like the 一部負担金), capped at `monthly_cap_yen`; the 公費 pays the rest of the 一部負担金.
+/// 公費 (the 医療証: 公費負担者番号 and 受給者番号). The patient pays `copay_percent` of the
+/// day's amount with the window's rounding, within the day and month caps; the 公費 pays the
+/// rest of the 一部負担金. A second 公費 applies to what the first left (docs/claims.md, 公費).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublicFund {
@@ -205,6 +206,15 @@ pub struct PublicFund {
     pub copay_percent: u8,
     #[serde(default)]
     pub monthly_cap_yen: Option<u32>,
+    /// A cap per visit day (大阪府の福祉医療: 1日500円), when the program has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_day_cap_yen: Option<u32>,
+    /// Days a month the patient pays at all (大阪府: 2日; the 3rd visit on is free).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_days_per_month: Option<u8>,
+    /// The local 医療費助成 program the figures came from (`local_aid.json` id), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -219,6 +229,25 @@ pub enum Case {
 }
 
 impl Case {
+    /// The あはき 同意 and every 再同意, oldest first (none for 柔整).
+    pub fn consents(&self) -> Vec<&Consent> {
+        let (first, later) = match self {
+            Case::Judo(_) => return Vec::new(),
+            Case::Acupuncture(c) => (&c.consent, &c.reconsents),
+            Case::Massage(c) => (&c.consent, &c.reconsents),
+        };
+        first.iter().chain(later.iter()).collect()
+    }
+
+    /// 初療日 (初検日).
+    pub fn first_visit_date(&self) -> Date {
+        match self {
+            Case::Judo(c) => c.first_visit_date,
+            Case::Acupuncture(c) => c.first_visit_date,
+            Case::Massage(c) => c.first_visit_date,
+        }
+    }
+
     pub fn discipline(&self) -> Discipline {
         match self {
             Case::Judo(_) => Discipline::Judo,
@@ -563,6 +592,9 @@ pub struct Consent {
     pub doctor: String,
     #[serde(default)]
     pub clinic: String,
+    /// The 同意書 is for 変形徒手矯正術, whose period is one month, not six.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deformity: bool,
 }
 
 /// The six はり・きゅう 傷病名.
@@ -610,6 +642,9 @@ pub struct AcupunctureCase {
     #[serde(default)]
     pub symptoms: String,
     pub consent: Option<Consent>,
+    /// 再同意: later consents, oldest first; each starts a new period (docs/claims.md, 同意).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reconsents: Vec<Consent>,
     #[serde(default)]
     pub outcome: Option<Outcome>,
 }
@@ -622,6 +657,9 @@ pub struct MassageCase {
     #[serde(default)]
     pub symptoms: String,
     pub consent: Option<Consent>,
+    /// 再同意: later consents, oldest first; each starts a new period (docs/claims.md, 同意).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reconsents: Vec<Consent>,
     #[serde(default)]
     pub outcome: Option<Outcome>,
 }

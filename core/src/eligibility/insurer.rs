@@ -30,6 +30,18 @@ impl InsurerNumberError {
             }
         }
     }
+    pub fn message_en(&self) -> String {
+        match self {
+            InsurerNumberError::Length { len } => {
+                format!("An insurer number has 6 digits (国保) or 8 (typed: {len}).")
+            }
+            InsurerNumberError::NotDigits => "Type the insurer number in digits only.".to_string(),
+            InsurerNumberError::CheckDigit { .. } => {
+                "The insurer number's check digit (the last one) does not match: compare it with the card."
+                    .to_string()
+            }
+        }
+    }
 }
 
 /// The 検証番号 for the digits before it: weights 2,1,2,1,… from the right, digit sums of

@@ -307,9 +307,63 @@ pub struct EligibilityResult {
     pub card_serial: Option<String>,
 }
 
+/// Where one qualification of a result stands on the day it was checked, for its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// In force on that day.
+    InForce,
+    /// Lost (資格喪失) on this day.
+    Lost(Date),
+    /// Its 有効期限 passed.
+    Expired(Date),
+    /// It starts later.
+    NotYet(Date),
+}
+
+impl Qualification {
+    pub fn standing(&self, day: Date) -> Standing {
+        if self.covers(day) {
+            return Standing::InForce;
+        }
+        if let Some(lost) = self.disqualification_date.filter(|e| *e <= day) {
+            return Standing::Lost(lost);
+        }
+        if let Some(until) = self.valid_until.filter(|e| *e < day) {
+            return Standing::Expired(until);
+        }
+        match self.valid_from.or(self.qualification_date) {
+            Some(start) => Standing::NotYet(start),
+            // Unreachable in practice: with no dates at all `covers` is true.
+            None => Standing::InForce,
+        }
+    }
+}
+
 impl EligibilityResult {
     pub fn primary(&self) -> Option<&Qualification> {
         self.qualifications.first()
+    }
+
+    /// The qualifications in force on the day of the check.
+    pub fn in_force(&self) -> Vec<usize> {
+        (0..self.qualifications.len())
+            .filter(|&i| self.qualifications[i].covers(self.checked_on))
+            .collect()
+    }
+
+    /// Which qualification a registration takes unless staff choose: the one in force on
+    /// the day of the check (新しい資格あり: the new one, not the lost one); with none in
+    /// force, the one that started last (a lost insurance is still on record). `None` when
+    /// several are in force (複数該当): only staff, asking the patient, can tell which.
+    pub fn default_choice(&self) -> Option<usize> {
+        match self.in_force().as_slice() {
+            [one] => Some(*one),
+            [] => (0..self.qualifications.len()).max_by_key(|&i| {
+                let q = &self.qualifications[i];
+                (q.valid_from.or(q.qualification_date), std::cmp::Reverse(i))
+            }),
+            _ => None,
+        }
     }
 }
 

@@ -152,6 +152,8 @@ impl Book {
             name: n.name,
             created: true,
             changes: Vec::new(),
+            check_added: false,
+            older: false,
         })
     }
 }

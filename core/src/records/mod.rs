@@ -7,17 +7,24 @@
 //! case belongs to a known patient) hold whoever edits: the page, a restore, a test.
 
 pub mod backup;
+pub mod documents;
+pub mod ledger;
 mod manual;
 pub mod month;
+pub mod payments;
 mod register;
+pub mod returns;
 pub mod store;
 pub mod sync;
 
 #[cfg(test)]
 mod tests;
 
+pub use ledger::{SelfPayItem, SelfPayLine, Takings};
 pub use manual::{NewPatient, UNCHECKED_WARNING_JA};
+pub use payments::{NewPayment, Payment};
 pub use register::{Change, Registration};
+pub use returns::{ClaimReturn, NewReturn, ReturnReason};
 
 use crate::claims::{
     Case, ClaimInput, ClaimMonth, Clinic, Insurance, MonthlyClaim, PatientSex, Practitioner,
@@ -29,7 +36,7 @@ use serde::{Deserialize, Serialize};
 
 /// The version of the stored layout and of the backup's `data`. A change to any record's
 /// shape bumps it and adds a step to `store::MIGRATIONS`.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// 施術所 and its practitioners.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -37,6 +44,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Settings {
     pub clinic: Clinic,
     pub practitioners: Vec<Practitioner>,
+    /// The 自費 (non-insured) price list the window sells from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub self_pay_items: Vec<SelfPayItem>,
+    /// What the clinic does (柔整, はり・きゅう, マッサージ): the kind a new 施術録 starts as.
+    /// Added with a default, so older records load unchanged (no migration step).
+    pub discipline: Option<crate::claims::Discipline>,
 }
 
 /// The insurance a patient had from `since` (the day it was first seen or typed) on.
@@ -137,6 +150,9 @@ pub struct CaseRecord {
     /// Sorted by date, one per day.
     #[serde(default)]
     pub visits: Vec<Visit>,
+    /// What the あはき documents say in words (施術報告書, 継続理由・状態記入書, 往療内訳表).
+    #[serde(default, skip_serializing_if = "documents::CaseNotes::is_empty")]
+    pub notes: documents::CaseNotes,
 }
 
 /// A closed month: the claim inputs as they were when it was closed, so later edits of a case
@@ -204,6 +220,12 @@ pub struct Book {
     pub patients: Vec<PatientRecord>,
     pub cases: Vec<CaseRecord>,
     pub months: Vec<MonthRecord>,
+    /// 返戻 of filed claims and their 再請求.
+    pub returns: Vec<ClaimReturn>,
+    /// 入金 from insurers and 公費負担者.
+    pub payments: Vec<Payment>,
+    /// The window's takings per patient and day (自費, 受領額).
+    pub takings: Vec<Takings>,
     /// Ids are `p1`, `c1`…: never reused, so a restored backup and the history agree.
     pub next_id: u64,
 }
@@ -211,12 +233,16 @@ pub struct Book {
 /// What the page asks the book to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
-    /// A check result becomes a new patient or updates the matching one.
+    /// A check result becomes a new patient or updates the matching one. `qualification`
+    /// is the one staff chose; `None` takes [`EligibilityResult::default_choice`] and is
+    /// refused when several are in force (複数該当).
     RegisterCheck {
         result: EligibilityResult,
+        qualification: Option<usize>,
         at: String,
     },
-    /// Results of checks made elsewhere, all in one change.
+    /// Results of checks made elsewhere, all in one change, oldest first; each takes its
+    /// default qualification, and one with several in force is left for staff (skipped).
     RegisterChecks {
         results: Vec<EligibilityResult>,
         at: String,
@@ -269,6 +295,41 @@ pub enum Edit {
         at: String,
         reason: String,
     },
+    /// An insurer returned a filed claim (返戻).
+    RecordReturn {
+        ret: NewReturn,
+        at: String,
+    },
+    /// The returned claim, corrected, goes out again with `batch` (再請求).
+    Resubmit {
+        id: String,
+        batch: ClaimMonth,
+        at: String,
+    },
+    /// Takes a 再請求 out of its (still open) batch.
+    WithdrawResubmission {
+        id: String,
+    },
+    /// A return recorded by mistake, before it was re-submitted.
+    DeleteReturn {
+        id: String,
+    },
+    AddPayment(NewPayment),
+    DeletePayment {
+        id: String,
+    },
+    /// One patient's 自費 and 受領額 of one day.
+    PutTakings {
+        patient_id: String,
+        date: Date,
+        self_pay: Vec<SelfPayLine>,
+        received_yen: Option<u32>,
+    },
+    /// The words of a case's あはき documents.
+    PutCaseNotes {
+        id: String,
+        notes: documents::CaseNotes,
+    },
     /// Replaces everything (a restored backup).
     Restore(Book),
 }
@@ -296,6 +357,8 @@ pub enum RecordError {
     },
     /// The result has no qualification to register (e.g. 該当なし).
     NothingToRegister,
+    /// Several qualifications are in force (複数該当): staff must choose one.
+    ChoiceNeeded,
     /// The month still has claims with errors.
     ClaimsHaveErrors {
         patients: Vec<String>,
@@ -342,6 +405,28 @@ pub enum RecordError {
         id: String,
         name: String,
     },
+    /// The claim already has a 返戻 waiting for its 再請求.
+    AlreadyReturned {
+        month: ClaimMonth,
+    },
+    UnknownReturn {
+        id: String,
+    },
+    AlreadyResubmitted {
+        batch: ClaimMonth,
+    },
+    /// A 再請求 goes out with a later month's batch.
+    BatchNotLater {
+        month: ClaimMonth,
+        batch: ClaimMonth,
+    },
+    /// A re-submitted return stays (it was filed); withdraw the 再請求 first.
+    ReturnResubmitted,
+    PayerRequired,
+    AmountRequired,
+    UnknownPayment {
+        id: String,
+    },
 }
 
 impl RecordError {
@@ -364,6 +449,9 @@ impl RecordError {
             ),
             RecordError::NothingToRegister => {
                 "資格情報がないため、患者として登録できません。".into()
+            }
+            RecordError::ChoiceNeeded => {
+                "複数の資格が該当しています。患者さんに確かめて、登録する資格を選んでください。".into()
             }
             RecordError::ClaimsHaveErrors { patients } => format!(
                 "エラーのある申請書があるため締められません（{}）。",
@@ -407,6 +495,23 @@ impl RecordError {
             RecordError::AlreadyRegistered { name, .. } => format!(
                 "{name}さんはすでに登録されています（生年月日と氏名、または保険の番号が同じ）。患者一覧から選んでください。"
             ),
+            RecordError::AlreadyReturned { month } => format!(
+                "この申請書（{}分）は返戻を記録済みで、まだ再請求されていません。",
+                month.wareki()
+            ),
+            RecordError::UnknownReturn { id } => format!("返戻（{id}）が見つかりません。"),
+            RecordError::AlreadyResubmitted { .. } => "この返戻はすでに再請求しています。".into(),
+            RecordError::BatchNotLater { month, batch } => format!(
+                "再請求は施術年月（{}）より後の月に出します（{}は選べません）。",
+                month.wareki(),
+                batch.wareki()
+            ),
+            RecordError::ReturnResubmitted => {
+                "再請求済みの返戻は消せません。先に再請求を取り消してください。".into()
+            }
+            RecordError::PayerRequired => "保険者番号（または公費負担者番号）を入力してください。".into(),
+            RecordError::AmountRequired => "入金額を入力してください。".into(),
+            RecordError::UnknownPayment { id } => format!("入金（{id}）が見つかりません。"),
         }
     }
 
@@ -418,6 +523,9 @@ impl RecordError {
                 format!("{month} is closed. Reopen it on the monthly claims screen to change it.")
             }
             RecordError::NothingToRegister => "The result has no qualification to register.".into(),
+            RecordError::ChoiceNeeded => {
+                "Several qualifications match: ask the patient and choose the one to register.".into()
+            }
             RecordError::ClaimsHaveErrors { patients } => format!(
                 "Claims with errors block closing the month ({}).",
                 patients.join(", ")
@@ -447,6 +555,20 @@ impl RecordError {
             RecordError::AlreadyRegistered { name, .. } => format!(
                 "{name} is already registered (same date of birth and name, or the same numbers). Choose them from the list."
             ),
+            RecordError::AlreadyReturned { month } => {
+                format!("This claim ({month}) is already returned and not yet re-submitted.")
+            }
+            RecordError::UnknownReturn { id } => format!("Return {id} not found."),
+            RecordError::AlreadyResubmitted { .. } => "This return is already re-submitted.".into(),
+            RecordError::BatchNotLater { month, batch } => format!(
+                "A re-submission goes out with a month after {month} (not {batch})."
+            ),
+            RecordError::ReturnResubmitted => {
+                "A re-submitted return stays; withdraw the re-submission first.".into()
+            }
+            RecordError::PayerRequired => "Enter the insurer's (or public payer's) number.".into(),
+            RecordError::AmountRequired => "Enter the amount received.".into(),
+            RecordError::UnknownPayment { id } => format!("Payment {id} not found."),
         }
     }
 }
@@ -496,6 +618,11 @@ impl Book {
         }
     }
 
+    /// What `edit` would do, without doing it (the import's review before it is applied).
+    pub fn preview(&self, edit: Edit) -> Result<Applied, RecordError> {
+        self.clone().apply(edit)
+    }
+
     /// Applies one edit, all or nothing: on an error the book is unchanged.
     pub fn apply(&mut self, edit: Edit) -> Result<Applied, RecordError> {
         let mut next = self.clone();
@@ -506,16 +633,29 @@ impl Book {
 
     fn apply_in_place(&mut self, edit: Edit) -> Result<Applied, RecordError> {
         match edit {
-            Edit::RegisterCheck { result, at } => {
-                let r = self.register(&result, &at)?;
+            Edit::RegisterCheck {
+                result,
+                qualification,
+                at,
+            } => {
+                if result.qualifications.is_empty() {
+                    return Err(RecordError::NothingToRegister);
+                }
+                let index = qualification
+                    .or_else(|| result.default_choice())
+                    .ok_or(RecordError::ChoiceNeeded)?;
+                let r = self.register(&result, index, &at)?;
                 Ok(Applied::Registered(vec![r]))
             }
-            Edit::RegisterChecks { results, at } => {
+            Edit::RegisterChecks { mut results, at } => {
+                // Oldest first, so the newest check is what stays current.
+                results.sort_by_key(|r| r.checked_on);
                 let mut out = Vec::new();
                 for r in &results {
-                    // A 該当なし among imported results is not an error for the others.
-                    if r.primary().is_some() {
-                        out.push(self.register(r, &at)?);
+                    // A 該当なし or a 複数該当 among imported results is not an error for the
+                    // others: the first has nothing to register, the second waits for staff.
+                    if let Some(i) = r.default_choice() {
+                        out.push(self.register(r, i, &at)?);
                     }
                 }
                 Ok(Applied::Registered(out))
@@ -558,6 +698,7 @@ impl Book {
                     patient_id,
                     case,
                     visits: Vec::new(),
+                    notes: Default::default(),
                 });
                 Ok(Applied::Case(id))
             }
@@ -628,6 +769,52 @@ impl Book {
                     });
                 }
                 Ok(Applied::Done)
+            }
+            Edit::RecordReturn { ret, at } => {
+                self.record_return(ret, at)?;
+                Ok(Applied::Done)
+            }
+            Edit::Resubmit { id, batch, at } => {
+                self.resubmit(&id, batch, at)?;
+                Ok(Applied::Done)
+            }
+            Edit::WithdrawResubmission { id } => {
+                self.withdraw_resubmission(&id)?;
+                Ok(Applied::Done)
+            }
+            Edit::DeleteReturn { id } => {
+                let r = self
+                    .claim_return(&id)
+                    .ok_or_else(|| RecordError::UnknownReturn { id: id.clone() })?;
+                if r.resubmitted.is_some() {
+                    return Err(RecordError::ReturnResubmitted);
+                }
+                self.returns.retain(|r| r.id != id);
+                Ok(Applied::Done)
+            }
+            Edit::AddPayment(p) => {
+                self.add_payment(p)?;
+                Ok(Applied::Done)
+            }
+            Edit::DeletePayment { id } => {
+                if self.payment(&id).is_none() {
+                    return Err(RecordError::UnknownPayment { id });
+                }
+                self.payments.retain(|p| p.id != id);
+                Ok(Applied::Done)
+            }
+            Edit::PutTakings {
+                patient_id,
+                date,
+                self_pay,
+                received_yen,
+            } => {
+                self.put_takings(&patient_id, date, self_pay, received_yen)?;
+                Ok(Applied::Done)
+            }
+            Edit::PutCaseNotes { id, notes } => {
+                self.case_mut(&id)?.notes = notes;
+                Ok(Applied::Case(id))
             }
             Edit::Restore(book) => {
                 *self = book;

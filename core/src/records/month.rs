@@ -158,7 +158,7 @@ impl Book {
                             unchecked: false,
                         },
                         None => {
-                            compute(case_id, &patient_id, &input.patient.name, Ok(input.clone()))
+                            computed(case_id, &patient_id, &input.patient.name, Ok(input.clone()))
                         }
                     }
                 })
@@ -172,7 +172,7 @@ impl Book {
                         .patient(&c.patient_id)
                         .map(|p| p.name.clone())
                         .unwrap_or_default();
-                    compute(&c.id, &c.patient_id, &name, self.claim_input(&c.id, month))
+                    computed(&c.id, &c.patient_id, &name, self.claim_input(&c.id, month))
                 })
                 .collect(),
         };
@@ -210,7 +210,7 @@ impl Book {
     }
 }
 
-fn compute(
+pub(super) fn computed(
     case_id: &str,
     patient_id: &str,
     name: &str,
@@ -357,6 +357,21 @@ struct JsonExport<'a> {
     summaries: Vec<SummaryForm>,
     /// Claims that could not be computed, with the reason.
     not_computed: Vec<(&'a str, String)>,
+    /// 返戻 recorded against this 施術年月's claims.
+    returns: Vec<&'a super::ClaimReturn>,
+    /// 再請求 going out with this month's batch (each keeps its own 施術年月).
+    resubmitted: Vec<JsonResubmission<'a>>,
+    /// 入金 matched per payer for this 施術年月.
+    payments: Vec<super::payments::PayerMonth>,
+}
+
+#[derive(Serialize)]
+struct JsonResubmission<'a> {
+    return_id: &'a str,
+    case_id: &'a str,
+    input: &'a ClaimInput,
+    claim: &'a MonthlyClaim,
+    form: FormModel,
 }
 
 /// The month as JSON: each claim's input (the `claims compute` case format), the computed
@@ -388,6 +403,80 @@ pub fn export_json(book: &Book, month: ClaimMonth) -> String {
                 Ok(_) => None,
             })
             .collect(),
+        returns: book.returns.iter().filter(|r| r.month == month).collect(),
+        resubmitted: book
+            .resubmissions_in(month)
+            .into_iter()
+            .filter_map(|r| {
+                let s = r.resubmitted.as_ref()?;
+                Some(JsonResubmission {
+                    return_id: &r.id,
+                    case_id: &r.case_id,
+                    input: &s.input,
+                    claim: &s.claim,
+                    form: forms::claim_form(&s.input, &s.claim),
+                })
+            })
+            .collect(),
+        payments: book
+            .matching()
+            .groups
+            .into_iter()
+            .filter(|g| g.month == month)
+            .collect(),
     };
     serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// 入金照合 as CSV (UTF-8 with a BOM, CRLF): one row per payer and 施術年月 — 請求額, 入金額,
+/// 未収, 過入金 — then one 合計 row per payer.
+pub fn export_payments_csv(book: &Book) -> String {
+    let m = book.matching();
+    let mut out = String::from("\u{feff}支払者番号,施術年月,請求額,入金額,未収,過入金\r\n");
+    for g in &m.groups {
+        out.push_str(&format!(
+            "{},{},{},{},{},{}\r\n",
+            csv_cell(&g.payer),
+            g.month,
+            g.expected_yen,
+            g.received_yen,
+            g.outstanding_yen,
+            g.over_yen
+        ));
+    }
+    for t in &m.totals {
+        out.push_str(&format!(
+            "{},合計,{},{},{},\r\n",
+            csv_cell(&t.payer),
+            t.expected_yen,
+            t.received_yen,
+            t.outstanding_yen
+        ));
+    }
+    out
+}
+
+/// The month's 日計 as CSV: one row per patient and day — 保険（一部負担金）, 自費, 請求,
+/// 領収 (blank when not recorded), 未収.
+pub fn export_ledger_csv(book: &Book, month: ClaimMonth) -> String {
+    let mut out = String::from("\u{feff}日付,患者,保険,自費,請求,領収,未収\r\n");
+    let Some(first) = month.first_day() else {
+        return out;
+    };
+    for n in 0..i64::from(crate::date::days_in_month(month.year, month.month)) {
+        let day = first.add_days(n);
+        for r in book.day_ledger(day).rows {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{}\r\n",
+                day,
+                csv_cell(&r.patient_name),
+                r.insured_yen,
+                r.self_pay_yen,
+                r.due_yen,
+                r.received_yen.map(|x| x.to_string()).unwrap_or_default(),
+                r.unpaid_yen
+            ));
+        }
+    }
+    out
 }

@@ -23,6 +23,12 @@ pub struct Registration {
     pub name: String,
     pub created: bool,
     pub changes: Vec<Change>,
+    /// False when this very check was already on record (registered twice, imported again):
+    /// then nothing changed.
+    pub check_added: bool,
+    /// The check is older than one on record: it joined the history and changed nothing
+    /// current (name, address, the insurance in force).
+    pub older: bool,
 }
 
 fn sex_of(s: Sex) -> Option<PatientSex> {
@@ -106,13 +112,46 @@ fn symbol_number(i: &Insurance) -> String {
     s
 }
 
+/// The same check: everything but when the page recorded it.
+fn same_check(a: &CheckEntry, b: &CheckEntry) -> bool {
+    a.checked_on == b.checked_on
+        && a.reference == b.reference
+        && a.validity == b.validity
+        && a.insurer_number == b.insurer_number
+        && a.notice == b.notice
+}
+
+fn same_card(a: &Insurance, b: &Insurance) -> bool {
+    a.insurer_number == b.insurer_number
+        && a.symbol == b.symbol
+        && a.number == b.number
+        && same_branch(a.branch.as_deref(), b.branch.as_deref())
+}
+
+/// Adds the check unless it is already on record; the history stays in date order.
+fn record_check(p: &mut PatientRecord, check: CheckEntry) -> bool {
+    if p.checks.iter().any(|c| same_check(c, &check)) {
+        return false;
+    }
+    p.checks.push(check);
+    p.checks
+        .sort_by(|a, b| (a.checked_on, &a.at).cmp(&(b.checked_on, &b.at)));
+    true
+}
+
 impl Book {
+    /// Registers qualification `index` of `result` (see
+    /// [`EligibilityResult::default_choice`] for the page's default).
     pub(super) fn register(
         &mut self,
         result: &EligibilityResult,
+        index: usize,
         at: &str,
     ) -> Result<Registration, RecordError> {
-        let q = result.primary().ok_or(RecordError::NothingToRegister)?;
+        let q = result
+            .qualifications
+            .get(index)
+            .ok_or(RecordError::NothingToRegister)?;
         let insurance = insurance_of(q);
         let check = CheckEntry {
             at: at.to_string(),
@@ -125,6 +164,39 @@ impl Book {
         let address = q.address.clone().unwrap_or_default();
         let postal = q.postal_code.clone().unwrap_or_default();
         if let Some(p) = self.patients.iter_mut().find(|p| same_person(p, q)) {
+            // A check older than one on record (an import of last week's checks) joins the
+            // history; what is current stays as the newer check left it.
+            let older = p.checks.iter().any(|c| c.checked_on > result.checked_on);
+            if older {
+                if !p
+                    .insurances
+                    .iter()
+                    .any(|e| same_card(&e.insurance, &insurance))
+                {
+                    let at = p
+                        .insurances
+                        .iter()
+                        .position(|e| e.since > result.checked_on)
+                        .unwrap_or(p.insurances.len());
+                    p.insurances.insert(
+                        at,
+                        InsuranceEntry {
+                            since: result.checked_on,
+                            insurer_name: q.insurer_name.clone(),
+                            insurance,
+                        },
+                    );
+                }
+                let check_added = record_check(p, check);
+                return Ok(Registration {
+                    patient_id: p.id.clone(),
+                    name: p.name.clone(),
+                    created: false,
+                    changes: Vec::new(),
+                    check_added,
+                    older: true,
+                });
+            }
             let mut changes = Vec::new();
             changes.extend(change("name", "氏名", "Name", &p.name, &q.name));
             changes.extend(change(
@@ -191,14 +263,9 @@ impl Book {
             // Same insurance: refresh it in place (a corrected address or period); another
             // insurer or number starts a new entry so the history shows the switch.
             // A typed entry without 枝番 is the same card: refreshed, it gains the 枝番.
-            let same_card = b.is_some_and(|i| {
-                i.insurer_number == insurance.insurer_number
-                    && i.symbol == insurance.symbol
-                    && i.number == insurance.number
-                    && same_branch(i.branch.as_deref(), insurance.branch.as_deref())
-            });
+            let same = b.is_some_and(|i| same_card(i, &insurance));
             match p.insurances.last_mut() {
-                Some(last) if same_card => {
+                Some(last) if same => {
                     last.insurance = insurance;
                     last.insurer_name = q.insurer_name.clone();
                 }
@@ -208,12 +275,14 @@ impl Book {
                     insurance,
                 }),
             }
-            p.checks.push(check);
+            let check_added = record_check(p, check);
             return Ok(Registration {
                 patient_id: p.id.clone(),
                 name: p.name.clone(),
                 created: false,
                 changes,
+                check_added,
+                older: false,
             });
         }
         let id = self.fresh_id("p");
@@ -238,6 +307,8 @@ impl Book {
             name: q.name.clone(),
             created: true,
             changes: Vec::new(),
+            check_added: true,
+            older: false,
         })
     }
 }

@@ -3,7 +3,10 @@
 //! (`writes`) and runs them in one transaction; at start it reads every store back (`load`),
 //! upgrading records written by an older Ukemi (`MIGRATIONS`).
 
-use super::{Book, CaseRecord, MonthRecord, PatientRecord, Settings, SCHEMA_VERSION};
+use super::{
+    Book, CaseRecord, ClaimReturn, MonthRecord, PatientRecord, Payment, Settings, Takings,
+    SCHEMA_VERSION,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -14,8 +17,16 @@ pub const CASES: &str = "cases";
 pub const SETTINGS: &str = "settings";
 pub const MONTHS: &str = "months";
 pub const META: &str = "meta";
+/// 返戻 and 再請求 (schema 2).
+pub const RETURNS: &str = "returns";
+/// 入金 (schema 2).
+pub const PAYMENTS: &str = "payments";
+/// The window's takings per patient and day (schema 2).
+pub const TAKINGS: &str = "takings";
 /// Every store, in the order `load` wants them.
-pub const STORES: [&str; 5] = [PATIENTS, CASES, SETTINGS, MONTHS, META];
+pub const STORES: [&str; 8] = [
+    PATIENTS, CASES, SETTINGS, MONTHS, META, RETURNS, PAYMENTS, TAKINGS,
+];
 
 const SETTINGS_KEY: &str = "settings";
 const SCHEMA_KEY: &str = "schema";
@@ -81,6 +92,27 @@ pub fn writes(old: &Book, new: &Book) -> Vec<Write> {
         &old.months,
         &new.months,
         |m| m.month.to_string(),
+        &mut out,
+    );
+    diff_by_id(
+        RETURNS,
+        &old.returns,
+        &new.returns,
+        |r| r.id.clone(),
+        &mut out,
+    );
+    diff_by_id(
+        PAYMENTS,
+        &old.payments,
+        &new.payments,
+        |p| p.id.clone(),
+        &mut out,
+    );
+    diff_by_id(
+        TAKINGS,
+        &old.takings,
+        &new.takings,
+        |t| t.id.clone(),
         &mut out,
     );
     if old.settings != new.settings {
@@ -165,9 +197,26 @@ pub struct Migration {
 /// The stored records as JSON values, by store and key.
 pub type Tables = BTreeMap<String, BTreeMap<String, Value>>;
 
-/// Upgrade steps, oldest first. Schema 1 is the first stored layout, so none yet; a new
-/// step goes here together with the bump of `SCHEMA_VERSION`.
-pub const MIGRATIONS: &[Migration] = &[];
+/// Upgrade steps, oldest first; a new step goes here together with the bump of
+/// `SCHEMA_VERSION`.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    from: 1,
+    apply: to_2,
+}];
+
+/// Schema 2 adds the stores of the clinic's month (返戻・再請求, 入金, the window's takings)
+/// and fields with defaults (公費 caps, 再同意, the 自費 price list, case notes). Records of
+/// schema 1 read as they are; the step checks that and creates the new stores empty, so a
+/// backup of schema 1 restores whole.
+fn to_2(tables: &mut Tables) -> Result<(), String> {
+    for store in [RETURNS, PAYMENTS, TAKINGS] {
+        if tables.get(store).is_some_and(|t| !t.is_empty()) {
+            return Err(format!("{store} はまだない形式のはずです"));
+        }
+        tables.insert(store.to_string(), BTreeMap::new());
+    }
+    Ok(())
+}
 
 /// Runs every step from `from` up to `SCHEMA_VERSION`.
 pub fn migrate(
@@ -242,6 +291,9 @@ pub fn from_tables(mut tables: Tables) -> Result<Book, LoadError> {
     let mut patients: Vec<PatientRecord> = take_all(&mut tables, PATIENTS)?;
     let mut cases: Vec<CaseRecord> = take_all(&mut tables, CASES)?;
     let mut months: Vec<MonthRecord> = take_all(&mut tables, MONTHS)?;
+    let mut returns: Vec<ClaimReturn> = take_all(&mut tables, RETURNS)?;
+    let mut payments: Vec<Payment> = take_all(&mut tables, PAYMENTS)?;
+    let mut takings: Vec<Takings> = take_all(&mut tables, TAKINGS)?;
     let settings: Settings = match tables.get(SETTINGS).and_then(|t| t.get(SETTINGS_KEY)) {
         Some(v) => parse(SETTINGS, SETTINGS_KEY, v.clone())?,
         None => Settings::default(),
@@ -259,11 +311,17 @@ pub fn from_tables(mut tables: Tables) -> Result<Book, LoadError> {
     patients.sort_by_key(|p| num(&p.id));
     cases.sort_by_key(|c| num(&c.id));
     months.sort_by_key(|m| m.month);
+    returns.sort_by_key(|r| num(&r.id));
+    payments.sort_by_key(|p| num(&p.id));
+    takings.sort_by(|a, b| (a.date, &a.patient_id).cmp(&(b.date, &b.patient_id)));
     Ok(Book {
         settings,
         patients,
         cases,
         months,
+        returns,
+        payments,
+        takings,
         next_id,
     })
 }

@@ -50,6 +50,7 @@ fn result(q: Qualification, on: &str) -> EligibilityResult {
 fn register(book: &mut Book, q: Qualification, on: &str) -> Registration {
     match book.apply(Edit::RegisterCheck {
         result: result(q, on),
+        qualification: None,
         at: format!("{on}T09:00:00Z"),
     }) {
         Ok(Applied::Registered(mut r)) => r.remove(0),
@@ -68,6 +69,7 @@ fn settings() -> Settings {
             statement_system: true,
         },
         practitioners: vec![],
+        ..Default::default()
     }
 }
 
@@ -84,6 +86,7 @@ fn judo_book() -> (Book, String) {
     book.apply(Edit::PutSettings(Settings {
         clinic: fixture().clinic,
         practitioners: fixture().practitioners,
+        ..Default::default()
     }))
     .expect("settings");
     let reg = register(&mut book, qualification(), "2024-10-01");
@@ -199,11 +202,209 @@ fn a_result_without_qualification_is_refused_and_changes_nothing() {
     assert_eq!(
         book.apply(Edit::RegisterCheck {
             result: r,
+            qualification: None,
             at: "x".into()
         }),
         Err(RecordError::NothingToRegister)
     );
     assert_eq!(book, before);
+}
+
+/// 無効（新しい資格あり）: the lost insurance first, the new one in force second.
+fn newer_exists(on: &str) -> EligibilityResult {
+    let mut old = qualification();
+    old.disqualification_date = Some(d("2024-09-01"));
+    old.reason_of_loss = Some(crate::eligibility::ReasonOfLoss::OtherInsurance);
+    let mut new = qualification();
+    new.insurer_number = "01130012".into();
+    new.number = "3003".into();
+    new.qualification_date = Some(d("2024-09-01"));
+    new.valid_from = Some(d("2024-09-01"));
+    let mut r = result(old, on);
+    r.validity = QualificationValidity::InvalidNewerExists;
+    r.qualifications.push(new);
+    r
+}
+
+#[test]
+fn a_newer_qualification_is_registered_by_default_not_the_lost_one() {
+    use crate::eligibility::Standing;
+    let r = newer_exists("2024-10-01");
+    assert_eq!(
+        r.qualifications[0].standing(r.checked_on),
+        Standing::Lost(d("2024-09-01"))
+    );
+    assert_eq!(
+        r.qualifications[1].standing(r.checked_on),
+        Standing::InForce
+    );
+    assert_eq!(r.default_choice(), Some(1));
+    let mut book = Book::default();
+    let applied = book
+        .apply(Edit::RegisterCheck {
+            result: r.clone(),
+            qualification: None,
+            at: "t".into(),
+        })
+        .expect("registers");
+    let Applied::Registered(reg) = applied else {
+        panic!("{applied:?}")
+    };
+    let p = book.patient(&reg[0].patient_id).expect("patient");
+    assert_eq!(p.insurances.len(), 1);
+    assert_eq!(
+        p.insurance().expect("ins").insurance.insurer_number,
+        "01130012"
+    );
+    // Staff may still register the other one deliberately.
+    let mut other = Book::default();
+    other
+        .apply(Edit::RegisterCheck {
+            result: r,
+            qualification: Some(0),
+            at: "t".into(),
+        })
+        .expect("registers");
+    assert_eq!(
+        other.patients[0]
+            .insurance()
+            .expect("ins")
+            .insurance
+            .insurer_number,
+        "06139992"
+    );
+}
+
+#[test]
+fn several_qualifications_in_force_wait_for_staff_to_choose() {
+    let mut second = qualification();
+    second.insurer_number = "32130011".into();
+    second.number = "4004".into();
+    let mut r = result(qualification(), "2024-10-01");
+    r.validity = QualificationValidity::MultipleMatches;
+    r.qualifications.push(second);
+    assert_eq!(r.in_force(), vec![0, 1]);
+    assert_eq!(r.default_choice(), None);
+    let mut book = Book::default();
+    assert_eq!(
+        book.apply(Edit::RegisterCheck {
+            result: r.clone(),
+            qualification: None,
+            at: "t".into(),
+        }),
+        Err(RecordError::ChoiceNeeded)
+    );
+    assert!(book.patients.is_empty());
+    // An import leaves it for reception and registers the rest.
+    let applied = book
+        .apply(Edit::RegisterChecks {
+            results: vec![r.clone()],
+            at: "t".into(),
+        })
+        .expect("import");
+    assert_eq!(applied, Applied::Registered(vec![]));
+    book.apply(Edit::RegisterCheck {
+        result: r,
+        qualification: Some(1),
+        at: "t".into(),
+    })
+    .expect("chosen");
+    assert_eq!(
+        book.patients[0]
+            .insurance()
+            .expect("ins")
+            .insurance
+            .insurer_number,
+        "32130011"
+    );
+}
+
+#[test]
+fn the_same_check_registered_or_imported_twice_changes_nothing() {
+    let mut book = Book::default();
+    let first = register(&mut book, qualification(), "2024-10-01");
+    assert!(first.check_added);
+    let once = book.clone();
+    // A second press of 患者として登録 (the page's clock has moved on).
+    let again = match book.apply(Edit::RegisterCheck {
+        result: result(qualification(), "2024-10-01"),
+        qualification: None,
+        at: "2024-10-01T09:05:00Z".into(),
+    }) {
+        Ok(Applied::Registered(mut r)) => r.remove(0),
+        other => panic!("{other:?}"),
+    };
+    assert!(!again.check_added && again.changes.is_empty());
+    assert_eq!(book, once);
+
+    // An import of a week that holds a switch of insurer, twice.
+    let mut switched = qualification();
+    switched.insurer_number = "01130012".into();
+    let week = vec![
+        result(switched.clone(), "2024-10-05"),
+        result(qualification(), "2024-10-03"),
+    ];
+    let edit = || Edit::RegisterChecks {
+        results: week.clone(),
+        at: "t".into(),
+    };
+    let preview = book.preview(edit()).expect("preview");
+    assert_eq!(book, once, "a preview changes nothing");
+    book.apply(edit()).expect("import");
+    assert_eq!(Ok(preview), once.preview(edit()));
+    let imported = book.clone();
+    let Applied::Registered(second) = book.apply(edit()).expect("import again") else {
+        panic!()
+    };
+    assert!(second
+        .iter()
+        .all(|r| !r.check_added && r.changes.is_empty()));
+    assert_eq!(book, imported, "the second import changes nothing");
+    let p = &book.patients[0];
+    assert_eq!(p.insurances.len(), 2, "{:?}", p.insurances);
+    assert_eq!(
+        p.insurance().expect("ins").insurance.insurer_number,
+        "01130012"
+    );
+    let dates: Vec<Date> = p.checks.iter().map(|c| c.checked_on).collect();
+    assert_eq!(
+        dates,
+        vec![d("2024-10-01"), d("2024-10-03"), d("2024-10-05")]
+    );
+}
+
+#[test]
+fn an_older_check_joins_the_history_and_changes_nothing_current() {
+    let mut book = Book::default();
+    let mut now = qualification();
+    now.address = Some("東京都中野区中野4-1-1".into());
+    register(&mut book, now, "2024-10-10");
+    let mut before = qualification();
+    before.insurer_number = "01130012".into();
+    before.address = Some("東京都新宿区西新宿2-8-1".into());
+    let r = register(&mut book, before, "2024-09-02");
+    assert!(r.older && r.check_added && r.changes.is_empty());
+    let p = &book.patients[0];
+    assert_eq!(p.address, "東京都中野区中野4-1-1");
+    assert_eq!(
+        p.insurance().expect("ins").insurance.insurer_number,
+        "06139992"
+    );
+    assert_eq!(p.insurances[0].insurance.insurer_number, "01130012");
+    assert_eq!(p.checks[0].checked_on, d("2024-09-02"));
+}
+
+#[test]
+fn settings_stored_before_the_clinic_kind_load_without_it() {
+    let old = r#"{"clinic":{"name":"うけみ接骨院","address":"","prefecture_code":"13","registration_number":"","manager_name":""},"practitioners":[]}"#;
+    let s: Settings = serde_json::from_str(old).expect("old settings load");
+    assert_eq!(s.discipline, None);
+    assert_eq!(s.clinic.name, "うけみ接骨院");
+    let mut new = s.clone();
+    new.discipline = Some(crate::claims::Discipline::Acupuncture);
+    let text = serde_json::to_string(&new).expect("json");
+    assert!(text.contains(r#""discipline":"acupuncture""#), "{text}");
+    assert_eq!(serde_json::from_str::<Settings>(&text).expect("loads"), new);
 }
 
 #[test]
@@ -242,7 +443,9 @@ fn acupuncture_book(symptoms: &str) -> (Book, String) {
             valid_until: d("2025-03-31"),
             doctor: "医師 一郎".into(),
             clinic: String::new(),
+            deformity: false,
         }),
+        reconsents: Vec::new(),
         outcome: None,
     });
     let Ok(Applied::Case(id)) = book.apply(Edit::NewCase {
@@ -705,6 +908,7 @@ fn a_typed_patient_claims_with_a_warning_until_a_check_matches_them() {
     book.apply(Edit::PutSettings(Settings {
         clinic: fixture().clinic,
         practitioners: fixture().practitioners,
+        ..Default::default()
     }))
     .expect("settings");
     let mut p = typed();
@@ -951,4 +1155,309 @@ fn a_month_closed_without_kept_figures_lists_its_claims_as_unknown_on_reopening(
     let changes = &book.month(october()).expect("month").reopened[0].changes;
     assert_eq!(changes.len(), 1);
     assert!(changes[0].filed.is_none() && changes[0].now.is_some());
+}
+
+// ---- the clinic's month: 返戻・再請求, 入金, the window's takings, documents ----
+
+fn close_october(book: &mut Book) {
+    book.apply(Edit::CloseMonth {
+        month: october(),
+        at: "2024-11-05T09:00:00Z".into(),
+    })
+    .expect("closes");
+}
+
+fn november() -> ClaimMonth {
+    ClaimMonth::parse("2024-11").expect("month")
+}
+
+#[test]
+fn a_returned_claim_is_corrected_and_resubmitted_with_its_own_month() {
+    let (mut book, case_id) = judo_book();
+    close_october(&mut book);
+    assert_eq!(
+        book.claim_status(october(), &case_id),
+        Some(returns::ClaimStatus::Filed)
+    );
+    let ret = NewReturn {
+        month: october(),
+        case_id: case_id.clone(),
+        returned_on: d("2024-12-10"),
+        reason: ReturnReason::WrongNumber,
+        note: "番号相違".into(),
+    };
+    book.apply(Edit::RecordReturn {
+        ret: ret.clone(),
+        at: "2024-12-10T10:00:00Z".into(),
+    })
+    .expect("recorded");
+    assert_eq!(
+        book.claim_status(october(), &case_id),
+        Some(returns::ClaimStatus::Returned)
+    );
+    // A second return of the same claim before its 再請求 is refused.
+    assert!(matches!(
+        book.apply(Edit::RecordReturn {
+            ret,
+            at: String::new()
+        }),
+        Err(RecordError::AlreadyReturned { .. })
+    ));
+    // The clinic corrects the number on the patient's insurance.
+    let mut p = book.patients[0].clone();
+    p.insurances[0].insurance.number = "346".into();
+    book.apply(Edit::PutPatient(p)).expect("corrected");
+    let id = book.returns[0].id.clone();
+    assert_eq!(
+        book.apply(Edit::Resubmit {
+            id: id.clone(),
+            batch: october(),
+            at: String::new()
+        }),
+        Err(RecordError::BatchNotLater {
+            month: october(),
+            batch: october()
+        })
+    );
+    book.apply(Edit::Resubmit {
+        id: id.clone(),
+        batch: november(),
+        at: "2024-12-11T09:00:00Z".into(),
+    })
+    .expect("resubmitted");
+    assert_eq!(
+        book.claim_status(october(), &case_id),
+        Some(returns::ClaimStatus::Resubmitted { batch: november() })
+    );
+    let again = book.resubmitted_claims(november());
+    assert_eq!(again.len(), 1);
+    let input = again[0].input.as_ref().expect("input");
+    let claim = again[0].claim.as_ref().expect("claim");
+    // The original 施術年月 and money, the corrected number.
+    assert_eq!(claim.month, october());
+    assert_eq!(input.insurance.number, "346");
+    assert_eq!(claim.billed_yen, book.returns[0].filed.billed_yen);
+    // What was filed in October stays as filed.
+    assert_eq!(
+        book.month_claims(october())[0]
+            .input
+            .as_ref()
+            .map(|i| i.insurance.number.as_str()),
+        Ok("345")
+    );
+    // The store and a backup carry it.
+    let (loaded, _) = store::load(rows(store::initial_writes(&book))).expect("loads");
+    assert_eq!(loaded, book);
+}
+
+#[test]
+fn payments_are_matched_per_insurer_and_month_with_what_is_outstanding() {
+    let (mut book, case_id) = judo_book();
+    close_october(&mut book);
+    // 合計 8,691, 3割: 請求金額 6,083 (docs/claims.md worked example).
+    let m = book.matching();
+    assert_eq!(m.groups.len(), 1);
+    assert_eq!(
+        (m.groups[0].expected_yen, m.groups[0].outstanding_yen),
+        (6083, 6083)
+    );
+    let pay = |yen: u32| {
+        Edit::AddPayment(NewPayment {
+            payer: "０６１３９９９２".into(),
+            month: october(),
+            received_on: d("2025-01-20"),
+            amount_yen: yen,
+            note: String::new(),
+        })
+    };
+    assert_eq!(book.clone().apply(pay(0)), Err(RecordError::AmountRequired));
+    book.apply(pay(5000)).expect("paid");
+    let m = book.matching();
+    let g = &m.groups[0];
+    assert_eq!(g.payer, "06139992");
+    assert_eq!(
+        (g.received_yen, g.outstanding_yen, g.over_yen),
+        (5000, 1083, 0)
+    );
+    assert_eq!(g.claims[0].matched_yen, 5000);
+    assert!(!g.claims[0].paid());
+    assert_eq!(m.totals[0].outstanding_yen, 1083);
+    book.apply(pay(1083)).expect("paid");
+    let m = book.matching();
+    assert!(m.groups[0].claims[0].paid());
+    assert_eq!(m.totals[0].outstanding_yen, 0);
+    // A returned claim is not expected until it is filed again.
+    book.apply(Edit::RecordReturn {
+        ret: NewReturn {
+            month: october(),
+            case_id,
+            returned_on: d("2024-12-10"),
+            reason: ReturnReason::Other,
+            note: "理由".into(),
+        },
+        at: String::new(),
+    })
+    .expect("returned");
+    let m = book.matching();
+    assert_eq!((m.groups[0].expected_yen, m.groups[0].over_yen), (0, 6083));
+}
+
+#[test]
+fn the_day_ledger_takes_the_window_amount_from_the_claim_and_adds_self_pay() {
+    let (mut book, _) = judo_book();
+    let pid = book.patients[0].id.clone();
+    // 10/1: 4,061 at 3割 → 1,218.3 → 1,220 at the window (docs/claims.md).
+    let row = book.ledger_row(&pid, d("2024-10-01"));
+    assert_eq!(
+        (row.insured_yen, row.due_yen, row.unpaid_yen),
+        (1220, 1220, 1220)
+    );
+    book.apply(Edit::PutTakings {
+        patient_id: pid.clone(),
+        date: d("2024-10-01"),
+        self_pay: vec![SelfPayLine {
+            name: "テーピング".into(),
+            unit_yen: 500,
+            count: 2,
+        }],
+        received_yen: Some(2000),
+    })
+    .expect("takings");
+    let l = book.day_ledger(d("2024-10-01"));
+    assert_eq!(l.rows.len(), 1);
+    assert_eq!(
+        (
+            l.insured_yen,
+            l.self_pay_yen,
+            l.due_yen,
+            l.received_yen,
+            l.unpaid_yen
+        ),
+        (1220, 1000, 2220, 2000, 220)
+    );
+    let r = book.receipt(&pid, d("2024-10-01")).expect("receipt");
+    let total = |doc: &documents::Document, label: &str| {
+        doc.totals
+            .iter()
+            .find(|f| f.label == label)
+            .map(|f| f.value.clone())
+    };
+    assert_eq!(total(&r, "領収金額").as_deref(), Some("2,000円"));
+    assert_eq!(total(&r, "未収").as_deref(), Some("220円"));
+    let s = book
+        .statement(&book.cases[0].id.clone(), october(), Some(d("2024-10-01")))
+        .expect("statement");
+    assert_eq!(total(&s, "施術料金の合計").as_deref(), Some("4,061円"));
+    assert_eq!(
+        total(&s, "一部負担金（窓口でのお支払い）").as_deref(),
+        Some("1,220円")
+    );
+    assert_eq!(total(&s, "お支払いの合計").as_deref(), Some("2,220円"));
+    // Emptying the day removes its record.
+    book.apply(Edit::PutTakings {
+        patient_id: pid,
+        date: d("2024-10-01"),
+        self_pay: Vec::new(),
+        received_yen: None,
+    })
+    .expect("cleared");
+    assert!(book.takings.is_empty());
+}
+
+#[test]
+fn a_schema_1_database_migrates_to_2_with_the_new_stores() {
+    let (book, _) = judo_book();
+    let mut r: Vec<(String, String, String)> = rows(store::initial_writes(&book))
+        .into_iter()
+        .filter(|(s, _, _)| {
+            ![store::RETURNS, store::PAYMENTS, store::TAKINGS].contains(&s.as_str())
+        })
+        .collect();
+    for row in r.iter_mut().filter(|(_, k, _)| k == "schema") {
+        row.2 = "1".into();
+    }
+    let (loaded, upgrade) = store::load(r).expect("migrates");
+    assert_eq!(loaded, book);
+    assert!(upgrade
+        .iter()
+        .any(|w| w.key == "schema" && w.value.as_deref() == Some("2")));
+    // A schema-1 record in a store schema 1 did not have is refused, not silently read.
+    let mut bad = rows(store::initial_writes(&book));
+    for row in bad.iter_mut().filter(|(_, k, _)| k == "schema") {
+        row.2 = "1".into();
+    }
+    bad.push((store::RETURNS.into(), "r9".into(), "{}".into()));
+    assert!(matches!(store::load(bad), Err(LoadError::Integrity(_))));
+}
+
+#[test]
+fn an_ahaki_consent_about_to_lapse_is_flagged_and_documents_print() {
+    let (mut book, case_id) = acupuncture_book("腰部の疼痛");
+    // 初療 2024-10-02 → the 同意 runs to 2025-03-31.
+    let case = book.case(&case_id).expect("case").case.clone();
+    let dl = crate::claims::consent::deadline(&case, d("2025-03-10")).expect("deadline");
+    assert_eq!(dl.urgency, crate::claims::consent::Urgency::Soon);
+    assert_eq!(dl.period.until, d("2025-03-31"));
+    assert!(dl.message_ja().contains("令和7年3月31日"));
+    let far = crate::claims::consent::deadline(&case, d("2024-11-10")).expect("deadline");
+    assert_eq!(far.urgency, crate::claims::consent::Urgency::Fine);
+    let late = crate::claims::consent::deadline(&case, d("2025-04-01")).expect("deadline");
+    assert_eq!(late.urgency, crate::claims::consent::Urgency::Lapsed);
+    book.apply(Edit::PutCaseNotes {
+        id: case_id.clone(),
+        notes: documents::CaseNotes {
+            report_condition: "腰部の疼痛は軽減".into(),
+            ..Default::default()
+        },
+    })
+    .expect("notes");
+    let r = book.treatment_report(&case_id, october()).expect("report");
+    assert!(r.texts.iter().any(|t| t.value == "腰部の疼痛は軽減"));
+    assert!(!book.needs_continuation_form(&case_id, october()));
+}
+
+#[test]
+fn the_exports_carry_returns_resubmissions_payments_and_the_ledger() {
+    let (mut book, case_id) = judo_book();
+    close_october(&mut book);
+    book.apply(Edit::RecordReturn {
+        ret: NewReturn {
+            month: october(),
+            case_id,
+            returned_on: d("2024-12-10"),
+            reason: ReturnReason::CauseMissing,
+            note: String::new(),
+        },
+        at: String::new(),
+    })
+    .expect("returned");
+    let id = book.returns[0].id.clone();
+    book.apply(Edit::Resubmit {
+        id,
+        batch: november(),
+        at: String::new(),
+    })
+    .expect("resubmitted");
+    book.apply(Edit::AddPayment(NewPayment {
+        payer: "06139992".into(),
+        month: october(),
+        received_on: d("2025-02-20"),
+        amount_yen: 6000,
+        note: String::new(),
+    }))
+    .expect("paid");
+    let oct: serde_json::Value =
+        serde_json::from_str(&month::export_json(&book, october())).expect("json");
+    assert_eq!(oct["returns"][0]["reason"], "cause_missing");
+    assert_eq!(oct["payments"][0]["outstanding_yen"], 83);
+    let nov: serde_json::Value =
+        serde_json::from_str(&month::export_json(&book, november())).expect("json");
+    assert_eq!(nov["resubmitted"][0]["claim"]["month"], "2024-10");
+    let csv = month::export_payments_csv(&book);
+    assert!(csv.contains("06139992,2024-10,6083,6000,83,0\r\n"), "{csv}");
+    let ledger = month::export_ledger_csv(&book, october());
+    assert!(
+        ledger.contains("2024-10-01,山田　一郎,1220,0,1220,,1220\r\n"),
+        "{ledger}"
+    );
 }

@@ -2,6 +2,7 @@
 //! with one try left the patient's consent is required; a locked PIN is explained and the
 //! visual check offered. The PIN lives only in the input field and is cleared once sent.
 
+use super::form::focus_into_view;
 use super::use_app;
 use crate::i18n::Lang;
 use crate::state::{Action, Area};
@@ -57,6 +58,7 @@ pub fn check() -> Html {
                             area: Area::Check,
                             code: ErrorCode::PinFormat,
                             message_ja: ErrorCode::PinFormat.message_ja(&ErrorDetail::default()),
+                            message_en: None,
                             detail: ErrorDetail::default(),
                         }));
                         return;
@@ -81,13 +83,43 @@ pub fn check() -> Html {
         })
     };
     let failure = s.failure.as_ref().filter(|f| f.area == Area::Check);
-    let message = |f: &crate::state::Failure| {
-        if app.lang() == Lang::Ja {
-            f.message_ja.clone()
-        } else {
-            f.code.message_en(&f.detail)
-        }
-    };
+    let message = |f: &crate::state::Failure| f.message(app.lang());
+    let pin_wrong =
+        failure.is_some_and(|f| matches!(f.code, ErrorCode::PinWrong | ErrorCode::PinFormat));
+    {
+        // A card placed: the PIN box (or the photo check) takes the focus, scrolled into
+        // view, so the receptionist types without hunting for it.
+        let present = card.is_some_and(|c| c.kind == CardKind::MyNumber);
+        let target = match mode {
+            CheckMode::Pin if !locked => "pin",
+            _ => "visual-confirmed",
+        };
+        let first = use_mut_ref(|| true);
+        use_effect_with(s.card_seq, move |_| {
+            // Not on the first render: a card already in when the page opened is not news.
+            let first = std::mem::replace(&mut *first.borrow_mut(), false);
+            if present && !first {
+                focus_into_view(target);
+            }
+            || ()
+        });
+    }
+    {
+        // A failed check: the focus goes where the fix is (the PIN box for a wrong PIN, the
+        // message otherwise), never back to the page's top.
+        let code = failure.map(|f| f.code);
+        let seq = s.failure_seq;
+        let ours = failure.is_some();
+        use_effect_with(seq, move |_| {
+            if ours {
+                match code {
+                    Some(ErrorCode::PinWrong | ErrorCode::PinFormat) => focus_into_view("pin"),
+                    _ => focus_into_view("check-error"),
+                }
+            }
+            || ()
+        });
+    }
     let progress = s.progress.map(|p| {
         if app.lang() == Lang::Ja {
             p.label_ja()
@@ -96,7 +128,7 @@ pub fn check() -> Html {
         }
     });
     let status = match (s.running, progress) {
-        (true, Some(p)) => p.to_string(),
+        (true, Some(p)) => format!("{p}…"),
         (true, None) => app
             .t("確認を始めています…", "Starting the check…")
             .to_string(),
@@ -132,7 +164,8 @@ pub fn check() -> Html {
                         </div>
                     } else {
                         <label for="pin">{ app.t("暗証番号（4桁）", "PIN (4 digits)") }</label>
-                        <input id="pin" ref={pin_ref} type="password" inputmode="numeric" maxlength="4" autocomplete="off" aria-describedby="pin-tries check-error" />
+                        <input id="pin" ref={pin_ref} type="password" inputmode="numeric" maxlength="4" autocomplete="off"
+                            aria-invalid={ pin_wrong.then_some("true") } aria-describedby="pin-tries check-error" />
                         if tries == Some(1) {
                             <div class="warn-box" role="alert">
                                 <p>{ app.t(
@@ -165,8 +198,11 @@ pub fn check() -> Html {
                     { app.t("資格確認", "Check eligibility") }
                 </button>
             </form>
-            <p id="check-status" role="status" aria-live="polite">{ status }</p>
-            <p id="check-error" role="alert" class="error">{ failure.map(message).unwrap_or_default() }</p>
+            // Progress is said once per step by the page's announcer; here it is only shown.
+            <p id="check-status">{ status }</p>
+            // Not an alert: the focus is moved here (or to the PIN box it describes), which
+            // reads it once.
+            <p id="check-error" class="error" tabindex="-1">{ failure.map(message).unwrap_or_default() }</p>
         </section>
     }
 }

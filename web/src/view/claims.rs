@@ -6,7 +6,7 @@ use super::form::{yen, CheckField, SelectField, TextField};
 use super::print::PrintSheets;
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{Action, Screen};
 use ukemi_core::claims::{ClaimMonth, Severity};
 use ukemi_core::records::month::{export_csv, export_json, CaseClaim};
 use ukemi_core::records::{Edit, Figures, MonthRecord};
@@ -42,9 +42,15 @@ pub fn claims() -> Html {
         months.insert(0, this);
     }
     let month = use_state(|| None::<ClaimMonth>);
-    // The newest month with work (this month on a fresh install).
+    // The newest month with work (this month on a fresh install); in the trainer demo, the
+    // sample clinic's month, whatever the class has typed since.
     let newest = book.months_with_work().first().copied().unwrap_or(this);
-    let m = (*month).unwrap_or(newest);
+    let opening = if app.state.demo {
+        crate::demo::sample_month().unwrap_or(newest)
+    } else {
+        newest
+    };
+    let m = (*month).unwrap_or(opening);
     let sheets = use_state(|| Sheets::None);
     let ack = use_state(|| false);
     let reason = use_state(String::new);
@@ -77,10 +83,23 @@ pub fn claims() -> Html {
     };
     let show = |which: Sheets, print: bool| {
         let sheets = sheets.clone();
+        let state = app.state.clone();
+        let claims = claims.clone();
         Callback::from(move |_: MouseEvent| {
             sheets.set(which.clone());
             if print {
                 print_now();
+            } else {
+                // The preview takes the focus and says what it shows.
+                let n = match &which {
+                    Sheets::All => claims.iter().filter(|c| c.form().is_some()).count(),
+                    _ => 1,
+                };
+                state.dispatch(Action::Announce(match state.lang {
+                    Lang::Ja => format!("印刷プレビューを表示しました（申請書{n}枚）。"),
+                    Lang::En => format!("Showing the print preview ({n} forms)."),
+                }));
+                super::form::focus_later("preview-heading");
             }
         })
     };
@@ -166,6 +185,13 @@ pub fn claims() -> Html {
                 if claims.is_empty() {
                     <p>{ app.t("この月の施術はありません。", "No treatment this month.") }</p>
                 } else {
+                    // The month's main actions first, in view above a long table.
+                    <div class="actions">
+                        <button type="button" id="preview-all" onclick={show(Sheets::All, false)}>{ app.t("申請書と総括票をプレビュー", "Preview all forms") }</button>
+                        <button type="button" id="print-all" onclick={show(Sheets::All, true)}>{ app.t("この月をまとめて印刷", "Print the whole month") }</button>
+                        <button type="button" id="export-csv" class="secondary" onclick={export("csv")}>{ app.t("一覧表ファイルで書き出す（請求代行団体・表計算ソフト向け）", "Export a table file (CSV)") }</button>
+                        <button type="button" id="export-json" class="secondary" onclick={export("json")}>{ app.t("請求データを書き出す（他の請求ソフトへの取り込み用）", "Export the claim data (JSON)") }</button>
+                    </div>
                     <div class="table-wrap" role="region" tabindex="0" aria-label={ app.t("患者ごとの申請書", "Claims by patient") }><table id="claims-table">
                         <caption>{ app.t("患者ごとの申請書", "Claims by patient") }</caption>
                         <thead><tr>
@@ -183,12 +209,6 @@ pub fn claims() -> Html {
                             { for claims.iter().map(|c| row(&app, c, &show)) }
                         </tbody>
                     </table></div>
-                    <div class="actions">
-                        <button type="button" id="preview-all" onclick={show(Sheets::All, false)}>{ app.t("申請書と総括票をプレビュー", "Preview all forms") }</button>
-                        <button type="button" id="print-all" onclick={show(Sheets::All, true)}>{ app.t("この月をまとめて印刷", "Print the whole month") }</button>
-                        <button type="button" id="export-csv" class="secondary" onclick={export("csv")}>{ app.t("CSVで書き出す（請求代行団体向け）", "Export CSV") }</button>
-                        <button type="button" id="export-json" class="secondary" onclick={export("json")}>{ app.t("JSONで書き出す", "Export JSON") }</button>
-                    </div>
                     if let Some(e) = &*exported {
                         <p id="export-status" role="status">{ app.t("書き出しました：", "Exported: ") }{ e }</p>
                     }
@@ -218,14 +238,111 @@ pub fn claims() -> Html {
                     </div>
                 }
             </section>
+            <super::month_ledger::MonthLedger month={m} />
             if !forms.is_empty() {
                 <section class="panel print-area" aria-labelledby="preview-heading" tabindex="0">
-                    <h2 id="preview-heading" class="screen-only">{ app.t("印刷プレビュー", "Print preview") }</h2>
-                    <PrintSheets id={AttrValue::from("claim-sheets")} forms={forms} summaries={summaries} drafts={drafts} />
+                    <h2 id="preview-heading" class="screen-only" tabindex="-1">{ app.t("印刷プレビュー", "Print preview") }</h2>
+                    <PrintSheets id={AttrValue::from("claim-sheets")} forms={forms} summaries={summaries} drafts={drafts} sample={app.state.demo} />
                 </section>
             }
         </>
     }
+}
+
+/// Where a finding is fixed.
+#[derive(Clone, Copy, PartialEq)]
+enum Fix {
+    /// 設定 (the 施術所), with the field to put the cursor in.
+    Settings(&'static str),
+    /// The patient's screen (insurance, address, 公費).
+    Patient,
+    /// The patient's 施術録.
+    Records,
+    /// 受付: a check by card or by numbers.
+    Reception,
+}
+
+/// The claim's findings with where each is fixed, judged by the input field it is about.
+fn fixes(c: &CaseClaim) -> Vec<(Severity, String, String, Fix)> {
+    let fix = |field: &str| -> Fix {
+        match field {
+            f if f.starts_with("clinic.") => Fix::Settings(match f {
+                "clinic.address" => "clinic-address",
+                "clinic.manager_name" => "clinic-manager",
+                "clinic.registration_number" => "clinic-registration",
+                "clinic.prefecture_code" => "clinic-prefecture",
+                _ => "clinic-name",
+            }),
+            f if f.starts_with("insurance.")
+                || f.starts_with("patient.")
+                || f.starts_with("public_funds") =>
+            {
+                Fix::Patient
+            }
+            _ => Fix::Records,
+        }
+    };
+    let mut out: Vec<(Severity, String, String, Fix)> = match &c.claim {
+        Ok(m) => m
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.severity,
+                    f.message_ja.clone(),
+                    f.message_en.clone(),
+                    fix(&f.field),
+                )
+            })
+            .collect(),
+        Err(e) => vec![(Severity::Error, e.clone(), String::new(), Fix::Patient)],
+    };
+    if c.unchecked {
+        out.push((
+            Severity::Warning,
+            ukemi_core::records::UNCHECKED_WARNING_JA.to_string(),
+            String::new(),
+            Fix::Reception,
+        ));
+    }
+    out
+}
+
+fn fix_button(app: &super::AppCtx, c: &CaseClaim, fix: Fix) -> Html {
+    let state = app.state.clone();
+    let patient = c.patient_id.clone();
+    let (ja, en) = match fix {
+        Fix::Settings(_) => ("設定で直す", "Fix in Settings"),
+        Fix::Patient => ("患者の画面で直す", "Fix on the patient's screen"),
+        Fix::Records => ("施術録で直す", "Fix in the treatment record"),
+        Fix::Reception => ("受付で資格確認する", "Check eligibility at reception"),
+    };
+    let onclick = Callback::from(move |_: MouseEvent| match fix {
+        Fix::Settings(field) => {
+            super::go(&state, Screen::Settings);
+            after_screen_change(field);
+        }
+        Fix::Patient => {
+            state.dispatch(Action::ChoosePatient(Some(patient.clone())));
+            super::go(&state, Screen::Patients);
+            after_screen_change("patient-detail-heading");
+        }
+        Fix::Records => {
+            state.dispatch(Action::ChoosePatient(Some(patient.clone())));
+            super::go(&state, Screen::Records);
+        }
+        Fix::Reception => super::go(&state, Screen::Reception),
+    });
+    html! {
+        <button type="button" class="link fix"
+            aria-label={ if app.lang() == Lang::Ja { format!("{}（{}さん）", ja, c.patient_name) } else { format!("{en} ({})", c.patient_name) } }
+            {onclick}>{ app.t(ja, en) }</button>
+    }
+}
+
+/// After the new screen's heading has taken the focus: the field to fix.
+fn after_screen_change(id: &'static str) {
+    gloo_timers::callback::Timeout::new(100, move || super::form::focus_later(id)).forget();
 }
 
 fn row(
@@ -243,35 +360,37 @@ fn row(
     let cells = match &c.claim {
         Ok(m) => html! {
             <>
-                <td>{ m.discipline.label_ja() }</td>
-                <td>{ m.visit_dates.len() }</td>
-                <td>{ yen(m.total_yen.into()) }</td>
-                <td>{ yen(m.copay_yen.into()) }</td>
-                <td>{ yen(m.billed_yen.into()) }</td>
-                <td>{ yen(m.window_yen.into()) }</td>
+                <td class="short">{ m.discipline.label_ja() }</td>
+                <td class="short money">{ m.visit_dates.len() }</td>
+                <td class="short money">{ yen(m.total_yen.into()) }</td>
+                <td class="short money">{ yen(m.copay_yen.into()) }</td>
+                <td class="short money">{ yen(m.billed_yen.into()) }</td>
+                <td class="short money">{ yen(m.window_yen.into()) }</td>
             </>
         },
         Err(_) => html! { <td colspan="6">{ app.t("計算できません", "Not computed") }</td> },
     };
     html! {
         <tr id={format!("claim-{}", c.case_id)} class={classes!(c.blocking().then_some("has-errors"))}>
-            <th scope="row">{ &c.patient_name }</th>
+            <th scope="row" lang="ja">{ &c.patient_name }</th>
             { cells }
-            <td>
+            <td class="findings-cell">
                 <p class={ if n_err > 0 { "finding-error" } else { "" } }>{
                     if ja { format!("エラー{n_err}件・要確認{n_warn}件") } else { format!("{n_err} errors, {n_warn} warnings") }
                 }</p>
                 if !problems.is_empty() {
                     <ul class="findings">
-                        { for problems.iter().map(|(s, m)| html! {
-                            <li class={ if *s == Severity::Error { "finding-error" } else { "finding-warning" } }>
-                                <strong>{ if *s == Severity::Error { app.t("エラー：", "Error: ") } else { app.t("要確認：", "Check: ") } }</strong><span lang="ja">{ m }</span>
+                        { for fixes(c).into_iter().map(|(s, ja_text, en_text, fix)| html! {
+                            <li class={ if s == Severity::Error { "finding-error" } else { "finding-warning" } }>
+                                <strong>{ if s == Severity::Error { app.t("エラー：", "Error: ") } else { app.t("要確認：", "Check: ") } }</strong>
+                                if ja || en_text.is_empty() { <span lang="ja">{ ja_text }</span> } else { <span>{ en_text }</span> }
+                                { fix_button(app, c, fix) }
                             </li>
                         }) }
                     </ul>
                 }
             </td>
-            <td>
+            <td class="print-cell">
                 if c.claim.is_ok() {
                     <button type="button" class="secondary" id={format!("preview-{}", c.case_id)}
                         aria-label={ if ja { format!("{}さんの申請書をプレビュー", c.patient_name) } else { format!("Preview {}'s form", c.patient_name) } }

@@ -31,7 +31,7 @@ pub fn connection() -> Html {
     html! {
         <section class="panel" aria-labelledby="conn-heading">
             <h2 id="conn-heading">{ app.t("コンパニオン", "Companion") }</h2>
-            <p id="companion-status" role="status" aria-live="polite" class={classes!((s.conn == Conn::Failed).then_some("bad"))}>{ status }</p>
+            <p id="companion-status" role="status" aria-live="polite" tabindex="-1" class={classes!((s.conn == Conn::Failed).then_some("bad"))}>{ status }</p>
             if s.conn == Conn::Failed {
                 <button id="reconnect" type="button" onclick={reconnect}>{ app.t("再接続", "Reconnect") }</button>
             }
@@ -47,18 +47,29 @@ pub fn connection() -> Html {
 #[function_component(PairingPanel)]
 fn pairing_panel() -> Html {
     let app = use_app();
+    {
+        // Approved: the panel empties, and the focus goes to what comes next (the card
+        // reader on 受付, the connection's status on 設定), not to the page's top.
+        let pairing = app.state.pairing.clone();
+        let asked = use_mut_ref(|| false);
+        use_effect_with(pairing, move |pairing| {
+            match pairing {
+                // Only after a pairing a person went through, not a kept key proved at load.
+                Pairing::Waiting { .. } | Pairing::NotPaired => *asked.borrow_mut() = true,
+                Pairing::Paired if std::mem::replace(&mut *asked.borrow_mut(), false) => {
+                    super::form::focus_first(&["reader-heading", "companion-status"]);
+                }
+                _ => {}
+            }
+            || ()
+        });
+    }
     let failure = app
         .state
         .failure
         .as_ref()
         .filter(|f| f.area == Area::Pairing)
-        .map(|f| {
-            if app.lang() == crate::i18n::Lang::Ja {
-                f.message_ja.clone()
-            } else {
-                f.code.message_en(&f.detail)
-            }
-        });
+        .map(|f| f.message(app.lang()));
     let ask = {
         let send = app.ctl.send.clone();
         Callback::from(move |_| send.emit(Command::Pair))

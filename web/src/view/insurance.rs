@@ -4,8 +4,9 @@
 use super::use_app;
 use crate::i18n::Lang;
 use crate::state::{Action, Area, Failure, Screen};
-use ukemi_core::eligibility::InsuranceQuery;
+use ukemi_core::eligibility::{validate_insurer_number, EligibilityResult, InsuranceQuery};
 use ukemi_core::protocol::{Command, ErrorCode, ErrorDetail};
+use ukemi_core::records::{Applied, Edit, Registration};
 use ukemi_core::Date;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -24,32 +25,89 @@ pub struct InsuranceProps {
     pub manual: bool,
 }
 
+/// The form's fields: (id, the companion's field name).
+const FIELDS: [(&str, &str); 5] = [
+    ("ins-insurer", "insurer_number"),
+    ("ins-symbol", "symbol"),
+    ("ins-number", "number"),
+    ("ins-branch", "branch"),
+    ("ins-birthdate", "birthdate"),
+];
+
+fn field_id(name: &str) -> Option<&'static str> {
+    FIELDS.iter().find(|(_, n)| *n == name).map(|(id, _)| *id)
+}
+
+/// The birthdate as shown in its field (typed 和暦 and the era beside it included).
+fn typed_birthdate(
+    input: &NodeRef,
+    era: &NodeRef,
+) -> Result<Date, ukemi_core::date::TypedDateError> {
+    let era = era
+        .cast::<web_sys::HtmlSelectElement>()
+        .map(|e| e.value())
+        .unwrap_or_default();
+    let era = ukemi_core::date::era_names()
+        .map(|(n, _)| n)
+        .find(|n| *n == era);
+    Date::parse_typed(&value(input), era)
+}
+
 #[function_component(Insurance)]
 pub fn insurance(props: &InsuranceProps) -> Html {
     let app = use_app();
-    let refs: [NodeRef; 5] = Default::default();
-    let [insurer, symbol, number, branch, birthdate] = refs.clone();
+    let refs: [NodeRef; 4] = Default::default();
+    let [insurer, symbol, number, branch] = refs.clone();
+    let birth = use_state(|| None::<Date>);
+    let birth_input = use_node_ref();
+    let birth_era = use_node_ref();
     let onsubmit = {
+        let (birth_input, birth_era) = (birth_input.clone(), birth_era.clone());
         let send = app.ctl.send.clone();
         let state = app.state.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Ok(birth) = Date::parse(&value(&birthdate)) else {
-                let detail = ErrorDetail::field("birthdate");
+            // Refused here, before the service is asked: the field is marked, the focus put
+            // in it, and the rule it broke said (the last result goes at once).
+            let fail = |field: &'static str, ja: String, en: String| {
                 state.dispatch(Action::Failure(Failure {
                     area: Area::Insurance,
                     code: ErrorCode::InvalidQuery,
-                    message_ja: ErrorCode::InvalidQuery.message_ja(&detail),
-                    detail,
+                    message_ja: ja,
+                    message_en: Some(en),
+                    detail: ErrorDetail::field(field),
                 }));
-                return;
+                if let Some(id) = field_id(field) {
+                    super::form::focus_later(id);
+                }
             };
-            let opt = |s: String| Some(s).filter(|s| !s.trim().is_empty());
+            let insurer_number = value(&insurer).trim().to_string();
+            if let Err(e) = validate_insurer_number(&insurer_number) {
+                return fail("insurer_number", e.message_ja(), e.message_en());
+            }
+            if value(&number).trim().is_empty() {
+                return fail(
+                    "number",
+                    "番号を入力してください。".into(),
+                    "Enter the number.".into(),
+                );
+            }
+            let birth = match typed_birthdate(&birth_input, &birth_era) {
+                Ok(d) => d,
+                Err(e) => {
+                    return fail(
+                        "birthdate",
+                        format!("生年月日：{}", e.message_ja()),
+                        format!("Date of birth: {}", e.message_en()),
+                    )
+                }
+            };
+            let opt = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
             send.emit(Command::CheckByInsurance {
                 query: InsuranceQuery {
-                    insurer_number: value(&insurer),
+                    insurer_number,
                     symbol: opt(value(&symbol)),
-                    number: value(&number),
+                    number: value(&number).trim().to_string(),
                     branch: opt(value(&branch)),
                     birthdate: birth,
                 },
@@ -71,6 +129,17 @@ pub fn insurance(props: &InsuranceProps) -> Html {
         .failure
         .as_ref()
         .filter(|f| f.area == Area::Insurance);
+    let bad_field = failure.and_then(|f| f.detail.field.clone());
+    {
+        // The companion's own refusal of a field gets the same treatment as the page's.
+        let field = bad_field.clone();
+        use_effect_with(app.state.failure_seq, move |_| {
+            if let Some(id) = field.as_deref().and_then(field_id) {
+                super::form::focus_later(id);
+            }
+            || ()
+        });
+    }
     let service_down = props.manual
         && failure.is_some_and(|f| {
             matches!(
@@ -80,20 +149,20 @@ pub fn insurance(props: &InsuranceProps) -> Html {
         });
     let to_manual = {
         let refs = refs.clone();
+        let (birth_input, birth_era) = (birth_input.clone(), birth_era.clone());
         let state = app.state.clone();
         Callback::from(move |_| {
-            let [insurer, symbol, number, branch, birthdate] = &refs;
+            let [insurer, symbol, number, branch] = &refs;
             super::new_patient::draft_from_numbers(
                 &value(insurer),
                 &value(symbol),
                 &value(number),
                 &value(branch),
-                &value(birthdate),
+                &typed_birthdate(&birth_input, &birth_era)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
             );
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().set_hash(Screen::Patients.hash());
-            }
-            state.dispatch(Action::Navigate(Screen::Patients));
+            super::go(&state, Screen::Patients);
             // After the new screen's heading has taken the focus: the first empty field.
             gloo_timers::callback::Timeout::new(150, || {
                 super::form::focus_later("new-name");
@@ -101,15 +170,15 @@ pub fn insurance(props: &InsuranceProps) -> Html {
             .forget();
         })
     };
-    let field = |id: &'static str,
-                 r: &NodeRef,
-                 label: &'static str,
-                 kind: &'static str,
-                 mode: &'static str| {
+    let field = |i: usize, label: &'static str, mode: &'static str| {
+        let (id, name) = FIELDS[i];
+        let invalid = bad_field.as_deref() == Some(name);
         html! {
             <div class="field">
                 <label for={id}>{ label }</label>
-                <input id={id} ref={r.clone()} type={kind} inputmode={mode} autocomplete="off" />
+                <input id={id} ref={refs[i].clone()} type="text" inputmode={mode} autocomplete="off"
+                    aria-invalid={ invalid.then_some("true") }
+                    aria-describedby={ invalid.then_some("ins-error") } />
             </div>
         }
     };
@@ -117,32 +186,169 @@ pub fn insurance(props: &InsuranceProps) -> Html {
         <section class="panel" aria-labelledby="ins-heading">
             <h2 id="ins-heading">{ app.t("保険者番号等で確認（資格確認書）", "Check by insurance numbers") }</h2>
             <form onsubmit={onsubmit} novalidate=true class="grid">
-                { field("ins-insurer", &refs[0], app.t("保険者番号", "Insurer number"), "text", "numeric") }
-                { field("ins-symbol", &refs[1], app.t("記号", "Symbol"), "text", "text") }
-                { field("ins-number", &refs[2], app.t("番号", "Number"), "text", "text") }
-                { field("ins-branch", &refs[3], app.t("枝番", "Branch"), "text", "numeric") }
-                { field("ins-birthdate", &refs[4], app.t("生年月日", "Date of birth"), "date", "text") }
-                <button id="ins-check-button" type="submit">{ app.t("資格確認", "Check eligibility") }</button>
+                { field(0, app.t("保険者番号", "Insurer number"), "numeric") }
+                { field(1, app.t("記号", "Symbol"), "text") }
+                { field(2, app.t("番号", "Number"), "text") }
+                { field(3, app.t("枝番", "Branch"), "numeric") }
+                <super::form::DateField id="ins-birthdate" label={ app.t("生年月日", "Date of birth") } value={*birth}
+                    era_choice=true invalid={ bad_field.as_deref() == Some("birthdate") } error_id="ins-error"
+                    input_ref={birth_input.clone()} era_ref={birth_era.clone()}
+                    onchange={ let b = birth.clone(); Callback::from(move |d| b.set(Some(d))) } />
+                <button id="ins-check-button" type="submit" disabled={app.state.running}>{ app.t("資格確認", "Check eligibility") }</button>
             </form>
-            <button id="import-button" type="button" onclick={import}>
-                { app.t("他の端末での確認結果を取り込む（直近7日）", "Import checks made elsewhere (last 7 days)") }
-            </button>
-            <p id="import-status" role="status" aria-live="polite">
-                { match (app.state.imported, app.lang()) {
-                    (Some(n), Lang::Ja) => format!("他の端末での確認結果を{n}件取り込み、患者に反映しました。"),
-                    (Some(n), Lang::En) => format!("Imported {n} results and updated the patients."),
-                    (None, _) => String::new(),
-                } }
-            </p>
-            <super::result::Registered import=true />
+            if app.state.running {
+                <p id="ins-status">{ app.t("確認を始めています…", "Starting the check…") }</p>
+            }
             <p id="ins-error" role="alert" class="error">
-                { failure.map(|f| if app.lang() == Lang::Ja { f.message_ja.clone() } else { f.code.message_en(&f.detail) }).unwrap_or_default() }
+                { failure.map(|f| f.message(app.lang())).unwrap_or_default() }
             </p>
             if service_down {
                 <button id="ins-to-manual" type="button" class="secondary" onclick={to_manual}>
                     { app.t("この番号で手入力登録へ進む", "Register by hand with these numbers") }
                 </button>
             }
+            <button id="import-button" type="button" class="secondary" onclick={import}>
+                { app.t("他の端末での確認結果を取り込む（直近7日）", "Import checks made elsewhere (last 7 days)") }
+            </button>
+            <ImportReview />
+            <p id="import-status" role="status">
+                { match (app.state.imported, app.lang()) {
+                    (Some(n), Lang::Ja) => format!("他の端末での確認結果{n}件を取り込みました。"),
+                    (Some(n), Lang::En) => format!("Imported {n} results."),
+                    (None, _) => String::new(),
+                } }
+            </p>
+            <super::result::Registered import=true />
         </section>
+    }
+}
+
+/// What an import would do, shown before anything changes: who would be created, who
+/// updated and how, what is already on record, and what needs staff (複数該当).
+#[function_component(ImportReview)]
+fn import_review() -> Html {
+    let app = use_app();
+    let ja = app.lang() == Lang::Ja;
+    let pending = app.state.import_review.clone();
+    {
+        let shown = pending.is_some();
+        use_effect_with(shown, move |shown| {
+            if *shown {
+                super::form::focus_later("import-review-heading");
+            }
+            || ()
+        });
+    }
+    let Some(results) = pending else {
+        return html! {};
+    };
+    let apply = {
+        let state = app.state.clone();
+        Callback::from(move |_| {
+            state.dispatch(Action::ApplyImport {
+                at: crate::clock::now_iso(),
+            });
+            super::form::focus_later("import-status");
+        })
+    };
+    let cancel = {
+        let state = app.state.clone();
+        Callback::from(move |_| {
+            state.dispatch(Action::CancelImport);
+            super::form::focus_later("import-button");
+        })
+    };
+    let planned = match app.state.book.preview(Edit::RegisterChecks {
+        results: results.clone(),
+        at: String::new(),
+    }) {
+        Ok(Applied::Registered(r)) => r,
+        _ => Vec::new(),
+    };
+    let waiting: Vec<&EligibilityResult> = results
+        .iter()
+        .filter(|r| !r.qualifications.is_empty() && r.default_choice().is_none())
+        .collect();
+    let no_match = results
+        .iter()
+        .filter(|r| r.qualifications.is_empty())
+        .count();
+    let changes = planned
+        .iter()
+        .filter(|r| r.created || r.check_added)
+        .count();
+    let what = |r: &Registration| -> String {
+        match (r.created, r.check_added, r.older, ja) {
+            (true, _, _, true) => "新しい患者として登録".into(),
+            (true, _, _, false) => "New patient".into(),
+            (false, false, _, true) => "登録済み（変更なし）".into(),
+            (false, false, _, false) => "Already on record (no change)".into(),
+            (false, true, true, true) => "以前の確認として履歴に追加".into(),
+            (false, true, true, false) => "Added to the history as an earlier check".into(),
+            (false, true, false, true) if r.changes.is_empty() => {
+                "確認の履歴に追加（登録内容は変更なし）".into()
+            }
+            (false, true, false, false) if r.changes.is_empty() => {
+                "Check added to the history (details unchanged)".into()
+            }
+            (false, true, false, true) => format!(
+                "更新：{}",
+                r.changes
+                    .iter()
+                    .map(|c| format!("{} {} → {}", c.label_ja, c.before, c.after))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            (false, true, false, false) => format!(
+                "Update: {}",
+                r.changes
+                    .iter()
+                    .map(|c| format!("{} {} → {}", c.label_en, c.before, c.after))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    };
+    html! {
+        <div id="import-review" class="warn-box" role="region" aria-labelledby="import-review-heading">
+            <h3 id="import-review-heading" tabindex="-1">{
+                if ja { format!("取り込む前の確認：確認結果{}件", results.len()) } else { format!("Before importing: {} results", results.len()) }
+            }</h3>
+            if !planned.is_empty() {
+                <table id="import-plan">
+                    <caption class="sr-only">{ app.t("取り込むと変わること", "What the import changes") }</caption>
+                    <thead><tr>
+                        <th scope="col">{ app.t("患者", "Patient") }</th>
+                        <th scope="col">{ app.t("取り込むと", "On import") }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for planned.iter().map(|r| html! {
+                            <tr>
+                                <th scope="row" lang="ja">{ &r.name }</th>
+                                <td>{ what(r) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+            if !waiting.is_empty() {
+                <p id="import-waiting" class="warn">{
+                    if ja {
+                        format!("複数の資格が該当した{}件（{}）は取り込みません。受付で資格確認をして、登録する資格を選んでください。",
+                            waiting.len(), waiting.iter().filter_map(|r| r.primary().map(|q| q.name.clone())).collect::<Vec<_>>().join("、"))
+                    } else {
+                        format!("{} results with several matching qualifications are left out: check them at reception and choose.", waiting.len())
+                    }
+                }</p>
+            }
+            if no_match > 0 {
+                <p>{ if ja { format!("該当資格なしの{no_match}件は登録するものがありません。") } else { format!("{no_match} results found no qualification: nothing to register.") } }</p>
+            }
+            if changes == 0 {
+                <p id="import-nothing">{ app.t("すべて登録済みです。取り込んでも何も変わりません。", "Everything is already on record: importing changes nothing.") }</p>
+            }
+            <button id="import-apply" type="button" onclick={apply} disabled={changes == 0}>{ app.t("この内容で取り込む", "Import as shown") }</button>
+            <button id="import-cancel" type="button" class="secondary" onclick={cancel}>{ app.t("取り込まない", "Do not import") }</button>
+        </div>
     }
 }

@@ -2,18 +2,27 @@
 //! (受付, 患者, 施術録, 月次請求, 設定, 導入状況) chosen by the address's `#hash`. Each part is a
 //! small component reading one shared context.
 
+mod ahaki;
+mod calendar;
+mod case_editor;
 pub(crate) mod check;
 mod claims;
 pub(crate) mod connection;
+mod day_entry;
 mod delete_patient;
+mod desk;
 mod diagnostics;
+mod documents;
 mod durable;
 mod form;
 pub(crate) mod insurance;
 mod merge;
+mod month_ledger;
 mod nav;
 mod new_patient;
+mod paste;
 mod patients;
+mod postal_lookup;
 pub(crate) mod print;
 pub(crate) mod readers;
 mod records;
@@ -47,6 +56,14 @@ impl AppCtx {
     pub fn t(&self, ja: &'static str, en: &'static str) -> &'static str {
         tr(self.state.lang, ja, en)
     }
+}
+
+/// Goes to `screen` as its link would (the address's `#hash` follows, so Back returns).
+pub(crate) fn go(state: &UseReducerHandle<State>, screen: Screen) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(screen.hash());
+    }
+    state.dispatch(Action::Navigate(screen));
 }
 
 #[hook]
@@ -198,12 +215,36 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |_| state.dispatch(Action::SetLang(state.lang.other())))
     };
+    {
+        // The tab's title names the screen: the first thing a screen reader says of a tab,
+        // and what the taskbar and history show.
+        let (screen, lang) = (state.screen, state.lang);
+        use_effect_with((screen, lang), move |(screen, lang)| {
+            let (ja, en) = screen.label();
+            if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+                d.set_title(&format!("{} — Ukemi", tr(*lang, ja, en)));
+            }
+            || ()
+        });
+    }
+    // The skip link moves the focus without touching the address's #hash (which names
+    // the screen).
+    let skip = Callback::from(|e: MouseEvent| {
+        e.prevent_default();
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("main"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
     let t = |ja, en| tr(state.lang, ja, en);
     let ready = matches!(state.conn, Conn::Connected { .. }) && state.pairing == Pairing::Paired;
     let screen = state.screen;
     html! {
         <ContextProvider<AppCtx> context={ctx}>
-            <a class="skip" href="#main">{ t("本文へ移動", "Skip to main content") }</a>
+            <a class="skip" href="#main" onclick={skip}>{ t("本文へ移動", "Skip to main content") }</a>
             <header class="top">
                 <p class="app-name">{ "Ukemi" }</p>
                 if state.demo {
@@ -227,6 +268,7 @@ pub fn app() -> Html {
             }
             <div id="announcer" class="sr-only" aria-live="polite" aria-atomic="true">{ state.announcement.clone() }</div>
             <main id="main" tabindex="-1">
+                <nav::SetupBanner />
                 { match screen {
                     Screen::Reception => html! {
                         <>
@@ -237,9 +279,16 @@ pub fn app() -> Html {
                                 <check::Check />
                                 <insurance::Insurance manual=true />
                                 <result::ResultView />
+                                <paste::ReceptionConsent />
                                 if state.demo {
                                     <sample_clinic::SampleClinic />
                                 }
+                            }
+                            <paste::PasteImport />
+                            // A pasted result is shown and registered without the companion.
+                            if !ready && state.result.is_some() {
+                                <result::ResultView />
+                                <paste::ReceptionConsent />
                             }
                             <p id="manual-hint" class="hint">
                                 { t("オンライン資格確認ができないとき（障害、コンパニオンが動いていないなど）は、", "When no online check can be made (an outage, the companion not running), ") }
@@ -251,6 +300,7 @@ pub fn app() -> Html {
                     Screen::Patients => html! { <patients::Patients /> },
                     Screen::Records => html! { <records::Records /> },
                     Screen::Claims => html! { <claims::Claims /> },
+                    Screen::Desk => html! { <desk::Desk /> },
                     Screen::Settings => html! { <settings::Settings /> },
                     Screen::Readiness => html! { <status::Readiness /> },
                 } }

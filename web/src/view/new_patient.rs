@@ -3,7 +3,7 @@
 //! can offline and refuses a second registration of the same person; the draft is kept in
 //! the tab's `sessionStorage` so a reload loses nothing typed, and dropped once registered.
 
-use super::form::{SelectField, TextField};
+use super::form::{DateField, SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
 use crate::state::Action;
@@ -144,6 +144,10 @@ pub fn new_patient_form() -> Html {
             draft.set(next);
         })
     };
+    let set_date = |f: fn(&mut Draft, String)| {
+        let set = set(f);
+        Callback::from(move |d: ukemi_core::Date| set.emit(d.to_string()))
+    };
     let onsubmit = {
         let draft = draft.clone();
         let error = error.clone();
@@ -196,12 +200,13 @@ pub fn new_patient_form() -> Html {
             <form onsubmit={onsubmit} novalidate=true aria-describedby="new-patient-error">
                 <fieldset class="grid">
                     <legend>{ app.t("患者", "Patient") }</legend>
-                    <TextField id="new-name" invalid={bad("new-name")} label={ app.t("氏名", "Name") } value={d.name.clone()} required=true
+                    <TextField id="new-name" invalid={bad("new-name")} error_id="new-patient-error" label={ app.t("氏名", "Name") } value={d.name.clone()} required=true
                         autocomplete="off" onchange={set(|d, v| d.name = v)} />
                     <TextField id="new-kana" label={ app.t("カナ", "Kana") } value={d.kana.clone()}
                         autocomplete="off" onchange={set(|d, v| d.kana = v)} />
-                    <TextField id="new-birth" invalid={bad("new-birth")} kind="date" label={ app.t("生年月日", "Date of birth") } value={d.birth.clone()} required=true
-                        onchange={set(|d, v| d.birth = v)} />
+                    <DateField id="new-birth" invalid={bad("new-birth")} error_id="new-patient-error" label={ app.t("生年月日", "Date of birth") }
+                        value={super::form::parse_date(&d.birth)} required=true era_choice=true
+                        onchange={set_date(|d, v| d.birth = v)} />
                     <SelectField id="new-sex" label={ app.t("性別", "Sex") } value={d.sex.clone()}
                         options={vec![
                             (String::new(), app.t("未設定", "Not set").to_string()),
@@ -213,17 +218,19 @@ pub fn new_patient_form() -> Html {
                         autocomplete="off" onchange={set(|d, v| d.postal = v)} />
                     <TextField id="new-address" label={ app.t("住所", "Address") } value={d.address.clone()}
                         autocomplete="off" onchange={set(|d, v| d.address = v)} />
+                    <super::postal_lookup::PostalLookup id="new" postal={Some(AttrValue::from(d.postal.clone()))} address={d.address.clone()}
+                        on_address={set(|d, v| d.address = v)} on_postal={Some(set(|d, v| d.postal = v))} />
                 </fieldset>
                 <fieldset class="grid">
                     <legend>{ app.t("保険（資格確認書の記載どおり）", "Insurance (as on the 資格確認書)") }</legend>
-                    <TextField id="new-insurer" invalid={bad("new-insurer")} label={ app.t("保険者番号", "Insurer number") } value={d.insurer.clone()} required=true
+                    <TextField id="new-insurer" invalid={bad("new-insurer")} error_id="new-patient-error" label={ app.t("保険者番号", "Insurer number") } value={d.insurer.clone()} required=true
                         hint={ app.t("6桁（国保）または8桁", "6 digits (国保) or 8") } autocomplete="off"
                         onchange={set(|d, v| d.insurer = v)} />
                     <TextField id="new-insurer-name" label={ app.t("保険者名", "Insurer name") } value={d.insurer_name.clone()}
                         autocomplete="off" onchange={set(|d, v| d.insurer_name = v)} />
                     <TextField id="new-symbol" label={ app.t("記号", "Symbol") } value={d.symbol.clone()}
                         autocomplete="off" onchange={set(|d, v| d.symbol = v)} />
-                    <TextField id="new-number" invalid={bad("new-number")} label={ app.t("番号", "Number") } value={d.number.clone()} required=true
+                    <TextField id="new-number" invalid={bad("new-number")} error_id="new-patient-error" label={ app.t("番号", "Number") } value={d.number.clone()} required=true
                         autocomplete="off" onchange={set(|d, v| d.number = v)} />
                     <TextField id="new-branch" label={ app.t("枝番", "Branch") } value={d.branch.clone()}
                         autocomplete="off" onchange={set(|d, v| d.branch = v)} />
@@ -236,17 +243,19 @@ pub fn new_patient_form() -> Html {
                     <SelectField id="new-copay" label={ app.t("負担割合", "Co-payment") } value={ if d.copay.is_empty() { "30".to_string() } else { d.copay.clone() } }
                         options={vec![("30".into(), "3割".into()), ("20".into(), "2割".into()), ("10".into(), "1割".into()), ("0".into(), app.t("なし", "None").to_string())]}
                         onchange={set(|d, v| d.copay = v)} />
-                    <TextField id="new-valid-from" kind="date" label={ app.t("資格取得日", "Qualified since") } value={d.valid_from.clone()}
-                        onchange={set(|d, v| d.valid_from = v)} />
-                    <TextField id="new-valid-until" invalid={bad("new-valid-until")} kind="date" label={ app.t("有効期限", "Valid until") } value={d.valid_until.clone()}
-                        hint={ app.t("資格確認書に記載があれば", "If printed on the 資格確認書") }
-                        onchange={set(|d, v| d.valid_until = v)} />
+                    <DateField id="new-valid-from" label={ app.t("資格取得日", "Qualified since") } value={super::form::parse_date(&d.valid_from)}
+                        era={"令和"} onchange={set_date(|d, v| d.valid_from = v)} />
+                    <DateField id="new-valid-until" invalid={bad("new-valid-until")} error_id="new-patient-error" label={ app.t("有効期限（資格確認書に記載があれば）", "Valid until (if printed on the 資格確認書)") }
+                        value={super::form::parse_date(&d.valid_until)}
+                        era={"令和"} onchange={set_date(|d, v| d.valid_until = v)} />
                     if dependent {
                         <TextField id="new-holder-name" label={ app.t("被保険者氏名", "Insured's name") } value={d.holder_name.clone()}
                             autocomplete="off" onchange={set(|d, v| d.holder_name = v)} />
                         <TextField id="new-holder-address" label={ app.t("被保険者の住所", "Insured's address") } value={d.holder_address.clone()}
                             hint={ app.t("申請書に必要です", "Required on the claim form") }
                             autocomplete="off" onchange={set(|d, v| d.holder_address = v)} />
+                        <super::postal_lookup::PostalLookup id="new-holder" address={d.holder_address.clone()}
+                            on_address={set(|d, v| d.holder_address = v)} />
                     }
                 </fieldset>
                 <button type="submit" id="new-patient-register">{ app.t("患者として登録", "Register as patient") }</button>

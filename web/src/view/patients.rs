@@ -2,19 +2,12 @@
 //! their insurance history and eligibility-check history. Corrections are saved as typed.
 
 use super::form::{SelectField, TextField};
-use super::use_app;
+use super::{go, use_app};
 use crate::i18n::Lang;
 use crate::state::{Action, Screen};
 use ukemi_core::claims::{PatientSex, PublicFund};
 use ukemi_core::records::{Edit, PatientRecord};
 use yew::prelude::*;
-
-fn go(state: &UseReducerHandle<crate::state::State>, screen: Screen) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().set_hash(screen.hash());
-    }
-    state.dispatch(Action::Navigate(screen));
-}
 
 #[function_component(Patients)]
 pub fn patients() -> Html {
@@ -129,8 +122,14 @@ fn detail(props: &DetailProps) -> Html {
                     })} />
             </div>
             <p>{ app.t("生年月日：", "Date of birth: ") }{ p.birth_date.wareki() }{ format!("（{}）", p.birth_date) }</p>
-            <TextField id="patient-address" label={ app.t("住所", "Address") } value={p.address.clone()}
-                onchange={put(|p, v| p.address = v)} />
+            <div class="grid">
+                <TextField id="patient-postal" label={ app.t("郵便番号", "Postal code") } value={p.postal_code.clone()}
+                    onchange={put(|p, v| p.postal_code = v)} />
+                <TextField id="patient-address" label={ app.t("住所", "Address") } value={p.address.clone()}
+                    onchange={put(|p, v| p.address = v)} />
+            </div>
+            <super::postal_lookup::PostalLookup id="patient" postal={Some(AttrValue::from(p.postal_code.clone()))} address={p.address.clone()}
+                on_address={put(|p, v| p.address = v)} on_postal={Some(put(|p, v| p.postal_code = v))} />
             if let Some(ins) = p.insurance() {
                 <fieldset id="current-insurance">
                     <legend>{ app.t("現在の保険（申請書に印字されます）", "Current insurance (printed on claims)") }</legend>
@@ -143,9 +142,12 @@ fn detail(props: &DetailProps) -> Html {
                     </div>
                     <TextField id="ins-holder-address" label={ app.t("被保険者の住所", "Insured person's address") } value={ins.insurance.holder_address.clone()}
                         onchange={put(|p, v| if let Some(e) = p.insurances.last_mut() { e.insurance.holder_address = v })} />
+                    <super::postal_lookup::PostalLookup id="holder" address={ins.insurance.holder_address.clone()}
+                        on_address={put(|p, v| if let Some(e) = p.insurances.last_mut() { e.insurance.holder_address = v })} />
                 </fieldset>
             }
             <PublicFunds patient={p.clone()} />
+            <super::ahaki::AhakiCases patient={p.clone()} />
             <button type="button" id="to-records" onclick={to_records}>{ app.t("施術録を開く", "Open treatment records") }</button>
 
             <h3>{ app.t("保険の履歴", "Insurance history") }</h3>
@@ -186,7 +188,7 @@ fn detail(props: &DetailProps) -> Html {
                         <th scope="col">{ app.t("保険者番号", "Insurer") }</th>
                     </tr></thead>
                     <tbody>
-                        { for p.checks.iter().rev().map(|c| html! { <tr>
+                        { for newest_first(&p.checks).into_iter().map(|c| html! { <tr>
                             <td lang="ja">{ c.checked_on.wareki() }</td>
                             <td>{ if ja { c.reference.label_ja() } else { c.reference.label_en() } }</td>
                             <td>{ if ja { c.validity.label_ja() } else { c.validity.label_en() } }{ if c.validity.is_valid() { " ✓" } else { " ✗" } }</td>
@@ -204,6 +206,16 @@ fn detail(props: &DetailProps) -> Html {
             <super::delete_patient::DeletePatient key={format!("delete-{}", p.id)} patient={p.clone()} />
         </section>
     }
+}
+
+/// The check history as its caption says: newest first (records stored before the book
+/// kept them in order included).
+fn newest_first(
+    checks: &[ukemi_core::records::CheckEntry],
+) -> Vec<&ukemi_core::records::CheckEntry> {
+    let mut v: Vec<_> = checks.iter().collect();
+    v.sort_by(|a, b| (b.checked_on, &b.at).cmp(&(a.checked_on, &a.at)));
+    v
 }
 
 /// 公費: payer and recipient numbers, the patient's share and monthly cap.
@@ -232,6 +244,9 @@ fn public_funds(props: &DetailProps) -> Html {
                 recipient_number: String::new(),
                 copay_percent: 10,
                 monthly_cap_yen: None,
+                per_day_cap_yen: None,
+                paid_days_per_month: None,
+                program: None,
             });
             state.dispatch(Action::Edit(Edit::PutPatient(next)));
         })
@@ -256,7 +271,7 @@ fn public_funds(props: &DetailProps) -> Html {
                     <div class="grid">
                         <TextField id={format!("fund-{n}-payer")} label={ format!("{}{n}", app.t("公費負担者番号", "Payer number ")) } value={f.payer_number.clone()}
                             onchange={edit(i, |f, v| f.payer_number = v)} />
-                        <TextField id={format!("fund-{n}-recipient")} label={ format!("{}{n}", app.t("受給者番号", "Recipient number ")) } value={f.recipient_number.clone()}
+                        <TextField id={format!("fund-{n}-recipient")} label={ format!("{}{n}", app.t("受給者番号（医療証）", "Recipient number ")) } value={f.recipient_number.clone()}
                             onchange={edit(i, |f, v| f.recipient_number = v)} />
                         <SelectField id={format!("fund-{n}-copay")} label={ app.t("患者負担", "Patient's share") } value={f.copay_percent.to_string()}
                             options={vec![("0".into(), "なし".into()), ("10".into(), "1割".into()), ("20".into(), "2割".into()), ("30".into(), "3割".into())]}
@@ -264,6 +279,23 @@ fn public_funds(props: &DetailProps) -> Html {
                         <TextField id={format!("fund-{n}-cap")} kind="number" label={ app.t("月額上限（円）", "Monthly cap (yen)") }
                             value={f.monthly_cap_yen.map(|c| c.to_string()).unwrap_or_default()}
                             onchange={edit(i, |f, v| f.monthly_cap_yen = v.trim().parse().ok())} />
+                        <TextField id={format!("fund-{n}-day-cap")} kind="number" label={ app.t("1日の上限（円）", "Cap per day (yen)") }
+                            value={f.per_day_cap_yen.map(|c| c.to_string()).unwrap_or_default()}
+                            onchange={edit(i, |f, v| f.per_day_cap_yen = v.trim().parse().ok())} />
+                        <TextField id={format!("fund-{n}-paid-days")} kind="number" label={ app.t("負担する日数（月）", "Paid days a month") }
+                            value={f.paid_days_per_month.map(|c| c.to_string()).unwrap_or_default()}
+                            onchange={edit(i, |f, v| f.paid_days_per_month = v.trim().parse().ok())} />
+                        <SelectField id={format!("fund-{n}-program")} label={ app.t("医療費助成の制度（選ぶと負担を入れます）", "Local aid program (fills the share)") }
+                            value={f.program.clone().unwrap_or_default()}
+                            options={std::iter::once((String::new(), app.t("手入力", "Typed").to_string()))
+                                .chain(ukemi_core::claims::public::local_aid().iter().map(|a| (a.id.clone(), format!("{}：{}{}", a.prefecture, a.name, if a.verified { "" } else { "（要確認）" }))))
+                                .collect::<Vec<_>>()}
+                            onchange={edit(i, |f, v| {
+                                match ukemi_core::claims::public::local_aid_by_id(&v) {
+                                    Some(a) => *f = a.fund(&f.payer_number, &f.recipient_number),
+                                    None => f.program = None,
+                                }
+                            })} />
                         <button type="button" class="secondary" id={format!("fund-{n}-remove")} onclick={remove}
                             aria-label={ format!("{}{n}", app.t("公費を削除 ", "Remove public funding ")) }>{ app.t("削除", "Remove") }</button>
                     </div>

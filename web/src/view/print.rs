@@ -19,6 +19,10 @@ pub struct PrintSheetsProps {
     /// so it cannot be mistaken for one ready to file.
     #[prop_or_default]
     pub drafts: Vec<bool>,
+    /// The trainer demo's sheets: each carries a 見本 mark on paper, so a practice form is
+    /// never mistaken for one to file.
+    #[prop_or_default]
+    pub sample: bool,
 }
 
 /// Field keys that have their own box on the sheet; anything else goes to 摘要, so no value
@@ -251,10 +255,25 @@ fn calendar(days: &str) -> Html {
         .split(',')
         .filter_map(|d| d.trim().parse().ok())
         .collect();
+    let said = if treated.is_empty() {
+        "施術日：なし".to_string()
+    } else {
+        format!(
+            "施術日：{}（{}日）",
+            treated
+                .iter()
+                .map(|d| format!("{d}日"))
+                .collect::<Vec<_>>()
+                .join("、"),
+            treated.len()
+        )
+    };
     html! {
         <div class="box block-calendar">
-            <span class="lbl">{ "施術日" }</span>
-            <ol class="days">
+            <span class="lbl" aria-hidden="true">{ "施術日" }</span>
+            // The circles are drawn; a screen reader hears the treated days in words.
+            <p class="sr-only screen-only">{ said }</p>
+            <ol class="days" aria-hidden="true">
                 { for (1..=31u32).map(|d| {
                     let on = treated.contains(&d);
                     html! { <li class={classes!(on.then_some("on"))}>{ d }</li> }
@@ -288,14 +307,15 @@ fn table(s: &FormSection, class: &str, skip: &[&str]) -> Html {
     }
 }
 
-fn claim_sheet(form: &FormModel, draft: bool) -> Html {
+fn claim_sheet(form: &FormModel, draft: bool, sample: bool) -> Html {
     let kind = match form.form_id.as_str() {
         "様式第5号" => "judo",
         "様式第6号" => "acupuncture",
         _ => "massage",
     };
     let label = format!(
-        "{} {} {}{}",
+        "{}{} {} {}{}",
+        if sample { "見本 " } else { "" },
         form.form_id,
         form.month_ja,
         value(form, "patient_name"),
@@ -332,6 +352,9 @@ fn claim_sheet(form: &FormModel, draft: bool) -> Html {
             <h3 class="title">{ &form.title }</h3>
             if draft {
                 <p class="draft-mark">{ "下書き（エラーあり・提出不可）" }</p>
+            }
+            if sample {
+                <p class="sample-mark" aria-hidden="true"></p>
             }
             <div class="box b-month"><span class="val">{ &form.month_ja }</span></div>
             { for PLACED.iter().filter(|k| !matches!(**k, "visit_days" | "clinic_name" | "clinic_address" | "manager" | "registration_number")).map(|k| placed(form, k)) }
@@ -374,17 +397,27 @@ fn claim_sheet(form: &FormModel, draft: bool) -> Html {
     }
 }
 
-fn summary_sheet(s: &SummaryForm) -> Html {
+fn summary_sheet(s: &SummaryForm, sample: bool) -> Html {
     let insurer = s
         .insurer_number
         .clone()
         .unwrap_or_else(|| "全保険者".into());
-    let label = format!("{} {} {} {}", s.form_id, s.title, s.month_ja, insurer);
+    let label = format!(
+        "{}{} {} {} {}",
+        if sample { "見本 " } else { "" },
+        s.form_id,
+        s.title,
+        s.month_ja,
+        insurer
+    );
     let cell = |k: &str, l: &str, v: String| boxed(k, l, &v);
     html! {
         <article class="sheet sheet-summary" role="document" aria-label={label} lang="ja">
             <p class="form-id">{ &s.form_id }</p>
             <h3 class="title">{ &s.title }</h3>
+            if sample {
+                <p class="sample-mark" aria-hidden="true"></p>
+            }
             <div class="box b-month"><span class="val">{ &s.month_ja }</span></div>
             { cell("s_insurer", "保険者番号", insurer) }
             { cell("s_count", "件数", s.claim_count.to_string()) }
@@ -403,8 +436,8 @@ fn summary_sheet(s: &SummaryForm) -> Html {
 pub fn print_sheets(p: &PrintSheetsProps) -> Html {
     html! {
         <div class="print-sheets" id={p.id.clone()}>
-            { for p.summaries.iter().map(summary_sheet) }
-            { for p.forms.iter().enumerate().map(|(i, f)| claim_sheet(f, p.drafts.get(i).copied().unwrap_or(false))) }
+            { for p.summaries.iter().map(|s| summary_sheet(s, p.sample)) }
+            { for p.forms.iter().enumerate().map(|(i, f)| claim_sheet(f, p.drafts.get(i).copied().unwrap_or(false), p.sample)) }
         </div>
     }
 }

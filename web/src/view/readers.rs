@@ -29,6 +29,19 @@ pub fn card_label(lang: Lang, card: Option<&CardInfo>) -> String {
     }
 }
 
+/// A reader's name as the clinic reads it: the practice reader by what it is, a real one by
+/// the name the system gives it.
+pub fn reader_name(lang: Lang, name: &str) -> String {
+    if name == ukemi_core::sim::readers::SIM_READER {
+        match lang {
+            Lang::Ja => "練習用カードリーダー".into(),
+            Lang::En => "Practice card reader".into(),
+        }
+    } else {
+        name.to_string()
+    }
+}
+
 #[function_component(Readers)]
 pub fn readers() -> Html {
     let app = use_app();
@@ -53,22 +66,33 @@ pub fn readers() -> Html {
     };
     let current = s.reader().map(|r| r.name.clone());
     let status = match s.reader() {
+        // Listed after pairing: until the companion answers, nothing is known to be missing.
+        None if !s.readers_listed => app
+            .t(
+                "カードリーダーを確認しています…",
+                "Looking for card readers…",
+            )
+            .to_string(),
         None => app
             .t(
                 "カードリーダーが見つかりません。USBケーブルをつなぎ直してください。",
                 "No card reader found. Reconnect the USB cable.",
             )
             .to_string(),
-        Some(r) => format!("{}：{}", r.name, card_label(app.lang(), r.card.as_ref())),
+        Some(r) => format!(
+            "{}：{}",
+            reader_name(app.lang(), &r.name),
+            card_label(app.lang(), r.card.as_ref())
+        ),
     };
     html! {
         <section class="panel" aria-labelledby="reader-heading">
-            <h2 id="reader-heading">{ app.t("カードリーダー", "Card reader") }</h2>
+            <h2 id="reader-heading" tabindex="-1">{ app.t("カードリーダー", "Card reader") }</h2>
             if s.readers.len() > 1 {
                 <label for="reader-select">{ app.t("使うカードリーダー", "Reader to use") }</label>
                 <select id="reader-select" onchange={choose}>
                     { for s.readers.iter().map(|r| html! {
-                        <option value={r.name.clone()} selected={Some(&r.name) == current.as_ref()}>{ &r.name }</option>
+                        <option value={r.name.clone()} selected={Some(&r.name) == current.as_ref()}>{ reader_name(app.lang(), &r.name) }</option>
                     }) }
                 </select>
             }
@@ -115,7 +139,7 @@ fn sim_panel() -> Html {
             <button id="sim-insert" type="button" onclick={insert}>{ app.t("カードを置く", "Insert card") }</button>
             <button id="sim-remove" type="button" onclick={remove}>{ app.t("カードを外す", "Remove card") }</button>
             if let Some(f) = failure {
-                <p id="sim-error" role="alert" class="error">{ if app.lang() == Lang::Ja { f.message_ja.clone() } else { f.code.message_en(&f.detail) } }</p>
+                <p id="sim-error" role="alert" class="error">{ f.message(app.lang()) }</p>
             }
         </div>
     }

@@ -3,8 +3,8 @@
 
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
-use ukemi_core::eligibility::{Qualification, QualificationValidity};
+use crate::state::{Action, Screen};
+use ukemi_core::eligibility::{Qualification, QualificationValidity, ReferenceKind, Standing};
 use ukemi_core::Date;
 use web_sys::HtmlElement;
 use yew::prelude::*;
@@ -69,17 +69,65 @@ fn qualification(app: &super::AppCtx, q: &Qualification, first: bool) -> Html {
     }
 }
 
+/// How one qualification stands on the day of the check, as its heading says it.
+fn standing_label(ja: bool, q: &Qualification, day: Date) -> String {
+    match (q.standing(day), ja) {
+        (Standing::InForce, true) => "現在の資格（確認日に有効）".into(),
+        (Standing::InForce, false) => "Current qualification (valid on the day)".into(),
+        (Standing::Lost(d), true) => format!("喪失した資格（喪失日 {}）", d.wareki()),
+        (Standing::Lost(d), false) => format!("Lost qualification (lost on {d})"),
+        (Standing::Expired(d), true) => format!("期限切れの資格（{}まで）", d.wareki()),
+        (Standing::Expired(d), false) => format!("Expired qualification (until {d})"),
+        (Standing::NotYet(d), true) => format!("開始前の資格（{}から）", d.wareki()),
+        (Standing::NotYet(d), false) => format!("Not yet in force (from {d})"),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ResultProps {
+    /// The full app registers patients; the widget, which has no patients, only shows.
+    #[prop_or(true)]
+    pub register: bool,
+}
+
 #[function_component(ResultView)]
-pub fn result_view() -> Html {
+pub fn result_view(props: &ResultProps) -> Html {
     let app = use_app();
     let heading = use_node_ref();
+    let seq = app.state.result_seq;
+    let default = app.state.result.as_ref().and_then(|r| r.default_choice());
+    let choice = use_state(|| default);
+    let address = use_state(String::new);
+    let postal = use_state(String::new);
+    let choice_error = use_state(|| false);
     {
         let heading = heading.clone();
-        use_effect_with(app.state.result_seq, move |seq| {
+        let (choice, address, postal, choice_error) = (
+            choice.clone(),
+            address.clone(),
+            postal.clone(),
+            choice_error.clone(),
+        );
+        use_effect_with(seq, move |seq| {
+            // A new result: nothing chosen or typed for the last one carries over.
+            choice.set(default);
+            address.set(String::new());
+            postal.set(String::new());
+            choice_error.set(false);
             if *seq > 0 {
                 if let Some(h) = heading.cast::<HtmlElement>() {
                     let _ = h.focus();
                 }
+            }
+            || ()
+        });
+    }
+    {
+        // Once registered, the register button is gone: the focus goes to what comes next.
+        let registered = app.state.registered_seq == Some(seq);
+        use_effect_with(registered, move |r| {
+            if *r {
+                super::form::focus_later("to-patient-records");
             }
             || ()
         });
@@ -89,26 +137,72 @@ pub fn result_view() -> Html {
     };
     let ja = app.lang() == Lang::Ja;
     let valid = r.validity.is_valid();
+    let several = r.qualifications.len() > 1;
+    let chosen = (*choice).and_then(|i| r.qualifications.get(i).map(|q| (i, q)));
+    let in_force_newer = r.validity == QualificationValidity::InvalidNewerExists
+        && default.is_some_and(|i| r.qualifications[i].covers(r.checked_on));
+    let by_numbers = r.reference == ReferenceKind::InsuranceNumbers;
     let advice = match r.validity {
+        // Typed from the 資格確認書: sending staff back to it would help nobody.
+        QualificationValidity::NoMatch if by_numbers => app.t(
+            "入力した番号と生年月日に該当する資格が見つかりません。数字の打ち間違いがないか確かめ、正しければ保険者に問い合わせてください。",
+            "No qualification matches these numbers and date of birth. Check for a mistyped digit; if they are right, ask the insurer.",
+        ),
         QualificationValidity::NoMatch => app.t(
             "該当する資格が見つかりません。マイナ保険証の利用登録がない場合は、資格確認書や保険者への問い合わせで確認してください。",
             "No qualification found. If the card is not registered for health insurance, check the eligibility certificate or ask the insurer.",
         ),
         QualificationValidity::Invalid => app.t("資格が無効です。喪失日と事由を確認し、新しい保険の情報を患者さんに確認してください。", "Not valid. Check the loss date and ask the patient about their new insurance."),
+        QualificationValidity::InvalidNewerExists if in_force_newer => app.t(
+            "以前の資格は喪失していますが、新しい資格が有効です。登録すると新しい資格（現在の資格）で登録されます。",
+            "The earlier qualification was lost, but a newer one is in force: registering takes the newer (current) one.",
+        ),
         QualificationValidity::InvalidNewerExists => app.t("新しい資格があります。下の一覧で新しい保険を確認してください。", "A newer qualification exists: see the list below."),
-        QualificationValidity::MultipleMatches => app.t("複数の資格が該当しました。患者さんに確認してください。", "Several qualifications matched. Ask the patient."),
+        QualificationValidity::MultipleMatches => app.t(
+            "複数の資格が該当しました。患者さんにどの保険で受診するかを確かめ、登録する資格を選んでください。",
+            "Several qualifications matched. Ask the patient which insurance applies and choose the one to register.",
+        ),
         _ => "",
     };
+    let registered = app.state.registered_seq == Some(seq);
+    let no_address =
+        chosen.is_some_and(|(_, q)| q.address.as_deref().is_none_or(|a| a.trim().is_empty()));
     let register = {
         let state = app.state.clone();
+        let choice = choice.clone();
+        let address = address.clone();
+        let postal = postal.clone();
+        let choice_error = choice_error.clone();
         Callback::from(move |_| {
+            if several && choice.is_none() {
+                choice_error.set(true);
+                super::form::focus_later("qualification-choice-1");
+                return;
+            }
             state.dispatch(Action::Register {
+                seq,
+                qualification: *choice,
+                address: (no_address && !address.trim().is_empty())
+                    .then(|| ((*address).trim().to_string(), (*postal).trim().to_string())),
                 at: crate::clock::now_iso(),
             })
         })
     };
+    let to_records = {
+        let state = app.state.clone();
+        let patient = app
+            .state
+            .registered_patient
+            .as_ref()
+            .map(|(id, _)| id.clone());
+        Callback::from(move |_| {
+            state.dispatch(Action::ChoosePatient(patient.clone()));
+            super::go(&state, Screen::Records);
+        })
+    };
+    let panel_class = if valid || in_force_newer { "ok" } else { "bad" };
     html! {
-        <section id="result" class={classes!("panel", if valid { "ok" } else { "bad" })} aria-labelledby="result-heading">
+        <section id="result" class={classes!("panel", panel_class)} aria-labelledby="result-heading">
             <h2 id="result-heading" ref={heading} tabindex="-1">{ app.t("資格確認結果", "Eligibility result") }</h2>
             <p id="result-validity" class="validity">
                 { app.t("資格有効性：", "Validity: ") }
@@ -116,17 +210,81 @@ pub fn result_view() -> Html {
                 { if valid { " ✓" } else { " ✗" } }
             </p>
             if !advice.is_empty() {
-                <p class="advice">{ advice }</p>
+                <p id="result-advice" class="advice">{ advice }</p>
             }
             if let Some(n) = &r.notice {
                 <p class="notice">{ n }</p>
             }
             <p>{ app.t("確認方法：", "Method: ") }{ if ja { r.reference.label_ja() } else { r.reference.label_en() } }{ "　" }{ both(r.checked_on) }</p>
-            { for r.qualifications.iter().enumerate().map(|(i, q)| qualification(&app, q, i == 0)) }
-            if r.primary().is_some() {
-                <button id="register-patient" type="button" onclick={register}>{ app.t("患者として登録", "Register as patient") }</button>
+            { for r.qualifications.iter().enumerate().map(|(i, q)| html! {
+                <section class="qualification" id={format!("qualification-{}", i + 1)} aria-labelledby={format!("qualification-{}-heading", i + 1)}>
+                    <h3 id={format!("qualification-{}-heading", i + 1)}>
+                        { if several { format!("{}{}：", app.t("資格", "Qualification "), i + 1) } else { String::new() } }
+                        { standing_label(ja, q, r.checked_on) }
+                    </h3>
+                    { qualification(&app, q, i == 0) }
+                </section>
+            }) }
+            if several && !registered && props.register {
+                <fieldset id="qualification-choice" aria-describedby="qualification-choice-error">
+                    <legend>{ app.t("登録する資格", "Qualification to register") }</legend>
+                    { for r.qualifications.iter().enumerate().map(|(i, q)| {
+                        let checked = *choice == Some(i);
+                        let choice = choice.clone();
+                        let choice_error = choice_error.clone();
+                        let on = Callback::from(move |_: Event| { choice.set(Some(i)); choice_error.set(false); });
+                        html! {
+                            <label class="choice" for={format!("qualification-choice-{}", i + 1)}>
+                                <input type="radio" name="qualification-choice" id={format!("qualification-choice-{}", i + 1)}
+                                    checked={checked} onchange={on} />
+                                <span lang="ja">{ format!("{}{}：{}（{}）{}", app.t("資格", "Qualification "), i + 1, q.insurer_name, q.insurer_number, standing_label(ja, q, r.checked_on)) }</span>
+                            </label>
+                        }
+                    }) }
+                    <p id="qualification-choice-error" class="error" role="alert">{
+                        if *choice_error { app.t("登録する資格を選んでください。", "Choose the qualification to register.") } else { "" }
+                    }</p>
+                </fieldset>
             }
-            <Registered import=false />
+            if no_address && !registered && !props.register {
+                <p id="address-missing" class="warn-box"><strong>{ app.t(
+                    "住所が登録されていません。療養費支給申請書には被保険者の住所の記入が必要です。患者さんに確認してください。",
+                    "No address on file. The claim form (療養費支給申請書) needs the insured person's address: ask the patient.") }</strong></p>
+            }
+            if no_address && !registered && props.register {
+                <div id="address-missing" class="warn-box">
+                    <p><strong>{ app.t(
+                        "住所が登録されていません。療養費支給申請書には被保険者の住所の記入が必要です。",
+                        "No address on file. The claim form (療養費支給申請書) needs the insured person's address.") }</strong>
+                        { app.t("患者さんに確認して、ここに入力してから登録してください（あとから患者の画面でも入力できます）。", " Ask the patient and type it here before registering (it can also be typed later on the patient's screen).") }</p>
+                    <div class="grid">
+                        <super::form::TextField id="result-postal-input" label={ app.t("郵便番号", "Postal code") } value={(*postal).clone()}
+                            autocomplete="off" onchange={ let p = postal.clone(); Callback::from(move |v| p.set(v)) } />
+                        <super::form::TextField id="result-address-input" label={ app.t("住所", "Address") } value={(*address).clone()}
+                            autocomplete="off" onchange={ let a = address.clone(); Callback::from(move |v| a.set(v)) } />
+                    </div>
+                    <super::postal_lookup::PostalLookup id="result" postal={Some(AttrValue::from((*postal).clone()))} address={(*address).clone()}
+                        on_address={ let a = address.clone(); Callback::from(move |v| a.set(v)) }
+                        on_postal={Some({ let p = postal.clone(); Callback::from(move |v| p.set(v)) })} />
+                </div>
+            }
+            if registered {
+                <Registered import=false />
+                if let Some((_, name)) = &app.state.registered_patient {
+                    <button id="to-patient-records" type="button" onclick={to_records}>
+                        { if ja {
+                            format!("{name}さんの施術録を開く")
+                        } else {
+                            format!("Open {name}'s treatment records")
+                        } }
+                    </button>
+                }
+            } else if !r.qualifications.is_empty() && props.register {
+                <button id="register-patient" type="button" onclick={register}>{ app.t("患者として登録", "Register as patient") }</button>
+                if let Some((ja_text, en_text)) = &app.state.edit_error {
+                    <p id="register-error" class="error" role="alert">{ if ja { ja_text.clone() } else { en_text.clone() } }</p>
+                }
+            }
         </section>
     }
 }
@@ -151,16 +309,7 @@ pub fn registered(p: &RegisteredProps) -> Html {
         <div id={ if p.import { "import-registration" } else { "registration" } } class="registration">
             { for list.iter().map(|r| html! {
                 <>
-                    <p><strong>{
-                        match (r.created, ja) {
-                            (true, true) => format!("{}さんを新しい患者として登録しました。", r.name),
-                            (true, false) => format!("Registered {} as a new patient.", r.name),
-                            (false, true) if r.changes.is_empty() => format!("{}さんは登録済みです（変更なし）。確認の履歴に追加しました。", r.name),
-                            (false, false) if r.changes.is_empty() => format!("{} is already registered (no changes); the check was added to the history.", r.name),
-                            (false, true) => format!("{}さんの登録内容を更新しました。変更点：", r.name),
-                            (false, false) => format!("Updated {}. Changes:", r.name),
-                        }
-                    }</strong></p>
+                    <p><strong>{ crate::state::registration_line(app.lang(), r) }</strong></p>
                     if !r.changes.is_empty() {
                         <table class="changes">
                             <caption class="sr-only">{ app.t("変更点", "Changes") }</caption>

@@ -150,7 +150,7 @@ pub fn sample_clinic() -> Html {
         if *shown {
             <section id="sample-print-area" class="panel print-area" aria-labelledby="sample-preview-heading" tabindex="0">
                 <h2 id="sample-preview-heading" class="screen-only">{ app.t("印刷プレビュー（サンプル）", "Print preview (sample)") }</h2>
-                <PrintSheets id={AttrValue::from("sample-sheets")} forms={sample.forms.clone()} summaries={sample.summaries.clone()} />
+                <PrintSheets id={AttrValue::from("sample-sheets")} forms={sample.forms.clone()} summaries={sample.summaries.clone()} sample=true />
             </section>
         }
         </>

@@ -2,12 +2,12 @@
 //! fee schedules in force, and backup/restore. A restore is checked whole and confirmed
 //! before anything is replaced; a bad file changes nothing.
 
-use super::form::{CheckField, ConfirmBox, TextField};
+use super::form::{CheckField, ConfirmBox, SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
 use crate::idb::Persistence;
 use crate::state::{Action, BookStatus};
-use ukemi_core::claims::{Clinic, Practitioner, TariffSet};
+use ukemi_core::claims::{Clinic, Discipline, Practitioner, TariffSet};
 use ukemi_core::records::{backup, Book, Edit, Settings as ClinicSettings};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -56,20 +56,72 @@ pub fn settings() -> Html {
         })
     };
     let c = &current.clinic;
+    let missing = ukemi_core::claims::checks::clinic_missing(c);
+    let blank = |k: &str| missing.iter().any(|(m, ..)| *m == k);
+    let bad_prefecture = !c.prefecture_code.trim().is_empty()
+        && !ukemi_core::claims::checks::prefecture_code_ok(&c.prefecture_code);
+    let put_discipline = {
+        let state = app.state.clone();
+        let current = current.clone();
+        Callback::from(move |v: String| {
+            let mut next = current.clone();
+            next.discipline = match v.as_str() {
+                "judo" => Some(Discipline::Judo),
+                "acupuncture" => Some(Discipline::Acupuncture),
+                "massage" => Some(Discipline::Massage),
+                _ => None,
+            };
+            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+        })
+    };
+    let discipline = match current.discipline {
+        Some(Discipline::Judo) => "judo",
+        Some(Discipline::Acupuncture) => "acupuncture",
+        Some(Discipline::Massage) => "massage",
+        None => "",
+    };
     html! {
         <>
             <h1 id="screen-heading" tabindex="-1">{ app.t("設定", "Settings") }</h1>
             <section class="panel" aria-labelledby="clinic-heading">
                 <h2 id="clinic-heading">{ app.t("施術所", "Clinic") }</h2>
                 <p class="hint">{ app.t("申請書の施術証明欄に印字されます。入力するとすぐ保存されます。", "Printed on every claim form. Saved as you type.") }</p>
-                <TextField id="clinic-name" label={ app.t("施術所名", "Clinic name") } value={c.name.clone()} onchange={put_clinic(|c, v| c.name = v)} autocomplete="organization" />
-                <TextField id="clinic-address" label={ app.t("所在地", "Address") } value={c.address.clone()} onchange={put_clinic(|c, v| c.address = v)} />
+                if !missing.is_empty() {
+                    <p id="clinic-missing" class="warn">{
+                        if ja {
+                            format!("申請書に必要な項目が未入力です：{}", missing.iter().map(|(_, j, _)| *j).collect::<Vec<_>>().join("・"))
+                        } else {
+                            format!("Needed on every claim form and still blank: {}", missing.iter().map(|(.., e)| *e).collect::<Vec<_>>().join(", "))
+                        }
+                    }</p>
+                }
+                <div data-field="clinic.name"><TextField id="clinic-name" label={ app.t("施術所名（必須）", "Clinic name (required)") } value={c.name.clone()} onchange={put_clinic(|c, v| c.name = v)} autocomplete="organization"
+                    required=true invalid={blank("name")} error_id="clinic-missing" /></div>
+                <div data-field="clinic.address"><TextField id="clinic-address" label={ app.t("所在地（必須）", "Address (required)") } value={c.address.clone()} onchange={put_clinic(|c, v| c.address = v)}
+                    required=true invalid={blank("address")} error_id="clinic-missing" /></div>
+                <super::postal_lookup::PostalLookup id="clinic" address={c.address.clone()} on_address={put_clinic(|c, v| c.address = v)} />
                 <div class="grid">
-                    <TextField id="clinic-prefecture" label={ app.t("都道府県番号（2桁）", "Prefecture code (2 digits)") } value={c.prefecture_code.clone()} onchange={put_clinic(|c, v| c.prefecture_code = v)} />
-                    <TextField id="clinic-registration" label={ app.t("登録記号番号（契約・協定）", "Registration number") } value={c.registration_number.clone()} onchange={put_clinic(|c, v| c.registration_number = v)} />
-                    <TextField id="clinic-manager" label={ app.t("施術管理者", "Managing practitioner") } value={c.manager_name.clone()} onchange={put_clinic(|c, v| c.manager_name = v)} />
+                    <div data-field="clinic.prefecture_code"><TextField id="clinic-prefecture" label={ app.t("都道府県番号（2桁・必須）", "Prefecture code (2 digits, required)") } value={c.prefecture_code.clone()} onchange={put_clinic(|c, v| c.prefecture_code = v)}
+                        required=true invalid={blank("prefecture_code") || bad_prefecture} error_id={ if bad_prefecture { "clinic-prefecture-error" } else { "clinic-missing" } }
+                        hint={ app.t("例：東京都は13、大阪府は27", "e.g. Tokyo 13, Osaka 27") } /></div>
+                    <div data-field="clinic.registration_number"><TextField id="clinic-registration" label={ app.t("登録記号番号（契約・協定、必須）", "Registration number (required)") } value={c.registration_number.clone()} onchange={put_clinic(|c, v| c.registration_number = v)}
+                        required=true invalid={blank("registration_number")} error_id="clinic-missing" /></div>
+                    <div data-field="clinic.manager_name"><TextField id="clinic-manager" label={ app.t("施術管理者（必須）", "Managing practitioner (required)") } value={c.manager_name.clone()} onchange={put_clinic(|c, v| c.manager_name = v)}
+                        required=true invalid={blank("manager_name")} error_id="clinic-missing" /></div>
                 </div>
-                <CheckField id="clinic-statement" label={ app.t("明細書発行体制加算を算定する（柔整）", "Claims the statement-issuing add-on (judo)") } checked={c.statement_system} onchange={statement} />
+                if bad_prefecture {
+                    <p id="clinic-prefecture-error" class="error">{ app.t("都道府県番号は01〜47の2桁です。", "The prefecture code is two digits, 01–47.") }</p>
+                }
+                <SelectField id="clinic-discipline" label={ app.t("施術の種類（新しい施術録の既定）", "What the clinic does (default for new cases)") }
+                    value={discipline}
+                    options={vec![
+                        (String::new(), app.t("未設定（柔道整復）", "Not set (judo therapy)").to_string()),
+                        ("judo".into(), "柔道整復".into()),
+                        ("acupuncture".into(), "はり・きゅう".into()),
+                        ("massage".into(), "あん摩マッサージ".into()),
+                    ]}
+                    onchange={put_discipline} />
+                <div data-field="clinic.statement_system"><CheckField id="clinic-statement" label={ app.t("明細書発行体制加算を算定する（柔整）", "Claims the statement-issuing add-on (judo)") } checked={c.statement_system} onchange={statement} /></div>
                 <h3>{ app.t("施術者", "Practitioners") }</h3>
                 { for current.practitioners.iter().enumerate().map(|(i, p)| html! {
                     <div class="grid">
@@ -95,8 +147,8 @@ pub fn settings() -> Html {
                     (BookStatus::InMemory, _) => app.t("この画面ではデータを保存していません（デモ、またはブラウザが保存を許可していません）。", "Nothing is stored here (demo, or the browser does not allow storage)."),
                     (BookStatus::Unreadable { .. }, _) => app.t("保存データが読めません。バックアップから復元してください。", "The stored data cannot be read: restore a backup."),
                     (BookStatus::Loading, _) => app.t("読み込み中…", "Loading…"),
-                    (BookStatus::Stored, Some(Persistence::Granted)) => app.t("このパソコンのブラウザに保存しています。ブラウザは容量不足でもこのデータを消しません（永続化済み）。", "Stored in this browser, marked persistent: the browser will not evict it."),
-                    (BookStatus::Stored, _) => app.t("このパソコンのブラウザに保存しています。ブラウザが永続化を許可していないため、定期的にバックアップを保存してください。", "Stored in this browser, but not marked persistent: save backups regularly."),
+                    (BookStatus::Stored, Some(Persistence::Granted)) => app.t("このパソコンのブラウザに保存しています。ディスクの空きが少なくなっても、ブラウザがこのデータを消すことはありません。", "Stored in this browser, marked persistent: the browser will not evict it."),
+                    (BookStatus::Stored, _) => app.t("このパソコンのブラウザに保存しています。ただし、ディスクの空きが少なくなるとブラウザが消すことがあるため、定期的にバックアップを保存してください。", "Stored in this browser, but not marked persistent: save backups regularly."),
                 } }</p>
                 if ja {
                     <p class="hint">{ "データはこのブラウザの中だけにあります。別のパソコンへ移すときや万一に備えて、バックアップを保存してください。" }</p>
@@ -109,10 +161,14 @@ pub fn settings() -> Html {
 #[function_component(Tariffs)]
 fn tariffs() -> Html {
     let app = use_app();
+    let ja = app.lang() == Lang::Ja;
     let set = TariffSet::builtin();
     html! {
         <section class="panel" aria-labelledby="tariffs-heading">
             <h2 id="tariffs-heading">{ app.t("料金表", "Fee schedules") }</h2>
+            <p class="hint" id="tariffs-unverified-hint">{ app.t(
+                "「原典で未確認の金額」は、料金表の金額や率のうち告示・通知の原文でまだ確かめていない項目の数です。これを使った申請書には「要確認」と表示されますので、金額を確かめてから提出してください。",
+                "\u{201c}Amounts not yet verified\u{201d} counts the schedule's amounts and rates not yet checked against the official notice. Claims using them show a warning: check the amount before filing.") }</p>
             { match set {
                 Err(e) => html! { <p class="error" role="alert">{ format!("{e:?}") }</p> },
                 Ok(set) => {
@@ -125,7 +181,7 @@ fn tariffs() -> Html {
                                 <th scope="col">{ app.t("適用開始", "From") }</th>
                                 <th scope="col">{ app.t("適用終了", "Until") }</th>
                                 <th scope="col">{ app.t("状態", "Status") }</th>
-                                <th scope="col">{ app.t("要確認の項目", "Unverified items") }</th>
+                                <th scope="col">{ app.t("原典で未確認の金額", "Amounts not yet verified") }</th>
                             </tr></thead>
                             <tbody>
                                 { for set.all().iter().map(|t| {
@@ -135,7 +191,7 @@ fn tariffs() -> Html {
                                         <td>{ t.effective_from.wareki() }</td>
                                         <td>{ t.effective_to.map(|d| d.wareki()).unwrap_or_else(|| app.t("（現行）", "(current)").to_string()) }</td>
                                         <td>{ if t.covers(today) { app.t("適用中", "In force") } else { app.t("過去", "Past") } }</td>
-                                        <td>{ unverified }</td>
+                                        <td>{ if unverified == 0 { app.t("なし", "None").to_string() } else if ja { format!("{unverified}項目") } else { format!("{unverified} items") } }</td>
                                     </tr> }
                                 }) }
                             </tbody>

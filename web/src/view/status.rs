@@ -36,7 +36,7 @@ impl Mark {
     }
     fn word(self, app: &AppCtx) -> &'static str {
         match self {
-            Mark::Ok => app.t("OK", "OK"),
+            Mark::Ok => app.t("正常", "OK"),
             Mark::Warn => app.t("要注意", "Attention"),
             Mark::Bad => app.t("要対応", "Action needed"),
             Mark::Unknown => app.t("未確認", "Not checked"),

@@ -84,7 +84,7 @@ pub fn widget(props: &WidgetProps) -> Html {
                     if props.insurance {
                         <insurance::Insurance />
                     }
-                    <result::ResultView />
+                    <result::ResultView register=false />
                 }
             </div>
         </ContextProvider<AppCtx>>

@@ -412,7 +412,9 @@ fn acupuncture() -> Case {
             valid_until: d("2025-03-31"),
             doctor: "医師 花子".into(),
             clinic: "うけみ医院".into(),
+            deformity: false,
         }),
+        reconsents: Vec::new(),
         outcome: None,
     })
 }
@@ -463,6 +465,7 @@ fn acupuncture_home_visit_before_october_uses_outreach() {
         valid_until: d("2025-02-28"),
         doctor: "医師 花子".into(),
         clinic: String::new(),
+        deformity: false,
     });
     let v = acu_visit(
         "2024-09-03",
@@ -494,7 +497,9 @@ fn massage() -> Case {
             valid_until: d("2025-03-31"),
             doctor: "医師 花子".into(),
             clinic: String::new(),
+            deformity: false,
         }),
+        reconsents: Vec::new(),
         outcome: None,
     })
 }
@@ -589,6 +594,9 @@ fn public_fund_split() {
         recipient_number: "1234567".into(),
         copay_percent: 10,
         monthly_cap_yen: Some(200),
+        per_day_cap_yen: None,
+        paid_days_per_month: None,
+        program: None,
     });
     let c = one(&i);
     // 1,550 + 760 + 410 + 505 = 3,225; 請求 3,225 × 0.7 = 2,257.5 → 2,257; 一部負担金 968.

@@ -366,6 +366,7 @@ fn report_fee_not_within_five_months() {
         valid_until: d("2025-09-30"),
         doctor: "医師 花子".into(),
         clinic: String::new(),
+        deformity: false,
     });
     let v = ["2024-10-03", "2025-03-05", "2025-04-02"]
         .iter()
@@ -633,4 +634,161 @@ fn impossible_dates_are_refused_with_the_reason() {
             .expect_err("refused");
         assert!(e.to_string().contains(ja), "{e}");
     }
+}
+
+// ---- 公費 (医療証) ----
+
+fn fund(payer: &str, pct: u8) -> PublicFund {
+    PublicFund {
+        payer_number: payer.into(),
+        recipient_number: "7654321".into(),
+        copay_percent: pct,
+        monthly_cap_yen: None,
+        per_day_cap_yen: None,
+        paid_days_per_month: None,
+        program: None,
+    }
+}
+
+/// 大阪府 福祉医療費助成: "1つの医療機関あたり、自己負担額は1日につき最大500円まで", "1ヶ月の受診の
+/// うち、3回目以降の受診の自己負担額なし" (osaka-jyusei.or.jp, local_aid.json `osaka_child`).
+/// A sprain, 3割, four visits: 10/1 1,550 + 760 = 2,310; 10/2 再検 410 + 505 = 915; 10/3 and
+/// 10/4 505 each. 合計 4,235; 請求 4,235 × 0.7 = 2,964.5 → 2,964; 一部負担金 1,271. Window
+/// without the 公費: 2,310 × 0.3 = 693 → 690; 915 × 0.3 = 274.5 → 270; 505 × 0.3 = 151.5 →
+/// 150 (×2). Under it: 10/1 min(690, 500) = 500; 10/2 min(270, 500) = 270; 10/3, 10/4: the
+/// 3rd and 4th days → 0. The patient pays 770; 公費請求額 = 1,271 − 770 = 501.
+#[test]
+fn osaka_local_aid_caps_the_day_and_frees_the_third_visit() {
+    let program = crate::claims::public::local_aid_by_id("osaka_child").expect("bundled");
+    let mut i = input(
+        judo(
+            "2024-10-01",
+            vec![injury(InjuryKind::Sprain, "足関節", "2024-10-01")],
+        ),
+        visits_on(&["2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04"]),
+    );
+    i.public_funds.push(program.fund("82270004", "1234567"));
+    let c = one(&i);
+    assert_eq!(c.total_yen, 4235);
+    assert_eq!((c.copay_yen, c.billed_yen), (1271, 2964));
+    let paid: Vec<u32> = c.window.iter().map(|w| w.pays_yen).collect();
+    assert_eq!(paid, vec![500, 270, 0, 0]);
+    assert_eq!(c.window_yen, 770);
+    let p = c.public.expect("split");
+    assert_eq!((p.patient_pays_yen, p.public_billed_yen), (770, 501));
+}
+
+/// A second 公費 applies to what the first left (docs/claims.md, 公費, [U] order: the form's
+/// 公費① first). 柔整 sprain, 3割, 10/1 and 10/2: 合計 3,225, 一部負担金 968 (as
+/// `public_fund_split`). 公費① 2割: 10/1 2,310 × 0.2 = 462 → 460; 10/2 915 × 0.2 = 183 → 180;
+/// the patient would pay 640, so 公費① bills 968 − 640 = 328. 公費② 1割 with a 100-yen
+/// month cap: 10/1 231 → 230, capped 100; 10/2 cap used up → 0. The patient pays 100; 公費②
+/// bills 640 − 100 = 540.
+#[test]
+fn a_second_public_fund_takes_what_the_first_left() {
+    let mut i = input(
+        judo(
+            "2024-10-01",
+            vec![injury(InjuryKind::Sprain, "足関節", "2024-10-01")],
+        ),
+        visits_on(&["2024-10-01", "2024-10-02"]),
+    );
+    i.public_funds.push(fund("82130006", 20));
+    let mut second = fund("88130005", 10);
+    second.monthly_cap_yen = Some(100);
+    i.public_funds.push(second);
+    let c = one(&i);
+    assert_eq!(c.copay_yen, 968);
+    assert_eq!(c.window_yen, 100);
+    let first = c.public.expect("first");
+    assert_eq!(first.public_billed_yen, 328);
+    let second = c.public2.expect("second");
+    assert_eq!(
+        (second.payer_number.as_str(), second.public_billed_yen),
+        ("88130005", 540)
+    );
+    assert_eq!(
+        first.public_billed_yen + second.public_billed_yen + c.window_yen,
+        c.copay_yen
+    );
+}
+
+// ---- あはき 同意 ----
+
+/// 疑義解釈 H30 (deepimpact id=4160): "初療の日又は医師による再同意日が、月の15日以前の場合は
+/// 当該月の5ヶ月後の月の末日 … まで". はり・きゅう 初療 2024-10-02 → 2025-03-31. A visit on
+/// 2025-04-02 is outside; with a 再同意 of 2025-03-25 (16日以降 → 2025-09-30) it is covered, and
+/// in September 2025 the claim warns that the 同意 ends that month.
+#[test]
+fn consent_periods_and_the_reconsent() {
+    let case = |reconsent: bool| {
+        let Case::Acupuncture(mut a) = acupuncture() else {
+            unreachable!()
+        };
+        if let Some(c) = a.consent.as_mut() {
+            c.valid_until = d("2025-12-31");
+        }
+        if reconsent {
+            a.reconsents.push(Consent {
+                date: d("2025-03-25"),
+                valid_until: d("2025-09-30"),
+                doctor: "医師 花子".into(),
+                clinic: String::new(),
+                deformity: false,
+            });
+        }
+        Case::Acupuncture(a)
+    };
+    let visit = |s: &str| acu_visit(s, VisitMode::Clinic);
+    let mut i = input(case(false), vec![visit("2024-10-02"), visit("2025-04-02")]);
+    i.month = month(2025, 4);
+    let c = one(&i);
+    assert!(c.findings.iter().any(|f| f.code == "consent_expired"));
+    assert!(c
+        .findings
+        .iter()
+        .any(|f| f.code == "consent_longer_than_rules"));
+    i.case = case(true);
+    let c = one(&i);
+    assert!(
+        !c.findings.iter().any(|f| f.code == "consent_expired"),
+        "{:?}",
+        c.findings
+    );
+    i.visits.push(visit("2025-09-10"));
+    i.month = month(2025, 9);
+    let c = one(&i);
+    assert!(c
+        .findings
+        .iter()
+        .any(|f| f.code == "consent_ends_this_month"));
+}
+
+/// The second 公費's 請求額 reaches paper (摘要) and the 総括票's 公費 total.
+#[test]
+fn the_second_public_fund_is_on_the_form_and_the_summary() {
+    let mut i = input(
+        judo(
+            "2024-10-01",
+            vec![injury(InjuryKind::Sprain, "足関節", "2024-10-01")],
+        ),
+        visits_on(&["2024-10-01", "2024-10-02"]),
+    );
+    i.public_funds.push(fund("82130006", 20));
+    i.public_funds.push(fund("88130005", 10));
+    let c = one(&i);
+    let second = c.public2.clone().expect("second").public_billed_yen;
+    let form = crate::claims::forms::claim_form(&i, &c);
+    let totals = form
+        .sections
+        .iter()
+        .find(|s| s.key == "totals")
+        .expect("totals");
+    assert!(totals
+        .fields
+        .iter()
+        .any(|f| f.key == "public_billed_2" && f.value == second.to_string()));
+    let first = c.public.clone().expect("first").public_billed_yen;
+    let summary = crate::claims::forms::summaries(&[c]);
+    assert_eq!(summary[0].public_billed_yen, u64::from(first + second));
 }
