@@ -88,13 +88,14 @@ fn change_ops(c: &Change) -> Vec<Op> {
 }
 
 async fn load_rows(db: &Db) -> Result<Vec<(String, String, String)>, idb::DbError> {
-    let mut rows = Vec::new();
-    for s in store::STORES {
-        for (k, v) in db.load_all(s).await? {
-            rows.push((s.to_string(), k, v));
-        }
-    }
-    Ok(rows)
+    Ok(db.snapshot(&store::STORES).await?.0)
+}
+
+/// The stored book and the keys of the outbox entries already in it, from one transaction
+/// (a whole-book copy takes exactly those entries out of the outbox once it is stored).
+async fn load_copy(db: &Db) -> Result<(Vec<(String, String, String)>, Vec<f64>), idb::DbError> {
+    let (rows, outbox) = db.snapshot(&store::STORES).await?;
+    Ok((rows, outbox.into_iter().map(|(k, _)| k).collect()))
 }
 
 fn random_id() -> String {
@@ -324,12 +325,12 @@ pub fn replace_companion_book() {
         return;
     };
     spawn_local(async move {
-        let Ok(rows) = load_rows(&db).await else {
+        let Ok((rows, in_copy)) = load_copy(&db).await else {
             return;
         };
         run(&k, |kb, out| {
             kb.blocked = false;
-            kb.adopt(rows, out);
+            kb.adopt(rows, in_copy, out);
         });
     });
 }
@@ -396,8 +397,8 @@ impl Keeper {
                         // The page's stored texts verbatim, so both copies agree on versions.
                         let me = keeper();
                         spawn_local(async move {
-                            if let (Ok(rows), Some(k)) = (load_rows(&db).await, me) {
-                                run(&k, |kb, out| kb.adopt(rows, out));
+                            if let (Ok((rows, in_copy)), Some(k)) = (load_copy(&db).await, me) {
+                                run(&k, |kb, out| kb.adopt(rows, in_copy, out));
                             }
                         });
                     }
@@ -429,8 +430,10 @@ impl Keeper {
     }
 
     /// The whole stored book as one replacing change, sent now (not kept in the outbox:
-    /// the next connection plans it again if it does not arrive).
-    fn adopt(&mut self, rows: Vec<(String, String, String)>, out: &mut Out) {
+    /// the next connection plans it again if it does not arrive). `in_copy`: the outbox
+    /// entries read with `rows` (only those leave the outbox when the copy is stored; one
+    /// stored after the read is sent on its own).
+    fn adopt(&mut self, rows: Vec<(String, String, String)>, in_copy: Vec<f64>, out: &mut Out) {
         if !self.online || self.sending.is_some() {
             return;
         }
@@ -455,10 +458,7 @@ impl Keeper {
         // This book is the companion's from now on.
         self.blocked = false;
         self.durable.offer = Offer::None;
-        self.adopting = Some((
-            change.id.clone(),
-            self.outbox.iter().map(|(k, _)| *k).collect(),
-        ));
+        self.adopting = Some((change.id.clone(), in_copy));
         self.sync.book_id = Some(change.book_id.clone());
         self.push(&change, out);
     }
@@ -810,7 +810,7 @@ async fn reload(k: Rc<RefCell<Keeper>>, notice: Option<(String, String)>) {
     let Some(db) = k.borrow().db.clone() else {
         return;
     };
-    let (Ok(rows), Ok(outbox)) = (load_rows(&db).await, db.load_outbox().await) else {
+    let Ok((rows, outbox)) = db.snapshot(&store::STORES).await else {
         return;
     };
     let stored = load_sync(&db).await;

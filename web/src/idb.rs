@@ -320,6 +320,52 @@ impl Db {
 
 impl Db {
     /// The outbox's entries (counter key, change text), oldest first.
+    /// Every record of `stores` and the outbox, read in ONE transaction: a consistent
+    /// picture (a change and its outbox entry are written together, so an entry is in the
+    /// outbox here exactly when its records are in the rows).
+    #[allow(clippy::type_complexity)]
+    pub async fn snapshot(
+        &self,
+        stores: &[&'static str],
+    ) -> Result<(Vec<(String, String, String)>, Vec<(f64, String)>), DbError> {
+        let scope = Array::new();
+        for n in stores.iter().chain(std::iter::once(&OUTBOX)) {
+            scope.push(&JsValue::from_str(n));
+        }
+        let tx = self
+            .db
+            .transaction_with_str_sequence(&scope)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        // Every request is made before the first await, so the transaction stays open until
+        // the last one is answered.
+        let mut reqs = Vec::new();
+        for n in stores.iter().chain(std::iter::once(&OUTBOX)) {
+            let os = tx.object_store(n).map_err(|e| DbError::Txn(describe(&e)))?;
+            let keys = os.get_all_keys().map_err(|e| DbError::Txn(describe(&e)))?;
+            let values = os.get_all().map_err(|e| DbError::Txn(describe(&e)))?;
+            reqs.push((*n, keys, values));
+        }
+        let (mut rows, mut outbox) = (Vec::new(), Vec::new());
+        for (n, keys, values) in reqs {
+            let keys = JsFuture::from(request_promise(&keys))
+                .await
+                .map_err(|e| DbError::Txn(describe(&e)))?;
+            let values = JsFuture::from(request_promise(&values))
+                .await
+                .map_err(|e| DbError::Txn(describe(&e)))?;
+            // getAll and getAllKeys both return key order, so the two lists pair up.
+            for (k, v) in Array::from(&keys).iter().zip(Array::from(&values).iter()) {
+                let v = v.as_string().unwrap_or_default();
+                if n == OUTBOX {
+                    outbox.push((k.as_f64().unwrap_or(0.0), v));
+                } else {
+                    rows.push((n.to_string(), k.as_string().unwrap_or_default(), v));
+                }
+            }
+        }
+        Ok((rows, outbox))
+    }
+
     pub async fn load_outbox(&self) -> Result<Vec<(f64, String)>, DbError> {
         let tx = self
             .db
