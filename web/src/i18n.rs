@@ -17,6 +17,14 @@ impl Lang {
             Lang::En => "en",
         }
     }
+    /// The one idiom for a text in both languages, Japanese first: `lang.pick("受付", "Reception")`.
+    /// Works for owned and borrowed texts alike.
+    pub fn pick<T>(self, ja: T, en: T) -> T {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
     pub fn other(self) -> Lang {
         match self {
             Lang::Ja => Lang::En,

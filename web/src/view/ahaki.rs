@@ -5,7 +5,7 @@
 use super::documents::{print_soon, DocSheets};
 use super::form::{parse_date, SelectField, TextField};
 use super::use_app;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::claims::consent::{self, Urgency};
 use ukemi_core::claims::{Case, ClaimMonth, Consent};
 use ukemi_core::records::documents::{CaseNotes, Document};
@@ -23,6 +23,7 @@ pub fn ahaki_cases(p: &AhakiProps) -> Html {
     let app = use_app();
     let cases: Vec<CaseRecord> = app
         .state
+        .records
         .book
         .cases_of(&p.patient.id)
         .filter(|c| !matches!(c.case, Case::Judo(_)))
@@ -57,7 +58,7 @@ fn ahaki_case(p: &CaseProps) -> Html {
     let ja = app.lang() == crate::i18n::Lang::Ja;
     let c = &p.case;
     let today = crate::clock::today();
-    let book = &app.state.book;
+    let book = &app.state.records.book;
     let id = c.id.clone();
     let reconsent_date = use_state(String::new);
     let reconsent_doctor = use_state(String::new);
@@ -108,10 +109,10 @@ fn ahaki_case(p: &CaseProps) -> Html {
                 }
                 Case::Judo(_) => return,
             }
-            state.dispatch(Action::Edit(Edit::PutCase {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutCase {
                 id: id.clone(),
                 case: next,
-            }));
+            })));
             date.set(String::new());
         })
     };
@@ -122,10 +123,10 @@ fn ahaki_case(p: &CaseProps) -> Html {
         Callback::from(move |v: String| {
             let mut next = notes.clone();
             f(&mut next, v);
-            state.dispatch(Action::Edit(Edit::PutCaseNotes {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutCaseNotes {
                 id: id.clone(),
                 notes: next,
-            }));
+            })));
         })
     };
     let show = |which: &'static str| {

@@ -66,7 +66,7 @@ pub fn calendar(p: &CaseProps) -> Html {
     let cursor = use_state(|| None::<Date>);
     let rec = &p.case;
     let m = *month;
-    let closed = app.state.book.is_closed(m);
+    let closed = app.state.records.book.is_closed(m);
     let days = days_in_month(m.year, m.month);
     let first = Date::new(m.year, m.month, 1).unwrap_or(today);
     let in_month = |d: Date| ClaimMonth::of(d) == m;
@@ -127,6 +127,7 @@ pub fn calendar(p: &CaseProps) -> Html {
     };
     let claim = app
         .state
+        .records
         .book
         .claim_input(&rec.id, m)
         .ok()

@@ -7,7 +7,7 @@
 use super::form::{dated, CheckField, ConfirmBox, DateField, SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::claims::{
     AcuDisease, Bone, Case, ClaimMonth, Consent, DoctorConsent, Finding, Injury, InjuryKind, Joint,
     Outcome, OutcomeKind, Side,
@@ -152,7 +152,7 @@ pub fn case_editor(p: &CaseProps) -> Html {
     let app = use_app();
     let rec = &p.case;
     let notes = Notes {
-        findings: case_findings(&app.state.book, rec),
+        findings: case_findings(&app.state.records.book, rec),
         ja: app.lang() == Lang::Ja,
     };
     let new_injury_date = use_state(|| None::<Date>);
@@ -161,10 +161,10 @@ pub fn case_editor(p: &CaseProps) -> Html {
         let state = app.state.clone();
         let id = rec.id.clone();
         move |case: Case| {
-            state.dispatch(Action::Edit(Edit::PutCase {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutCase {
                 id: id.clone(),
                 case,
-            }))
+            })))
         }
     };
     let with = |f: Setter<Case, String>| {
@@ -309,7 +309,9 @@ pub fn case_editor(p: &CaseProps) -> Html {
         let c = confirming.clone();
         Callback::from(move |_| {
             c.set(false);
-            state.dispatch(Action::Edit(Edit::DeleteCase { id: id.clone() }));
+            state.dispatch(Action::from(records::Action::Edit(Edit::DeleteCase {
+                id: id.clone(),
+            })));
             super::form::focus_later("records-patient");
         })
     };

@@ -6,7 +6,7 @@ use super::form::{yen, CheckField, SelectField, TextField};
 use super::print::PrintSheets;
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::{Action, Screen};
+use crate::state::{records, Action, Screen};
 use ukemi_core::claims::{ClaimMonth, Severity};
 use ukemi_core::records::month::{export_csv, export_json, CaseClaim};
 use ukemi_core::records::{Edit, Figures, MonthRecord};
@@ -34,7 +34,7 @@ fn print_now() {
 pub fn claims() -> Html {
     let app = use_app();
     let ja = app.lang() == Lang::Ja;
-    let book = &app.state.book;
+    let book = &app.state.records.book;
     let today = crate::clock::today();
     let mut months = book.months_with_work();
     let this = ClaimMonth::of(today);
@@ -131,10 +131,10 @@ pub fn claims() -> Html {
         let state = app.state.clone();
         let ack = ack.clone();
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(Action::Edit(Edit::CloseMonth {
+            state.dispatch(Action::from(records::Action::Edit(Edit::CloseMonth {
                 month: m,
                 at: crate::clock::now_iso(),
-            }));
+            })));
             ack.set(false);
         })
     };
@@ -142,11 +142,11 @@ pub fn claims() -> Html {
         let state = app.state.clone();
         let reason = reason.clone();
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(Action::Edit(Edit::ReopenMonth {
+            state.dispatch(Action::from(records::Action::Edit(Edit::ReopenMonth {
                 month: m,
                 at: crate::clock::now_iso(),
                 reason: (*reason).clone(),
-            }));
+            })));
             reason.set(String::new());
         })
     };
@@ -213,7 +213,7 @@ pub fn claims() -> Html {
                         <p id="export-status" role="status">{ app.t("書き出しました：", "Exported: ") }{ e }</p>
                     }
                 }
-                if let Some((j, e)) = &app.state.edit_error {
+                if let Some((j, e)) = &app.state.records.edit_error {
                     <p id="claims-error" class="error" role="alert">{ if ja { j.clone() } else { e.clone() } }</p>
                 }
                 { changes_after_reopening(&app, book.month(m).filter(|r| r.closed_at.is_none())) }
@@ -323,12 +323,16 @@ fn fix_button(app: &super::AppCtx, c: &CaseClaim, fix: Fix) -> Html {
             after_screen_change(field);
         }
         Fix::Patient => {
-            state.dispatch(Action::ChoosePatient(Some(patient.clone())));
+            state.dispatch(Action::from(records::Action::ChoosePatient(Some(
+                patient.clone(),
+            ))));
             super::go(&state, Screen::Patients);
             after_screen_change("patient-detail-heading");
         }
         Fix::Records => {
-            state.dispatch(Action::ChoosePatient(Some(patient.clone())));
+            state.dispatch(Action::from(records::Action::ChoosePatient(Some(
+                patient.clone(),
+            ))));
             super::go(&state, Screen::Records);
         }
         Fix::Reception => super::go(&state, Screen::Reception),

@@ -7,7 +7,7 @@ use super::case_editor::Setter;
 use super::form::{yen, CheckField, ConfirmBox, SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::claims::{
     Case, FirstVisitAddon, InjuryKind, OutreachAddon, PartTreatment, Visit, VisitMode, Warmth,
     WindowDay,
@@ -91,10 +91,10 @@ pub fn day_entry(p: &DayProps) -> Html {
         let state = app.state.clone();
         let id = rec.id.clone();
         move |visit: Visit| {
-            state.dispatch(Action::Edit(Edit::SetVisit {
+            state.dispatch(Action::from(records::Action::Edit(Edit::SetVisit {
                 case_id: id.clone(),
                 visit,
-            }))
+            })))
         }
     };
     let Some(v) = visit else {
@@ -156,10 +156,10 @@ pub fn day_entry(p: &DayProps) -> Html {
         let c = confirming.clone();
         Callback::from(move |_| {
             c.set(false);
-            state.dispatch(Action::Edit(Edit::RemoveVisit {
+            state.dispatch(Action::from(records::Action::Edit(Edit::RemoveVisit {
                 case_id: id.clone(),
                 date,
-            }));
+            })));
             done.emit(date);
         })
     };

@@ -5,7 +5,7 @@
 use super::form::ConfirmBox;
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::records::{Edit, PatientRecord};
 use yew::prelude::*;
 
@@ -20,7 +20,7 @@ pub fn delete_patient(props: &DeleteProps) -> Html {
     let ja = app.lang() == Lang::Ja;
     let confirming = use_state(|| false);
     let p = &props.patient;
-    if app.state.book.cases_of(&p.id).next().is_some() {
+    if app.state.records.book.cases_of(&p.id).next().is_some() {
         return html! {};
     }
     let ask = {
@@ -39,7 +39,9 @@ pub fn delete_patient(props: &DeleteProps) -> Html {
         let id = p.id.clone();
         Callback::from(move |_| {
             // The book's answer (deleted, or refused) is announced by the state.
-            state.dispatch(Action::Edit(Edit::DeletePatient { id: id.clone() }));
+            state.dispatch(Action::from(records::Action::Edit(Edit::DeletePatient {
+                id: id.clone(),
+            })));
             super::form::focus_later("screen-heading");
         })
     };

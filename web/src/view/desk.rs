@@ -7,7 +7,7 @@ use super::documents::{print_soon, DocSheets, Paper};
 use super::form::{date_value, parse_date, yen, SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::claims::ClaimMonth;
 use ukemi_core::records::documents::Document;
 use ukemi_core::records::ledger::LedgerRow;
@@ -19,7 +19,7 @@ use yew::prelude::*;
 pub fn desk() -> Html {
     let app = use_app();
     let ja = app.lang() == Lang::Ja;
-    let book = &app.state.book;
+    let book = &app.state.records.book;
     let day = use_state(crate::clock::today);
     let docs = use_state(Vec::<Document>::new);
     let paper = use_state(Paper::default);
@@ -130,17 +130,17 @@ fn desk_row(p: &RowProps) -> Html {
     let r = &p.row;
     let pid = r.patient_id.clone();
     let day = p.day;
-    let items = app.state.book.settings.self_pay_items.clone();
+    let items = app.state.records.book.settings.self_pay_items.clone();
     let chosen = use_state(|| items.first().map(|i| i.name.clone()).unwrap_or_default());
     let put = {
         let pid = pid.clone();
         move |self_pay: Vec<SelfPayLine>, received: Option<u32>| {
-            Action::Edit(Edit::PutTakings {
+            Action::from(records::Action::Edit(Edit::PutTakings {
                 patient_id: pid.clone(),
                 date: day,
                 self_pay,
                 received_yen: received,
-            })
+            }))
         }
     };
     let add_item = {
@@ -163,12 +163,12 @@ fn desk_row(p: &RowProps) -> Html {
                     count: 1,
                 }),
             }
-            state.dispatch(Action::Edit(Edit::PutTakings {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutTakings {
                 patient_id: pid.clone(),
                 date: day,
                 self_pay: next,
                 received_yen: received,
-            }));
+            })));
         })
     };
     let set_received = {
@@ -191,12 +191,12 @@ fn desk_row(p: &RowProps) -> Html {
         let (lines, due) = (r.self_pay.clone(), r.due_yen);
         let pid = pid.clone();
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(Action::Edit(Edit::PutTakings {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutTakings {
                 patient_id: pid.clone(),
                 date: day,
                 self_pay: lines.clone(),
                 received_yen: Some(due),
-            }))
+            })))
         })
     };
     let clear_self_pay = {
@@ -204,15 +204,15 @@ fn desk_row(p: &RowProps) -> Html {
         let received = r.received_yen;
         let pid = pid.clone();
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(Action::Edit(Edit::PutTakings {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutTakings {
                 patient_id: pid.clone(),
                 date: day,
                 self_pay: Vec::new(),
                 received_yen: received,
-            }))
+            })))
         })
     };
-    let book = app.state.book.clone();
+    let book = app.state.records.book.clone();
     let statement = |whole_month: bool| {
         let docs = p.docs.clone();
         let book = book.clone();
@@ -292,7 +292,7 @@ struct DayProps {
 #[function_component(SelfPayOnly)]
 fn self_pay_only(p: &DayProps) -> Html {
     let app = use_app();
-    let book = &app.state.book;
+    let book = &app.state.records.book;
     let items = book.settings.self_pay_items.clone();
     let patient = use_state(String::new);
     let item = use_state(String::new);
@@ -329,12 +329,12 @@ fn self_pay_only(p: &DayProps) -> Html {
                     count: 1,
                 }),
             }
-            state.dispatch(Action::Edit(Edit::PutTakings {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutTakings {
                 patient_id: pid.clone(),
                 date: day,
                 self_pay: lines,
                 received_yen: received,
-            }));
+            })));
         })
     };
     html! {
@@ -357,12 +357,16 @@ fn self_pay_only(p: &DayProps) -> Html {
 #[function_component(PriceList)]
 fn price_list() -> Html {
     let app = use_app();
-    let settings = app.state.book.settings.clone();
+    let settings = app.state.records.book.settings.clone();
     let name = use_state(String::new);
     let price = use_state(String::new);
     let save = |next: Settings| {
         let state = app.state.clone();
-        move || state.dispatch(Action::Edit(Edit::PutSettings(next.clone())))
+        move || {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(
+                next.clone(),
+            ))))
+        }
     };
     let add = {
         let name = name.clone();
@@ -383,7 +387,7 @@ fn price_list() -> Html {
                 name: n,
                 price_yen: p,
             });
-            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
             name.set(String::new());
             price.set(String::new());
         })

@@ -58,7 +58,7 @@ fn short_time(iso: &str) -> String {
 pub fn durable_banner() -> Html {
     let app = use_app();
     let lang = app.lang();
-    let d = &app.state.durable;
+    let d = &app.state.records.durable;
     let confirming = use_state(|| false);
     let notice = d.notice.as_ref().map(|(ja, en)| match lang {
         Lang::Ja => ja.clone(),
@@ -100,7 +100,7 @@ pub fn durable_banner() -> Html {
                     "このブラウザの台帳とコンパニオンの台帳は別のものです。混ざらないよう、このブラウザでの変更はコンパニオンに送っていません。どちらを使うか選んでください。",
                     "This browser's book and the companion's are different books. To keep them apart, changes here are not sent to the companion. Choose which one to keep.") }</p>
                 <p id="durable-foreign-summary">{ app.t("コンパニオンの台帳: ", "The companion's book: ") }{ summary_text(lang, s) }</p>
-                <p id="durable-foreign-page">{ app.t("このブラウザの台帳: ", "This browser's book: ") }{ page_text(lang, &app.state.book) }</p>
+                <p id="durable-foreign-page">{ app.t("このブラウザの台帳: ", "This browser's book: ") }{ page_text(lang, &app.state.records.book) }</p>
                 <button id="durable-use-companion" type="button" onclick={ask.clone()}>
                     { app.t("コンパニオンの台帳を使う（このブラウザの台帳は置き換え）", "Use the companion's book (replace this browser's)") }</button>
                 { " " }
@@ -115,7 +115,7 @@ pub fn durable_banner() -> Html {
                     "コンパニオンの台帳は、このブラウザが保存を確かめた変更より前の状態です（バックアップから戻した場合など）。このブラウザでの変更はまだ送っていません。どちらを使うか選んでください。",
                     "The companion's book is older than changes this browser saw stored (it was restored from a backup, for example). Nothing from this browser has been sent. Choose which one to keep.") }</p>
                 <p id="durable-behind-summary">{ app.t("コンパニオンの台帳: ", "The companion's book: ") }{ summary_text(lang, s) }</p>
-                <p>{ app.t("このブラウザの台帳: ", "This browser's book: ") }{ page_text(lang, &app.state.book) }</p>
+                <p>{ app.t("このブラウザの台帳: ", "This browser's book: ") }{ page_text(lang, &app.state.records.book) }</p>
                 <button id="durable-update-companion" type="button" onclick={keep_page.clone()}>
                     { app.t("このブラウザの台帳でコンパニオンを更新する（今の台帳はバックアップに残ります）", "Update the companion from this browser (its book is kept as a backup)") }</button>
                 { " " }
@@ -187,7 +187,7 @@ fn page_text(lang: Lang, b: &Book) -> String {
 pub fn durable_settings() -> Html {
     let app = use_app();
     let lang = app.lang();
-    let d = &app.state.durable;
+    let d = &app.state.records.durable;
     let status = if !d.connected {
         app.t(
             "コンパニオンにつながっていません。変更はこのブラウザに保存され、つながると順に送られます。",
@@ -213,7 +213,7 @@ pub fn durable_settings() -> Html {
         Lang::En => format!("Changes waiting to be sent: {}", d.pending),
     };
     let load = Callback::from(|_| crate::book::load_trail());
-    let book = app.state.book.clone();
+    let book = app.state.records.book.clone();
     let who = move |r: &str| -> String {
         let (store, key) = r.split_once('/').unwrap_or(("", r));
         match store {

@@ -3,7 +3,7 @@
 
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::{Action, Area, Failure, Screen};
+use crate::state::{check, Action, Area, Failure, Screen};
 use ukemi_core::eligibility::{validate_insurer_number, EligibilityResult, InsuranceQuery};
 use ukemi_core::protocol::{Command, ErrorCode, ErrorDetail};
 use ukemi_core::records::{Applied, Edit, Registration};
@@ -126,6 +126,7 @@ pub fn insurance(props: &InsuranceProps) -> Html {
     };
     let failure = app
         .state
+        .check
         .failure
         .as_ref()
         .filter(|f| f.area == Area::Insurance);
@@ -133,7 +134,7 @@ pub fn insurance(props: &InsuranceProps) -> Html {
     {
         // The companion's own refusal of a field gets the same treatment as the page's.
         let field = bad_field.clone();
-        use_effect_with(app.state.failure_seq, move |_| {
+        use_effect_with(app.state.check.failure_seq, move |_| {
             if let Some(id) = field.as_deref().and_then(field_id) {
                 super::form::focus_later(id);
             }
@@ -194,9 +195,9 @@ pub fn insurance(props: &InsuranceProps) -> Html {
                     era_choice=true invalid={ bad_field.as_deref() == Some("birthdate") } error_id="ins-error"
                     input_ref={birth_input.clone()} era_ref={birth_era.clone()}
                     onchange={ let b = birth.clone(); Callback::from(move |d| b.set(Some(d))) } />
-                <button id="ins-check-button" type="submit" disabled={app.state.running}>{ app.t("資格確認", "Check eligibility") }</button>
+                <button id="ins-check-button" type="submit" disabled={app.state.check.running}>{ app.t("資格確認", "Check eligibility") }</button>
             </form>
-            if app.state.running {
+            if app.state.check.running {
                 <p id="ins-status">{ app.t("確認を始めています…", "Starting the check…") }</p>
             }
             <p id="ins-error" role="alert" class="error">
@@ -212,7 +213,7 @@ pub fn insurance(props: &InsuranceProps) -> Html {
             </button>
             <ImportReview />
             <p id="import-status" role="status">
-                { match (app.state.imported, app.lang()) {
+                { match (app.state.check.imported, app.lang()) {
                     (Some(n), Lang::Ja) => format!("他の端末での確認結果{n}件を取り込みました。"),
                     (Some(n), Lang::En) => format!("Imported {n} results."),
                     (None, _) => String::new(),
@@ -229,7 +230,7 @@ pub fn insurance(props: &InsuranceProps) -> Html {
 fn import_review() -> Html {
     let app = use_app();
     let ja = app.lang() == Lang::Ja;
-    let pending = app.state.import_review.clone();
+    let pending = app.state.check.import_review.clone();
     {
         let shown = pending.is_some();
         use_effect_with(shown, move |shown| {
@@ -245,20 +246,20 @@ fn import_review() -> Html {
     let apply = {
         let state = app.state.clone();
         Callback::from(move |_| {
-            state.dispatch(Action::ApplyImport {
+            state.dispatch(Action::from(check::Action::ApplyImport {
                 at: crate::clock::now_iso(),
-            });
+            }));
             super::form::focus_later("import-status");
         })
     };
     let cancel = {
         let state = app.state.clone();
         Callback::from(move |_| {
-            state.dispatch(Action::CancelImport);
+            state.dispatch(Action::from(check::Action::CancelImport));
             super::form::focus_later("import-button");
         })
     };
-    let planned = match app.state.book.preview(Edit::RegisterChecks {
+    let planned = match app.state.records.book.preview(Edit::RegisterChecks {
         results: results.clone(),
         at: String::new(),
     }) {

@@ -5,7 +5,7 @@
 use super::form::{ConfirmBox, SelectField};
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::records::{Edit, PatientRecord};
 use yew::prelude::*;
 
@@ -18,7 +18,7 @@ pub struct MergeProps {
 pub fn merge(props: &MergeProps) -> Html {
     let app = use_app();
     let ja = app.lang() == Lang::Ja;
-    let book = app.state.book.clone();
+    let book = app.state.records.book.clone();
     let chosen = use_state(String::new);
     let confirming = use_state(|| false);
     let done = use_state(|| None::<String>);
@@ -55,10 +55,10 @@ pub fn merge(props: &MergeProps) -> Html {
         let (chosen, confirming, done) = (chosen.clone(), confirming.clone(), done.clone());
         Callback::from(move |_| {
             if let Some(f) = &from {
-                state.dispatch(Action::Edit(Edit::MergePatients {
+                state.dispatch(Action::from(records::Action::Edit(Edit::MergePatients {
                     into: into.clone(),
                     from: f.id.clone(),
-                }));
+                })));
                 done.set(Some(f.name.clone()));
             }
             chosen.set(String::new());

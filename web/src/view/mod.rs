@@ -34,7 +34,7 @@ pub mod widget;
 
 use crate::driver::{Ctl, Driver};
 use crate::i18n::{tr, Lang};
-use crate::state::{Action, Conn, Pairing, Screen, State};
+use crate::state::{Action, Screen, State};
 use crate::storage;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -240,7 +240,7 @@ pub fn app() -> Html {
         }
     });
     let t = |ja, en| tr(state.lang, ja, en);
-    let ready = matches!(state.conn, Conn::Connected { .. }) && state.pairing == Pairing::Paired;
+    let ready = state.companion.ready();
     let screen = state.screen;
     html! {
         <ContextProvider<AppCtx> context={ctx}>
@@ -249,7 +249,7 @@ pub fn app() -> Html {
                 <p class="app-name">{ "Ukemi" }</p>
                 if state.demo {
                     <p class="badge-demo" role="note">{ t("デモ（練習用）", "Demo (practice)") }</p>
-                } else if state.simulator {
+                } else if state.companion.simulator {
                     <p class="badge-demo" role="note">{ t("練習用（シミュレーター）", "Practice mode (simulator)") }</p>
                 }
                 <button id="lang-switch" type="button" onclick={toggle_lang} lang={state.lang.other().code()}>
@@ -286,7 +286,7 @@ pub fn app() -> Html {
                             }
                             <paste::PasteImport />
                             // A pasted result is shown and registered without the companion.
-                            if !ready && state.result.is_some() {
+                            if !ready && state.check.result.is_some() {
                                 <result::ResultView />
                                 <paste::ReceptionConsent />
                             }

@@ -7,7 +7,7 @@ use super::form::{date_value, parse_date, yen, SelectField, TextField};
 use super::print::PrintSheets;
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::claims::forms;
 use ukemi_core::claims::ClaimMonth;
 use ukemi_core::records::month::{export_csv, export_payments_csv};
@@ -37,7 +37,7 @@ fn status_label(s: ClaimStatus, ja: bool) -> String {
 pub fn month_ledger(p: &MonthLedgerProps) -> Html {
     let app = use_app();
     let ja = app.lang() == Lang::Ja;
-    let book = &app.state.book;
+    let book = &app.state.records.book;
     let m = p.month;
     let closed = book.is_closed(m);
     let claims = book.month_claims(m);
@@ -77,7 +77,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
             let (Some(d), Some(r)) = (parse_date(&date), ReturnReason::from_code(&reason)) else {
                 return;
             };
-            state.dispatch(Action::Edit(Edit::RecordReturn {
+            state.dispatch(Action::from(records::Action::Edit(Edit::RecordReturn {
                 ret: NewReturn {
                     month: m,
                     case_id: case.clone(),
@@ -86,7 +86,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                     note: (*note).clone(),
                 },
                 at: crate::clock::now_iso(),
-            }));
+            })));
             note.set(String::new());
         })
     };
@@ -139,13 +139,15 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                 .replace(',', "")
                 .parse()
                 .unwrap_or(0);
-            state.dispatch(Action::Edit(Edit::AddPayment(NewPayment {
-                payer: payer.clone(),
-                month: m,
-                received_on: d,
-                amount_yen: yen,
-                note: (*note).clone(),
-            })));
+            state.dispatch(Action::from(records::Action::Edit(Edit::AddPayment(
+                NewPayment {
+                    payer: payer.clone(),
+                    month: m,
+                    received_on: d,
+                    amount_yen: yen,
+                    note: (*note).clone(),
+                },
+            ))));
             amount.set(String::new());
             note.set(String::new());
         })
@@ -240,18 +242,18 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                             let state = app.state.clone();
                             let id = id.clone();
                             Callback::from(move |_: MouseEvent| {
-                                state.dispatch(Action::Edit(Edit::Resubmit { id: id.clone(), batch, at: crate::clock::now_iso() }));
+                                state.dispatch(Action::from(records::Action::Edit(Edit::Resubmit { id: id.clone(), batch, at: crate::clock::now_iso() })));
                             })
                         };
                         let withdraw = {
                             let state = app.state.clone();
                             let id = id.clone();
-                            Callback::from(move |_: MouseEvent| state.dispatch(Action::Edit(Edit::WithdrawResubmission { id: id.clone() })))
+                            Callback::from(move |_: MouseEvent| state.dispatch(Action::from(records::Action::Edit(Edit::WithdrawResubmission { id: id.clone() }))))
                         };
                         let delete = {
                             let state = app.state.clone();
                             let id = id.clone();
-                            Callback::from(move |_: MouseEvent| state.dispatch(Action::Edit(Edit::DeleteReturn { id: id.clone() })))
+                            Callback::from(move |_: MouseEvent| state.dispatch(Action::from(records::Action::Edit(Edit::DeleteReturn { id: id.clone() }))))
                         };
                         html! {
                             <li id={format!("return-{id}")}>
@@ -348,7 +350,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                     <p class="payment" id={format!("payment-{}", x.id)}>
                         <span lang="ja">{ format!("{} {} {}{}", x.received_on.wareki(), x.payer, yen(u64::from(x.amount_yen)), if x.note.is_empty() { String::new() } else { format!("（{}）", x.note) }) }</span>
                         <button type="button" class="secondary" id={format!("delete-payment-{}", x.id)}
-                            onclick={Callback::from(move |_: MouseEvent| state.dispatch(Action::Edit(Edit::DeletePayment { id: id.clone() })))}>{ app.t("取消", "Delete") }</button>
+                            onclick={Callback::from(move |_: MouseEvent| state.dispatch(Action::from(records::Action::Edit(Edit::DeletePayment { id: id.clone() }))))}>{ app.t("取消", "Delete") }</button>
                     </p>
                 }
             }) }

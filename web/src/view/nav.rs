@@ -63,8 +63,11 @@ pub fn focus_nav(current: Screen) {
 pub fn setup_banner() -> Html {
     let app = use_app();
     let s = &app.state;
-    let missing = ukemi_core::claims::checks::clinic_missing(&s.book.settings.clinic);
-    let loaded = matches!(s.book_status, BookStatus::Stored | BookStatus::InMemory);
+    let missing = ukemi_core::claims::checks::clinic_missing(&s.records.book.settings.clinic);
+    let loaded = matches!(
+        s.records.book_status,
+        BookStatus::Stored | BookStatus::InMemory
+    );
     if missing.is_empty() || !loaded || s.screen == Screen::Settings {
         return html! {};
     }
@@ -93,13 +96,13 @@ pub fn storage_banner() -> Html {
     let pick = |p: &(String, String)| if ja { p.0.clone() } else { p.1.clone() };
     html! {
         <>
-            if let BookStatus::Unreadable { ja: j, en: e } = &s.book_status {
+            if let BookStatus::Unreadable { ja: j, en: e } = &s.records.book_status {
                 <div id="storage-error" class="alert" role="alert">
                     <p>{ if ja { j.clone() } else { e.clone() } }</p>
                     <p><a href="#settings">{ app.t("設定の「バックアップから復元」へ", "Go to Settings → restore a backup") }</a></p>
                 </div>
             }
-            if let Some(err) = &s.save_error {
+            if let Some(err) = &s.records.save_error {
                 <div id="save-error" class="alert" role="alert"><p>{ pick(err) }</p></div>
             }
         </>

@@ -6,7 +6,7 @@
 use super::form::{DateField, SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use serde::{Deserialize, Serialize};
 use ukemi_core::claims::{Insurance, PatientSex};
 use ukemi_core::eligibility::PersonalFamily;
@@ -168,13 +168,13 @@ pub fn new_patient_form() -> Html {
             };
             // Tried on a copy first, so a refusal is shown here with the draft kept, and
             // the draft is dropped only when the book will take it.
-            let mut trial = (*state.book).clone();
+            let mut trial = (*state.records.book).clone();
             match trial.apply(edit.clone()) {
                 Ok(_) => {
                     error.set(None);
                     keep_draft(&Draft::default());
                     draft.set(Draft::default());
-                    state.dispatch(Action::Edit(edit));
+                    state.dispatch(Action::from(records::Action::Edit(edit)));
                     // The form closes; the new patient's details take the focus.
                     super::form::focus_later("patient-detail-heading");
                 }

@@ -6,7 +6,7 @@
 
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{check, Action};
 use ukemi_core::claims::consent::Urgency;
 use ukemi_core::eligibility::app_text::{self, AppText};
 use wasm_bindgen::JsCast;
@@ -37,7 +37,7 @@ pub fn paste_import() -> Html {
         Callback::from(move |_: MouseEvent| {
             let t = app_text::parse(&text, crate::clock::today());
             if let Some(r) = t.result.clone() {
-                state.dispatch(Action::Result(r));
+                state.dispatch(Action::from(check::Action::Result(r)));
             }
             read.set(Some(t));
         })
@@ -88,10 +88,11 @@ pub fn paste_import() -> Html {
 pub fn reception_consent() -> Html {
     let app = use_app();
     let ja = app.lang() == Lang::Ja;
-    let book = &app.state.book;
+    let book = &app.state.records.book;
     let today = crate::clock::today();
     let warnings: Vec<(String, String)> = app
         .state
+        .check
         .registered
         .iter()
         .flat_map(|r| {

@@ -4,7 +4,7 @@
 use super::form::{SelectField, TextField};
 use super::{go, use_app};
 use crate::i18n::Lang;
-use crate::state::{Action, Screen};
+use crate::state::{records, Action, Screen};
 use ukemi_core::claims::{PatientSex, PublicFund};
 use ukemi_core::records::{Edit, PatientRecord};
 use yew::prelude::*;
@@ -19,12 +19,17 @@ pub fn patients() -> Html {
         Callback::from(move |v: String| query.set(v))
     };
     let list: Vec<&PatientRecord> = s
+        .records
         .book
         .patients
         .iter()
         .filter(|p| p.matches(&query))
         .collect();
-    let chosen = s.patient.as_ref().and_then(|id| s.book.patient(id));
+    let chosen = s
+        .records
+        .patient
+        .as_ref()
+        .and_then(|id| s.records.book.patient(id));
     html! {
         <>
             <h1 id="screen-heading" tabindex="-1">{ app.t("患者", "Patients") }</h1>
@@ -48,9 +53,9 @@ pub fn patients() -> Html {
                         { for list.iter().map(|p| {
                             let state = app.state.clone();
                             let id = p.id.clone();
-                            let pick = Callback::from(move |_| state.dispatch(Action::ChoosePatient(Some(id.clone()))));
+                            let pick = Callback::from(move |_| state.dispatch(Action::from(records::Action::ChoosePatient(Some(id.clone())))));
                             html! {
-                                <tr aria-selected={ (s.patient.as_deref() == Some(p.id.as_str())).to_string() }>
+                                <tr aria-selected={ (s.records.patient.as_deref() == Some(p.id.as_str())).to_string() }>
                                     <td lang="ja"><button type="button" class="link" onclick={pick} id={format!("patient-{}", p.id)}>{ &p.name }</button></td>
                                     <td lang="ja">{ ukemi_core::text::to_fullwidth_kana(&p.name_kana) }</td>
                                     <td lang="ja">{ p.birth_date.wareki() }</td>
@@ -61,7 +66,7 @@ pub fn patients() -> Html {
                         }) }
                     </tbody>
                 </table></div>
-                if s.book.patients.is_empty() {
+                if s.records.book.patients.is_empty() {
                     <p>{ app.t("まだ登録されていません。受付で資格確認をして「患者として登録」を押してください。", "None yet. Check eligibility at reception and press \u{201c}Register as patient\u{201d}.") }</p>
                 }
             </section>
@@ -89,7 +94,7 @@ fn detail(props: &DetailProps) -> Html {
         Callback::from(move |v: String| {
             let mut next = p.clone();
             f(&mut next, v);
-            state.dispatch(Action::Edit(Edit::PutPatient(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutPatient(next))));
         })
     };
     let sex = match p.sex {
@@ -231,7 +236,7 @@ fn public_funds(props: &DetailProps) -> Html {
             if let Some(fund) = next.public_funds.get_mut(i) {
                 f(fund, v);
             }
-            state.dispatch(Action::Edit(Edit::PutPatient(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutPatient(next))));
         })
     };
     let add = {
@@ -248,7 +253,7 @@ fn public_funds(props: &DetailProps) -> Html {
                 paid_days_per_month: None,
                 program: None,
             });
-            state.dispatch(Action::Edit(Edit::PutPatient(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutPatient(next))));
         })
     };
     html! {
@@ -264,7 +269,7 @@ fn public_funds(props: &DetailProps) -> Html {
                         if i < next.public_funds.len() {
                             next.public_funds.remove(i);
                         }
-                        state.dispatch(Action::Edit(Edit::PutPatient(next)));
+                        state.dispatch(Action::from(records::Action::Edit(Edit::PutPatient(next))));
                     })
                 };
                 html! {

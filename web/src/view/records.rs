@@ -8,7 +8,7 @@ use super::case_editor::{case_title, CaseEditor};
 use super::form::{SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::claims::{AcupunctureCase, Case, Discipline, JudoCase, MassageCase};
 use ukemi_core::records::{CaseRecord, Edit, PatientRecord};
 use ukemi_core::Date;
@@ -67,28 +67,35 @@ pub fn records() -> Html {
     let s = &app.state;
     let today = crate::clock::today();
     let case_id = use_state(|| None::<String>);
-    let new_kind = use_state(|| clinic_kind(s.book.settings.discipline).to_string());
+    let new_kind = use_state(|| clinic_kind(s.records.book.settings.discipline).to_string());
     let query = use_state(String::new);
-    let patient = s.patient.as_ref().and_then(|id| s.book.patient(id));
+    let patient = s
+        .records
+        .patient
+        .as_ref()
+        .and_then(|id| s.records.book.patient(id));
     let cases: Vec<&CaseRecord> = patient
-        .map(|p| s.book.cases_of(&p.id).collect())
+        .map(|p| s.records.book.cases_of(&p.id).collect())
         .unwrap_or_default();
     let chosen = (*case_id)
         .as_ref()
         .and_then(|id| cases.iter().find(|c| &c.id == id).copied())
         .or_else(|| cases.last().copied());
     let found: Vec<&PatientRecord> = s
+        .records
         .book
         .patients
         .iter()
-        .filter(|p| p.matches(&query) || Some(&p.id) == s.patient.as_ref())
+        .filter(|p| p.matches(&query) || Some(&p.id) == s.records.patient.as_ref())
         .collect();
     let choose = {
         let state = app.state.clone();
         let case_id = case_id.clone();
         move |v: String| {
             case_id.set(None);
-            state.dispatch(Action::ChoosePatient((!v.is_empty()).then_some(v)));
+            state.dispatch(Action::from(records::Action::ChoosePatient(
+                (!v.is_empty()).then_some(v),
+            )));
         }
     };
     let choose_patient = {
@@ -98,6 +105,7 @@ pub fn records() -> Html {
     // Enter in the search box takes the first match: one name typed, one key.
     let pick_first = {
         let first = s
+            .records
             .book
             .patients
             .iter()
@@ -131,10 +139,10 @@ pub fn records() -> Html {
         Callback::from(move |_| {
             if let Some(pid) = pid.clone() {
                 case_id.set(None);
-                state.dispatch(Action::Edit(Edit::NewCase {
+                state.dispatch(Action::from(records::Action::Edit(Edit::NewCase {
                     patient_id: pid,
                     case: new_case(&kind, today),
-                }));
+                })));
                 super::form::focus_later(first_field(&kind));
             }
         })
@@ -152,12 +160,12 @@ pub fn records() -> Html {
                         onchange={ let q = query.clone(); Callback::from(move |v| q.set(v)) } />
                     <p id="records-found" class="hint" aria-live="polite">{
                         if query.trim().is_empty() { String::new() }
-                        else if ja { format!("{}人が一致", s.book.patients.iter().filter(|p| p.matches(&query)).count()) }
-                        else { format!("{} match", s.book.patients.iter().filter(|p| p.matches(&query)).count()) }
+                        else if ja { format!("{}人が一致", s.records.book.patients.iter().filter(|p| p.matches(&query)).count()) }
+                        else { format!("{} match", s.records.book.patients.iter().filter(|p| p.matches(&query)).count()) }
                     }</p>
                 </form>
                 <SelectField id="records-patient" label={ app.t("患者", "Patient") }
-                    value={ s.patient.clone().unwrap_or_default() } options={options} onchange={choose_patient} />
+                    value={ s.records.patient.clone().unwrap_or_default() } options={options} onchange={choose_patient} />
                 if let Some(p) = patient {
                     if !cases.is_empty() {
                         <fieldset class="cases">
@@ -189,10 +197,10 @@ pub fn records() -> Html {
                             { if ja { format!("{}さんの施術録を作る", p.name) } else { format!("New case for {}", p.name) } }
                         </button>
                     </div>
-                } else if s.book.patients.is_empty() {
+                } else if s.records.book.patients.is_empty() {
                     <p>{ app.t("患者がまだいません。受付で資格確認をして登録してください。", "No patients yet: check eligibility at reception first.") }</p>
                 }
-                if let Some((j, en)) = &s.edit_error {
+                if let Some((j, en)) = &s.records.edit_error {
                     <p id="records-error" class="error" role="alert">{ if ja { j.clone() } else { en.clone() } }</p>
                 }
             </section>

@@ -3,7 +3,7 @@
 
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::{Action, Screen};
+use crate::state::{check, records, Action, Screen};
 use ukemi_core::eligibility::{Qualification, QualificationValidity, ReferenceKind, Standing};
 use ukemi_core::Date;
 use web_sys::HtmlElement;
@@ -94,8 +94,13 @@ pub struct ResultProps {
 pub fn result_view(props: &ResultProps) -> Html {
     let app = use_app();
     let heading = use_node_ref();
-    let seq = app.state.result_seq;
-    let default = app.state.result.as_ref().and_then(|r| r.default_choice());
+    let seq = app.state.check.result_seq;
+    let default = app
+        .state
+        .check
+        .result
+        .as_ref()
+        .and_then(|r| r.default_choice());
     let choice = use_state(|| default);
     let address = use_state(String::new);
     let postal = use_state(String::new);
@@ -124,7 +129,7 @@ pub fn result_view(props: &ResultProps) -> Html {
     }
     {
         // Once registered, the register button is gone: the focus goes to what comes next.
-        let registered = app.state.registered_seq == Some(seq);
+        let registered = app.state.check.registered_seq == Some(seq);
         use_effect_with(registered, move |r| {
             if *r {
                 super::form::focus_later("to-patient-records");
@@ -132,7 +137,7 @@ pub fn result_view(props: &ResultProps) -> Html {
             || ()
         });
     }
-    let Some(r) = app.state.result.as_ref() else {
+    let Some(r) = app.state.check.result.as_ref() else {
         return html! {};
     };
     let ja = app.lang() == Lang::Ja;
@@ -164,7 +169,7 @@ pub fn result_view(props: &ResultProps) -> Html {
         ),
         _ => "",
     };
-    let registered = app.state.registered_seq == Some(seq);
+    let registered = app.state.check.registered_seq == Some(seq);
     let no_address =
         chosen.is_some_and(|(_, q)| q.address.as_deref().is_none_or(|a| a.trim().is_empty()));
     let register = {
@@ -179,24 +184,27 @@ pub fn result_view(props: &ResultProps) -> Html {
                 super::form::focus_later("qualification-choice-1");
                 return;
             }
-            state.dispatch(Action::Register {
+            state.dispatch(Action::from(check::Action::Register {
                 seq,
                 qualification: *choice,
                 address: (no_address && !address.trim().is_empty())
                     .then(|| ((*address).trim().to_string(), (*postal).trim().to_string())),
                 at: crate::clock::now_iso(),
-            })
+            }))
         })
     };
     let to_records = {
         let state = app.state.clone();
         let patient = app
             .state
+            .check
             .registered_patient
             .as_ref()
             .map(|(id, _)| id.clone());
         Callback::from(move |_| {
-            state.dispatch(Action::ChoosePatient(patient.clone()));
+            state.dispatch(Action::from(records::Action::ChoosePatient(
+                patient.clone(),
+            )));
             super::go(&state, Screen::Records);
         })
     };
@@ -270,7 +278,7 @@ pub fn result_view(props: &ResultProps) -> Html {
             }
             if registered {
                 <Registered import=false />
-                if let Some((_, name)) = &app.state.registered_patient {
+                if let Some((_, name)) = &app.state.check.registered_patient {
                     <button id="to-patient-records" type="button" onclick={to_records}>
                         { if ja {
                             format!("{name}さんの施術録を開く")
@@ -281,7 +289,7 @@ pub fn result_view(props: &ResultProps) -> Html {
                 }
             } else if !r.qualifications.is_empty() && props.register {
                 <button id="register-patient" type="button" onclick={register}>{ app.t("患者として登録", "Register as patient") }</button>
-                if let Some((ja_text, en_text)) = &app.state.edit_error {
+                if let Some((ja_text, en_text)) = &app.state.records.edit_error {
                     <p id="register-error" class="error" role="alert">{ if ja { ja_text.clone() } else { en_text.clone() } }</p>
                 }
             }
@@ -301,15 +309,15 @@ pub struct RegisteredProps {
 pub fn registered(p: &RegisteredProps) -> Html {
     let app = use_app();
     let ja = app.lang() == Lang::Ja;
-    let list = &app.state.registered;
-    if list.is_empty() || app.state.registered_by_import != p.import {
+    let list = &app.state.check.registered;
+    if list.is_empty() || app.state.check.registered_by_import != p.import {
         return html! {};
     }
     html! {
         <div id={ if p.import { "import-registration" } else { "registration" } } class="registration">
             { for list.iter().map(|r| html! {
                 <>
-                    <p><strong>{ crate::state::registration_line(app.lang(), r) }</strong></p>
+                    <p><strong>{ crate::state::records::registration_line(app.lang(), r) }</strong></p>
                     if !r.changes.is_empty() {
                         <table class="changes">
                             <caption class="sr-only">{ app.t("変更点", "Changes") }</caption>

@@ -6,7 +6,7 @@ use super::form::{CheckField, ConfirmBox, SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
 use crate::idb::Persistence;
-use crate::state::{Action, BookStatus};
+use crate::state::{records, Action, BookStatus};
 use ukemi_core::claims::{Clinic, Discipline, Practitioner, TariffSet};
 use ukemi_core::records::{backup, Book, Edit, Settings as ClinicSettings};
 use web_sys::HtmlInputElement;
@@ -16,14 +16,14 @@ use yew::prelude::*;
 pub fn settings() -> Html {
     let app = use_app();
     let ja = app.lang() == Lang::Ja;
-    let current = app.state.book.settings.clone();
+    let current = app.state.records.book.settings.clone();
     let put_clinic = |f: fn(&mut Clinic, String)| {
         let state = app.state.clone();
         let current = current.clone();
         Callback::from(move |v: String| {
             let mut next = current.clone();
             f(&mut next.clinic, v);
-            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
         })
     };
     let put_practitioner = |i: usize, f: fn(&mut Practitioner, String)| {
@@ -34,7 +34,7 @@ pub fn settings() -> Html {
             if let Some(p) = next.practitioners.get_mut(i) {
                 f(p, v);
             }
-            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
         })
     };
     let add_practitioner = {
@@ -43,7 +43,7 @@ pub fn settings() -> Html {
         Callback::from(move |_| {
             let mut next: ClinicSettings = current.clone();
             next.practitioners.push(Practitioner::default());
-            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
         })
     };
     let statement = {
@@ -52,7 +52,7 @@ pub fn settings() -> Html {
         Callback::from(move |b: bool| {
             let mut next = current.clone();
             next.clinic.statement_system = b;
-            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
         })
     };
     let c = &current.clinic;
@@ -71,7 +71,7 @@ pub fn settings() -> Html {
                 "massage" => Some(Discipline::Massage),
                 _ => None,
             };
-            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
         })
     };
     let discipline = match current.discipline {
@@ -143,7 +143,7 @@ pub fn settings() -> Html {
             <super::diagnostics::SupportLog />
             <section class="panel" aria-labelledby="storage-heading">
                 <h2 id="storage-heading">{ app.t("データの保存", "Data storage") }</h2>
-                <p id="storage-state">{ match (&app.state.book_status, app.state.persistence) {
+                <p id="storage-state">{ match (&app.state.records.book_status, app.state.records.persistence) {
                     (BookStatus::InMemory, _) => app.t("この画面ではデータを保存していません（デモ、またはブラウザが保存を許可していません）。", "Nothing is stored here (demo, or the browser does not allow storage)."),
                     (BookStatus::Unreadable { .. }, _) => app.t("保存データが読めません。バックアップから復元してください。", "The stored data cannot be read: restore a backup."),
                     (BookStatus::Loading, _) => app.t("読み込み中…", "Loading…"),
@@ -218,7 +218,7 @@ fn backup_panel() -> Html {
     let pending = use_state(|| None::<Pending>);
     let message = use_state(|| None::<(bool, String)>);
     let save = {
-        let book = app.state.book.clone();
+        let book = app.state.records.book.clone();
         let message = message.clone();
         Callback::from(move |_| {
             let now = crate::clock::now_iso();
@@ -270,7 +270,7 @@ fn backup_panel() -> Html {
         Callback::from(move |_| {
             if let Some(p) = (*pending).clone() {
                 let (np, nc) = (p.book.patients.len(), p.book.cases.len());
-                state.dispatch(Action::Edit(Edit::Restore(p.book)));
+                state.dispatch(Action::from(records::Action::Edit(Edit::Restore(p.book))));
                 message.set(Some((
                     true,
                     if ja {

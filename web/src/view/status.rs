@@ -90,10 +90,10 @@ fn time_text(ja: bool, checked_at: &str) -> String {
 fn companion_row(app: &AppCtx) -> Row {
     let s = &app.state;
     let ja = app.lang() == Lang::Ja;
-    let (mark, detail) = match (&s.conn, &s.pairing) {
+    let (mark, detail) = match (&s.companion.conn, &s.companion.pairing) {
         (Conn::Connected { host }, Pairing::Paired) => {
             let version = s
-                .status
+                .readiness.status
                 .as_ref()
                 .map(|st| st.companion_version.clone())
                 .unwrap_or_default();
@@ -158,7 +158,7 @@ fn reader_row(app: &AppCtx, ready: bool) -> Row {
                 "Can be checked once the companion is connected.".into(),
             ),
         )
-    } else if s.readers.is_empty() {
+    } else if s.companion.readers.is_empty() {
         (
             Mark::Bad,
             pick(
@@ -168,8 +168,13 @@ fn reader_row(app: &AppCtx, ready: bool) -> Row {
             ),
         )
     } else {
-        let names: Vec<&str> = s.readers.iter().map(|r| r.name.as_str()).collect();
-        let practice = s.readers.iter().all(|r| r.simulated);
+        let names: Vec<&str> = s
+            .companion
+            .readers
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        let practice = s.companion.readers.iter().all(|r| r.simulated);
         let text = match (practice, ja) {
             (true, true) => format!("練習用のリーダー：{}", names.join("、")),
             (true, false) => format!("Practice reader: {}", names.join(", ")),
@@ -189,7 +194,7 @@ fn reader_row(app: &AppCtx, ready: bool) -> Row {
 /// Why a fact from the companion is not known (yet).
 fn not_checked(app: &AppCtx) -> String {
     let s = &app.state;
-    if matches!(s.conn, Conn::Connected { .. }) && s.pairing == Pairing::Paired {
+    if s.companion.ready() {
         app.t("まだ確認していません。", "Not checked yet.")
             .to_string()
     } else {
@@ -530,13 +535,13 @@ pub fn readiness() -> Html {
     let app = use_app();
     let s = &app.state;
     let ja = app.lang() == Lang::Ja;
-    let ready = matches!(s.conn, Conn::Connected { .. }) && s.pairing == Pairing::Paired;
+    let ready = s.companion.ready();
     let checking = use_state(|| false);
     {
         // An answer (or an error) ends the check; declared first so the request below wins
         // on the first render.
         let checking = checking.clone();
-        use_effect_with(s.status_seq, move |_| {
+        use_effect_with(s.readiness.status_seq, move |_| {
             checking.set(false);
             || ()
         });
@@ -566,7 +571,11 @@ pub fn readiness() -> Html {
             }
         })
     };
-    let status = if ready { s.status.as_ref() } else { None };
+    let status = if ready {
+        s.readiness.status.as_ref()
+    } else {
+        None
+    };
     let rows = [
         companion_row(&app),
         reader_row(&app, ready),
@@ -581,6 +590,7 @@ pub fn readiness() -> Html {
     let practice = status.is_some_and(|st| st.service == ServiceKind::Simulator);
     let when = status.map(|st| time_text(ja, &st.checked_at));
     let error = s
+        .readiness
         .status_error
         .as_ref()
         .filter(|_| ready)
