@@ -235,12 +235,7 @@ pub fn test() -> Result {
                 command(&cargo)
                     // The web crate's unit tests (its reducers, the month's memo) run
                     // natively with the rest; its DOM code only runs in the browser tests.
-                    .args([
-                        "test",
-                        "--workspace",
-                        "--features",
-                        E2E_FEATURES,
-                    ])
+                    .args(["test", "--workspace", "--features", E2E_FEATURES])
                     .env("UKEMI_COMPANION_BIN", &bin)
                     .env("UKEMI_DEVTOOLS_BIN", &devtools)
                     .env("UKEMI_DIST", &dist)

@@ -132,7 +132,7 @@ pub fn calendar(p: &CaseProps) -> Html {
         .claim_input(&rec.id, m)
         .ok()
         .filter(|i| i.visits.iter().any(|v| ClaimMonth::of(v.date) == m))
-        .map(|i| ukemi_core::claims::compute(&i));
+        .map(|i| crate::claims_memo::case_claims(&rec.id, &i));
     let on_visit_changed = {
         // After a day is recorded or deleted, the focus goes back to that day in the grid,
         // never to whatever button took the removed one's place.

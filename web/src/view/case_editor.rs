@@ -93,7 +93,7 @@ fn case_findings(book: &Book, rec: &CaseRecord) -> Vec<Finding> {
         return Vec::new();
     };
     input.month = None;
-    let Ok(claims) = ukemi_core::claims::compute(&input) else {
+    let Ok(claims) = crate::claims_memo::case_claims(&rec.id, &input) else {
         return Vec::new();
     };
     let mut out: Vec<Finding> = Vec::new();

@@ -55,7 +55,7 @@ pub fn claims() -> Html {
     let ack = use_state(|| false);
     let reason = use_state(String::new);
     let exported = use_state(|| None::<String>);
-    let claims = book.month_claims(m);
+    let claims = crate::claims_memo::month_claims(book, m);
     let closed = book.month(m).filter(|r| r.closed_at.is_some());
     let errors = claims.iter().filter(|c| c.blocking()).count();
     let warnings: usize = claims
@@ -159,7 +159,12 @@ pub fn claims() -> Html {
     let forms: Vec<_> = printable.iter().filter_map(|c| c.form()).collect();
     let drafts: Vec<bool> = printable.iter().map(|c| c.blocking()).collect();
     let summaries = if *sheets == Sheets::All {
-        book.month_summaries(m)
+        ukemi_core::claims::forms::summaries(
+            &claims
+                .iter()
+                .filter_map(|c| c.claim.clone().ok())
+                .collect::<Vec<_>>(),
+        )
     } else {
         Vec::new()
     };

@@ -23,7 +23,9 @@ pub fn desk() -> Html {
     let day = use_state(crate::clock::today);
     let docs = use_state(Vec::<Document>::new);
     let paper = use_state(Paper::default);
-    let ledger = book.day_ledger(*day);
+    // The day's window amounts from the page's memo of the month's claims.
+    let claims = crate::claims_memo::month_claims(book, ukemi_core::claims::ClaimMonth::of(*day));
+    let ledger = book.day_ledger_in(*day, &claims);
     let choose_day = {
         let day = day.clone();
         let docs = docs.clone();

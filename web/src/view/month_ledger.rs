@@ -40,7 +40,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
     let book = &app.state.records.book;
     let m = p.month;
     let closed = book.is_closed(m);
-    let claims = book.month_claims(m);
+    let claims = crate::claims_memo::month_claims(book, m);
     let matching = book.matching();
     let today = crate::clock::today();
     // The return form.
