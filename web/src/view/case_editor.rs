@@ -53,7 +53,7 @@ fn from_key<T: serde::Serialize + Copy>(all: &[T], v: &str) -> Option<T> {
 
 pub(super) fn case_title(lang: Lang, c: &CaseRecord) -> String {
     let d = c.case.discipline();
-    let first = first_visit(&c.case);
+    let first = c.case.first_visit_date();
     let what = match &c.case {
         Case::Judo(j) => j
             .injuries
@@ -72,14 +72,6 @@ pub(super) fn case_title(lang: Lang, c: &CaseRecord) -> String {
     match lang {
         Lang::Ja => format!("{}（初検 {}）{}", d.label_ja(), first.wareki(), what),
         Lang::En => format!("{} (first visit {}) {}", d.label_ja(), first, what),
-    }
-}
-
-pub(super) fn first_visit(c: &Case) -> Date {
-    match c {
-        Case::Judo(j) => j.first_visit_date,
-        Case::Acupuncture(a) => a.first_visit_date,
-        Case::Massage(m) => m.first_visit_date,
     }
 }
 
@@ -178,11 +170,7 @@ pub fn case_editor(p: &CaseProps) -> Html {
     };
     let set_first = dated(with(Box::new(|c, v| {
         if let Ok(d) = Date::parse(&v) {
-            match c {
-                Case::Judo(j) => j.first_visit_date = d,
-                Case::Acupuncture(a) => a.first_visit_date = d,
-                Case::Massage(m) => m.first_visit_date = d,
-            }
+            c.set_first_visit_date(d);
         }
     })));
     let body = match &rec.case {
@@ -321,7 +309,7 @@ pub fn case_editor(p: &CaseProps) -> Html {
             <h2 id="case-heading">{ case_title(app.lang(), rec) }</h2>
             <div data-field={format!("{discipline}.first_visit_date")}>
                 <DateField id="case-first-visit" label={ app.t("初検日", "First visit") } era={"令和"}
-                    value={Some(first_visit(&rec.case))} onchange={set_first} />
+                    value={Some(rec.case.first_visit_date())} onchange={set_first} />
             </div>
             { body }
             if *confirming {

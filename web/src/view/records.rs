@@ -9,55 +9,16 @@ use super::form::{SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
 use crate::state::{records, Action};
-use ukemi_core::claims::{AcupunctureCase, Case, Discipline, JudoCase, MassageCase};
+use ukemi_core::claims::{Case, Discipline};
 use ukemi_core::records::{CaseRecord, Edit, PatientRecord};
-use ukemi_core::Date;
 use yew::prelude::*;
 
-fn new_case(kind: &str, today: Date) -> Case {
-    match kind {
-        "acupuncture" => Case::Acupuncture(AcupunctureCase {
-            first_visit_date: today,
-            diseases: Vec::new(),
-            other_disease: None,
-            symptoms: String::new(),
-            consent: None,
-            reconsents: Vec::new(),
-            outcome: None,
-        }),
-        "massage" => Case::Massage(MassageCase {
-            first_visit_date: today,
-            symptoms: String::new(),
-            consent: None,
-            reconsents: Vec::new(),
-            outcome: None,
-        }),
-        _ => Case::Judo(JudoCase {
-            first_visit_date: today,
-            injuries: Vec::new(),
-            consult_support: false,
-            long_term_reason: None,
-            long_term_frequent_reason: None,
-            doctor_consent: None,
-        }),
-    }
-}
-
-/// The kind a new 施術録 starts as: the clinic's own (設定), else 柔整.
-fn clinic_kind(d: Option<Discipline>) -> &'static str {
-    match d {
-        Some(Discipline::Acupuncture) => "acupuncture",
-        Some(Discipline::Massage) => "massage",
-        _ => "judo",
-    }
-}
-
 /// Where the cursor goes in a new case: its first field to fill.
-fn first_field(kind: &str) -> &'static str {
+fn first_field(kind: Discipline) -> &'static str {
     match kind {
-        "acupuncture" => "disease-neuralgia",
-        "massage" => "case-symptoms",
-        _ => "new-injury-date",
+        Discipline::Acupuncture => "disease-neuralgia",
+        Discipline::Massage => "case-symptoms",
+        Discipline::Judo => "new-injury-date",
     }
 }
 
@@ -67,7 +28,14 @@ pub fn records() -> Html {
     let s = &app.state;
     let today = crate::clock::today();
     let case_id = use_state(|| None::<String>);
-    let new_kind = use_state(|| clinic_kind(s.records.book.settings.discipline).to_string());
+    // The kind a new 施術録 starts as: the clinic's own (設定), else 柔整.
+    let new_kind = use_state(|| {
+        s.records
+            .book
+            .settings
+            .discipline
+            .unwrap_or(Discipline::Judo)
+    });
     let query = use_state(String::new);
     let patient = s
         .records
@@ -141,9 +109,9 @@ pub fn records() -> Html {
                 case_id.set(None);
                 state.dispatch(Action::from(records::Action::Edit(Edit::NewCase {
                     patient_id: pid,
-                    case: new_case(&kind, today),
+                    case: Case::new(*kind, today),
                 })));
-                super::form::focus_later(first_field(&kind));
+                super::form::focus_later(first_field(*kind));
             }
         })
     };
@@ -186,13 +154,15 @@ pub fn records() -> Html {
                     }
                     <div class="grid">
                         <SelectField id="new-case-kind" label={ app.t("新しい施術録の種類", "Kind of new case") }
-                            value={(*new_kind).clone()}
-                            options={vec![
-                                ("judo".into(), "柔道整復（負傷）".into()),
-                                ("acupuncture".into(), "はり・きゅう（傷病・同意）".into()),
-                                ("massage".into(), "あん摩マッサージ（症状・同意）".into()),
-                            ]}
-                            onchange={ let k = new_kind.clone(); Callback::from(move |v| k.set(v)) } />
+                            value={new_kind.code()}
+                            options={Discipline::ALL.iter().map(|d| (d.code().to_string(), match d {
+                                Discipline::Judo => "柔道整復（負傷）".to_string(),
+                                Discipline::Acupuncture => "はり・きゅう（傷病・同意）".to_string(),
+                                Discipline::Massage => "あん摩マッサージ（症状・同意）".to_string(),
+                            })).collect::<Vec<_>>()}
+                            onchange={ let k = new_kind.clone(); Callback::from(move |v: String| {
+                                if let Some(d) = Discipline::from_code(&v) { k.set(d) }
+                            }) } />
                         <button type="button" id="new-case" onclick={create}>
                             { if ja { format!("{}さんの施術録を作る", p.name) } else { format!("New case for {}", p.name) } }
                         </button>

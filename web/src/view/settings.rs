@@ -65,21 +65,11 @@ pub fn settings() -> Html {
         let current = current.clone();
         Callback::from(move |v: String| {
             let mut next = current.clone();
-            next.discipline = match v.as_str() {
-                "judo" => Some(Discipline::Judo),
-                "acupuncture" => Some(Discipline::Acupuncture),
-                "massage" => Some(Discipline::Massage),
-                _ => None,
-            };
+            next.discipline = Discipline::from_code(&v);
             state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
         })
     };
-    let discipline = match current.discipline {
-        Some(Discipline::Judo) => "judo",
-        Some(Discipline::Acupuncture) => "acupuncture",
-        Some(Discipline::Massage) => "massage",
-        None => "",
-    };
+    let discipline = current.discipline.map_or("", Discipline::code);
     html! {
         <>
             <h1 id="screen-heading" tabindex="-1">{ app.t("設定", "Settings") }</h1>
