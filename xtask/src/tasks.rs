@@ -310,6 +310,7 @@ pub fn test() -> Result {
     // What the browser tests measured for people to compare (not asserted).
     println!();
     for (file, what) in [
+        ("first-render.txt", "first render"),
         ("keyboard-walk.txt", "keyboard walk"),
         ("claim-inputs.txt", "claim inputs with a control"),
     ] {
