@@ -110,15 +110,12 @@ pub fn reduce(s: &mut Check, lang: Lang, action: Action) -> Outcome {
             s.clear_result();
             // Said (and shown) at the start of every check, so the same result twice
             // is still announced twice.
-            out.announce = Some(
-                lang.pick("確認を始めています…", "Starting the check…")
-                    .into(),
-            );
+            out.announce = Some(lang.t("確認を始めています…", "Starting the check…").into());
         }
         Action::Progress(p) => {
             // Each step once; the same step again says nothing new.
             if s.progress != Some(p) {
-                out.announce = Some(format!("{}…", lang.pick(p.label_ja(), p.label_en())));
+                out.announce = Some(format!("{}…", lang.t(p.label_ja(), p.label_en())));
             }
             s.progress = Some(p);
         }

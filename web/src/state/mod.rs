@@ -55,18 +55,17 @@ impl Failure {
 /// came (it is written for clinics); the companion's internal codes (`E-PARSE`) are put in
 /// plain words, and any code is kept last, labelled as the number to quote to support.
 fn service_error_text(lang: Lang, d: &ErrorDetail) -> String {
-    let ja = lang == Lang::Ja;
     let code = d.service_code.as_deref().unwrap_or("");
-    let what = match (code, ja) {
-        ("E-PARSE", true) => "資格確認サービスからの応答を読み取れませんでした。".to_string(),
-        ("E-PARSE", false) => "The eligibility service's answer could not be read.".to_string(),
-        (c, true) if c.starts_with("E-CERT") || c == "E-SIGNATURE" || c == "E-CHALLENGE" => {
+    let what = match (code, lang) {
+        ("E-PARSE", Lang::Ja) => "資格確認サービスからの応答を読み取れませんでした。".to_string(),
+        ("E-PARSE", Lang::En) => "The eligibility service's answer could not be read.".to_string(),
+        (c, Lang::Ja) if c.starts_with("E-CERT") || c == "E-SIGNATURE" || c == "E-CHALLENGE" => {
             "カードの電子証明書を資格確認サービスで確認できませんでした。".to_string()
         }
-        (c, false) if c.starts_with("E-CERT") || c == "E-SIGNATURE" || c == "E-CHALLENGE" => {
+        (c, Lang::En) if c.starts_with("E-CERT") || c == "E-SIGNATURE" || c == "E-CHALLENGE" => {
             "The eligibility service could not verify the card's certificate.".to_string()
         }
-        (_, true) => match d
+        (_, Lang::Ja) => match d
             .service_message
             .as_deref()
             .filter(|m| !m.trim().is_empty())
@@ -74,17 +73,13 @@ fn service_error_text(lang: Lang, d: &ErrorDetail) -> String {
             Some(m) => format!("資格確認サービスがエラーを返しました：{m}。"),
             None => "資格確認サービスがエラーを返しました。".to_string(),
         },
-        (_, false) => "The eligibility service returned an error.".to_string(),
+        (_, Lang::En) => "The eligibility service returned an error.".to_string(),
     };
-    let again = if ja {
-        "時間をおいて再度お試しください。"
-    } else {
-        " Try again later."
-    };
-    match (code.is_empty(), ja) {
+    let again = lang.t("時間をおいて再度お試しください。", " Try again later.");
+    match (code.is_empty(), lang) {
         (true, _) => format!("{what}{again}"),
-        (false, true) => format!("{what}{again}（問い合わせ用の番号：{code}）"),
-        (false, false) => format!("{what}{again} (code for support: {code})"),
+        (false, Lang::Ja) => format!("{what}{again}（問い合わせ用の番号：{code}）"),
+        (false, Lang::En) => format!("{what}{again} (code for support: {code})"),
     }
 }
 

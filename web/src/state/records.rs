@@ -131,12 +131,12 @@ pub fn reduce(s: &mut Records, lang: Lang, action: Action) -> Outcome {
         }
         Action::BookUnreadable { ja, en } => s.book_status = BookStatus::Unreadable { ja, en },
         Action::SaveFailed { ja, en } => {
-            out.announce = Some(lang.pick(&ja, &en).to_string());
+            out.announce = Some(lang.t(&ja, &en).to_string());
             s.save_error = Some((ja, en));
         }
         Action::Saved => s.save_error = None,
         Action::Durable(d) => s.durable = *d,
-        Action::Notice { ja, en } => out.announce = Some(lang.pick(ja, en)),
+        Action::Notice { ja, en } => out.announce = Some(lang.t(ja, en)),
         Action::Persistence(p) => s.persistence = Some(p),
     }
     out
@@ -162,10 +162,10 @@ fn edit(s: &mut Records, lang: Lang, edit: Edit) -> Outcome {
                 if s.patient.as_ref() == Some(&id) {
                     s.patient = None;
                 }
-                out.announce = Some(match lang {
-                    Lang::Ja => format!("{name}さんの記録を削除しました。"),
-                    Lang::En => format!("Deleted {name}'s record."),
-                });
+                out.announce = Some(lang.t(
+                    format!("{name}さんの記録を削除しました。"),
+                    format!("Deleted {name}'s record."),
+                ));
             }
             if restore {
                 s.restores += 1;
@@ -187,7 +187,7 @@ fn edit(s: &mut Records, lang: Lang, edit: Edit) -> Outcome {
         Err(e) => {
             s.refusals += 1;
             s.refused_kind = e.kind();
-            out.announce = Some(lang.pick(e.message_ja(), e.message_en()));
+            out.announce = Some(lang.t(e.message_ja(), e.message_en()));
             s.edit_error = Some((e.message_ja(), e.message_en()));
         }
     }
@@ -196,38 +196,37 @@ fn edit(s: &mut Records, lang: Lang, edit: Edit) -> Outcome {
 
 /// What the page says (shown and announced, word for word) about one registration.
 pub fn registration_line(lang: Lang, r: &Registration) -> String {
-    let ja = lang == Lang::Ja;
-    match (r.created, ja) {
-        (true, true) => format!("{}さんを新しい患者として登録しました。", r.name),
-        (true, false) => format!("Registered {} as a new patient.", r.name),
-        (false, true) if !r.check_added => {
+    match (r.created, lang) {
+        (true, Lang::Ja) => format!("{}さんを新しい患者として登録しました。", r.name),
+        (true, Lang::En) => format!("Registered {} as a new patient.", r.name),
+        (false, Lang::Ja) if !r.check_added => {
             format!("{}さんのこの確認は登録済みです（変更なし）。", r.name)
         }
-        (false, false) if !r.check_added => {
+        (false, Lang::En) if !r.check_added => {
             format!("{}'s check was already registered (no changes).", r.name)
         }
-        (false, true) if r.older => format!(
+        (false, Lang::Ja) if r.older => format!(
             "{}さんの以前の確認を履歴に追加しました（現在の登録内容は変わりません）。",
             r.name
         ),
-        (false, false) if r.older => format!(
+        (false, Lang::En) if r.older => format!(
             "Added an earlier check to {}'s history (current details unchanged).",
             r.name
         ),
-        (false, true) if r.changes.is_empty() => format!(
+        (false, Lang::Ja) if r.changes.is_empty() => format!(
             "{}さんは登録済みです（変更なし）。確認の履歴に追加しました。",
             r.name
         ),
-        (false, false) if r.changes.is_empty() => format!(
+        (false, Lang::En) if r.changes.is_empty() => format!(
             "{} is already registered (no changes); the check was added to the history.",
             r.name
         ),
-        (false, true) => format!(
+        (false, Lang::Ja) => format!(
             "{}さんの登録内容を更新しました（変更{}件）。",
             r.name,
             r.changes.len()
         ),
-        (false, false) => format!("Updated {} ({} changes).", r.name, r.changes.len()),
+        (false, Lang::En) => format!("Updated {} ({} changes).", r.name, r.changes.len()),
     }
 }
 

@@ -69,10 +69,10 @@ pub(super) fn case_title(lang: Lang, c: &CaseRecord) -> String {
             .join("・"),
         Case::Massage(m) => m.symptoms.clone(),
     };
-    match lang {
-        Lang::Ja => format!("{}（初検 {}）{}", d.label_ja(), first.wareki(), what),
-        Lang::En => format!("{} (first visit {}) {}", d.label_ja(), first, what),
-    }
+    lang.t(
+        format!("{}（初検 {}）{}", d.label_ja(), first.wareki(), what),
+        format!("{} (first visit {}) {}", d.label_ja(), first, what),
+    )
 }
 
 /// What the claim engine says about this case's own fields (`case.…`), over every month with
@@ -102,7 +102,7 @@ fn case_findings(book: &Book, rec: &CaseRecord) -> Vec<Finding> {
 /// The findings of one case, looked up by the field they are about.
 struct Notes {
     findings: Vec<Finding>,
-    ja: bool,
+    lang: Lang,
 }
 
 impl Notes {
@@ -116,7 +116,7 @@ impl Notes {
             .iter()
             .filter(|f| f.field == path)
             .map(|f| {
-                if self.ja || f.message_en.is_empty() {
+                if self.lang == Lang::Ja || f.message_en.is_empty() {
                     f.message_ja.clone()
                 } else {
                     f.message_en.clone()
@@ -145,7 +145,7 @@ pub fn case_editor(p: &CaseProps) -> Html {
     let rec = &p.case;
     let notes = Notes {
         findings: case_findings(&app.state.records.book, rec),
-        ja: app.lang() == Lang::Ja,
+        lang: app.lang(),
     };
     let new_injury_date = use_state(|| None::<Date>);
     let new_injury_error = use_state(|| false);
@@ -314,11 +314,7 @@ pub fn case_editor(p: &CaseProps) -> Html {
             { body }
             if *confirming {
                 <ConfirmBox text_id="delete-case-text"
-                    question={ if app.lang() == Lang::Ja {
-                        format!("この施術録と施術日{}日分をすべて削除します。よろしいですか？", rec.visits.len())
-                    } else {
-                        format!("Delete this case and its {} visits?", rec.visits.len())
-                    } }
+                    question={ app.t(format!("この施術録と施術日{}日分をすべて削除します。よろしいですか？", rec.visits.len()), format!("Delete this case and its {} visits?", rec.visits.len())) }
                     confirm_id="delete-case-confirm" confirm_label={ app.t("削除する", "Delete") } onconfirm={delete}
                     cancel_id="delete-case-cancel" oncancel={cancel} />
             } else {

@@ -4,7 +4,6 @@
 
 use super::form::focus_into_view;
 use super::use_app;
-use crate::i18n::Lang;
 use crate::state::{check, Action, Area};
 use ukemi_core::protocol::{CardKind, CheckMode, Command, ErrorCode, ErrorDetail, Pin};
 use web_sys::HtmlInputElement;
@@ -122,13 +121,7 @@ pub fn check() -> Html {
             || ()
         });
     }
-    let progress = s.check.progress.map(|p| {
-        if app.lang() == Lang::Ja {
-            p.label_ja()
-        } else {
-            p.label_en()
-        }
-    });
+    let progress = s.check.progress.map(|p| app.t(p.label_ja(), p.label_en()));
     let status = match (s.check.running, progress) {
         (true, Some(p)) => format!("{p}…"),
         (true, None) => app
@@ -154,7 +147,7 @@ pub fn check() -> Html {
                 if mode == CheckMode::Pin {
                     if let Some(n) = tries.filter(|_| is_my_number) {
                         <p id="pin-tries" role="status" aria-live="polite" class={classes!((n <= 1).then_some("warn"))}>
-                            { if app.lang() == Lang::Ja { format!("暗証番号の残り回数：{n}回") } else { format!("PIN tries left: {n}") } }
+                            { app.t(format!("暗証番号の残り回数：{n}回"), format!("PIN tries left: {n}")) }
                         </p>
                     }
                     if locked {
@@ -184,11 +177,7 @@ pub fn check() -> Html {
                     if locked && is_my_number {
                         // Why the page chose the visual check: the patient must still hear it.
                         <div class="warn-box" role="status">
-                            <p>{ if app.lang() == Lang::Ja {
-                                ErrorCode::PinLocked.message_ja(&ErrorDetail::default())
-                            } else {
-                                ErrorCode::PinLocked.message_en(&ErrorDetail::default())
-                            } }</p>
+                            <p>{ app.t(ErrorCode::PinLocked.message_ja(&ErrorDetail::default()), ErrorCode::PinLocked.message_en(&ErrorDetail::default())) }</p>
                         </div>
                     }
                     <label class="choice">

@@ -6,7 +6,6 @@
 use super::documents::{print_soon, DocSheets, Paper};
 use super::form::{date_value, parse_date, yen, SelectField, TextField};
 use super::use_app;
-use crate::i18n::Lang;
 use crate::state::{records, Action};
 use ukemi_core::claims::ClaimMonth;
 use ukemi_core::records::documents::Document;
@@ -18,7 +17,7 @@ use yew::prelude::*;
 #[function_component(Desk)]
 pub fn desk() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let book = &app.state.records.book;
     let day = use_state(crate::clock::today);
     let docs = use_state(Vec::<Document>::new);
@@ -68,11 +67,10 @@ pub fn desk() -> Html {
         <>
             <h1 id="screen-heading" tabindex="-1">{ app.t("窓口会計", "Front desk") }</h1>
             <section class="panel" aria-labelledby="desk-heading">
-                <h2 id="desk-heading">{ if ja { format!("{}の窓口会計", day.wareki()) } else { format!("Front desk, {}", *day) } }</h2>
+                <h2 id="desk-heading">{ lang.t(format!("{}の窓口会計", day.wareki()), format!("Front desk, {}", *day)) }</h2>
                 <TextField id="desk-day" kind="date" label={ app.t("日付", "Date") } value={date_value(Some(*day))} onchange={choose_day} />
                 <p id="desk-summary" role="status">{
-                    if ja { format!("来院{}人・請求 {}・領収 {}・未収 {}", ledger.rows.len(), yen(ledger.due_yen), yen(ledger.received_yen), yen(ledger.unpaid_yen)) }
-                    else { format!("{} patients, due {}, received {}, unpaid {}", ledger.rows.len(), yen(ledger.due_yen), yen(ledger.received_yen), yen(ledger.unpaid_yen)) }
+                    lang.t(format!("来院{}人・請求 {}・領収 {}・未収 {}", ledger.rows.len(), yen(ledger.due_yen), yen(ledger.received_yen), yen(ledger.unpaid_yen)), format!("{} patients, due {}, received {}, unpaid {}", ledger.rows.len(), yen(ledger.due_yen), yen(ledger.received_yen), yen(ledger.unpaid_yen)))
                 }</p>
                 if ledger.rows.is_empty() {
                     <p>{ app.t("この日の施術・会計はありません。", "No visits or takings on this day.") }</p>
@@ -128,7 +126,7 @@ struct RowProps {
 #[function_component(DeskRow)]
 fn desk_row(p: &RowProps) -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let r = &p.row;
     let pid = r.patient_id.clone();
     let day = p.day;
@@ -253,33 +251,33 @@ fn desk_row(p: &RowProps) -> Html {
                     { for r.self_pay.iter().map(|l| html! { <li lang="ja">{ format!("{} × {} = {}", l.name, l.count, yen(u64::from(l.amount_yen()))) }</li> }) }
                 </ul>
                 if !items.is_empty() {
-                    <SelectField id={format!("self-pay-item-{pid}")} label={ if ja { format!("{name}さんの自費の品目") } else { format!("Self-pay item for {name}") } } value={(*chosen).clone()}
+                    <SelectField id={format!("self-pay-item-{pid}")} label={ lang.t(format!("{name}さんの自費の品目"), format!("Self-pay item for {name}")) } value={(*chosen).clone()}
                         options={items.iter().map(|i| (i.name.clone(), format!("{}（{}）", i.name, yen(u64::from(i.price_yen))))).collect::<Vec<_>>()}
                         onchange={ let c = chosen.clone(); Callback::from(move |v| c.set(v)) } />
                     <button type="button" class="secondary" id={format!("self-pay-add-{pid}")} onclick={add_item}>{ app.t("自費を追加", "Add") }</button>
                 }
                 if !r.self_pay.is_empty() {
                     <button type="button" class="secondary" id={format!("self-pay-clear-{pid}")} onclick={clear_self_pay}
-                        aria-label={ if ja { format!("取消（{name}さんの自費）") } else { format!("Clear ({name}'s self-pay)") } }>{ app.t("取消", "Clear") }</button>
+                        aria-label={ lang.t(format!("取消（{name}さんの自費）"), format!("Clear ({name}'s self-pay)")) }>{ app.t("取消", "Clear") }</button>
                 }
             </td>
             <td>{ yen(u64::from(r.due_yen)) }</td>
             <td>
-                <TextField id={format!("received-{pid}")} kind="number" label={ if ja { format!("{name}さんの領収額（円）") } else { format!("Received from {name} (yen)") } }
+                <TextField id={format!("received-{pid}")} kind="number" label={ lang.t(format!("{name}さんの領収額（円）"), format!("Received from {name} (yen)")) }
                     value={r.received_yen.map(|x| x.to_string()).unwrap_or_default()} onchange={set_received} />
                 <button type="button" class="secondary" id={format!("paid-{pid}")} onclick={paid_in_full}
-                    aria-label={ if ja { format!("全額受領（{name}さん）") } else { format!("Paid in full ({name})") } }>{ app.t("全額受領", "Paid in full") }</button>
+                    aria-label={ lang.t(format!("全額受領（{name}さん）"), format!("Paid in full ({name})")) }>{ app.t("全額受領", "Paid in full") }</button>
             </td>
             <td class={ if r.unpaid_yen > 0 { "warn" } else { "" } }>{ yen(u64::from(r.unpaid_yen)) }</td>
             <td>
                 if !r.visits.is_empty() {
                     <button type="button" class="secondary" id={format!("statement-{pid}")} onclick={statement(false)}
-                        aria-label={ if ja { format!("明細書（{name}さん、この日）") } else { format!("Statement ({name}, this day)") } }>{ app.t("明細書", "Statement") }</button>
+                        aria-label={ lang.t(format!("明細書（{name}さん、この日）"), format!("Statement ({name}, this day)")) }>{ app.t("明細書", "Statement") }</button>
                     <button type="button" class="secondary" id={format!("statement-month-{pid}")} onclick={statement(true)}
-                        aria-label={ if ja { format!("明細書（月）（{name}さん）") } else { format!("Statement (month) ({name})") } }>{ app.t("明細書（月）", "Statement (month)") }</button>
+                        aria-label={ lang.t(format!("明細書（月）（{name}さん）"), format!("Statement (month) ({name})")) }>{ app.t("明細書（月）", "Statement (month)") }</button>
                 }
                 <button type="button" class="secondary" id={format!("receipt-{pid}")} onclick={receipt}
-                    aria-label={ if ja { format!("領収証（{name}さん）") } else { format!("Receipt ({name})") } }>{ app.t("領収証", "Receipt") }</button>
+                    aria-label={ lang.t(format!("領収証（{name}さん）"), format!("Receipt ({name})")) }>{ app.t("領収証", "Receipt") }</button>
             </td>
         </tr>
     }

@@ -3,7 +3,6 @@
 //! Effects at the edge: the reducer stays pure, this hook watches what it produced.
 
 use super::use_app;
-use crate::i18n::Lang;
 use crate::idb::Persistence;
 use crate::log;
 use crate::state::{BookStatus, Conn, State};
@@ -117,7 +116,7 @@ pub fn use_diagnostics(state: &UseReducerHandle<State>) {
 #[function_component(SupportLog)]
 pub fn support_log() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let message = use_state(|| None::<(bool, String)>);
     let save = {
         let message = message.clone();
@@ -128,7 +127,7 @@ pub fn support_log() -> Html {
                 &name,
                 "text/plain",
                 &log::text(),
-                ja,
+                lang,
             )));
         })
     };
@@ -139,7 +138,7 @@ pub fn support_log() -> Html {
                 "接続・保存・エラーの記録です。氏名・住所・保険の番号・暗証番号は含みません。困ったときに保存して、サポート窓口に送ってください。",
                 "Connection, storage and error events. It holds no names, addresses, insurance numbers or PINs. Save it and send it to support when something goes wrong."
             ) }</p>
-            <p id="support-log-count">{ if ja { format!("{}件", log::len()) } else { format!("{} lines", log::len()) } }</p>
+            <p id="support-log-count">{ lang.t(format!("{}件", log::len()), format!("{} lines", log::len())) }</p>
             <button type="button" id="log-save" class="secondary" onclick={save}>{ app.t("記録を保存", "Save the log") }</button>
             if let Some((ok, m)) = &*message {
                 <p id="log-message" class={ if *ok { "ok-text" } else { "error" } } role={ if *ok { "status" } else { "alert" } }>{ m }</p>

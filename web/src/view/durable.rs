@@ -13,10 +13,10 @@ use yew::prelude::*;
 
 fn summary_text(lang: Lang, s: &BookSummary) -> String {
     let name = if s.clinic_name.is_empty() {
-        match lang {
-            Lang::Ja => "（施術所名なし）".to_string(),
-            Lang::En => "(no clinic name)".to_string(),
-        }
+        lang.t(
+            "（施術所名なし）".to_string(),
+            "(no clinic name)".to_string(),
+        )
     } else {
         s.clinic_name.clone()
     };
@@ -25,16 +25,16 @@ fn summary_text(lang: Lang, s: &BookSummary) -> String {
         .as_deref()
         .map(short_time)
         .unwrap_or_else(|| "-".into());
-    match lang {
-        Lang::Ja => format!(
+    lang.t(
+        format!(
             "施術所: {name}／患者 {} 人／施術録 {} 件／最終変更 {when}",
             s.patients, s.cases
         ),
-        Lang::En => format!(
+        format!(
             "Clinic: {name} / {} patients / {} treatment records / last change {when}",
             s.patients, s.cases
         ),
-    }
+    )
 }
 
 /// `2026-11-25T09:41:12.345Z` → the page's local `2026-11-25 18:41`.
@@ -60,10 +60,10 @@ pub fn durable_banner() -> Html {
     let lang = app.lang();
     let d = &app.state.records.durable;
     let confirming = use_state(|| false);
-    let notice = d.notice.as_ref().map(|(ja, en)| match lang {
-        Lang::Ja => ja.clone(),
-        Lang::En => en.clone(),
-    });
+    let notice = d
+        .notice
+        .as_ref()
+        .map(|(ja, en)| lang.t(ja.clone(), en.clone()));
     let ask = {
         let confirming = confirming.clone();
         Callback::from(move |_| confirming.set(true))
@@ -166,20 +166,20 @@ pub fn durable_banner() -> Html {
 }
 
 fn page_text(lang: Lang, b: &Book) -> String {
-    match lang {
-        Lang::Ja => format!(
+    lang.t(
+        format!(
             "施術所: {}／患者 {} 人／施術録 {} 件",
             b.settings.clinic.name,
             b.patients.len(),
             b.cases.len()
         ),
-        Lang::En => format!(
+        format!(
             "Clinic: {} / {} patients / {} treatment records",
             b.settings.clinic.name,
             b.patients.len(),
             b.cases.len()
         ),
-    }
+    )
 }
 
 /// 設定: the durable copy, its backups and the change trail.
@@ -208,10 +208,10 @@ pub fn durable_settings() -> Html {
             (None, Lang::En) => "Connected to the companion.".into(),
         }
     };
-    let pending = match lang {
-        Lang::Ja => format!("送信待ちの変更: {} 件", d.pending),
-        Lang::En => format!("Changes waiting to be sent: {}", d.pending),
-    };
+    let pending = lang.t(
+        format!("送信待ちの変更: {} 件", d.pending),
+        format!("Changes waiting to be sent: {}", d.pending),
+    );
     let load = Callback::from(|_| crate::book::load_trail());
     let book = app.state.records.book.clone();
     let who = move |r: &str| -> String {
@@ -274,8 +274,8 @@ pub fn durable_settings() -> Html {
                             html! { <tr>
                                 <td>{ e.seq }</td>
                                 <td>{ short_time(&e.at) }</td>
-                                <td>{ if e.screen.is_empty() { "-" } else if lang == Lang::Ja { screen.0 } else { screen.1 } }</td>
-                                <td>{ if lang == Lang::Ja { ja } else { en } }</td>
+                                <td>{ if e.screen.is_empty() { "-" } else { lang.t(screen.0, screen.1) } }</td>
+                                <td>{ lang.t(ja, en) }</td>
                                 <td>{ e.records.iter().map(|r| who(r)).collect::<Vec<_>>().join("、") }</td>
                             </tr> }
                         }) }

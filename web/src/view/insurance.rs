@@ -229,7 +229,7 @@ pub fn insurance(props: &InsuranceProps) -> Html {
 #[function_component(ImportReview)]
 fn import_review() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let pending = app.state.check.import_review.clone();
     {
         let shown = pending.is_some();
@@ -279,20 +279,20 @@ fn import_review() -> Html {
         .filter(|r| r.created || r.check_added)
         .count();
     let what = |r: &Registration| -> String {
-        match (r.created, r.check_added, r.older, ja) {
-            (true, _, _, true) => "新しい患者として登録".into(),
-            (true, _, _, false) => "New patient".into(),
-            (false, false, _, true) => "登録済み（変更なし）".into(),
-            (false, false, _, false) => "Already on record (no change)".into(),
-            (false, true, true, true) => "以前の確認として履歴に追加".into(),
-            (false, true, true, false) => "Added to the history as an earlier check".into(),
-            (false, true, false, true) if r.changes.is_empty() => {
+        match (r.created, r.check_added, r.older, lang) {
+            (true, _, _, Lang::Ja) => "新しい患者として登録".into(),
+            (true, _, _, Lang::En) => "New patient".into(),
+            (false, false, _, Lang::Ja) => "登録済み（変更なし）".into(),
+            (false, false, _, Lang::En) => "Already on record (no change)".into(),
+            (false, true, true, Lang::Ja) => "以前の確認として履歴に追加".into(),
+            (false, true, true, Lang::En) => "Added to the history as an earlier check".into(),
+            (false, true, false, Lang::Ja) if r.changes.is_empty() => {
                 "確認の履歴に追加（登録内容は変更なし）".into()
             }
-            (false, true, false, false) if r.changes.is_empty() => {
+            (false, true, false, Lang::En) if r.changes.is_empty() => {
                 "Check added to the history (details unchanged)".into()
             }
-            (false, true, false, true) => format!(
+            (false, true, false, Lang::Ja) => format!(
                 "更新：{}",
                 r.changes
                     .iter()
@@ -300,7 +300,7 @@ fn import_review() -> Html {
                     .collect::<Vec<_>>()
                     .join("、")
             ),
-            (false, true, false, false) => format!(
+            (false, true, false, Lang::En) => format!(
                 "Update: {}",
                 r.changes
                     .iter()
@@ -313,7 +313,7 @@ fn import_review() -> Html {
     html! {
         <div id="import-review" class="warn-box" role="region" aria-labelledby="import-review-heading">
             <h3 id="import-review-heading" tabindex="-1">{
-                if ja { format!("取り込む前の確認：確認結果{}件", results.len()) } else { format!("Before importing: {} results", results.len()) }
+                lang.t(format!("取り込む前の確認：確認結果{}件", results.len()), format!("Before importing: {} results", results.len()))
             }</h3>
             if !planned.is_empty() {
                 <table id="import-plan">
@@ -334,16 +334,12 @@ fn import_review() -> Html {
             }
             if !waiting.is_empty() {
                 <p id="import-waiting" class="warn">{
-                    if ja {
-                        format!("複数の資格が該当した{}件（{}）は取り込みません。受付で資格確認をして、登録する資格を選んでください。",
-                            waiting.len(), waiting.iter().filter_map(|r| r.primary().map(|q| q.name.clone())).collect::<Vec<_>>().join("、"))
-                    } else {
-                        format!("{} results with several matching qualifications are left out: check them at reception and choose.", waiting.len())
-                    }
+                    lang.t(format!("複数の資格が該当した{}件（{}）は取り込みません。受付で資格確認をして、登録する資格を選んでください。",
+                            waiting.len(), waiting.iter().filter_map(|r| r.primary().map(|q| q.name.clone())).collect::<Vec<_>>().join("、")), format!("{} results with several matching qualifications are left out: check them at reception and choose.", waiting.len()))
                 }</p>
             }
             if no_match > 0 {
-                <p>{ if ja { format!("該当資格なしの{no_match}件は登録するものがありません。") } else { format!("{no_match} results found no qualification: nothing to register.") } }</p>
+                <p>{ lang.t(format!("該当資格なしの{no_match}件は登録するものがありません。"), format!("{no_match} results found no qualification: nothing to register.")) }</p>
             }
             if changes == 0 {
                 <p id="import-nothing">{ app.t("すべて登録済みです。取り込んでも何も変わりません。", "Everything is already on record: importing changes nothing.") }</p>

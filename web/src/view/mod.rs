@@ -33,7 +33,7 @@ pub(crate) mod status;
 pub mod widget;
 
 use crate::driver::{Ctl, Driver};
-use crate::i18n::{tr, Lang};
+use crate::i18n::Lang;
 use crate::state::{Action, Screen, State};
 use crate::storage;
 use std::cell::RefCell;
@@ -53,8 +53,9 @@ impl AppCtx {
     pub fn lang(&self) -> Lang {
         self.state.lang
     }
-    pub fn t(&self, ja: &'static str, en: &'static str) -> &'static str {
-        tr(self.state.lang, ja, en)
+    /// The text in the page's language (`Lang::t`): the one idiom for every text shown.
+    pub fn t<T>(&self, ja: T, en: T) -> T {
+        self.state.lang.t(ja, en)
     }
 }
 
@@ -222,7 +223,7 @@ pub fn app() -> Html {
         use_effect_with((screen, lang), move |(screen, lang)| {
             let (ja, en) = screen.label();
             if let Some(d) = web_sys::window().and_then(|w| w.document()) {
-                d.set_title(&format!("{} — Ukemi", tr(*lang, ja, en)));
+                d.set_title(&format!("{} — Ukemi", lang.t(ja, en)));
             }
             || ()
         });
@@ -239,7 +240,7 @@ pub fn app() -> Html {
             let _ = el.focus();
         }
     });
-    let t = |ja, en| tr(state.lang, ja, en);
+    let t = |ja, en| state.lang.t(ja, en);
     let ready = state.companion.ready();
     let screen = state.screen;
     html! {
@@ -253,7 +254,7 @@ pub fn app() -> Html {
                     <p class="badge-demo" role="note">{ t("練習用（シミュレーター）", "Practice mode (simulator)") }</p>
                 }
                 <button id="lang-switch" type="button" onclick={toggle_lang} lang={state.lang.other().code()}>
-                    { tr(state.lang, "English", "日本語") }
+                    { state.lang.t("English", "日本語") }
                 </button>
             </header>
             <nav::Nav />

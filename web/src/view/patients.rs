@@ -3,7 +3,6 @@
 
 use super::form::{SelectField, TextField};
 use super::{go, use_app};
-use crate::i18n::Lang;
 use crate::state::{records, Action, Screen};
 use ukemi_core::claims::{PatientSex, PublicFund};
 use ukemi_core::records::{Edit, PatientRecord};
@@ -38,7 +37,7 @@ pub fn patients() -> Html {
                 <TextField id="patient-search" kind="search" label={ app.t("検索（氏名・カナ・生年月日・保険者番号）", "Search (name, kana, date of birth, insurer)") }
                     value={(*query).clone()} onchange={on_query} />
                 <p id="patient-count" aria-live="polite">{
-                    if app.lang() == Lang::Ja { format!("{}人", list.len()) } else { format!("{} patients", list.len()) }
+                    app.t(format!("{}人", list.len()), format!("{} patients", list.len()))
                 }</p>
                 <div class="table-wrap" role="region" tabindex="0" aria-label={ app.t("登録済みの患者", "Registered patients") }><table id="patients">
                     <caption>{ app.t("登録済みの患者", "Registered patients") }</caption>
@@ -86,7 +85,7 @@ struct DetailProps {
 #[function_component(Detail)]
 fn detail(props: &DetailProps) -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let p = &props.patient;
     let put = |f: fn(&mut PatientRecord, String)| {
         let state = app.state.clone();
@@ -173,7 +172,7 @@ fn detail(props: &DetailProps) -> Html {
                             <td lang="ja">{ e.since.wareki() }</td>
                             <td lang="ja">{ format!("{} {}", i.insurer_number, e.insurer_name) }</td>
                             <td>{ format!("{}{}{}", if i.symbol.is_empty() { String::new() } else { format!("{}・", i.symbol) }, i.number, i.branch.as_ref().map(|b| format!("（{b}）")).unwrap_or_default()) }</td>
-                            <td>{ if ja { i.person.label_ja() } else { i.person.label_en() } }</td>
+                            <td>{ lang.t(i.person.label_ja(), i.person.label_en()) }</td>
                             <td>{ format!("{}割", i.copay_percent / 10) }</td>
                             <td lang="ja">{ &i.holder_address }</td>
                         </tr> }
@@ -195,8 +194,8 @@ fn detail(props: &DetailProps) -> Html {
                     <tbody>
                         { for newest_first(&p.checks).into_iter().map(|c| html! { <tr>
                             <td lang="ja">{ c.checked_on.wareki() }</td>
-                            <td>{ if ja { c.reference.label_ja() } else { c.reference.label_en() } }</td>
-                            <td>{ if ja { c.validity.label_ja() } else { c.validity.label_en() } }{ if c.validity.is_valid() { " ✓" } else { " ✗" } }</td>
+                            <td>{ lang.t(c.reference.label_ja(), c.reference.label_en()) }</td>
+                            <td>{ lang.t(c.validity.label_ja(), c.validity.label_en()) }{ if c.validity.is_valid() { " ✓" } else { " ✗" } }</td>
                             <td>{ &c.insurer_number }</td>
                         </tr> }) }
                     </tbody>

@@ -10,19 +10,18 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 pub fn card_label(lang: Lang, card: Option<&CardInfo>) -> String {
-    let ja = lang == Lang::Ja;
     match card {
-        None => if ja { "カードなし" } else { "No card" }.to_string(),
+        None => lang.t("カードなし", "No card").to_string(),
         Some(c) => {
-            let kind = match (c.kind, ja) {
-                (CardKind::MyNumber, true) => "マイナンバーカード",
-                (CardKind::MyNumber, false) => "My Number card",
-                (CardKind::Juki, true) => "住基カード（使えません）",
-                (CardKind::Juki, false) => "Resident register card (not usable)",
-                (CardKind::Smartphone, true) => "スマートフォンの電子証明書",
-                (CardKind::Smartphone, false) => "Smartphone certificate",
-                (CardKind::Other, true) => "マイナンバーカード以外のカード（または裏向き）",
-                (CardKind::Other, false) => "Not a My Number card (or upside down)",
+            let kind = match (c.kind, lang) {
+                (CardKind::MyNumber, Lang::Ja) => "マイナンバーカード",
+                (CardKind::MyNumber, Lang::En) => "My Number card",
+                (CardKind::Juki, Lang::Ja) => "住基カード（使えません）",
+                (CardKind::Juki, Lang::En) => "Resident register card (not usable)",
+                (CardKind::Smartphone, Lang::Ja) => "スマートフォンの電子証明書",
+                (CardKind::Smartphone, Lang::En) => "Smartphone certificate",
+                (CardKind::Other, Lang::Ja) => "マイナンバーカード以外のカード（または裏向き）",
+                (CardKind::Other, Lang::En) => "Not a My Number card (or upside down)",
             };
             kind.to_string()
         }
@@ -33,10 +32,7 @@ pub fn card_label(lang: Lang, card: Option<&CardInfo>) -> String {
 /// the name the system gives it.
 pub fn reader_name(lang: Lang, name: &str) -> String {
     if name == ukemi_core::sim::readers::SIM_READER {
-        match lang {
-            Lang::Ja => "練習用カードリーダー".into(),
-            Lang::En => "Practice card reader".into(),
-        }
+        lang.t("練習用カードリーダー".into(), "Practice card reader".into())
     } else {
         name.to_string()
     }

@@ -7,7 +7,6 @@ use super::calendar::Calendar;
 use super::case_editor::{case_title, CaseEditor};
 use super::form::{SelectField, TextField};
 use super::use_app;
-use crate::i18n::Lang;
 use crate::state::{records, Action};
 use ukemi_core::claims::{Case, Discipline};
 use ukemi_core::records::{CaseRecord, Edit, PatientRecord};
@@ -115,7 +114,7 @@ pub fn records() -> Html {
             }
         })
     };
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     html! {
         <>
             <h1 id="screen-heading" tabindex="-1">{ app.t("施術録", "Treatment records") }</h1>
@@ -128,8 +127,7 @@ pub fn records() -> Html {
                         onchange={ let q = query.clone(); Callback::from(move |v| q.set(v)) } />
                     <p id="records-found" class="hint" aria-live="polite">{
                         if query.trim().is_empty() { String::new() }
-                        else if ja { format!("{}人が一致", s.records.book.patients.iter().filter(|p| p.matches(&query)).count()) }
-                        else { format!("{} match", s.records.book.patients.iter().filter(|p| p.matches(&query)).count()) }
+                        else { lang.t(format!("{}人が一致", s.records.book.patients.iter().filter(|p| p.matches(&query)).count()), format!("{} match", s.records.book.patients.iter().filter(|p| p.matches(&query)).count())) }
                     }</p>
                 </form>
                 <SelectField id="records-patient" label={ app.t("患者", "Patient") }
@@ -164,14 +162,14 @@ pub fn records() -> Html {
                                 if let Some(d) = Discipline::from_code(&v) { k.set(d) }
                             }) } />
                         <button type="button" id="new-case" onclick={create}>
-                            { if ja { format!("{}さんの施術録を作る", p.name) } else { format!("New case for {}", p.name) } }
+                            { lang.t(format!("{}さんの施術録を作る", p.name), format!("New case for {}", p.name)) }
                         </button>
                     </div>
                 } else if s.records.book.patients.is_empty() {
                     <p>{ app.t("患者がまだいません。受付で資格確認をして登録してください。", "No patients yet: check eligibility at reception first.") }</p>
                 }
                 if let Some((j, en)) = &s.records.edit_error {
-                    <p id="records-error" class="error" role="alert">{ if ja { j.clone() } else { en.clone() } }</p>
+                    <p id="records-error" class="error" role="alert">{ lang.t(j.clone(), en.clone()) }</p>
                 }
             </section>
             if let Some(c) = chosen {

@@ -4,7 +4,6 @@
 
 use super::form::{CheckField, ConfirmBox, SelectField, TextField};
 use super::use_app;
-use crate::i18n::Lang;
 use crate::idb::Persistence;
 use crate::state::{records, Action, BookStatus};
 use ukemi_core::claims::{Clinic, Discipline, Practitioner, TariffSet};
@@ -15,7 +14,7 @@ use yew::prelude::*;
 #[function_component(Settings)]
 pub fn settings() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let current = app.state.records.book.settings.clone();
     let put_clinic = |f: fn(&mut Clinic, String)| {
         let state = app.state.clone();
@@ -78,11 +77,7 @@ pub fn settings() -> Html {
                 <p class="hint">{ app.t("申請書の施術証明欄に印字されます。入力するとすぐ保存されます。", "Printed on every claim form. Saved as you type.") }</p>
                 if !missing.is_empty() {
                     <p id="clinic-missing" class="warn">{
-                        if ja {
-                            format!("申請書に必要な項目が未入力です：{}", missing.iter().map(|(_, j, _)| *j).collect::<Vec<_>>().join("・"))
-                        } else {
-                            format!("Needed on every claim form and still blank: {}", missing.iter().map(|(.., e)| *e).collect::<Vec<_>>().join(", "))
-                        }
+                        lang.t(format!("申請書に必要な項目が未入力です：{}", missing.iter().map(|(_, j, _)| *j).collect::<Vec<_>>().join("・")), format!("Needed on every claim form and still blank: {}", missing.iter().map(|(.., e)| *e).collect::<Vec<_>>().join(", ")))
                     }</p>
                 }
                 <div data-field="clinic.name"><TextField id="clinic-name" label={ app.t("施術所名（必須）", "Clinic name (required)") } value={c.name.clone()} onchange={put_clinic(|c, v| c.name = v)} autocomplete="organization"
@@ -140,9 +135,9 @@ pub fn settings() -> Html {
                     (BookStatus::Stored, Some(Persistence::Granted)) => app.t("このパソコンのブラウザに保存しています。ディスクの空きが少なくなっても、ブラウザがこのデータを消すことはありません。", "Stored in this browser, marked persistent: the browser will not evict it."),
                     (BookStatus::Stored, _) => app.t("このパソコンのブラウザに保存しています。ただし、ディスクの空きが少なくなるとブラウザが消すことがあるため、定期的にバックアップを保存してください。", "Stored in this browser, but not marked persistent: save backups regularly."),
                 } }</p>
-                if ja {
-                    <p class="hint">{ "データはこのブラウザの中だけにあります。別のパソコンへ移すときや万一に備えて、バックアップを保存してください。" }</p>
-                }
+                <p class="hint">{ app.t(
+                    "データはこのブラウザの中だけにあります。別のパソコンへ移すときや万一に備えて、バックアップを保存してください。",
+                    "The data is only in this browser. Save a backup to move it to another PC, and in case something goes wrong.") }</p>
             </section>
         </>
     }
@@ -151,7 +146,7 @@ pub fn settings() -> Html {
 #[function_component(Tariffs)]
 fn tariffs() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let set = TariffSet::builtin();
     html! {
         <section class="panel" aria-labelledby="tariffs-heading">
@@ -181,7 +176,7 @@ fn tariffs() -> Html {
                                         <td>{ t.effective_from.wareki() }</td>
                                         <td>{ t.effective_to.map(|d| d.wareki()).unwrap_or_else(|| app.t("（現行）", "(current)").to_string()) }</td>
                                         <td>{ if t.covers(today) { app.t("適用中", "In force") } else { app.t("過去", "Past") } }</td>
-                                        <td>{ if unverified == 0 { app.t("なし", "None").to_string() } else if ja { format!("{unverified}項目") } else { format!("{unverified} items") } }</td>
+                                        <td>{ if unverified == 0 { app.t("なし", "None").to_string() } else { lang.t(format!("{unverified}項目"), format!("{unverified} items")) } }</td>
                                     </tr> }
                                 }) }
                             </tbody>
@@ -203,7 +198,7 @@ struct Pending {
 #[function_component(Backup)]
 fn backup_panel() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let file_ref = use_node_ref();
     let pending = use_state(|| None::<Pending>);
     let message = use_state(|| None::<(bool, String)>);
@@ -218,7 +213,7 @@ fn backup_panel() -> Html {
                 &name,
                 "application/json",
                 &text,
-                ja,
+                lang,
             )));
         })
     };
@@ -243,10 +238,7 @@ fn backup_panel() -> Html {
                         Err(e) => {
                             crate::log::warn("backup.refused", &format!("kind={}", e.kind()));
                             pending.set(None);
-                            message.set(Some((
-                                false,
-                                if ja { e.message_ja() } else { e.message_en() },
-                            )));
+                            message.set(Some((false, lang.t(e.message_ja(), e.message_en()))));
                         }
                     },
                 }
@@ -263,11 +255,10 @@ fn backup_panel() -> Html {
                 state.dispatch(Action::from(records::Action::Edit(Edit::Restore(p.book))));
                 message.set(Some((
                     true,
-                    if ja {
-                        format!("{} から復元しました（患者{np}人・施術録{nc}件）。", p.file)
-                    } else {
-                        format!("Restored from {} ({np} patients, {nc} cases).", p.file)
-                    },
+                    lang.t(
+                        format!("{} から復元しました（患者{np}人・施術録{nc}件）。", p.file),
+                        format!("Restored from {} ({np} patients, {nc} cases).", p.file),
+                    ),
                 )));
                 pending.set(None);
             }
@@ -288,11 +279,7 @@ fn backup_panel() -> Html {
             <button type="button" id="backup-check" class="secondary" onclick={check}>{ app.t("ファイルを確認する", "Check the file") }</button>
             if let Some(p) = &*pending {
                 <ConfirmBox id="backup-confirm-box" text_id="backup-confirm-text"
-                    question={ if ja {
-                        format!("{} には患者{}人・施術録{}件・締め済みの月{}件が入っています。現在のデータをすべてこの内容で置き換えますか？", p.file, p.book.patients.len(), p.book.cases.len(), p.book.months.iter().filter(|m| m.closed_at.is_some()).count())
-                    } else {
-                        format!("{} holds {} patients, {} cases. Replace all current data with it?", p.file, p.book.patients.len(), p.book.cases.len())
-                    } }
+                    question={ lang.t(format!("{} には患者{}人・施術録{}件・締め済みの月{}件が入っています。現在のデータをすべてこの内容で置き換えますか？", p.file, p.book.patients.len(), p.book.cases.len(), p.book.months.iter().filter(|m| m.closed_at.is_some()).count()), format!("{} holds {} patients, {} cases. Replace all current data with it?", p.file, p.book.patients.len(), p.book.cases.len())) }
                     confirm_id="backup-confirm" confirm_label={ app.t("置き換えて復元する", "Replace and restore") } onconfirm={confirm}
                     cancel_id="backup-cancel" oncancel={cancel} />
             }
