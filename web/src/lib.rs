@@ -21,6 +21,9 @@ use wasm_bindgen::prelude::*;
 
 /// Starts the full app in the page's body.
 pub fn run_app() {
+    if demo::redirect_to_demo_build() {
+        return;
+    }
     log::info(
         "page.loaded",
         &format!(
