@@ -3,7 +3,7 @@
 use crate::cmd::{self, command, run, Result};
 use crate::install::{self, Scope, WASM_TARGET};
 use crate::package::{self, stage};
-use crate::{rig, wine};
+use crate::{rig, sizes, wine};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -11,23 +11,81 @@ pub fn dist_dir() -> PathBuf {
     cmd::root().join("target").join("dist")
 }
 
-/// Builds the app with Trunk (release, offline: every tool comes from PATH) and prints
-/// the size of what a browser downloads.
+/// Where each build's size report and budget lines are kept for `cargo xtask test`'s end.
+pub fn sizes_file() -> PathBuf {
+    cmd::root()
+        .join("target")
+        .join("e2e-artifacts")
+        .join("sizes.txt")
+}
+
+/// Builds the three things a browser downloads (release, offline: every tool comes from
+/// PATH): the clinic app (target/dist), the trainer demo with the simulators
+/// (target/dist/demo, cargo feature `sim`) and the widget (target/dist/widget). Writes
+/// precompressed copies beside them and prints each build's size against its budget, with
+/// twiggy's view of where the bytes go.
 pub fn dist() -> Result<PathBuf> {
     let dist = dist_dir();
-    run(command("trunk")
-        .args([
-            "build",
-            "--release",
-            "--offline",
-            "--skip-version-check",
-            "--dist",
-        ])
-        .arg(&dist)
-        .env("TRUNK_SKIP_VERSION_CHECK", "true"))?;
-    print_sizes(&dist, "WASM app bundle (target/dist)");
+    trunk(None, &dist, "/")?;
+    let app_wasm = release_wasm("ukemi-web.wasm");
+    let mut analysis = vec![sizes::breakdown(&app_wasm, "Clinic app")];
+    // Relative addresses: a trainer may host the demo in any folder.
+    trunk(Some("www/demo/index.html"), &dist.join("demo"), "./")?;
     widget(&dist)?;
+    analysis.push(sizes::breakdown(&release_wasm("ukemi_web.wasm"), "Widget"));
+    sizes::precompress(&dist)?;
+    let lines = [
+        sizes::report(&dist, "Clinic app (target/dist)", &sizes::CLINIC_APP, &[])?,
+        sizes::report(
+            &dist.join("widget"),
+            "Widget (target/dist/widget; the example page left out)",
+            &sizes::WIDGET,
+            &["example"],
+        )?,
+        sizes::report(
+            &dist.join("demo"),
+            "Trainer demo (target/dist/demo)",
+            &sizes::DEMO,
+            &[],
+        )?,
+    ];
+    for a in &analysis {
+        print!("{a}");
+    }
+    let summary = format!(
+        "Download sizes (wasm + JS + CSS; budgets in README):\n{}\n",
+        lines.map(|l| format!("  {l}")).join("\n")
+    );
+    println!("\n{summary}");
+    let file = sizes_file();
+    if let Some(dir) = file.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(&file, format!("{}\n{summary}", analysis.join("")))
+        .map_err(|e| format!("{}: {e}", file.display()))?;
     Ok(dist)
+}
+
+/// A release wasm as rustc wrote it (names kept), before wasm-bindgen and wasm-opt.
+fn release_wasm(name: &str) -> PathBuf {
+    cmd::root()
+        .join("target")
+        .join(WASM_TARGET)
+        .join("release")
+        .join(name)
+}
+
+/// `trunk build` of `target` (Trunk.toml's, www/index.html, when `None`) into `dist`.
+fn trunk(target: Option<&str>, dist: &std::path::Path, public_url: &str) -> Result {
+    let mut c = command("trunk");
+    c.args(["build", "--release", "--offline", "--skip-version-check"]);
+    if let Some(t) = target {
+        c.arg(t);
+    }
+    c.args(["--public-url", public_url, "--dist"])
+        .arg(dist)
+        .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    run(&mut c)
 }
 
 /// The embeddable widget: the web crate's cdylib through wasm-bindgen (`--target web`) and
@@ -89,42 +147,7 @@ fn widget(dist: &std::path::Path) -> Result {
         .collect::<Result<Vec<_>>>()?
         .join("\n");
     std::fs::write(out.join("ukemi-widget.css"), css).map_err(|e| e.to_string())?;
-    print_sizes(&out, "Widget bundle (target/dist/widget)");
     Ok(())
-}
-
-fn gzip_len(path: &std::path::Path) -> Option<u64> {
-    let out = command("gzip").args(["-9", "-c"]).arg(path).output().ok()?;
-    out.status.success().then_some(out.stdout.len() as u64)
-}
-
-fn print_sizes(dist: &std::path::Path, title: &str) {
-    let Ok(entries) = std::fs::read_dir(dist) else {
-        return;
-    };
-    let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    files.sort();
-    println!("\n{title}:");
-    let (mut raw_total, mut gz_total) = (0, 0);
-    for f in files.iter().filter(|f| {
-        f.extension()
-            .is_some_and(|e| e == "wasm" || e == "js" || e == "css" || e == "html")
-    }) {
-        let raw = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
-        let gz = gzip_len(f).unwrap_or(0);
-        raw_total += raw;
-        gz_total += gz;
-        println!(
-            "  {:<44} {:>10} B raw {:>10} B gzip -9",
-            f.file_name().unwrap_or_default().to_string_lossy(),
-            raw,
-            gz
-        );
-    }
-    println!(
-        "  {:<44} {:>10} B raw {:>10} B gzip -9",
-        "total", raw_total, gz_total
-    );
 }
 
 pub fn demo(args: &[String]) -> Result {
@@ -312,6 +335,11 @@ pub fn test() -> Result {
     match std::fs::read_to_string(&wasm) {
         Ok(line) => print!("{line}"),
         Err(_) => println!("(no WASM benchmark result at {})", wasm.display()),
+    }
+    // Where the downloads stand against their budgets (printed figures, not tests).
+    match std::fs::read_to_string(sizes_file()) {
+        Ok(text) => print!("{text}"),
+        Err(_) => println!("(no size report at {})", sizes_file().display()),
     }
     // What the browser tests measured for people to compare (not asserted).
     println!();

@@ -98,4 +98,3 @@ impl TestPki {
         cert.to_der().map_err(err)
     }
 }
-
