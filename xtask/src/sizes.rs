@@ -170,7 +170,8 @@ pub fn thousands(n: u64) -> String {
 
 /// Where a release wasm's bytes go before wasm-opt (which drops the names twiggy needs):
 /// by crate (and by module for Ukemi's own crates), then the 15 biggest items. Code and
-/// data only: the names section and wasm-bindgen's custom section never reach a browser.
+/// data only: the names, wasm-bindgen's custom section and its describe functions never
+/// reach a browser.
 /// Returns the text to print, or why there is none.
 pub fn breakdown(wasm: &Path, title: &str) -> String {
     let out = command("twiggy")
@@ -190,8 +191,11 @@ pub fn breakdown(wasm: &Path, title: &str) -> String {
         let Some((name, size)) = split_csv(line) else {
             continue;
         };
+        // wasm-bindgen's describe functions tell the CLI the exported types and are
+        // removed by it; like the names, they never reach a browser.
         if name.contains("function names")
             || name.starts_with("custom section")
+            || name.contains("__wbindgen_describe")
             || name.contains("Total Rows")
             || name.starts_with("... and")
         {
@@ -269,8 +273,8 @@ fn group_of(name: &str) -> String {
     if name.starts_with("data segment") {
         return "data (strings, tables)".into();
     }
-    if name.contains("__wbindgen_describe") || name.starts_with("import ") {
-        return "wasm-bindgen glue".into();
+    if name.starts_with("import ") || name.starts_with("export ") {
+        return "imports and exports".into();
     }
     if name.contains("serde") || name.contains("Deserialize") || name.contains("Visitor") {
         if name.contains("Deserializ") || name.contains("Visitor") || name.contains("::de::") {
