@@ -15,7 +15,7 @@
 //! companion about the book. The driver hands it the book's messages (`deliver`).
 
 use crate::idb::{self, Db, Op};
-use crate::state::{Action, Durable, Offer, State};
+use crate::state::{records, Action, Durable, Offer, State};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
@@ -350,12 +350,15 @@ impl Keeper {
     fn publish(&mut self, out: &mut Out) {
         self.durable.pending = self.outbox.len();
         out.actions
-            .push(Action::Durable(Box::new(self.durable.clone())));
+            .push(Action::from(records::Action::Durable(Box::new(
+                self.durable.clone(),
+            ))));
     }
 
     fn say(&mut self, ja: String, en: String, out: &mut Out) {
         self.durable.notice = Some((ja.clone(), en.clone()));
-        out.actions.push(Action::Notice { ja, en });
+        out.actions
+            .push(Action::from(records::Action::Notice { ja, en }));
     }
 
     fn page_book(&self) -> PageBook {
@@ -679,10 +682,10 @@ fn on_data(k: &Rc<RefCell<Keeper>>, part: u32, parts: u32, data: String) {
                         kb.outbox.clear();
                     }
                     kb.durable.offer = Offer::None;
-                    out.actions.push(Action::BookLoaded {
+                    out.actions.push(Action::from(records::Action::BookLoaded {
                         book: (*book).clone(),
                         stored: true,
-                    });
+                    }));
                     let (ja, en) = match why {
                         Pull::Restore => (
                             format!(
@@ -757,10 +760,10 @@ pub fn use_book(state: &UseReducerHandle<State>, send: Callback<Command>) {
         let demo = state.demo;
         use_effect_with((), move |_| {
             if demo {
-                dispatcher.dispatch(Action::BookLoaded {
+                dispatcher.dispatch(Action::from(records::Action::BookLoaded {
                     book: crate::demo::sample_book(),
                     stored: false,
-                });
+                }));
             } else {
                 {
                     let mut kb = k.borrow_mut();
@@ -778,10 +781,10 @@ pub fn use_book(state: &UseReducerHandle<State>, send: Callback<Command>) {
     {
         let mut kb = keeper_rc.borrow_mut();
         kb.screen = state.screen.hash();
-        kb.last_edit = state.last_edit;
+        kb.last_edit = state.records.last_edit;
     }
-    let book = state.book.clone();
-    let restores = state.restores;
+    let book = state.records.book.clone();
+    let restores = state.records.restores;
     let k = Rc::clone(&keeper_rc);
     use_effect_with((book, restores), move |(book, restores)| {
         save(&k, book, *restores);
@@ -830,7 +833,10 @@ async fn reload(k: Rc<RefCell<Keeper>>, notice: Option<(String, String)>) {
         let changed = kb.stored.as_deref() != Some(&book);
         kb.stored = Some(Rc::new(book.clone()));
         if changed {
-            out.actions.push(Action::BookLoaded { book, stored: true });
+            out.actions.push(Action::from(records::Action::BookLoaded {
+                book,
+                stored: true,
+            }));
         }
         if let Some((ja, en)) = notice {
             kb.say(ja, en, out);
@@ -911,7 +917,7 @@ fn save(k: &Rc<RefCell<Keeper>>, book: &Rc<Book>, restores: u32) {
                 let outbox = db.load_outbox().await.unwrap_or_default();
                 run(&k, |kb, out| {
                     kb.outbox = parse_outbox(outbox);
-                    out.actions.push(Action::Saved);
+                    out.actions.push(Action::from(records::Action::Saved));
                     kb.broadcast();
                     kb.publish(out);
                     kb.next(out);
@@ -946,10 +952,10 @@ fn save(k: &Rc<RefCell<Keeper>>, book: &Rc<Book>, restores: u32) {
                 let dispatch = kb.dispatch.clone();
                 drop(kb);
                 if let Some(d) = dispatch {
-                    d.emit(Action::SaveFailed {
+                    d.emit(Action::from(records::Action::SaveFailed {
                         ja: format!("保存できませんでした: {}", e.message_ja()),
                         en: format!("Could not save: {}", e.message_en()),
-                    });
+                    }));
                 }
             }
         }
@@ -966,14 +972,14 @@ async fn open(k: Rc<RefCell<Keeper>>) {
         Err(e) => {
             crate::log::error("book.open_failed", &e.message_en());
             // Private windows and old browsers: work on, but say nothing will be kept.
-            dispatch.emit(Action::BookLoaded {
+            dispatch.emit(Action::from(records::Action::BookLoaded {
                 book: Book::default(),
                 stored: false,
-            });
-            dispatch.emit(Action::SaveFailed {
+            }));
+            dispatch.emit(Action::from(records::Action::SaveFailed {
                 ja: format!("このブラウザではデータを保存できません（{}）。入力内容は画面を閉じると失われます。", e.message_ja()),
                 en: format!("This browser cannot store data ({}). What you enter is lost when the page closes.", e.message_en()),
-            });
+            }));
             return;
         }
     };
@@ -989,10 +995,10 @@ async fn open(k: Rc<RefCell<Keeper>>) {
         Err(e) => {
             crate::log::error("book.unreadable", &e.message_en());
             k.borrow_mut().db = Some(db);
-            dispatch.emit(Action::BookUnreadable {
+            dispatch.emit(Action::from(records::Action::BookUnreadable {
                 ja: e.message_ja(),
                 en: e.message_en(),
-            });
+            }));
             run(&k, |kb, out| {
                 kb.loaded = true;
                 kb.plan(out);
@@ -1028,10 +1034,10 @@ async fn open(k: Rc<RefCell<Keeper>>) {
                     Ok(_) => versions.apply(&change),
                     Err(e) => {
                         crate::log::error("book.upgrade_failed", &e.message_en());
-                        dispatch.emit(Action::SaveFailed {
+                        dispatch.emit(Action::from(records::Action::SaveFailed {
                             ja: e.message_ja(),
                             en: e.message_en(),
-                        });
+                        }));
                     }
                 }
             }
@@ -1044,10 +1050,10 @@ async fn open(k: Rc<RefCell<Keeper>>) {
                 kb.versions = versions;
                 kb.outbox = outbox;
             }
-            dispatch.emit(Action::BookLoaded {
+            dispatch.emit(Action::from(records::Action::BookLoaded {
                 book: (*book).clone(),
                 stored: true,
-            });
+            }));
             run(&k, |kb, out| {
                 kb.loaded = true;
                 kb.plan(out);
@@ -1055,15 +1061,15 @@ async fn open(k: Rc<RefCell<Keeper>>) {
                 kb.next(out);
             });
             let persistent = idb::request_persistence().await;
-            dispatch.emit(Action::Persistence(persistent));
+            dispatch.emit(Action::from(records::Action::Persistence(persistent)));
         }
         Err(e) => {
             crate::log::error("book.unreadable", &e.log_detail());
             k.borrow_mut().db = Some(db);
-            dispatch.emit(Action::BookUnreadable {
+            dispatch.emit(Action::from(records::Action::BookUnreadable {
                 ja: e.message_ja(),
                 en: e.message_en(),
-            });
+            }));
             run(&k, |kb, out| {
                 kb.loaded = true;
                 kb.plan(out);

@@ -9,7 +9,7 @@
 //! ever logged.
 
 use crate::link::{Link, LinkEvent};
-use crate::state::{Action, Area, Failure};
+use crate::state::{check, companion, readiness, Action, Area, Failure};
 use crate::storage;
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -207,7 +207,7 @@ impl Driver {
                 // The last patient's result goes at once, even while the check waits its
                 // turn; until it is sent, no earlier check's answer is shown.
                 self.inner.borrow_mut().check_req = None;
-                self.dispatch(Action::Running);
+                self.dispatch(Action::from(check::Action::Running));
             }
             if busy {
                 self.inner.borrow_mut().queue.push_back(c);
@@ -232,7 +232,7 @@ impl Driver {
                     i.check_req = Some(req);
                 }
             }
-            None => self.dispatch(Action::Failed),
+            None => self.dispatch(Action::from(companion::Action::Failed)),
         }
     }
 
@@ -253,7 +253,7 @@ impl Driver {
 
     /// The user asked (再接続): try every candidate again now.
     fn reconnect(&self) {
-        self.dispatch(Action::Connecting);
+        self.dispatch(Action::from(companion::Action::Connecting));
         self.probe();
     }
 
@@ -319,13 +319,13 @@ impl Driver {
                     link.restrict(vec![host]);
                     return;
                 }
-                self.dispatch(Action::Failed);
+                self.dispatch(Action::from(companion::Action::Failed));
                 self.retry_later();
             }
             LinkEvent::Closed => {
                 // The companion went away (restarted, PC asleep).
                 self.forget_connection();
-                self.dispatch(Action::Connecting);
+                self.dispatch(Action::from(companion::Action::Connecting));
                 self.retry_later();
             }
         }
@@ -339,7 +339,7 @@ impl Driver {
             i.pairing_fallback = false;
             (i.simulator, i.book)
         };
-        self.dispatch(Action::Paired);
+        self.dispatch(Action::from(companion::Action::Paired));
         if book && !self.is_demo() {
             crate::book::companion_ready();
         }
@@ -372,7 +372,7 @@ impl Driver {
         }
         if let Some(key) = self.kept_key(&companion_id) {
             let Some(np) = nonce() else {
-                self.dispatch(Action::Failed);
+                self.dispatch(Action::from(companion::Action::Failed));
                 return;
             };
             let proof = {
@@ -480,11 +480,11 @@ impl Driver {
                 // `pairing` (required or trusted) changes nothing here: the page proves a
                 // key either way; "trusted" only spares the click on the approval page.
                 let _ = pairing;
-                self.dispatch(Action::Connected {
+                self.dispatch(Action::from(companion::Action::Connected {
                     host: host.clone(),
                     simulator,
                     need_pairing: true,
-                });
+                }));
                 self.greeted(companion_id, origin, &nonce);
             }
             Message::Authenticated { proof } => {
@@ -512,7 +512,10 @@ impl Driver {
                     "companion.pairing_pending",
                     "waiting for approval on this PC",
                 );
-                self.dispatch(Action::PairingPending { code, approve_url });
+                self.dispatch(Action::from(companion::Action::PairingPending {
+                    code,
+                    approve_url,
+                }));
             }
             Message::Paired { companion_id, key } => {
                 let expected = self.inner.borrow().peer.companion_id.clone();
@@ -542,39 +545,49 @@ impl Driver {
                     })
                     .map(|r| r.name.clone())
                     .collect();
-                self.dispatch(Action::Readers(readers));
+                self.dispatch(Action::from(companion::Action::Readers(readers)));
                 for reader in cards {
                     self.send(Command::GetCardStatus { reader });
                 }
             }
-            Message::ReaderAdded { reader } => self.dispatch(Action::ReaderAdded(reader)),
-            Message::ReaderRemoved { name } => self.dispatch(Action::ReaderRemoved(name)),
+            Message::ReaderAdded { reader } => {
+                self.dispatch(Action::from(companion::Action::ReaderAdded(reader)))
+            }
+            Message::ReaderRemoved { name } => {
+                self.dispatch(Action::from(companion::Action::ReaderRemoved(name)))
+            }
             Message::CardInserted { reader, card } => {
                 let my_number = card.kind == CardKind::MyNumber;
-                self.dispatch(Action::Card {
+                self.dispatch(Action::from(companion::Action::Card {
                     reader: reader.clone(),
                     card: Some(card),
                     inserted: true,
-                });
+                }));
                 if my_number {
                     self.send(Command::GetCardStatus { reader });
                 }
             }
-            Message::CardRemoved { reader } => self.dispatch(Action::Card {
-                reader,
-                card: None,
-                inserted: false,
-            }),
-            Message::CardStatus { reader, card } => self.dispatch(Action::Card {
-                reader,
-                card: Some(card),
-                inserted: false,
-            }),
-            Message::Personas { personas } => self.dispatch(Action::Personas(personas)),
+            Message::CardRemoved { reader } => {
+                self.dispatch(Action::from(companion::Action::Card {
+                    reader,
+                    card: None,
+                    inserted: false,
+                }))
+            }
+            Message::CardStatus { reader, card } => {
+                self.dispatch(Action::from(companion::Action::Card {
+                    reader,
+                    card: Some(card),
+                    inserted: false,
+                }))
+            }
+            Message::Personas { personas } => {
+                self.dispatch(Action::from(companion::Action::Personas(personas)))
+            }
             Message::Progress { step, .. } => {
                 // An earlier check's steps are not this one's.
                 if m.req.is_none() || m.req == self.inner.borrow().check_req {
-                    self.dispatch(Action::Progress(step));
+                    self.dispatch(Action::from(check::Action::Progress(step)));
                 }
             }
             Message::Eligibility { result } => {
@@ -586,11 +599,15 @@ impl Driver {
                     );
                     return;
                 }
-                self.dispatch(Action::Result(result));
+                self.dispatch(Action::from(check::Action::Result(result)));
                 self.refresh_tries();
             }
-            Message::Imported { results } => self.dispatch(Action::Imported(results)),
-            Message::Status(status) => self.dispatch(Action::Status(Ok(*status))),
+            Message::Imported { results } => {
+                self.dispatch(Action::from(check::Action::Imported(results)))
+            }
+            Message::Status(status) => {
+                self.dispatch(Action::from(readiness::Action::Status(Ok(*status))))
+            }
             body @ (Message::BookInfo(_)
             | Message::BookStored { .. }
             | Message::BookStale { .. }
@@ -622,7 +639,7 @@ impl Driver {
                     _ => Area::Check,
                 };
                 if matches!(kind, Some(Kind::Pair | Kind::Auth)) || code == ErrorCode::NotPaired {
-                    self.dispatch(Action::NotPaired);
+                    self.dispatch(Action::from(companion::Action::NotPaired));
                 }
                 if kind == Some(Kind::CardStatus) {
                     return;
@@ -634,7 +651,7 @@ impl Driver {
                     return;
                 }
                 if kind == Some(Kind::Status) {
-                    self.dispatch(Action::Status(Err((code, detail))));
+                    self.dispatch(Action::from(readiness::Action::Status(Err((code, detail)))));
                     return;
                 }
                 self.dispatch(Action::Failure(Failure {

@@ -1,6 +1,7 @@
 //! Files in and out of the page: a download made from text (exports, backups) and the text
 //! of a file the user chose (a backup to restore). Nothing leaves the PC.
 
+use crate::i18n::Lang;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
@@ -39,10 +40,15 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
 }
 
 /// Offers the download and says how it went, for a status line: (ok, sentence).
-pub fn offer(filename: &str, mime: &str, text: &str, ja: bool) -> (bool, String) {
+pub fn offer(filename: &str, mime: &str, text: &str, lang: Lang) -> (bool, String) {
     match download(filename, mime, text) {
-        Ok(()) if ja => (true, format!("{filename} を保存しました。")),
-        Ok(()) => (true, format!("Saved {filename}.")),
+        Ok(()) => (
+            true,
+            lang.t(
+                format!("{filename} を保存しました。"),
+                format!("Saved {filename}."),
+            ),
+        ),
         Err(e) => (false, e),
     }
 }

@@ -1,5 +1,9 @@
 //! Japanese first, English on request. Texts live next to each other so a translation is
-//! never missing: `tr(lang, "日本語", "English")`.
+//! never missing. One idiom: `t(ja, en)` over the page's language — `app.t("受付",
+//! "Reception")` in a component (`AppCtx::t`), `lang.t(ja, en)` in plain code (reducers,
+//! helpers). It takes any type (a `&str`, a `format!`ed `String`, a pair of core messages).
+//! A sentence whose shape differs between the languages is a `match` with `Lang::Ja` and
+//! `Lang::En` arms; never a `bool` for the language.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,17 +21,17 @@ impl Lang {
             Lang::En => "en",
         }
     }
+    /// The text in this language, Japanese first: `lang.t("受付", "Reception")`.
+    pub fn t<T>(self, ja: T, en: T) -> T {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
     pub fn other(self) -> Lang {
         match self {
             Lang::Ja => Lang::En,
             Lang::En => Lang::Ja,
         }
-    }
-}
-
-pub fn tr(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
     }
 }

@@ -4,6 +4,7 @@
 //! edge (`link` + `driver`). Every message shape comes from `ukemi_core::protocol`.
 
 mod book;
+mod claims_memo;
 mod clock;
 mod demo;
 mod driver;

@@ -229,6 +229,37 @@ pub enum Case {
 }
 
 impl Case {
+    /// A new 施術録 of `discipline` first seen on `first_visit`: nothing yet typed — no
+    /// 負傷/傷病, no 同意, no 転帰 (the engine's findings then say what a claim still needs).
+    pub fn new(discipline: Discipline, first_visit: Date) -> Case {
+        match discipline {
+            Discipline::Judo => Case::Judo(JudoCase {
+                first_visit_date: first_visit,
+                injuries: Vec::new(),
+                consult_support: false,
+                long_term_reason: None,
+                long_term_frequent_reason: None,
+                doctor_consent: None,
+            }),
+            Discipline::Acupuncture => Case::Acupuncture(AcupunctureCase {
+                first_visit_date: first_visit,
+                diseases: Vec::new(),
+                other_disease: None,
+                symptoms: String::new(),
+                consent: None,
+                reconsents: Vec::new(),
+                outcome: None,
+            }),
+            Discipline::Massage => Case::Massage(MassageCase {
+                first_visit_date: first_visit,
+                symptoms: String::new(),
+                consent: None,
+                reconsents: Vec::new(),
+                outcome: None,
+            }),
+        }
+    }
+
     /// The あはき 同意 and every 再同意, oldest first (none for 柔整).
     pub fn consents(&self) -> Vec<&Consent> {
         let (first, later) = match self {
@@ -245,6 +276,14 @@ impl Case {
             Case::Judo(c) => c.first_visit_date,
             Case::Acupuncture(c) => c.first_visit_date,
             Case::Massage(c) => c.first_visit_date,
+        }
+    }
+
+    pub fn set_first_visit_date(&mut self, day: Date) {
+        match self {
+            Case::Judo(c) => c.first_visit_date = day,
+            Case::Acupuncture(c) => c.first_visit_date = day,
+            Case::Massage(c) => c.first_visit_date = day,
         }
     }
 
@@ -267,6 +306,25 @@ pub enum Discipline {
 }
 
 impl Discipline {
+    pub const ALL: [Discipline; 3] = [
+        Discipline::Judo,
+        Discipline::Acupuncture,
+        Discipline::Massage,
+    ];
+
+    /// The stored name (as serde writes it): `judo`, `acupuncture`, `massage`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Discipline::Judo => "judo",
+            Discipline::Acupuncture => "acupuncture",
+            Discipline::Massage => "massage",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Discipline> {
+        Discipline::ALL.into_iter().find(|d| d.code() == code)
+    }
+
     pub fn label_ja(self) -> &'static str {
         match self {
             Discipline::Judo => "柔道整復",
@@ -835,5 +893,31 @@ impl Visit {
             first_visit_addon: None,
             outreach_addon: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_case_is_of_its_discipline_from_its_first_visit_with_nothing_typed() {
+        let day = Date::parse("2026-11-02").unwrap_or_else(|e| panic!("{e:?}"));
+        let later = day.add_days(3);
+        for d in Discipline::ALL {
+            let mut c = Case::new(d, day);
+            assert_eq!(c.discipline(), d);
+            assert_eq!(c.first_visit_date(), day);
+            assert!(c.consents().is_empty());
+            c.set_first_visit_date(later);
+            assert_eq!(c.first_visit_date(), later);
+            // The code is the stored name.
+            assert_eq!(
+                serde_json::to_value(d).ok(),
+                Some(serde_json::Value::from(d.code()))
+            );
+            assert_eq!(Discipline::from_code(d.code()), Some(d));
+        }
+        assert_eq!(Discipline::from_code(""), None);
     }
 }

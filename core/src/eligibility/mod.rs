@@ -1,6 +1,7 @@
 //! Eligibility (オンライン資格確認): the normalised result, the query by insurance numbers,
 //! insurer-number check digits.
 
+pub mod adoption;
 pub mod app_text;
 pub mod insurer;
 pub mod model;

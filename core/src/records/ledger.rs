@@ -3,6 +3,7 @@
 //! the clinic's price list, what was received, and what is still unpaid (未収) — the 日計表
 //! (docs/records.md, "窓口会計と日計表").
 
+use super::month::CaseClaim;
 use super::{Book, RecordError};
 use crate::claims::{ClaimMonth, Discipline};
 use crate::date::Date;
@@ -105,7 +106,17 @@ impl Book {
     /// The insured visits of one patient on one day, with the window amounts the claim
     /// engine computed for that month (frozen ones for a closed month).
     pub fn insured_visits(&self, patient_id: &str, date: Date) -> Vec<InsuredVisit> {
-        let claims = self.month_claims(ClaimMonth::of(date));
+        self.insured_visits_in(patient_id, date, &self.month_claims(ClaimMonth::of(date)))
+    }
+
+    /// `insured_visits` from the month's claims already computed (`month_claims` of
+    /// `date`'s month): a day's ledger computes the month once, not once per patient.
+    pub fn insured_visits_in(
+        &self,
+        patient_id: &str,
+        date: Date,
+        claims: &[CaseClaim],
+    ) -> Vec<InsuredVisit> {
         self.cases_of(patient_id)
             .filter(|c| c.visits.iter().any(|v| v.date == date))
             .map(|c| {
@@ -130,7 +141,12 @@ impl Book {
     }
 
     pub fn ledger_row(&self, patient_id: &str, date: Date) -> LedgerRow {
-        let visits = self.insured_visits(patient_id, date);
+        self.ledger_row_in(patient_id, date, &self.month_claims(ClaimMonth::of(date)))
+    }
+
+    /// `ledger_row` from the month's claims already computed.
+    pub fn ledger_row_in(&self, patient_id: &str, date: Date, claims: &[CaseClaim]) -> LedgerRow {
+        let visits = self.insured_visits_in(patient_id, date, claims);
         let t = self.takings(patient_id, date);
         let insured_yen = visits
             .iter()
@@ -157,6 +173,11 @@ impl Book {
 
     /// Everyone treated or selling on `date`, in the order of the patient list.
     pub fn day_ledger(&self, date: Date) -> DayLedger {
+        self.day_ledger_in(date, &self.month_claims(ClaimMonth::of(date)))
+    }
+
+    /// `day_ledger` from `date`'s month's claims already computed (the page's memo).
+    pub fn day_ledger_in(&self, date: Date, claims: &[CaseClaim]) -> DayLedger {
         let rows: Vec<LedgerRow> = self
             .patients
             .iter()
@@ -165,7 +186,7 @@ impl Book {
                     .any(|c| c.visits.iter().any(|v| v.date == date))
                     || self.takings(&p.id, date).is_some()
             })
-            .map(|p| self.ledger_row(&p.id, date))
+            .map(|p| self.ledger_row_in(&p.id, date, claims))
             .collect();
         let sum = |f: fn(&LedgerRow) -> u32| rows.iter().map(|r| u64::from(f(r))).sum::<u64>();
         DayLedger {

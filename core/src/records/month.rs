@@ -4,9 +4,10 @@
 
 use super::{Book, FigureChange, Figures, RecordError};
 use crate::claims::forms::{self, FormModel, SummaryForm};
-use crate::claims::{self, ClaimInput, ClaimMonth, MonthlyClaim, Severity};
+use crate::claims::{self, ClaimError, ClaimInput, ClaimMonth, MonthlyClaim, Severity};
 use crate::date::Date;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// One case's claim for the month.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,6 +139,16 @@ impl Book {
     /// Every claim of the month, in patient-name order: the frozen inputs of a closed month,
     /// else one per case with a visit in it.
     pub fn month_claims(&self, month: ClaimMonth) -> Vec<CaseClaim> {
+        self.month_claims_by(month, &mut |_, input| claims::compute(input))
+    }
+
+    /// `month_claims`, computing only the cases whose engine input changed since `memo`
+    /// last saw them: what a screen re-rendered as the clinic types asks for.
+    pub fn month_claims_memo(&self, month: ClaimMonth, memo: &mut ClaimMemo) -> Vec<CaseClaim> {
+        self.month_claims_by(month, &mut |case_id, input| memo.compute(case_id, input))
+    }
+
+    fn month_claims_by(&self, month: ClaimMonth, engine: &mut Engine<'_>) -> Vec<CaseClaim> {
         let mut out: Vec<CaseClaim> = match self.month(month).filter(|r| r.closed_at.is_some()) {
             Some(closed) => closed
                 .snapshot
@@ -157,9 +168,13 @@ impl Book {
                             claim: Ok(claim.clone()),
                             unchecked: false,
                         },
-                        None => {
-                            computed(case_id, &patient_id, &input.patient.name, Ok(input.clone()))
-                        }
+                        None => computed_by(
+                            case_id,
+                            &patient_id,
+                            &input.patient.name,
+                            Ok(input.clone()),
+                            engine,
+                        ),
                     }
                 })
                 .collect(),
@@ -172,7 +187,13 @@ impl Book {
                         .patient(&c.patient_id)
                         .map(|p| p.name.clone())
                         .unwrap_or_default();
-                    computed(&c.id, &c.patient_id, &name, self.claim_input(&c.id, month))
+                    computed_by(
+                        &c.id,
+                        &c.patient_id,
+                        &name,
+                        self.claim_input(&c.id, month),
+                        engine,
+                    )
                 })
                 .collect(),
         };
@@ -216,8 +237,23 @@ pub(super) fn computed(
     name: &str,
     input: Result<ClaimInput, RecordError>,
 ) -> CaseClaim {
+    computed_by(case_id, patient_id, name, input, &mut |_, i| {
+        claims::compute(i)
+    })
+}
+
+/// The claim engine as `month_claims` calls it: a case's id and its input.
+type Engine<'a> = dyn FnMut(&str, &ClaimInput) -> Result<Vec<MonthlyClaim>, ClaimError> + 'a;
+
+fn computed_by(
+    case_id: &str,
+    patient_id: &str,
+    name: &str,
+    input: Result<ClaimInput, RecordError>,
+    engine: &mut Engine<'_>,
+) -> CaseClaim {
     let claim = match &input {
-        Ok(i) => claims::compute(i)
+        Ok(i) => engine(case_id, i)
             .map_err(|e| e.message_ja())
             .and_then(|mut v| {
                 if v.is_empty() {
@@ -235,6 +271,51 @@ pub(super) fn computed(
         input,
         claim,
         unchecked: false,
+    }
+}
+
+/// The claim engine's last answer per case and month, reused while the case's input is
+/// unchanged. Inputs are compared whole (the clinic, the patient, the insurance, every
+/// visit up to the month's end), so an edit anywhere in what a claim reads recomputes it,
+/// and an edit elsewhere in the book does not. Pure data: the caller keeps it.
+#[derive(Debug, Default)]
+pub struct ClaimMemo {
+    entries: HashMap<(String, Option<ClaimMonth>), MemoEntry>,
+    computed: u64,
+}
+
+type MemoEntry = (ClaimInput, Result<Vec<MonthlyClaim>, ClaimError>);
+
+impl ClaimMemo {
+    /// Beyond this many (case, month) answers the memo starts again: a clinic's open months
+    /// hold far fewer, so this only bounds a tab left open for years.
+    const MAX_ENTRIES: usize = 20_000;
+
+    /// The engine's claims for `input` (as `claims::compute`), computed only when this
+    /// case's input for that month differs from the last one seen.
+    pub fn compute(
+        &mut self,
+        case_id: &str,
+        input: &ClaimInput,
+    ) -> Result<Vec<MonthlyClaim>, ClaimError> {
+        let key = (case_id.to_string(), input.month);
+        if let Some((seen, answer)) = self.entries.get(&key) {
+            if seen == input {
+                return answer.clone();
+            }
+        }
+        if self.entries.len() >= Self::MAX_ENTRIES {
+            self.entries.clear();
+        }
+        let answer = claims::compute(input);
+        self.computed += 1;
+        self.entries.insert(key, (input.clone(), answer.clone()));
+        answer
+    }
+
+    /// How many times the engine actually ran: what tests (and a curious developer) read.
+    pub fn computed(&self) -> u64 {
+        self.computed
     }
 }
 
@@ -463,9 +544,11 @@ pub fn export_ledger_csv(book: &Book, month: ClaimMonth) -> String {
     let Some(first) = month.first_day() else {
         return out;
     };
+    // The month's claims once, for every day of it.
+    let claims = book.month_claims(month);
     for n in 0..i64::from(crate::date::days_in_month(month.year, month.month)) {
         let day = first.add_days(n);
-        for r in book.day_ledger(day).rows {
+        for r in book.day_ledger_in(day, &claims).rows {
             out.push_str(&format!(
                 "{},{},{},{},{},{},{}\r\n",
                 day,

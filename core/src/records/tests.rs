@@ -1461,3 +1461,38 @@ fn the_exports_carry_returns_resubmissions_payments_and_the_ledger() {
         "{ledger}"
     );
 }
+
+#[test]
+fn the_memo_recomputes_only_the_cases_whose_input_changed() {
+    let (mut book, first) = judo_book();
+    let mut other = qualification();
+    other.name = "髙橋　二郎".into();
+    other.number = "346".into();
+    other.birthdate = d("1975-01-20");
+    let reg = register(&mut book, other, "2024-10-01");
+    let second = judo_case(&mut book, reg.patient_id.clone());
+    let mut memo = month::ClaimMemo::default();
+    let plain = book.month_claims(october());
+    assert_eq!(book.month_claims_memo(october(), &mut memo), plain);
+    assert_eq!(memo.computed(), 2);
+    // The same book again (a re-render): nothing computed.
+    assert_eq!(book.month_claims_memo(october(), &mut memo), plain);
+    assert_eq!(memo.computed(), 2);
+    // One patient's name is typed: only their case's input changed.
+    let mut p = book.patient(&reg.patient_id).expect("patient").clone();
+    p.name = "髙橋　次郎".into();
+    book.apply(Edit::PutPatient(p)).expect("rename");
+    let now = book.month_claims_memo(october(), &mut memo);
+    assert_eq!(memo.computed(), 3, "only the renamed patient's case");
+    assert_eq!(now, book.month_claims(october()));
+    assert!(now
+        .iter()
+        .any(|c| c.case_id == second && c.patient_name == "髙橋　次郎"));
+    assert!(now.iter().any(|c| c.case_id == first));
+    // Settings feed every claim: both recomputed.
+    let mut s = book.settings.clone();
+    s.clinic.name = "うけみ整骨院".into();
+    book.apply(Edit::PutSettings(s)).expect("settings");
+    book.month_claims_memo(october(), &mut memo);
+    assert_eq!(memo.computed(), 5);
+}

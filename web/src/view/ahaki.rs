@@ -5,7 +5,8 @@
 use super::documents::{print_soon, DocSheets};
 use super::form::{parse_date, SelectField, TextField};
 use super::use_app;
-use crate::state::Action;
+use crate::i18n::Lang;
+use crate::state::{records, Action};
 use ukemi_core::claims::consent::{self, Urgency};
 use ukemi_core::claims::{Case, ClaimMonth, Consent};
 use ukemi_core::records::documents::{CaseNotes, Document};
@@ -23,6 +24,7 @@ pub fn ahaki_cases(p: &AhakiProps) -> Html {
     let app = use_app();
     let cases: Vec<CaseRecord> = app
         .state
+        .records
         .book
         .cases_of(&p.patient.id)
         .filter(|c| !matches!(c.case, Case::Judo(_)))
@@ -45,19 +47,19 @@ struct CaseProps {
 }
 
 /// The 同意 line as reception and the patient screen show it.
-pub fn consent_line(case: &Case, today: ukemi_core::Date, ja: bool) -> Option<(Urgency, String)> {
+pub fn consent_line(case: &Case, today: ukemi_core::Date, lang: Lang) -> Option<(Urgency, String)> {
     let d = consent::deadline(case, today)?;
-    let text = if ja { d.message_ja() } else { d.message_en() };
+    let text = lang.t(d.message_ja(), d.message_en());
     Some((d.urgency, text))
 }
 
 #[function_component(AhakiCase)]
 fn ahaki_case(p: &CaseProps) -> Html {
     let app = use_app();
-    let ja = app.lang() == crate::i18n::Lang::Ja;
+    let lang = app.lang();
     let c = &p.case;
     let today = crate::clock::today();
-    let book = &app.state.book;
+    let book = &app.state.records.book;
     let id = c.id.clone();
     let reconsent_date = use_state(String::new);
     let reconsent_doctor = use_state(String::new);
@@ -74,7 +76,7 @@ fn ahaki_case(p: &CaseProps) -> Html {
         .unwrap_or(ClaimMonth::of(today));
     let docs = use_state(Vec::<Document>::new);
     let periods = consent::periods(&c.case);
-    let status = consent_line(&c.case, today, ja);
+    let status = consent_line(&c.case, today, lang);
     let record_reconsent = {
         let state = app.state.clone();
         let case = c.case.clone();
@@ -108,10 +110,10 @@ fn ahaki_case(p: &CaseProps) -> Html {
                 }
                 Case::Judo(_) => return,
             }
-            state.dispatch(Action::Edit(Edit::PutCase {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutCase {
                 id: id.clone(),
                 case: next,
-            }));
+            })));
             date.set(String::new());
         })
     };
@@ -122,10 +124,10 @@ fn ahaki_case(p: &CaseProps) -> Html {
         Callback::from(move |v: String| {
             let mut next = notes.clone();
             f(&mut next, v);
-            state.dispatch(Action::Edit(Edit::PutCaseNotes {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutCaseNotes {
                 id: id.clone(),
                 notes: next,
-            }));
+            })));
         })
     };
     let show = |which: &'static str| {
@@ -190,7 +192,7 @@ fn ahaki_case(p: &CaseProps) -> Html {
             </fieldset>
             if !months.is_empty() {
                 <SelectField id={format!("ahaki-month-{id}")} label={ app.t("書類の月", "Month of the documents") } value={m.to_string()}
-                    options={months.iter().map(|x| (x.to_string(), if ja { x.wareki() } else { x.to_string() })).collect::<Vec<_>>()}
+                    options={months.iter().map(|x| (x.to_string(), lang.t(x.wareki(), x.to_string()))).collect::<Vec<_>>()}
                     onchange={ let s = month.clone(); Callback::from(move |v: String| s.set(ClaimMonth::parse(&v))) } />
                 <div class="actions">
                     <button type="button" id={format!("print-report-{id}")} onclick={show("report")}>{ app.t("施術報告書を印刷", "Print the treatment report") }</button>

@@ -49,7 +49,7 @@ pub(crate) fn focus_day(d: Date) {
 #[function_component(Calendar)]
 pub fn calendar(p: &CaseProps) -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let today = crate::clock::today();
     // This month, unless the case's last visit is older than last month (an old case, or
     // the demo's sample data): then the month of that visit.
@@ -66,7 +66,7 @@ pub fn calendar(p: &CaseProps) -> Html {
     let cursor = use_state(|| None::<Date>);
     let rec = &p.case;
     let m = *month;
-    let closed = app.state.book.is_closed(m);
+    let closed = app.state.records.book.is_closed(m);
     let days = days_in_month(m.year, m.month);
     let first = Date::new(m.year, m.month, 1).unwrap_or(today);
     let in_month = |d: Date| ClaimMonth::of(d) == m;
@@ -127,11 +127,12 @@ pub fn calendar(p: &CaseProps) -> Html {
     };
     let claim = app
         .state
+        .records
         .book
         .claim_input(&rec.id, m)
         .ok()
         .filter(|i| i.visits.iter().any(|v| ClaimMonth::of(v.date) == m))
-        .map(|i| ukemi_core::claims::compute(&i));
+        .map(|i| crate::claims_memo::case_claims(&rec.id, &i));
     let on_visit_changed = {
         // After a day is recorded or deleted, the focus goes back to that day in the grid,
         // never to whatever button took the removed one's place.
@@ -143,7 +144,7 @@ pub fn calendar(p: &CaseProps) -> Html {
     };
     html! {
         <section id="visit-calendar" class="panel" aria-labelledby="calendar-heading">
-            <h2 id="calendar-heading">{ app.t("施術日", "Visits") }{ "　" }{ if ja { m.wareki() } else { m.to_string() } }</h2>
+            <h2 id="calendar-heading">{ app.t("施術日", "Visits") }{ "　" }{ lang.t(m.wareki(), m.to_string()) }</h2>
             <div class="month-nav">
                 <button type="button" id="prev-month" onclick={move_month(-1)}>{ app.t("← 前の月", "← Previous month") }</button>
                 <button type="button" id="next-month" onclick={move_month(1)}>{ app.t("次の月 →", "Next month →") }</button>
@@ -156,7 +157,7 @@ pub fn calendar(p: &CaseProps) -> Html {
                 "矢印キーで日を移動、Home・Endで週の始めと終わり、PageUp・PageDownで前後の月。EnterかSpaceでその日の施術を入力します。",
                 "Arrow keys move by day and week, Home/End to the week's start and end, PageUp/PageDown to the month before and after. Enter or Space opens the day.") }</p>
             <table class="calendar" role="grid" data-field="visit.date" aria-labelledby="calendar-heading" aria-describedby="calendar-keys" onkeydown={onkeydown}>
-                <thead><tr>{ for (0..7).map(|i| html! { <th scope="col" abbr={ if ja { format!("{}曜日", WEEKDAYS_JA[i]) } else { WEEKDAYS_EN[i].to_string() } }>{ if ja { WEEKDAYS_JA[i] } else { WEEKDAYS_EN[i] } }</th> }) }</tr></thead>
+                <thead><tr>{ for (0..7).map(|i| html! { <th scope="col" abbr={ lang.t(format!("{}曜日", WEEKDAYS_JA[i]), WEEKDAYS_EN[i].to_string()) }>{ lang.t(WEEKDAYS_JA[i], WEEKDAYS_EN[i]) }</th> }) }</tr></thead>
                 <tbody>
                     { for cells.chunks(7).map(|week| html! {
                         <tr>{ for week.iter().map(|c| match c {
@@ -170,11 +171,10 @@ pub fn calendar(p: &CaseProps) -> Html {
                                     let d = *d;
                                     Callback::from(move |_| { day.set(Some(d)); cursor.set(Some(d)); })
                                 };
-                                let label = if ja {
-                                    format!("{}月{}日{}{}", d.month(), d.day(), if visited { " 施術あり" } else { "" }, if *d == today { " 今日" } else { "" })
-                                } else {
-                                    format!("{}{}{}", d, if visited { " visit" } else { "" }, if *d == today { " today" } else { "" })
-                                };
+                                let label = lang.t(
+                                    format!("{}月{}日{}{}", d.month(), d.day(), if visited { " 施術あり" } else { "" }, if *d == today { " 今日" } else { "" }),
+                                    format!("{}{}{}", d, if visited { " visit" } else { "" }, if *d == today { " today" } else { "" }),
+                                );
                                 html! { <td class={classes!(visited.then_some("visited"), (*d == today).then_some("today"))}
                                         aria-selected={selected.to_string()}>
                                     <button type="button" class="day" id={format!("day-{}", d)} aria-label={label}
@@ -217,7 +217,7 @@ pub fn calendar(p: &CaseProps) -> Html {
                                         { for c.findings.iter().map(|f| html! {
                                             <li class={ if f.severity == Severity::Error { "finding-error" } else { "finding-warning" } }>
                                                 <strong>{ if f.severity == Severity::Error { app.t("エラー：", "Error: ") } else { app.t("要確認：", "Check: ") } }</strong>
-                                                if ja || f.message_en.is_empty() { <span lang="ja">{ &f.message_ja }</span> } else { <span>{ &f.message_en }</span> }
+                                                if lang == Lang::Ja || f.message_en.is_empty() { <span lang="ja">{ &f.message_ja }</span> } else { <span>{ &f.message_en }</span> }
                                             </li>
                                         }) }
                                     </ul>

@@ -7,7 +7,7 @@
 use super::form::{dated, CheckField, ConfirmBox, DateField, SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::claims::{
     AcuDisease, Bone, Case, ClaimMonth, Consent, DoctorConsent, Finding, Injury, InjuryKind, Joint,
     Outcome, OutcomeKind, Side,
@@ -53,7 +53,7 @@ fn from_key<T: serde::Serialize + Copy>(all: &[T], v: &str) -> Option<T> {
 
 pub(super) fn case_title(lang: Lang, c: &CaseRecord) -> String {
     let d = c.case.discipline();
-    let first = first_visit(&c.case);
+    let first = c.case.first_visit_date();
     let what = match &c.case {
         Case::Judo(j) => j
             .injuries
@@ -69,18 +69,10 @@ pub(super) fn case_title(lang: Lang, c: &CaseRecord) -> String {
             .join("・"),
         Case::Massage(m) => m.symptoms.clone(),
     };
-    match lang {
-        Lang::Ja => format!("{}（初検 {}）{}", d.label_ja(), first.wareki(), what),
-        Lang::En => format!("{} (first visit {}) {}", d.label_ja(), first, what),
-    }
-}
-
-pub(super) fn first_visit(c: &Case) -> Date {
-    match c {
-        Case::Judo(j) => j.first_visit_date,
-        Case::Acupuncture(a) => a.first_visit_date,
-        Case::Massage(m) => m.first_visit_date,
-    }
+    lang.t(
+        format!("{}（初検 {}）{}", d.label_ja(), first.wareki(), what),
+        format!("{} (first visit {}) {}", d.label_ja(), first, what),
+    )
 }
 
 /// What the claim engine says about this case's own fields (`case.…`), over every month with
@@ -93,7 +85,7 @@ fn case_findings(book: &Book, rec: &CaseRecord) -> Vec<Finding> {
         return Vec::new();
     };
     input.month = None;
-    let Ok(claims) = ukemi_core::claims::compute(&input) else {
+    let Ok(claims) = crate::claims_memo::case_claims(&rec.id, &input) else {
         return Vec::new();
     };
     let mut out: Vec<Finding> = Vec::new();
@@ -110,7 +102,7 @@ fn case_findings(book: &Book, rec: &CaseRecord) -> Vec<Finding> {
 /// The findings of one case, looked up by the field they are about.
 struct Notes {
     findings: Vec<Finding>,
-    ja: bool,
+    lang: Lang,
 }
 
 impl Notes {
@@ -124,7 +116,7 @@ impl Notes {
             .iter()
             .filter(|f| f.field == path)
             .map(|f| {
-                if self.ja || f.message_en.is_empty() {
+                if self.lang == Lang::Ja || f.message_en.is_empty() {
                     f.message_ja.clone()
                 } else {
                     f.message_en.clone()
@@ -152,8 +144,8 @@ pub fn case_editor(p: &CaseProps) -> Html {
     let app = use_app();
     let rec = &p.case;
     let notes = Notes {
-        findings: case_findings(&app.state.book, rec),
-        ja: app.lang() == Lang::Ja,
+        findings: case_findings(&app.state.records.book, rec),
+        lang: app.lang(),
     };
     let new_injury_date = use_state(|| None::<Date>);
     let new_injury_error = use_state(|| false);
@@ -161,10 +153,10 @@ pub fn case_editor(p: &CaseProps) -> Html {
         let state = app.state.clone();
         let id = rec.id.clone();
         move |case: Case| {
-            state.dispatch(Action::Edit(Edit::PutCase {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutCase {
                 id: id.clone(),
                 case,
-            }))
+            })))
         }
     };
     let with = |f: Setter<Case, String>| {
@@ -178,11 +170,7 @@ pub fn case_editor(p: &CaseProps) -> Html {
     };
     let set_first = dated(with(Box::new(|c, v| {
         if let Ok(d) = Date::parse(&v) {
-            match c {
-                Case::Judo(j) => j.first_visit_date = d,
-                Case::Acupuncture(a) => a.first_visit_date = d,
-                Case::Massage(m) => m.first_visit_date = d,
-            }
+            c.set_first_visit_date(d);
         }
     })));
     let body = match &rec.case {
@@ -309,7 +297,9 @@ pub fn case_editor(p: &CaseProps) -> Html {
         let c = confirming.clone();
         Callback::from(move |_| {
             c.set(false);
-            state.dispatch(Action::Edit(Edit::DeleteCase { id: id.clone() }));
+            state.dispatch(Action::from(records::Action::Edit(Edit::DeleteCase {
+                id: id.clone(),
+            })));
             super::form::focus_later("records-patient");
         })
     };
@@ -319,16 +309,12 @@ pub fn case_editor(p: &CaseProps) -> Html {
             <h2 id="case-heading">{ case_title(app.lang(), rec) }</h2>
             <div data-field={format!("{discipline}.first_visit_date")}>
                 <DateField id="case-first-visit" label={ app.t("初検日", "First visit") } era={"令和"}
-                    value={Some(first_visit(&rec.case))} onchange={set_first} />
+                    value={Some(rec.case.first_visit_date())} onchange={set_first} />
             </div>
             { body }
             if *confirming {
                 <ConfirmBox text_id="delete-case-text"
-                    question={ if app.lang() == Lang::Ja {
-                        format!("この施術録と施術日{}日分をすべて削除します。よろしいですか？", rec.visits.len())
-                    } else {
-                        format!("Delete this case and its {} visits?", rec.visits.len())
-                    } }
+                    question={ app.t(format!("この施術録と施術日{}日分をすべて削除します。よろしいですか？", rec.visits.len()), format!("Delete this case and its {} visits?", rec.visits.len())) }
                     confirm_id="delete-case-confirm" confirm_label={ app.t("削除する", "Delete") } onconfirm={delete}
                     cancel_id="delete-case-cancel" oncancel={cancel} />
             } else {

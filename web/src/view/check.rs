@@ -4,8 +4,7 @@
 
 use super::form::focus_into_view;
 use super::use_app;
-use crate::i18n::Lang;
-use crate::state::{Action, Area};
+use crate::state::{check, Action, Area};
 use ukemi_core::protocol::{CardKind, CheckMode, Command, ErrorCode, ErrorDetail, Pin};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -17,30 +16,32 @@ pub fn check() -> Html {
     let pin_ref = use_node_ref();
     let last_try_ref = use_node_ref();
     let visual_ref = use_node_ref();
-    let card = s.card();
+    let card = s.companion.card();
     let is_my_number = card.is_some_and(|c| c.kind == CardKind::MyNumber);
     let tries = card.and_then(|c| c.pin_tries_left);
     let locked = tries == Some(0);
     // Default: PIN, unless the card is locked.
-    let mode = s.mode.unwrap_or(if locked {
+    let mode = s.check.mode.unwrap_or(if locked {
         CheckMode::Visual
     } else {
         CheckMode::Pin
     });
     let set_mode = |m: CheckMode| {
         let state = app.state.clone();
-        Callback::from(move |_: Event| state.dispatch(Action::SetMode(m)))
+        Callback::from(move |_: Event| state.dispatch(Action::from(check::Action::SetMode(m))))
     };
     let to_visual = {
         let state = app.state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Action::SetMode(CheckMode::Visual)))
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(Action::from(check::Action::SetMode(CheckMode::Visual)))
+        })
     };
     let onsubmit = {
         let (pin_ref, last_try_ref, visual_ref) =
             (pin_ref.clone(), last_try_ref.clone(), visual_ref.clone());
         let send = app.ctl.send.clone();
         let state = app.state.clone();
-        let reader = s.reader().map(|r| r.name.clone());
+        let reader = s.companion.reader().map(|r| r.name.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(reader) = reader.clone() else { return };
@@ -82,7 +83,7 @@ pub fn check() -> Html {
             }
         })
     };
-    let failure = s.failure.as_ref().filter(|f| f.area == Area::Check);
+    let failure = s.check.failure.as_ref().filter(|f| f.area == Area::Check);
     let message = |f: &crate::state::Failure| f.message(app.lang());
     let pin_wrong =
         failure.is_some_and(|f| matches!(f.code, ErrorCode::PinWrong | ErrorCode::PinFormat));
@@ -95,7 +96,7 @@ pub fn check() -> Html {
             _ => "visual-confirmed",
         };
         let first = use_mut_ref(|| true);
-        use_effect_with(s.card_seq, move |_| {
+        use_effect_with(s.companion.card_seq, move |_| {
             // Not on the first render: a card already in when the page opened is not news.
             let first = std::mem::replace(&mut *first.borrow_mut(), false);
             if present && !first {
@@ -108,7 +109,7 @@ pub fn check() -> Html {
         // A failed check: the focus goes where the fix is (the PIN box for a wrong PIN, the
         // message otherwise), never back to the page's top.
         let code = failure.map(|f| f.code);
-        let seq = s.failure_seq;
+        let seq = s.check.failure_seq;
         let ours = failure.is_some();
         use_effect_with(seq, move |_| {
             if ours {
@@ -120,14 +121,8 @@ pub fn check() -> Html {
             || ()
         });
     }
-    let progress = s.progress.map(|p| {
-        if app.lang() == Lang::Ja {
-            p.label_ja()
-        } else {
-            p.label_en()
-        }
-    });
-    let status = match (s.running, progress) {
+    let progress = s.check.progress.map(|p| app.t(p.label_ja(), p.label_en()));
+    let status = match (s.check.running, progress) {
         (true, Some(p)) => format!("{p}…"),
         (true, None) => app
             .t("確認を始めています…", "Starting the check…")
@@ -152,7 +147,7 @@ pub fn check() -> Html {
                 if mode == CheckMode::Pin {
                     if let Some(n) = tries.filter(|_| is_my_number) {
                         <p id="pin-tries" role="status" aria-live="polite" class={classes!((n <= 1).then_some("warn"))}>
-                            { if app.lang() == Lang::Ja { format!("暗証番号の残り回数：{n}回") } else { format!("PIN tries left: {n}") } }
+                            { app.t(format!("暗証番号の残り回数：{n}回"), format!("PIN tries left: {n}")) }
                         </p>
                     }
                     if locked {
@@ -182,11 +177,7 @@ pub fn check() -> Html {
                     if locked && is_my_number {
                         // Why the page chose the visual check: the patient must still hear it.
                         <div class="warn-box" role="status">
-                            <p>{ if app.lang() == Lang::Ja {
-                                ErrorCode::PinLocked.message_ja(&ErrorDetail::default())
-                            } else {
-                                ErrorCode::PinLocked.message_en(&ErrorDetail::default())
-                            } }</p>
+                            <p>{ app.t(ErrorCode::PinLocked.message_ja(&ErrorDetail::default()), ErrorCode::PinLocked.message_en(&ErrorDetail::default())) }</p>
                         </div>
                     }
                     <label class="choice">
@@ -194,7 +185,7 @@ pub fn check() -> Html {
                         { app.t("カードの顔写真とご本人が同一であることを確認しました", "I compared the face photo with the patient: same person") }
                     </label>
                 }
-                <button id="check-button" type="submit" disabled={s.running || s.reader().is_none()}>
+                <button id="check-button" type="submit" disabled={s.check.running || s.companion.reader().is_none()}>
                     { app.t("資格確認", "Check eligibility") }
                 </button>
             </form>

@@ -6,7 +6,7 @@ use super::form::{yen, CheckField, SelectField, TextField};
 use super::print::PrintSheets;
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::{Action, Screen};
+use crate::state::{records, Action, Screen};
 use ukemi_core::claims::{ClaimMonth, Severity};
 use ukemi_core::records::month::{export_csv, export_json, CaseClaim};
 use ukemi_core::records::{Edit, Figures, MonthRecord};
@@ -33,8 +33,8 @@ fn print_now() {
 #[function_component(Claims)]
 pub fn claims() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
-    let book = &app.state.book;
+    let lang = app.lang();
+    let book = &app.state.records.book;
     let today = crate::clock::today();
     let mut months = book.months_with_work();
     let this = ClaimMonth::of(today);
@@ -55,7 +55,7 @@ pub fn claims() -> Html {
     let ack = use_state(|| false);
     let reason = use_state(String::new);
     let exported = use_state(|| None::<String>);
-    let claims = book.month_claims(m);
+    let claims = crate::claims_memo::month_claims(book, m);
     let closed = book.month(m).filter(|r| r.closed_at.is_some());
     let errors = claims.iter().filter(|c| c.blocking()).count();
     let warnings: usize = claims
@@ -95,10 +95,10 @@ pub fn claims() -> Html {
                     Sheets::All => claims.iter().filter(|c| c.form().is_some()).count(),
                     _ => 1,
                 };
-                state.dispatch(Action::Announce(match state.lang {
-                    Lang::Ja => format!("印刷プレビューを表示しました（申請書{n}枚）。"),
-                    Lang::En => format!("Showing the print preview ({n} forms)."),
-                }));
+                state.dispatch(Action::Announce(state.lang.t(
+                    format!("印刷プレビューを表示しました（申請書{n}枚）。"),
+                    format!("Showing the print preview ({n} forms)."),
+                )));
                 super::form::focus_later("preview-heading");
             }
         })
@@ -131,10 +131,10 @@ pub fn claims() -> Html {
         let state = app.state.clone();
         let ack = ack.clone();
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(Action::Edit(Edit::CloseMonth {
+            state.dispatch(Action::from(records::Action::Edit(Edit::CloseMonth {
                 month: m,
                 at: crate::clock::now_iso(),
-            }));
+            })));
             ack.set(false);
         })
     };
@@ -142,11 +142,11 @@ pub fn claims() -> Html {
         let state = app.state.clone();
         let reason = reason.clone();
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(Action::Edit(Edit::ReopenMonth {
+            state.dispatch(Action::from(records::Action::Edit(Edit::ReopenMonth {
                 month: m,
                 at: crate::clock::now_iso(),
                 reason: (*reason).clone(),
-            }));
+            })));
             reason.set(String::new());
         })
     };
@@ -159,18 +159,23 @@ pub fn claims() -> Html {
     let forms: Vec<_> = printable.iter().filter_map(|c| c.form()).collect();
     let drafts: Vec<bool> = printable.iter().map(|c| c.blocking()).collect();
     let summaries = if *sheets == Sheets::All {
-        book.month_summaries(m)
+        ukemi_core::claims::forms::summaries(
+            &claims
+                .iter()
+                .filter_map(|c| c.claim.clone().ok())
+                .collect::<Vec<_>>(),
+        )
     } else {
         Vec::new()
     };
-    let month_label = if ja { m.wareki() } else { m.to_string() };
+    let month_label = lang.t(m.wareki(), m.to_string());
     html! {
         <>
             <h1 id="screen-heading" tabindex="-1">{ app.t("月次請求", "Monthly claims") }</h1>
             <section class="panel" aria-labelledby="claims-heading">
                 <h2 id="claims-heading">{ format!("{month_label}{}", app.t("分の申請書", " claims")) }</h2>
                 <SelectField id="claims-month" label={ app.t("施術月", "Month") } value={m.to_string()}
-                    options={months.iter().map(|x| (x.to_string(), if ja { x.wareki() } else { x.to_string() })).collect::<Vec<_>>()}
+                    options={months.iter().map(|x| (x.to_string(), lang.t(x.wareki(), x.to_string()))).collect::<Vec<_>>()}
                     onchange={choose_month} />
                 <p id="month-state" role="status">
                     if let Some(r) = closed {
@@ -178,8 +183,7 @@ pub fn claims() -> Html {
                         { app.t("。この月の施術録と申請書は変更できません。", ". Visits and claims of this month are read-only.") }
                     } else {
                         { app.t("未締め", "Open") }
-                        { if ja { format!("：申請書{}件、エラー{}件、要確認{}件、請求金額の合計 {}", claims.len(), errors, warnings, yen(total)) }
-                          else { format!(": {} claims, {} with errors, {} warnings, total claimed {}", claims.len(), errors, warnings, yen(total)) } }
+                        { lang.t(format!("：申請書{}件、エラー{}件、要確認{}件、請求金額の合計 {}", claims.len(), errors, warnings, yen(total)), format!(": {} claims, {} with errors, {} warnings, total claimed {}", claims.len(), errors, warnings, yen(total))) }
                     }
                 </p>
                 if claims.is_empty() {
@@ -213,8 +217,8 @@ pub fn claims() -> Html {
                         <p id="export-status" role="status">{ app.t("書き出しました：", "Exported: ") }{ e }</p>
                     }
                 }
-                if let Some((j, e)) = &app.state.edit_error {
-                    <p id="claims-error" class="error" role="alert">{ if ja { j.clone() } else { e.clone() } }</p>
+                if let Some((j, e)) = &app.state.records.edit_error {
+                    <p id="claims-error" class="error" role="alert">{ lang.t(j.clone(), e.clone()) }</p>
                 }
                 { changes_after_reopening(&app, book.month(m).filter(|r| r.closed_at.is_none())) }
                 if closed.is_some() {
@@ -226,7 +230,7 @@ pub fn claims() -> Html {
                 } else if !claims.is_empty() {
                     <div class="close-box">
                         if errors > 0 {
-                            <p class="warn">{ if ja { format!("エラーのある申請書が{errors}件あります。直すまで締められません。") } else { format!("{errors} claims have errors: fix them before closing.") } }</p>
+                            <p class="warn">{ lang.t(format!("エラーのある申請書が{errors}件あります。直すまで締められません。"), format!("{errors} claims have errors: fix them before closing.")) }</p>
                         }
                         if warnings > 0 {
                             <CheckField id="ack-warnings" label={ app.t("要確認の事項をすべて確認しました", "I have checked every warning") }
@@ -323,19 +327,23 @@ fn fix_button(app: &super::AppCtx, c: &CaseClaim, fix: Fix) -> Html {
             after_screen_change(field);
         }
         Fix::Patient => {
-            state.dispatch(Action::ChoosePatient(Some(patient.clone())));
+            state.dispatch(Action::from(records::Action::ChoosePatient(Some(
+                patient.clone(),
+            ))));
             super::go(&state, Screen::Patients);
             after_screen_change("patient-detail-heading");
         }
         Fix::Records => {
-            state.dispatch(Action::ChoosePatient(Some(patient.clone())));
+            state.dispatch(Action::from(records::Action::ChoosePatient(Some(
+                patient.clone(),
+            ))));
             super::go(&state, Screen::Records);
         }
         Fix::Reception => super::go(&state, Screen::Reception),
     });
     html! {
         <button type="button" class="link fix"
-            aria-label={ if app.lang() == Lang::Ja { format!("{}（{}さん）", ja, c.patient_name) } else { format!("{en} ({})", c.patient_name) } }
+            aria-label={ app.t(format!("{}（{}さん）", ja, c.patient_name), format!("{en} ({})", c.patient_name)) }
             {onclick}>{ app.t(ja, en) }</button>
     }
 }
@@ -356,7 +364,7 @@ fn row(
         .filter(|(s, _)| *s == Severity::Error)
         .count();
     let n_warn = problems.len() - n_err;
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let cells = match &c.claim {
         Ok(m) => html! {
             <>
@@ -376,14 +384,14 @@ fn row(
             { cells }
             <td class="findings-cell">
                 <p class={ if n_err > 0 { "finding-error" } else { "" } }>{
-                    if ja { format!("エラー{n_err}件・要確認{n_warn}件") } else { format!("{n_err} errors, {n_warn} warnings") }
+                    lang.t(format!("エラー{n_err}件・要確認{n_warn}件"), format!("{n_err} errors, {n_warn} warnings"))
                 }</p>
                 if !problems.is_empty() {
                     <ul class="findings">
                         { for fixes(c).into_iter().map(|(s, ja_text, en_text, fix)| html! {
                             <li class={ if s == Severity::Error { "finding-error" } else { "finding-warning" } }>
                                 <strong>{ if s == Severity::Error { app.t("エラー：", "Error: ") } else { app.t("要確認：", "Check: ") } }</strong>
-                                if ja || en_text.is_empty() { <span lang="ja">{ ja_text }</span> } else { <span>{ en_text }</span> }
+                                if lang == Lang::Ja || en_text.is_empty() { <span lang="ja">{ ja_text }</span> } else { <span>{ en_text }</span> }
                                 { fix_button(app, c, fix) }
                             </li>
                         }) }
@@ -393,10 +401,10 @@ fn row(
             <td class="print-cell">
                 if c.claim.is_ok() {
                     <button type="button" class="secondary" id={format!("preview-{}", c.case_id)}
-                        aria-label={ if ja { format!("{}さんの申請書をプレビュー", c.patient_name) } else { format!("Preview {}'s form", c.patient_name) } }
+                        aria-label={ lang.t(format!("{}さんの申請書をプレビュー", c.patient_name), format!("Preview {}'s form", c.patient_name)) }
                         onclick={show(Sheets::One(c.case_id.clone()), false)}>{ app.t("プレビュー", "Preview") }</button>
                     <button type="button" class="secondary" id={format!("print-{}", c.case_id)}
-                        aria-label={ if ja { format!("{}さんの申請書を印刷", c.patient_name) } else { format!("Print {}'s form", c.patient_name) } }
+                        aria-label={ lang.t(format!("{}さんの申請書を印刷", c.patient_name), format!("Print {}'s form", c.patient_name)) }
                         onclick={show(Sheets::One(c.case_id.clone()), true)}>{ app.t("印刷", "Print") }</button>
                 }
             </td>

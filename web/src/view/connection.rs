@@ -9,7 +9,7 @@ use yew::prelude::*;
 pub fn connection() -> Html {
     let app = use_app();
     let s = &app.state;
-    let status = match (&s.conn, &s.pairing) {
+    let status = match (&s.companion.conn, &s.companion.pairing) {
         (Conn::Connecting, _) if s.demo => app.t("デモを準備しています…", "Preparing the demo…").to_string(),
         (Conn::Connected { .. }, _) if s.demo => app
             .t("デモ：ブラウザの中の練習用コンパニオンにつながっています", "Demo: connected to the practice companion inside the browser")
@@ -31,11 +31,11 @@ pub fn connection() -> Html {
     html! {
         <section class="panel" aria-labelledby="conn-heading">
             <h2 id="conn-heading">{ app.t("コンパニオン", "Companion") }</h2>
-            <p id="companion-status" role="status" aria-live="polite" tabindex="-1" class={classes!((s.conn == Conn::Failed).then_some("bad"))}>{ status }</p>
-            if s.conn == Conn::Failed {
+            <p id="companion-status" role="status" aria-live="polite" tabindex="-1" class={classes!((s.companion.conn == Conn::Failed).then_some("bad"))}>{ status }</p>
+            if s.companion.conn == Conn::Failed {
                 <button id="reconnect" type="button" onclick={reconnect}>{ app.t("再接続", "Reconnect") }</button>
             }
-            if matches!(s.conn, Conn::Connected { .. }) && !s.demo {
+            if matches!(s.companion.conn, Conn::Connected { .. }) && !s.demo {
                 <PairingPanel />
             }
         </section>
@@ -50,7 +50,7 @@ fn pairing_panel() -> Html {
     {
         // Approved: the panel empties, and the focus goes to what comes next (the card
         // reader on 受付, the connection's status on 設定), not to the page's top.
-        let pairing = app.state.pairing.clone();
+        let pairing = app.state.companion.pairing.clone();
         let asked = use_mut_ref(|| false);
         use_effect_with(pairing, move |pairing| {
             match pairing {
@@ -66,6 +66,7 @@ fn pairing_panel() -> Html {
     }
     let failure = app
         .state
+        .companion
         .failure
         .as_ref()
         .filter(|f| f.area == Area::Pairing)
@@ -77,7 +78,7 @@ fn pairing_panel() -> Html {
     let error = html! {
         <p id="pairing-error" role="alert" class="error">{ failure.unwrap_or_default() }</p>
     };
-    match &app.state.pairing {
+    match &app.state.companion.pairing {
         Pairing::Waiting { code, approve_url } => {
             let grouped = if code.len() == 6 {
                 format!("{} {}", &code[..3], &code[3..])

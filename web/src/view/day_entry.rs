@@ -6,8 +6,7 @@
 use super::case_editor::Setter;
 use super::form::{yen, CheckField, ConfirmBox, SelectField, TextField};
 use super::use_app;
-use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::claims::{
     Case, FirstVisitAddon, InjuryKind, OutreachAddon, PartTreatment, Visit, VisitMode, Warmth,
     WindowDay,
@@ -78,23 +77,22 @@ pub struct DayProps {
 #[function_component(DayEntry)]
 pub fn day_entry(p: &DayProps) -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let rec = &p.case;
     let confirming = use_state(|| false);
     let visit = rec.visits.iter().find(|v| v.date == p.date).cloned();
-    let heading = if ja {
-        format!("{}の施術", p.date.wareki())
-    } else {
-        format!("Treatment on {}", p.date)
-    };
+    let heading = lang.t(
+        format!("{}の施術", p.date.wareki()),
+        format!("Treatment on {}", p.date),
+    );
     let set = {
         let state = app.state.clone();
         let id = rec.id.clone();
         move |visit: Visit| {
-            state.dispatch(Action::Edit(Edit::SetVisit {
+            state.dispatch(Action::from(records::Action::Edit(Edit::SetVisit {
                 case_id: id.clone(),
                 visit,
-            }))
+            })))
         }
     };
     let Some(v) = visit else {
@@ -156,10 +154,10 @@ pub fn day_entry(p: &DayProps) -> Html {
         let c = confirming.clone();
         Callback::from(move |_| {
             c.set(false);
-            state.dispatch(Action::Edit(Edit::RemoveVisit {
+            state.dispatch(Action::from(records::Action::Edit(Edit::RemoveVisit {
                 case_id: id.clone(),
                 date,
-            }));
+            })));
             done.emit(date);
         })
     };
@@ -362,7 +360,7 @@ pub fn day_entry(p: &DayProps) -> Html {
             </div>
             if *confirming {
                 <ConfirmBox text_id="remove-visit-text"
-                    question={ if ja { format!("{}の施術の記録を削除します。よろしいですか？", p.date.wareki()) } else { format!("Delete the treatment recorded on {}?", p.date) } }
+                    question={ lang.t(format!("{}の施術の記録を削除します。よろしいですか？", p.date.wareki()), format!("Delete the treatment recorded on {}?", p.date)) }
                     confirm_id="remove-visit-confirm" confirm_label={ app.t("削除する", "Delete") } onconfirm={remove}
                     cancel_id="remove-visit-cancel" oncancel={cancel} />
             } else {

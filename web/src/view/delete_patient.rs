@@ -4,8 +4,7 @@
 
 use super::form::ConfirmBox;
 use super::use_app;
-use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::records::{Edit, PatientRecord};
 use yew::prelude::*;
 
@@ -17,10 +16,10 @@ pub struct DeleteProps {
 #[function_component(DeletePatient)]
 pub fn delete_patient(props: &DeleteProps) -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let confirming = use_state(|| false);
     let p = &props.patient;
-    if app.state.book.cases_of(&p.id).next().is_some() {
+    if app.state.records.book.cases_of(&p.id).next().is_some() {
         return html! {};
     }
     let ask = {
@@ -39,7 +38,9 @@ pub fn delete_patient(props: &DeleteProps) -> Html {
         let id = p.id.clone();
         Callback::from(move |_| {
             // The book's answer (deleted, or refused) is announced by the state.
-            state.dispatch(Action::Edit(Edit::DeletePatient { id: id.clone() }));
+            state.dispatch(Action::from(records::Action::Edit(Edit::DeletePatient {
+                id: id.clone(),
+            })));
             super::form::focus_later("screen-heading");
         })
     };
@@ -50,11 +51,7 @@ pub fn delete_patient(props: &DeleteProps) -> Html {
             </button>
             if *confirming {
                 <ConfirmBox text_id="delete-patient-text"
-                    question={ if ja {
-                        format!("{}さんの記録（資格確認{}件を含む）を削除します。元に戻せません。よろしいですか？", p.name, p.checks.len())
-                    } else {
-                        format!("Delete {}'s record (with {} checks)? This cannot be undone.", p.name, p.checks.len())
-                    } }
+                    question={ lang.t(format!("{}さんの記録（資格確認{}件を含む）を削除します。元に戻せません。よろしいですか？", p.name, p.checks.len()), format!("Delete {}'s record (with {} checks)? This cannot be undone.", p.name, p.checks.len())) }
                     confirm_id="delete-patient-confirm" confirm_label={ app.t("削除する", "Delete") } onconfirm={confirm}
                     cancel_id="delete-patient-cancel" oncancel={cancel} />
             }

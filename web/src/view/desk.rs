@@ -6,8 +6,7 @@
 use super::documents::{print_soon, DocSheets, Paper};
 use super::form::{date_value, parse_date, yen, SelectField, TextField};
 use super::use_app;
-use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::claims::ClaimMonth;
 use ukemi_core::records::documents::Document;
 use ukemi_core::records::ledger::LedgerRow;
@@ -18,12 +17,14 @@ use yew::prelude::*;
 #[function_component(Desk)]
 pub fn desk() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
-    let book = &app.state.book;
+    let lang = app.lang();
+    let book = &app.state.records.book;
     let day = use_state(crate::clock::today);
     let docs = use_state(Vec::<Document>::new);
     let paper = use_state(Paper::default);
-    let ledger = book.day_ledger(*day);
+    // The day's window amounts from the page's memo of the month's claims.
+    let claims = crate::claims_memo::month_claims(book, ukemi_core::claims::ClaimMonth::of(*day));
+    let ledger = book.day_ledger_in(*day, &claims);
     let choose_day = {
         let day = day.clone();
         let docs = docs.clone();
@@ -66,11 +67,10 @@ pub fn desk() -> Html {
         <>
             <h1 id="screen-heading" tabindex="-1">{ app.t("窓口会計", "Front desk") }</h1>
             <section class="panel" aria-labelledby="desk-heading">
-                <h2 id="desk-heading">{ if ja { format!("{}の窓口会計", day.wareki()) } else { format!("Front desk, {}", *day) } }</h2>
+                <h2 id="desk-heading">{ lang.t(format!("{}の窓口会計", day.wareki()), format!("Front desk, {}", *day)) }</h2>
                 <TextField id="desk-day" kind="date" label={ app.t("日付", "Date") } value={date_value(Some(*day))} onchange={choose_day} />
                 <p id="desk-summary" role="status">{
-                    if ja { format!("来院{}人・請求 {}・領収 {}・未収 {}", ledger.rows.len(), yen(ledger.due_yen), yen(ledger.received_yen), yen(ledger.unpaid_yen)) }
-                    else { format!("{} patients, due {}, received {}, unpaid {}", ledger.rows.len(), yen(ledger.due_yen), yen(ledger.received_yen), yen(ledger.unpaid_yen)) }
+                    lang.t(format!("来院{}人・請求 {}・領収 {}・未収 {}", ledger.rows.len(), yen(ledger.due_yen), yen(ledger.received_yen), yen(ledger.unpaid_yen)), format!("{} patients, due {}, received {}, unpaid {}", ledger.rows.len(), yen(ledger.due_yen), yen(ledger.received_yen), yen(ledger.unpaid_yen)))
                 }</p>
                 if ledger.rows.is_empty() {
                     <p>{ app.t("この日の施術・会計はありません。", "No visits or takings on this day.") }</p>
@@ -126,21 +126,21 @@ struct RowProps {
 #[function_component(DeskRow)]
 fn desk_row(p: &RowProps) -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let r = &p.row;
     let pid = r.patient_id.clone();
     let day = p.day;
-    let items = app.state.book.settings.self_pay_items.clone();
+    let items = app.state.records.book.settings.self_pay_items.clone();
     let chosen = use_state(|| items.first().map(|i| i.name.clone()).unwrap_or_default());
     let put = {
         let pid = pid.clone();
         move |self_pay: Vec<SelfPayLine>, received: Option<u32>| {
-            Action::Edit(Edit::PutTakings {
+            Action::from(records::Action::Edit(Edit::PutTakings {
                 patient_id: pid.clone(),
                 date: day,
                 self_pay,
                 received_yen: received,
-            })
+            }))
         }
     };
     let add_item = {
@@ -163,12 +163,12 @@ fn desk_row(p: &RowProps) -> Html {
                     count: 1,
                 }),
             }
-            state.dispatch(Action::Edit(Edit::PutTakings {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutTakings {
                 patient_id: pid.clone(),
                 date: day,
                 self_pay: next,
                 received_yen: received,
-            }));
+            })));
         })
     };
     let set_received = {
@@ -191,12 +191,12 @@ fn desk_row(p: &RowProps) -> Html {
         let (lines, due) = (r.self_pay.clone(), r.due_yen);
         let pid = pid.clone();
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(Action::Edit(Edit::PutTakings {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutTakings {
                 patient_id: pid.clone(),
                 date: day,
                 self_pay: lines.clone(),
                 received_yen: Some(due),
-            }))
+            })))
         })
     };
     let clear_self_pay = {
@@ -204,15 +204,15 @@ fn desk_row(p: &RowProps) -> Html {
         let received = r.received_yen;
         let pid = pid.clone();
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(Action::Edit(Edit::PutTakings {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutTakings {
                 patient_id: pid.clone(),
                 date: day,
                 self_pay: Vec::new(),
                 received_yen: received,
-            }))
+            })))
         })
     };
-    let book = app.state.book.clone();
+    let book = app.state.records.book.clone();
     let statement = |whole_month: bool| {
         let docs = p.docs.clone();
         let book = book.clone();
@@ -251,33 +251,33 @@ fn desk_row(p: &RowProps) -> Html {
                     { for r.self_pay.iter().map(|l| html! { <li lang="ja">{ format!("{} × {} = {}", l.name, l.count, yen(u64::from(l.amount_yen()))) }</li> }) }
                 </ul>
                 if !items.is_empty() {
-                    <SelectField id={format!("self-pay-item-{pid}")} label={ if ja { format!("{name}さんの自費の品目") } else { format!("Self-pay item for {name}") } } value={(*chosen).clone()}
+                    <SelectField id={format!("self-pay-item-{pid}")} label={ lang.t(format!("{name}さんの自費の品目"), format!("Self-pay item for {name}")) } value={(*chosen).clone()}
                         options={items.iter().map(|i| (i.name.clone(), format!("{}（{}）", i.name, yen(u64::from(i.price_yen))))).collect::<Vec<_>>()}
                         onchange={ let c = chosen.clone(); Callback::from(move |v| c.set(v)) } />
                     <button type="button" class="secondary" id={format!("self-pay-add-{pid}")} onclick={add_item}>{ app.t("自費を追加", "Add") }</button>
                 }
                 if !r.self_pay.is_empty() {
                     <button type="button" class="secondary" id={format!("self-pay-clear-{pid}")} onclick={clear_self_pay}
-                        aria-label={ if ja { format!("取消（{name}さんの自費）") } else { format!("Clear ({name}'s self-pay)") } }>{ app.t("取消", "Clear") }</button>
+                        aria-label={ lang.t(format!("取消（{name}さんの自費）"), format!("Clear ({name}'s self-pay)")) }>{ app.t("取消", "Clear") }</button>
                 }
             </td>
             <td>{ yen(u64::from(r.due_yen)) }</td>
             <td>
-                <TextField id={format!("received-{pid}")} kind="number" label={ if ja { format!("{name}さんの領収額（円）") } else { format!("Received from {name} (yen)") } }
+                <TextField id={format!("received-{pid}")} kind="number" label={ lang.t(format!("{name}さんの領収額（円）"), format!("Received from {name} (yen)")) }
                     value={r.received_yen.map(|x| x.to_string()).unwrap_or_default()} onchange={set_received} />
                 <button type="button" class="secondary" id={format!("paid-{pid}")} onclick={paid_in_full}
-                    aria-label={ if ja { format!("全額受領（{name}さん）") } else { format!("Paid in full ({name})") } }>{ app.t("全額受領", "Paid in full") }</button>
+                    aria-label={ lang.t(format!("全額受領（{name}さん）"), format!("Paid in full ({name})")) }>{ app.t("全額受領", "Paid in full") }</button>
             </td>
             <td class={ if r.unpaid_yen > 0 { "warn" } else { "" } }>{ yen(u64::from(r.unpaid_yen)) }</td>
             <td>
                 if !r.visits.is_empty() {
                     <button type="button" class="secondary" id={format!("statement-{pid}")} onclick={statement(false)}
-                        aria-label={ if ja { format!("明細書（{name}さん、この日）") } else { format!("Statement ({name}, this day)") } }>{ app.t("明細書", "Statement") }</button>
+                        aria-label={ lang.t(format!("明細書（{name}さん、この日）"), format!("Statement ({name}, this day)")) }>{ app.t("明細書", "Statement") }</button>
                     <button type="button" class="secondary" id={format!("statement-month-{pid}")} onclick={statement(true)}
-                        aria-label={ if ja { format!("明細書（月）（{name}さん）") } else { format!("Statement (month) ({name})") } }>{ app.t("明細書（月）", "Statement (month)") }</button>
+                        aria-label={ lang.t(format!("明細書（月）（{name}さん）"), format!("Statement (month) ({name})")) }>{ app.t("明細書（月）", "Statement (month)") }</button>
                 }
                 <button type="button" class="secondary" id={format!("receipt-{pid}")} onclick={receipt}
-                    aria-label={ if ja { format!("領収証（{name}さん）") } else { format!("Receipt ({name})") } }>{ app.t("領収証", "Receipt") }</button>
+                    aria-label={ lang.t(format!("領収証（{name}さん）"), format!("Receipt ({name})")) }>{ app.t("領収証", "Receipt") }</button>
             </td>
         </tr>
     }
@@ -292,7 +292,7 @@ struct DayProps {
 #[function_component(SelfPayOnly)]
 fn self_pay_only(p: &DayProps) -> Html {
     let app = use_app();
-    let book = &app.state.book;
+    let book = &app.state.records.book;
     let items = book.settings.self_pay_items.clone();
     let patient = use_state(String::new);
     let item = use_state(String::new);
@@ -329,12 +329,12 @@ fn self_pay_only(p: &DayProps) -> Html {
                     count: 1,
                 }),
             }
-            state.dispatch(Action::Edit(Edit::PutTakings {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutTakings {
                 patient_id: pid.clone(),
                 date: day,
                 self_pay: lines,
                 received_yen: received,
-            }));
+            })));
         })
     };
     html! {
@@ -357,12 +357,16 @@ fn self_pay_only(p: &DayProps) -> Html {
 #[function_component(PriceList)]
 fn price_list() -> Html {
     let app = use_app();
-    let settings = app.state.book.settings.clone();
+    let settings = app.state.records.book.settings.clone();
     let name = use_state(String::new);
     let price = use_state(String::new);
     let save = |next: Settings| {
         let state = app.state.clone();
-        move || state.dispatch(Action::Edit(Edit::PutSettings(next.clone())))
+        move || {
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(
+                next.clone(),
+            ))))
+        }
     };
     let add = {
         let name = name.clone();
@@ -383,7 +387,7 @@ fn price_list() -> Html {
                 name: n,
                 price_yen: p,
             });
-            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
             name.set(String::new());
             price.set(String::new());
         })

@@ -3,7 +3,6 @@
 //! Effects at the edge: the reducer stays pure, this hook watches what it produced.
 
 use super::use_app;
-use crate::i18n::Lang;
 use crate::idb::Persistence;
 use crate::log;
 use crate::state::{BookStatus, Conn, State};
@@ -18,7 +17,7 @@ fn code_name<T: serde::Serialize>(v: &T) -> String {
 
 #[hook]
 pub fn use_diagnostics(state: &UseReducerHandle<State>) {
-    use_effect_with(state.conn.clone(), |c| {
+    use_effect_with(state.companion.conn.clone(), |c| {
         match c {
             Conn::Connecting => log::info("companion.connecting", ""),
             Conn::Connected { host } => log::info("companion.connected", host),
@@ -26,7 +25,7 @@ pub fn use_diagnostics(state: &UseReducerHandle<State>) {
         }
         || ()
     });
-    use_effect_with(state.pairing.clone(), |p| {
+    use_effect_with(state.companion.pairing.clone(), |p| {
         // The state's name only: the code on a waiting request is not for the log.
         let name = match p {
             crate::state::Pairing::Unknown => "Unknown",
@@ -37,24 +36,14 @@ pub fn use_diagnostics(state: &UseReducerHandle<State>) {
         log::info("companion.pairing", name);
         || ()
     });
+    use_failure_log("eligibility.error", &state.check.failure);
+    use_failure_log("pairing.error", &state.companion.failure);
     use_effect_with(
-        state.failure.as_ref().map(|f| (f.code, f.detail.clone())),
-        |f| {
-            if let Some((code, detail)) = f {
-                // The service's own message can repeat what was asked (numbers): its code only.
-                let mut detail = detail.clone();
-                detail.service_message = None;
-                let detail = serde_json::to_string(&detail).unwrap_or_default();
-                log::warn(
-                    "eligibility.error",
-                    &format!("code={} detail={detail}", code_name(code)),
-                );
-            }
-            || ()
-        },
-    );
-    use_effect_with(
-        state.result.as_ref().map(|r| (r.reference, r.validity)),
+        state
+            .check
+            .result
+            .as_ref()
+            .map(|r| (r.reference, r.validity)),
         |r| {
             if let Some((reference, validity)) = r {
                 log::info(
@@ -69,17 +58,20 @@ pub fn use_diagnostics(state: &UseReducerHandle<State>) {
             || ()
         },
     );
-    use_effect_with((state.refusals, state.refused_kind.clone()), |(n, kind)| {
-        if *n > 0 {
-            log::warn("record.refused", &format!("kind={kind}"));
-        }
-        || ()
-    });
+    use_effect_with(
+        (state.records.refusals, state.records.refused_kind.clone()),
+        |(n, kind)| {
+            if *n > 0 {
+                log::warn("record.refused", &format!("kind={kind}"));
+            }
+            || ()
+        },
+    );
     use_effect_with(
         (
-            state.book_status.clone(),
-            state.book.patients.len(),
-            state.book.cases.len(),
+            state.records.book_status.clone(),
+            state.records.book.patients.len(),
+            state.records.book.cases.len(),
         ),
         |(status, patients, cases)| {
             match status {
@@ -94,13 +86,13 @@ pub fn use_diagnostics(state: &UseReducerHandle<State>) {
             || ()
         },
     );
-    use_effect_with(state.restores, |n| {
+    use_effect_with(state.records.restores, |n| {
         if *n > 0 {
             log::info("book.restored", "");
         }
         || ()
     });
-    use_effect_with(state.persistence, |p| {
+    use_effect_with(state.records.persistence, |p| {
         match p {
             Some(Persistence::Granted) => log::info("storage.persistent", "granted"),
             Some(Persistence::Denied) => log::warn("storage.persistent", "denied"),
@@ -109,19 +101,22 @@ pub fn use_diagnostics(state: &UseReducerHandle<State>) {
         }
         || ()
     });
-    use_effect_with(state.status_error.as_ref().map(|(c, _)| *c), |c| {
-        if let Some(code) = c {
-            log::warn("status.error", &format!("code={}", code_name(code)));
-        }
-        || ()
-    });
+    use_effect_with(
+        state.readiness.status_error.as_ref().map(|(c, _)| *c),
+        |c| {
+            if let Some(code) = c {
+                log::warn("status.error", &format!("code={}", code_name(code)));
+            }
+            || ()
+        },
+    );
 }
 
 /// 設定 → サポート用の記録: how many lines are kept, and saving them as a file.
 #[function_component(SupportLog)]
 pub fn support_log() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let message = use_state(|| None::<(bool, String)>);
     let save = {
         let message = message.clone();
@@ -132,7 +127,7 @@ pub fn support_log() -> Html {
                 &name,
                 "text/plain",
                 &log::text(),
-                ja,
+                lang,
             )));
         })
     };
@@ -143,11 +138,29 @@ pub fn support_log() -> Html {
                 "接続・保存・エラーの記録です。氏名・住所・保険の番号・暗証番号は含みません。困ったときに保存して、サポート窓口に送ってください。",
                 "Connection, storage and error events. It holds no names, addresses, insurance numbers or PINs. Save it and send it to support when something goes wrong."
             ) }</p>
-            <p id="support-log-count">{ if ja { format!("{}件", log::len()) } else { format!("{} lines", log::len()) } }</p>
+            <p id="support-log-count">{ lang.t(format!("{}件", log::len()), format!("{} lines", log::len())) }</p>
             <button type="button" id="log-save" class="secondary" onclick={save}>{ app.t("記録を保存", "Save the log") }</button>
             if let Some((ok, m)) = &*message {
                 <p id="log-message" class={ if *ok { "ok-text" } else { "error" } } role={ if *ok { "status" } else { "alert" } }>{ m }</p>
             }
         </section>
     }
+}
+
+/// Logs a failure once, by its code (never the service's own message, which can repeat
+/// what was asked).
+#[hook]
+fn use_failure_log(event: &'static str, failure: &Option<crate::state::Failure>) {
+    use_effect_with(
+        failure.as_ref().map(|f| (f.code, f.detail.clone())),
+        move |f| {
+            if let Some((code, detail)) = f {
+                let mut detail = detail.clone();
+                detail.service_message = None;
+                let detail = serde_json::to_string(&detail).unwrap_or_default();
+                log::warn(event, &format!("code={} detail={detail}", code_name(code)));
+            }
+            || ()
+        },
+    );
 }

@@ -13,10 +13,10 @@ use yew::prelude::*;
 
 fn summary_text(lang: Lang, s: &BookSummary) -> String {
     let name = if s.clinic_name.is_empty() {
-        match lang {
-            Lang::Ja => "（施術所名なし）".to_string(),
-            Lang::En => "(no clinic name)".to_string(),
-        }
+        lang.t(
+            "（施術所名なし）".to_string(),
+            "(no clinic name)".to_string(),
+        )
     } else {
         s.clinic_name.clone()
     };
@@ -25,16 +25,16 @@ fn summary_text(lang: Lang, s: &BookSummary) -> String {
         .as_deref()
         .map(short_time)
         .unwrap_or_else(|| "-".into());
-    match lang {
-        Lang::Ja => format!(
+    lang.t(
+        format!(
             "施術所: {name}／患者 {} 人／施術録 {} 件／最終変更 {when}",
             s.patients, s.cases
         ),
-        Lang::En => format!(
+        format!(
             "Clinic: {name} / {} patients / {} treatment records / last change {when}",
             s.patients, s.cases
         ),
-    }
+    )
 }
 
 /// `2026-11-25T09:41:12.345Z` → the page's local `2026-11-25 18:41`.
@@ -58,12 +58,12 @@ fn short_time(iso: &str) -> String {
 pub fn durable_banner() -> Html {
     let app = use_app();
     let lang = app.lang();
-    let d = &app.state.durable;
+    let d = &app.state.records.durable;
     let confirming = use_state(|| false);
-    let notice = d.notice.as_ref().map(|(ja, en)| match lang {
-        Lang::Ja => ja.clone(),
-        Lang::En => en.clone(),
-    });
+    let notice = d
+        .notice
+        .as_ref()
+        .map(|(ja, en)| lang.t(ja.clone(), en.clone()));
     let ask = {
         let confirming = confirming.clone();
         Callback::from(move |_| confirming.set(true))
@@ -100,7 +100,7 @@ pub fn durable_banner() -> Html {
                     "このブラウザの台帳とコンパニオンの台帳は別のものです。混ざらないよう、このブラウザでの変更はコンパニオンに送っていません。どちらを使うか選んでください。",
                     "This browser's book and the companion's are different books. To keep them apart, changes here are not sent to the companion. Choose which one to keep.") }</p>
                 <p id="durable-foreign-summary">{ app.t("コンパニオンの台帳: ", "The companion's book: ") }{ summary_text(lang, s) }</p>
-                <p id="durable-foreign-page">{ app.t("このブラウザの台帳: ", "This browser's book: ") }{ page_text(lang, &app.state.book) }</p>
+                <p id="durable-foreign-page">{ app.t("このブラウザの台帳: ", "This browser's book: ") }{ page_text(lang, &app.state.records.book) }</p>
                 <button id="durable-use-companion" type="button" onclick={ask.clone()}>
                     { app.t("コンパニオンの台帳を使う（このブラウザの台帳は置き換え）", "Use the companion's book (replace this browser's)") }</button>
                 { " " }
@@ -115,7 +115,7 @@ pub fn durable_banner() -> Html {
                     "コンパニオンの台帳は、このブラウザが保存を確かめた変更より前の状態です（バックアップから戻した場合など）。このブラウザでの変更はまだ送っていません。どちらを使うか選んでください。",
                     "The companion's book is older than changes this browser saw stored (it was restored from a backup, for example). Nothing from this browser has been sent. Choose which one to keep.") }</p>
                 <p id="durable-behind-summary">{ app.t("コンパニオンの台帳: ", "The companion's book: ") }{ summary_text(lang, s) }</p>
-                <p>{ app.t("このブラウザの台帳: ", "This browser's book: ") }{ page_text(lang, &app.state.book) }</p>
+                <p>{ app.t("このブラウザの台帳: ", "This browser's book: ") }{ page_text(lang, &app.state.records.book) }</p>
                 <button id="durable-update-companion" type="button" onclick={keep_page.clone()}>
                     { app.t("このブラウザの台帳でコンパニオンを更新する（今の台帳はバックアップに残ります）", "Update the companion from this browser (its book is kept as a backup)") }</button>
                 { " " }
@@ -166,20 +166,20 @@ pub fn durable_banner() -> Html {
 }
 
 fn page_text(lang: Lang, b: &Book) -> String {
-    match lang {
-        Lang::Ja => format!(
+    lang.t(
+        format!(
             "施術所: {}／患者 {} 人／施術録 {} 件",
             b.settings.clinic.name,
             b.patients.len(),
             b.cases.len()
         ),
-        Lang::En => format!(
+        format!(
             "Clinic: {} / {} patients / {} treatment records",
             b.settings.clinic.name,
             b.patients.len(),
             b.cases.len()
         ),
-    }
+    )
 }
 
 /// 設定: the durable copy, its backups and the change trail.
@@ -187,7 +187,7 @@ fn page_text(lang: Lang, b: &Book) -> String {
 pub fn durable_settings() -> Html {
     let app = use_app();
     let lang = app.lang();
-    let d = &app.state.durable;
+    let d = &app.state.records.durable;
     let status = if !d.connected {
         app.t(
             "コンパニオンにつながっていません。変更はこのブラウザに保存され、つながると順に送られます。",
@@ -208,12 +208,12 @@ pub fn durable_settings() -> Html {
             (None, Lang::En) => "Connected to the companion.".into(),
         }
     };
-    let pending = match lang {
-        Lang::Ja => format!("送信待ちの変更: {} 件", d.pending),
-        Lang::En => format!("Changes waiting to be sent: {}", d.pending),
-    };
+    let pending = lang.t(
+        format!("送信待ちの変更: {} 件", d.pending),
+        format!("Changes waiting to be sent: {}", d.pending),
+    );
     let load = Callback::from(|_| crate::book::load_trail());
-    let book = app.state.book.clone();
+    let book = app.state.records.book.clone();
     let who = move |r: &str| -> String {
         let (store, key) = r.split_once('/').unwrap_or(("", r));
         match store {
@@ -274,8 +274,8 @@ pub fn durable_settings() -> Html {
                             html! { <tr>
                                 <td>{ e.seq }</td>
                                 <td>{ short_time(&e.at) }</td>
-                                <td>{ if e.screen.is_empty() { "-" } else if lang == Lang::Ja { screen.0 } else { screen.1 } }</td>
-                                <td>{ if lang == Lang::Ja { ja } else { en } }</td>
+                                <td>{ if e.screen.is_empty() { "-" } else { lang.t(screen.0, screen.1) } }</td>
+                                <td>{ lang.t(ja, en) }</td>
                                 <td>{ e.records.iter().map(|r| who(r)).collect::<Vec<_>>().join("、") }</td>
                             </tr> }
                         }) }

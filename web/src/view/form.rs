@@ -381,19 +381,23 @@ pub fn date_field(p: &DateProps) -> Html {
     };
     let hint_id = format!("{}-hint", p.id);
     let error_id = format!("{}-error", p.id);
-    let ja = app.lang() == crate::i18n::Lang::Ja;
+    let lang = app.lang();
     let described = id_list([
         Some(hint_id.clone()),
         error.is_some().then(|| error_id.clone()),
         refusal(p.invalid, &p.error_id),
     ]);
     let hint = match p.value {
-        Some(d) if ja => {
-            format!("西暦 {d}。S43.4.12・昭和43年4月12日・430412 のようにも入力できます。")
-        }
-        Some(d) => format!("{d}. Also typed as S43.4.12, 昭和43年4月12日 or 430412."),
-        None if ja => "S43.4.12・昭和43年4月12日・1968-04-12 のように入力できます。".to_string(),
-        None => "Type e.g. S43.4.12, 昭和43年4月12日 or 1968-04-12.".to_string(),
+        Some(d) => lang.t(
+            format!("西暦 {d}。S43.4.12・昭和43年4月12日・430412 のようにも入力できます。"),
+            format!("{d}. Also typed as S43.4.12, 昭和43年4月12日 or 430412."),
+        ),
+        None => lang
+            .t(
+                "S43.4.12・昭和43年4月12日・1968-04-12 のように入力できます。",
+                "Type e.g. S43.4.12, 昭和43年4月12日 or 1968-04-12.",
+            )
+            .to_string(),
     };
     html! {
         <div class="field date-field">
@@ -418,7 +422,7 @@ pub fn date_field(p: &DateProps) -> Html {
                     onchange={picked} disabled={p.disabled} />
             </div>
             if let Some(e) = &*error {
-                <p class="error" id={error_id} role="alert">{ if ja { e.message_ja() } else { e.message_en() } }</p>
+                <p class="error" id={error_id} role="alert">{ lang.t(e.message_ja(), e.message_en()) }</p>
             }
         </div>
     }

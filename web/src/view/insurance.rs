@@ -3,7 +3,7 @@
 
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::{Action, Area, Failure, Screen};
+use crate::state::{check, Action, Area, Failure, Screen};
 use ukemi_core::eligibility::{validate_insurer_number, EligibilityResult, InsuranceQuery};
 use ukemi_core::protocol::{Command, ErrorCode, ErrorDetail};
 use ukemi_core::records::{Applied, Edit, Registration};
@@ -126,6 +126,7 @@ pub fn insurance(props: &InsuranceProps) -> Html {
     };
     let failure = app
         .state
+        .check
         .failure
         .as_ref()
         .filter(|f| f.area == Area::Insurance);
@@ -133,7 +134,7 @@ pub fn insurance(props: &InsuranceProps) -> Html {
     {
         // The companion's own refusal of a field gets the same treatment as the page's.
         let field = bad_field.clone();
-        use_effect_with(app.state.failure_seq, move |_| {
+        use_effect_with(app.state.check.failure_seq, move |_| {
             if let Some(id) = field.as_deref().and_then(field_id) {
                 super::form::focus_later(id);
             }
@@ -194,9 +195,9 @@ pub fn insurance(props: &InsuranceProps) -> Html {
                     era_choice=true invalid={ bad_field.as_deref() == Some("birthdate") } error_id="ins-error"
                     input_ref={birth_input.clone()} era_ref={birth_era.clone()}
                     onchange={ let b = birth.clone(); Callback::from(move |d| b.set(Some(d))) } />
-                <button id="ins-check-button" type="submit" disabled={app.state.running}>{ app.t("資格確認", "Check eligibility") }</button>
+                <button id="ins-check-button" type="submit" disabled={app.state.check.running}>{ app.t("資格確認", "Check eligibility") }</button>
             </form>
-            if app.state.running {
+            if app.state.check.running {
                 <p id="ins-status">{ app.t("確認を始めています…", "Starting the check…") }</p>
             }
             <p id="ins-error" role="alert" class="error">
@@ -212,7 +213,7 @@ pub fn insurance(props: &InsuranceProps) -> Html {
             </button>
             <ImportReview />
             <p id="import-status" role="status">
-                { match (app.state.imported, app.lang()) {
+                { match (app.state.check.imported, app.lang()) {
                     (Some(n), Lang::Ja) => format!("他の端末での確認結果{n}件を取り込みました。"),
                     (Some(n), Lang::En) => format!("Imported {n} results."),
                     (None, _) => String::new(),
@@ -228,8 +229,8 @@ pub fn insurance(props: &InsuranceProps) -> Html {
 #[function_component(ImportReview)]
 fn import_review() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
-    let pending = app.state.import_review.clone();
+    let lang = app.lang();
+    let pending = app.state.check.import_review.clone();
     {
         let shown = pending.is_some();
         use_effect_with(shown, move |shown| {
@@ -245,20 +246,20 @@ fn import_review() -> Html {
     let apply = {
         let state = app.state.clone();
         Callback::from(move |_| {
-            state.dispatch(Action::ApplyImport {
+            state.dispatch(Action::from(check::Action::ApplyImport {
                 at: crate::clock::now_iso(),
-            });
+            }));
             super::form::focus_later("import-status");
         })
     };
     let cancel = {
         let state = app.state.clone();
         Callback::from(move |_| {
-            state.dispatch(Action::CancelImport);
+            state.dispatch(Action::from(check::Action::CancelImport));
             super::form::focus_later("import-button");
         })
     };
-    let planned = match app.state.book.preview(Edit::RegisterChecks {
+    let planned = match app.state.records.book.preview(Edit::RegisterChecks {
         results: results.clone(),
         at: String::new(),
     }) {
@@ -278,20 +279,20 @@ fn import_review() -> Html {
         .filter(|r| r.created || r.check_added)
         .count();
     let what = |r: &Registration| -> String {
-        match (r.created, r.check_added, r.older, ja) {
-            (true, _, _, true) => "新しい患者として登録".into(),
-            (true, _, _, false) => "New patient".into(),
-            (false, false, _, true) => "登録済み（変更なし）".into(),
-            (false, false, _, false) => "Already on record (no change)".into(),
-            (false, true, true, true) => "以前の確認として履歴に追加".into(),
-            (false, true, true, false) => "Added to the history as an earlier check".into(),
-            (false, true, false, true) if r.changes.is_empty() => {
+        match (r.created, r.check_added, r.older, lang) {
+            (true, _, _, Lang::Ja) => "新しい患者として登録".into(),
+            (true, _, _, Lang::En) => "New patient".into(),
+            (false, false, _, Lang::Ja) => "登録済み（変更なし）".into(),
+            (false, false, _, Lang::En) => "Already on record (no change)".into(),
+            (false, true, true, Lang::Ja) => "以前の確認として履歴に追加".into(),
+            (false, true, true, Lang::En) => "Added to the history as an earlier check".into(),
+            (false, true, false, Lang::Ja) if r.changes.is_empty() => {
                 "確認の履歴に追加（登録内容は変更なし）".into()
             }
-            (false, true, false, false) if r.changes.is_empty() => {
+            (false, true, false, Lang::En) if r.changes.is_empty() => {
                 "Check added to the history (details unchanged)".into()
             }
-            (false, true, false, true) => format!(
+            (false, true, false, Lang::Ja) => format!(
                 "更新：{}",
                 r.changes
                     .iter()
@@ -299,7 +300,7 @@ fn import_review() -> Html {
                     .collect::<Vec<_>>()
                     .join("、")
             ),
-            (false, true, false, false) => format!(
+            (false, true, false, Lang::En) => format!(
                 "Update: {}",
                 r.changes
                     .iter()
@@ -312,7 +313,7 @@ fn import_review() -> Html {
     html! {
         <div id="import-review" class="warn-box" role="region" aria-labelledby="import-review-heading">
             <h3 id="import-review-heading" tabindex="-1">{
-                if ja { format!("取り込む前の確認：確認結果{}件", results.len()) } else { format!("Before importing: {} results", results.len()) }
+                lang.t(format!("取り込む前の確認：確認結果{}件", results.len()), format!("Before importing: {} results", results.len()))
             }</h3>
             if !planned.is_empty() {
                 <table id="import-plan">
@@ -333,16 +334,12 @@ fn import_review() -> Html {
             }
             if !waiting.is_empty() {
                 <p id="import-waiting" class="warn">{
-                    if ja {
-                        format!("複数の資格が該当した{}件（{}）は取り込みません。受付で資格確認をして、登録する資格を選んでください。",
-                            waiting.len(), waiting.iter().filter_map(|r| r.primary().map(|q| q.name.clone())).collect::<Vec<_>>().join("、"))
-                    } else {
-                        format!("{} results with several matching qualifications are left out: check them at reception and choose.", waiting.len())
-                    }
+                    lang.t(format!("複数の資格が該当した{}件（{}）は取り込みません。受付で資格確認をして、登録する資格を選んでください。",
+                            waiting.len(), waiting.iter().filter_map(|r| r.primary().map(|q| q.name.clone())).collect::<Vec<_>>().join("、")), format!("{} results with several matching qualifications are left out: check them at reception and choose.", waiting.len()))
                 }</p>
             }
             if no_match > 0 {
-                <p>{ if ja { format!("該当資格なしの{no_match}件は登録するものがありません。") } else { format!("{no_match} results found no qualification: nothing to register.") } }</p>
+                <p>{ lang.t(format!("該当資格なしの{no_match}件は登録するものがありません。"), format!("{no_match} results found no qualification: nothing to register.")) }</p>
             }
             if changes == 0 {
                 <p id="import-nothing">{ app.t("すべて登録済みです。取り込んでも何も変わりません。", "Everything is already on record: importing changes nothing.") }</p>

@@ -4,8 +4,7 @@
 
 use super::form::{ConfirmBox, SelectField};
 use super::use_app;
-use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::records::{Edit, PatientRecord};
 use yew::prelude::*;
 
@@ -17,8 +16,8 @@ pub struct MergeProps {
 #[function_component(Merge)]
 pub fn merge(props: &MergeProps) -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
-    let book = app.state.book.clone();
+    let lang = app.lang();
+    let book = app.state.records.book.clone();
     let chosen = use_state(String::new);
     let confirming = use_state(|| false);
     let done = use_state(|| None::<String>);
@@ -55,10 +54,10 @@ pub fn merge(props: &MergeProps) -> Html {
         let (chosen, confirming, done) = (chosen.clone(), confirming.clone(), done.clone());
         Callback::from(move |_| {
             if let Some(f) = &from {
-                state.dispatch(Action::Edit(Edit::MergePatients {
+                state.dispatch(Action::from(records::Action::Edit(Edit::MergePatients {
                     into: into.clone(),
                     from: f.id.clone(),
-                }));
+                })));
                 done.set(Some(f.name.clone()));
             }
             chosen.set(String::new());
@@ -91,13 +90,9 @@ pub fn merge(props: &MergeProps) -> Html {
             </button>
             if let (true, Some(f)) = (*confirming, &from) {
                 <ConfirmBox id="merge-confirm-box" text_id="merge-confirm-text"
-                    question={ if ja {
-                        format!("{}さん（{}）の記録（施術録{}件・資格確認{}件）を{}さんに移し、{}さんの記録を削除します。よろしいですか？",
-                            f.name, f.birth_date.wareki(), book.cases_of(&f.id).count(), f.checks.len(), p.name, f.name)
-                    } else {
-                        format!("Move {}'s record ({} cases, {} checks) to {} and delete {}'s record?",
-                            f.name, book.cases_of(&f.id).count(), f.checks.len(), p.name, f.name)
-                    } }
+                    question={ lang.t(format!("{}さん（{}）の記録（施術録{}件・資格確認{}件）を{}さんに移し、{}さんの記録を削除します。よろしいですか？",
+                            f.name, f.birth_date.wareki(), book.cases_of(&f.id).count(), f.checks.len(), p.name, f.name), format!("Move {}'s record ({} cases, {} checks) to {} and delete {}'s record?",
+                            f.name, book.cases_of(&f.id).count(), f.checks.len(), p.name, f.name)) }
                     confirm_id="merge-confirm" confirm_label={ app.t("統合する", "Merge") } onconfirm={confirm}
                     cancel_id="merge-cancel" oncancel={cancel}>
                     if f.birth_date != p.birth_date {
@@ -109,7 +104,7 @@ pub fn merge(props: &MergeProps) -> Html {
                 </ConfirmBox>
             }
             <p id="merge-status" role="status">{
-                done.as_ref().map(|n| if ja { format!("{n}さんの記録を統合しました。") } else { format!("Merged {n}'s record.") }).unwrap_or_default()
+                done.as_ref().map(|n| lang.t(format!("{n}さんの記録を統合しました。"), format!("Merged {n}'s record."))).unwrap_or_default()
             }</p>
         </details>
     }

@@ -33,8 +33,8 @@ pub(crate) mod status;
 pub mod widget;
 
 use crate::driver::{Ctl, Driver};
-use crate::i18n::{tr, Lang};
-use crate::state::{Action, Conn, Pairing, Screen, State};
+use crate::i18n::Lang;
+use crate::state::{Action, Screen, State};
 use crate::storage;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -53,8 +53,9 @@ impl AppCtx {
     pub fn lang(&self) -> Lang {
         self.state.lang
     }
-    pub fn t(&self, ja: &'static str, en: &'static str) -> &'static str {
-        tr(self.state.lang, ja, en)
+    /// The text in the page's language (`Lang::t`): the one idiom for every text shown.
+    pub fn t<T>(&self, ja: T, en: T) -> T {
+        self.state.lang.t(ja, en)
     }
 }
 
@@ -222,7 +223,7 @@ pub fn app() -> Html {
         use_effect_with((screen, lang), move |(screen, lang)| {
             let (ja, en) = screen.label();
             if let Some(d) = web_sys::window().and_then(|w| w.document()) {
-                d.set_title(&format!("{} — Ukemi", tr(*lang, ja, en)));
+                d.set_title(&format!("{} — Ukemi", lang.t(ja, en)));
             }
             || ()
         });
@@ -239,8 +240,8 @@ pub fn app() -> Html {
             let _ = el.focus();
         }
     });
-    let t = |ja, en| tr(state.lang, ja, en);
-    let ready = matches!(state.conn, Conn::Connected { .. }) && state.pairing == Pairing::Paired;
+    let t = |ja, en| state.lang.t(ja, en);
+    let ready = state.companion.ready();
     let screen = state.screen;
     html! {
         <ContextProvider<AppCtx> context={ctx}>
@@ -249,11 +250,11 @@ pub fn app() -> Html {
                 <p class="app-name">{ "Ukemi" }</p>
                 if state.demo {
                     <p class="badge-demo" role="note">{ t("デモ（練習用）", "Demo (practice)") }</p>
-                } else if state.simulator {
+                } else if state.companion.simulator {
                     <p class="badge-demo" role="note">{ t("練習用（シミュレーター）", "Practice mode (simulator)") }</p>
                 }
                 <button id="lang-switch" type="button" onclick={toggle_lang} lang={state.lang.other().code()}>
-                    { tr(state.lang, "English", "日本語") }
+                    { state.lang.t("English", "日本語") }
                 </button>
             </header>
             <nav::Nav />
@@ -286,7 +287,7 @@ pub fn app() -> Html {
                             }
                             <paste::PasteImport />
                             // A pasted result is shown and registered without the companion.
-                            if !ready && state.result.is_some() {
+                            if !ready && state.check.result.is_some() {
                                 <result::ResultView />
                                 <paste::ReceptionConsent />
                             }

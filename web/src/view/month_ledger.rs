@@ -7,7 +7,7 @@ use super::form::{date_value, parse_date, yen, SelectField, TextField};
 use super::print::PrintSheets;
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use ukemi_core::claims::forms;
 use ukemi_core::claims::ClaimMonth;
 use ukemi_core::records::month::{export_csv, export_payments_csv};
@@ -20,27 +20,27 @@ pub struct MonthLedgerProps {
     pub month: ClaimMonth,
 }
 
-fn status_label(s: ClaimStatus, ja: bool) -> String {
-    match (s, ja) {
-        (ClaimStatus::Filed, true) => "提出済み".into(),
-        (ClaimStatus::Filed, false) => "Filed".into(),
-        (ClaimStatus::Returned, true) => "返戻（再請求待ち）".into(),
-        (ClaimStatus::Returned, false) => "Returned (to re-submit)".into(),
-        (ClaimStatus::Resubmitted { batch }, true) => {
+fn status_label(s: ClaimStatus, lang: Lang) -> String {
+    match (s, lang) {
+        (ClaimStatus::Filed, Lang::Ja) => "提出済み".into(),
+        (ClaimStatus::Filed, Lang::En) => "Filed".into(),
+        (ClaimStatus::Returned, Lang::Ja) => "返戻（再請求待ち）".into(),
+        (ClaimStatus::Returned, Lang::En) => "Returned (to re-submit)".into(),
+        (ClaimStatus::Resubmitted { batch }, Lang::Ja) => {
             format!("再請求済み（{}提出分）", batch.wareki())
         }
-        (ClaimStatus::Resubmitted { batch }, false) => format!("Re-submitted ({batch} batch)"),
+        (ClaimStatus::Resubmitted { batch }, Lang::En) => format!("Re-submitted ({batch} batch)"),
     }
 }
 
 #[function_component(MonthLedger)]
 pub fn month_ledger(p: &MonthLedgerProps) -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
-    let book = &app.state.book;
+    let lang = app.lang();
+    let book = &app.state.records.book;
     let m = p.month;
     let closed = book.is_closed(m);
-    let claims = book.month_claims(m);
+    let claims = crate::claims_memo::month_claims(book, m);
     let matching = book.matching();
     let today = crate::clock::today();
     // The return form.
@@ -77,7 +77,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
             let (Some(d), Some(r)) = (parse_date(&date), ReturnReason::from_code(&reason)) else {
                 return;
             };
-            state.dispatch(Action::Edit(Edit::RecordReturn {
+            state.dispatch(Action::from(records::Action::Edit(Edit::RecordReturn {
                 ret: NewReturn {
                     month: m,
                     case_id: case.clone(),
@@ -86,7 +86,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                     note: (*note).clone(),
                 },
                 at: crate::clock::now_iso(),
-            }));
+            })));
             note.set(String::new());
         })
     };
@@ -139,13 +139,15 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                 .replace(',', "")
                 .parse()
                 .unwrap_or(0);
-            state.dispatch(Action::Edit(Edit::AddPayment(NewPayment {
-                payer: payer.clone(),
-                month: m,
-                received_on: d,
-                amount_yen: yen,
-                note: (*note).clone(),
-            })));
+            state.dispatch(Action::from(records::Action::Edit(Edit::AddPayment(
+                NewPayment {
+                    payer: payer.clone(),
+                    month: m,
+                    received_on: d,
+                    amount_yen: yen,
+                    note: (*note).clone(),
+                },
+            ))));
             amount.set(String::new());
             note.set(String::new());
         })
@@ -188,7 +190,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
             .filter(|c| c.case_id == case_id && !c.public)
             .any(|c| c.paid())
     };
-    let month_label = if ja { m.wareki() } else { m.to_string() };
+    let month_label = lang.t(m.wareki(), m.to_string());
     html! {
         <section id="month-ledger" class="panel" aria-labelledby="month-ledger-heading">
             <h2 id="month-ledger-heading">{ format!("{month_label}{}", app.t("分の返戻・再請求・入金", ": returns, re-submissions, payments")) }</h2>
@@ -204,7 +206,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                         { for claims.iter().map(|c| html! {
                             <tr id={format!("status-{}", c.case_id)}>
                                 <th scope="row" lang="ja">{ &c.patient_name }</th>
-                                <td>{ book.claim_status(m, &c.case_id).map(|s| status_label(s, ja)).unwrap_or_default() }</td>
+                                <td>{ book.claim_status(m, &c.case_id).map(|s| status_label(s, lang)).unwrap_or_default() }</td>
                                 <td>{ if paid(&c.case_id) { app.t("入金済み", "Paid") } else { app.t("未入金", "Not paid") } }</td>
                             </tr>
                         }) }
@@ -219,7 +221,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                             <TextField id="return-date" kind="date" label={ app.t("返戻日", "Returned on") } value={(*ret_date).clone()}
                                 onchange={ let s = ret_date.clone(); Callback::from(move |v| s.set(v)) } />
                             <SelectField id="return-reason" label={ app.t("返戻理由", "Reason") } value={(*ret_reason).clone()}
-                                options={ReturnReason::ALL.iter().map(|r| (r.code().to_string(), if ja { r.label_ja() } else { r.label_en() }.to_string())).collect::<Vec<_>>()}
+                                options={ReturnReason::ALL.iter().map(|r| (r.code().to_string(), lang.t(r.label_ja(), r.label_en()).to_string())).collect::<Vec<_>>()}
                                 onchange={ let s = ret_reason.clone(); Callback::from(move |v| s.set(v)) } />
                         </div>
                         <TextField id="return-note" label={ app.t("返戻の内容（保険者の記載どおり）", "What the insurer wrote") } value={(*ret_note).clone()}
@@ -240,18 +242,18 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                             let state = app.state.clone();
                             let id = id.clone();
                             Callback::from(move |_: MouseEvent| {
-                                state.dispatch(Action::Edit(Edit::Resubmit { id: id.clone(), batch, at: crate::clock::now_iso() }));
+                                state.dispatch(Action::from(records::Action::Edit(Edit::Resubmit { id: id.clone(), batch, at: crate::clock::now_iso() })));
                             })
                         };
                         let withdraw = {
                             let state = app.state.clone();
                             let id = id.clone();
-                            Callback::from(move |_: MouseEvent| state.dispatch(Action::Edit(Edit::WithdrawResubmission { id: id.clone() })))
+                            Callback::from(move |_: MouseEvent| state.dispatch(Action::from(records::Action::Edit(Edit::WithdrawResubmission { id: id.clone() }))))
                         };
                         let delete = {
                             let state = app.state.clone();
                             let id = id.clone();
-                            Callback::from(move |_: MouseEvent| state.dispatch(Action::Edit(Edit::DeleteReturn { id: id.clone() })))
+                            Callback::from(move |_: MouseEvent| state.dispatch(Action::from(records::Action::Edit(Edit::DeleteReturn { id: id.clone() }))))
                         };
                         html! {
                             <li id={format!("return-{id}")}>
@@ -259,11 +261,11 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                                     if r.note.is_empty() { String::new() } else { format!("「{}」", r.note) }) }</span>
                                 { " " }
                                 if let Some(s) = &r.resubmitted {
-                                    <strong>{ if ja { format!("{}提出分で再請求済み（請求金額 {}）", s.batch.wareki(), yen(u64::from(s.claim.billed_yen))) } else { format!("re-submitted with the {} batch", s.batch) } }</strong>
+                                    <strong>{ lang.t(format!("{}提出分で再請求済み（請求金額 {}）", s.batch.wareki(), yen(u64::from(s.claim.billed_yen))), format!("re-submitted with the {} batch", s.batch)) }</strong>
                                     <button type="button" class="secondary" id={format!("withdraw-{id}")} onclick={withdraw}>{ app.t("再請求を取り消す", "Withdraw") }</button>
                                 } else {
                                     <button type="button" id={format!("resubmit-{id}")} onclick={resubmit}>
-                                        { if ja { format!("直したので{}提出分で再請求する", batch_default.wareki()) } else { format!("Corrected: re-submit with the {batch_default} batch") } }
+                                        { lang.t(format!("直したので{}提出分で再請求する", batch_default.wareki()), format!("Corrected: re-submit with the {batch_default} batch")) }
                                     </button>
                                     <button type="button" class="secondary" id={format!("delete-return-{id}")} onclick={delete}>{ app.t("記録を削除", "Delete") }</button>
                                 }
@@ -302,7 +304,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
             <h3>{ app.t("入金", "Payments") }</h3>
             if closed || !payers.is_empty() {
                 <fieldset id="payment-form">
-                    <legend>{ if ja { format!("{}分の入金を記録する", m.wareki()) } else { format!("Record a payment for {m}") } }</legend>
+                    <legend>{ lang.t(format!("{}分の入金を記録する", m.wareki()), format!("Record a payment for {m}")) }</legend>
                     <div class="grid">
                         <TextField id="payment-payer" label={ app.t("保険者番号（公費は負担者番号）", "Insurer (or public payer) number") } value={chosen_payer.clone()}
                             onchange={ let s = pay_payer.clone(); Callback::from(move |v| s.set(v)) } />
@@ -318,7 +320,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
             }
             if !groups.is_empty() {
                 <div class="table-wrap" role="region" tabindex="0" aria-labelledby="payments-caption"><table id="payments-month">
-                    <caption id="payments-caption">{ if ja { format!("{}分の入金照合", m.wareki()) } else { format!("Payments matched for {m}") } }</caption>
+                    <caption id="payments-caption">{ lang.t(format!("{}分の入金照合", m.wareki()), format!("Payments matched for {m}")) }</caption>
                     <thead><tr>
                         <th scope="col">{ app.t("支払者", "Payer") }</th>
                         <th scope="col">{ app.t("請求額", "Claimed") }</th>
@@ -331,7 +333,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                             <tr id={format!("payer-{}", g.payer)}>
                                 <th scope="row">{ &g.payer }</th>
                                 <td>{ yen(g.expected_yen) }</td>
-                                <td>{ yen(g.received_yen) }{ if g.over_yen > 0 { if ja { format!("（過入金 {}）", yen(g.over_yen)) } else { format!(" (over {})", yen(g.over_yen)) } } else { String::new() } }</td>
+                                <td>{ yen(g.received_yen) }{ if g.over_yen > 0 { lang.t(format!("（過入金 {}）", yen(g.over_yen)), format!(" (over {})", yen(g.over_yen))) } else { String::new() } }</td>
                                 <td class={ if g.outstanding_yen > 0 { "warn" } else { "" } }>{ yen(g.outstanding_yen) }</td>
                                 <td><ul>{ for g.claims.iter().map(|c| html! {
                                     <li lang="ja">{ format!("{}{}：{} / {}", c.patient_name, if c.public { "（公費）" } else { "" }, yen(u64::from(c.matched_yen)), yen(u64::from(c.expected_yen))) }</li>
@@ -348,7 +350,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                     <p class="payment" id={format!("payment-{}", x.id)}>
                         <span lang="ja">{ format!("{} {} {}{}", x.received_on.wareki(), x.payer, yen(u64::from(x.amount_yen)), if x.note.is_empty() { String::new() } else { format!("（{}）", x.note) }) }</span>
                         <button type="button" class="secondary" id={format!("delete-payment-{}", x.id)}
-                            onclick={Callback::from(move |_: MouseEvent| state.dispatch(Action::Edit(Edit::DeletePayment { id: id.clone() })))}>{ app.t("取消", "Delete") }</button>
+                            onclick={Callback::from(move |_: MouseEvent| state.dispatch(Action::from(records::Action::Edit(Edit::DeletePayment { id: id.clone() }))))}>{ app.t("取消", "Delete") }</button>
                     </p>
                 }
             }) }

@@ -63,21 +63,20 @@ pub fn focus_nav(current: Screen) {
 pub fn setup_banner() -> Html {
     let app = use_app();
     let s = &app.state;
-    let missing = ukemi_core::claims::checks::clinic_missing(&s.book.settings.clinic);
-    let loaded = matches!(s.book_status, BookStatus::Stored | BookStatus::InMemory);
+    let missing = ukemi_core::claims::checks::clinic_missing(&s.records.book.settings.clinic);
+    let loaded = matches!(
+        s.records.book_status,
+        BookStatus::Stored | BookStatus::InMemory
+    );
     if missing.is_empty() || !loaded || s.screen == Screen::Settings {
         return html! {};
     }
-    let ja = app.lang() == crate::i18n::Lang::Ja;
+    let lang = app.lang();
     html! {
         <div id="setup-banner" class="warn-box" role="note">
             <p>
                 <strong>{ app.t("はじめに設定で施術所の情報を入力してください。", "First, enter the clinic's details in Settings.") }</strong>
-                { if ja {
-                    format!("申請書の施術証明欄に印字されます（未入力：{}）。", missing.iter().map(|(_, j, _)| *j).collect::<Vec<_>>().join("・"))
-                } else {
-                    format!(" Every claim form prints them (missing: {}).", missing.iter().map(|(.., e)| *e).collect::<Vec<_>>().join(", "))
-                } }
+                { lang.t(format!("申請書の施術証明欄に印字されます（未入力：{}）。", missing.iter().map(|(_, j, _)| *j).collect::<Vec<_>>().join("・")), format!(" Every claim form prints them (missing: {}).", missing.iter().map(|(.., e)| *e).collect::<Vec<_>>().join(", "))) }
             </p>
             <p><a id="setup-link" href="#settings">{ app.t("設定を開く", "Open Settings") }</a></p>
         </div>
@@ -89,18 +88,17 @@ pub fn setup_banner() -> Html {
 pub fn storage_banner() -> Html {
     let app = use_app();
     let s = &app.state;
-    let ja = app.lang() == crate::i18n::Lang::Ja;
-    let pick = |p: &(String, String)| if ja { p.0.clone() } else { p.1.clone() };
+    let lang = app.lang();
     html! {
         <>
-            if let BookStatus::Unreadable { ja: j, en: e } = &s.book_status {
+            if let BookStatus::Unreadable { ja: j, en: e } = &s.records.book_status {
                 <div id="storage-error" class="alert" role="alert">
-                    <p>{ if ja { j.clone() } else { e.clone() } }</p>
+                    <p>{ lang.t(j.clone(), e.clone()) }</p>
                     <p><a href="#settings">{ app.t("設定の「バックアップから復元」へ", "Go to Settings → restore a backup") }</a></p>
                 </div>
             }
-            if let Some(err) = &s.save_error {
-                <div id="save-error" class="alert" role="alert"><p>{ pick(err) }</p></div>
+            if let Some(err) = &s.records.save_error {
+                <div id="save-error" class="alert" role="alert"><p>{ lang.t(&err.0, &err.1) }</p></div>
             }
         </>
     }

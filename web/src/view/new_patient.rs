@@ -5,8 +5,7 @@
 
 use super::form::{DateField, SelectField, TextField};
 use super::use_app;
-use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{records, Action};
 use serde::{Deserialize, Serialize};
 use ukemi_core::claims::{Insurance, PatientSex};
 use ukemi_core::eligibility::PersonalFamily;
@@ -132,7 +131,7 @@ fn field_of(e: &RecordError) -> &'static str {
 #[function_component(NewPatientForm)]
 pub fn new_patient_form() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let draft = use_state(load_draft);
     let error = use_state(|| None::<(String, String, &'static str)>);
     let set = |f: fn(&mut Draft, String)| {
@@ -168,13 +167,13 @@ pub fn new_patient_form() -> Html {
             };
             // Tried on a copy first, so a refusal is shown here with the draft kept, and
             // the draft is dropped only when the book will take it.
-            let mut trial = (*state.book).clone();
+            let mut trial = (*state.records.book).clone();
             match trial.apply(edit.clone()) {
                 Ok(_) => {
                     error.set(None);
                     keep_draft(&Draft::default());
                     draft.set(Draft::default());
-                    state.dispatch(Action::Edit(edit));
+                    state.dispatch(Action::from(records::Action::Edit(edit)));
                     // The form closes; the new patient's details take the focus.
                     super::form::focus_later("patient-detail-heading");
                 }
@@ -260,7 +259,7 @@ pub fn new_patient_form() -> Html {
                 </fieldset>
                 <button type="submit" id="new-patient-register">{ app.t("患者として登録", "Register as patient") }</button>
                 <p id="new-patient-error" role="alert" class="error">{
-                    error.as_ref().map(|(j, e, _)| if ja { j.clone() } else { e.clone() }).unwrap_or_default()
+                    error.as_ref().map(|(j, e, _)| lang.t(j.clone(), e.clone())).unwrap_or_default()
                 }</p>
             </form>
         </details>

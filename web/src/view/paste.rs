@@ -5,8 +5,7 @@
 //! registered (あはき cases about to lapse).
 
 use super::use_app;
-use crate::i18n::Lang;
-use crate::state::Action;
+use crate::state::{check, Action};
 use ukemi_core::claims::consent::Urgency;
 use ukemi_core::eligibility::app_text::{self, AppText};
 use wasm_bindgen::JsCast;
@@ -16,7 +15,7 @@ use yew::prelude::*;
 #[function_component(PasteImport)]
 pub fn paste_import() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let text = use_state(String::new);
     let read = use_state(|| None::<AppText>);
     let oninput = {
@@ -37,7 +36,7 @@ pub fn paste_import() -> Html {
         Callback::from(move |_: MouseEvent| {
             let t = app_text::parse(&text, crate::clock::today());
             if let Some(r) = t.result.clone() {
-                state.dispatch(Action::Result(r));
+                state.dispatch(Action::from(check::Action::Result(r)));
             }
             read.set(Some(t));
         })
@@ -54,14 +53,13 @@ pub fn paste_import() -> Html {
             if let Some(t) = &*read {
                 <div id="paste-report" role="status">
                     if t.result.is_some() {
-                        <p>{ if ja { format!("{}項目を読み取りました。下の確認結果を確かめて登録してください。", t.read.len()) }
-                             else { format!("Read {} fields. Check the result below and register it.", t.read.len()) } }</p>
+                        <p>{ lang.t(format!("{}項目を読み取りました。下の確認結果を確かめて登録してください。", t.read.len()), format!("Read {} fields. Check the result below and register it.", t.read.len())) }</p>
                     } else {
                         <p class="warn">{ app.t("登録に必要な項目が足りないため、確認結果にできませんでした。", "Some fields needed to register are missing.") }</p>
                     }
                     if !t.missing.is_empty() {
                         <p id="paste-missing" class="warn">{ app.t("見つからない項目：", "Missing: ") }
-                            { t.missing.iter().map(|f| if ja { f.label_ja() } else { f.label_en() }).collect::<Vec<_>>().join("、") }</p>
+                            { t.missing.iter().map(|f| lang.t(f.label_ja(), f.label_en())).collect::<Vec<_>>().join("、") }</p>
                     }
                     if !t.errors.is_empty() {
                         <ul id="paste-errors" class="findings">
@@ -87,16 +85,17 @@ pub fn paste_import() -> Html {
 #[function_component(ReceptionConsent)]
 pub fn reception_consent() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
-    let book = &app.state.book;
+    let lang = app.lang();
+    let book = &app.state.records.book;
     let today = crate::clock::today();
     let warnings: Vec<(String, String)> = app
         .state
+        .check
         .registered
         .iter()
         .flat_map(|r| {
             book.cases_of(&r.patient_id)
-                .filter_map(|c| super::ahaki::consent_line(&c.case, today, ja))
+                .filter_map(|c| super::ahaki::consent_line(&c.case, today, lang))
                 .filter(|(u, _)| *u != Urgency::Fine)
                 .map(|(_, t)| (r.name.clone(), t))
                 .collect::<Vec<_>>()

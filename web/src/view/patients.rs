@@ -3,8 +3,7 @@
 
 use super::form::{SelectField, TextField};
 use super::{go, use_app};
-use crate::i18n::Lang;
-use crate::state::{Action, Screen};
+use crate::state::{records, Action, Screen};
 use ukemi_core::claims::{PatientSex, PublicFund};
 use ukemi_core::records::{Edit, PatientRecord};
 use yew::prelude::*;
@@ -19,12 +18,17 @@ pub fn patients() -> Html {
         Callback::from(move |v: String| query.set(v))
     };
     let list: Vec<&PatientRecord> = s
+        .records
         .book
         .patients
         .iter()
         .filter(|p| p.matches(&query))
         .collect();
-    let chosen = s.patient.as_ref().and_then(|id| s.book.patient(id));
+    let chosen = s
+        .records
+        .patient
+        .as_ref()
+        .and_then(|id| s.records.book.patient(id));
     html! {
         <>
             <h1 id="screen-heading" tabindex="-1">{ app.t("患者", "Patients") }</h1>
@@ -33,7 +37,7 @@ pub fn patients() -> Html {
                 <TextField id="patient-search" kind="search" label={ app.t("検索（氏名・カナ・生年月日・保険者番号）", "Search (name, kana, date of birth, insurer)") }
                     value={(*query).clone()} onchange={on_query} />
                 <p id="patient-count" aria-live="polite">{
-                    if app.lang() == Lang::Ja { format!("{}人", list.len()) } else { format!("{} patients", list.len()) }
+                    app.t(format!("{}人", list.len()), format!("{} patients", list.len()))
                 }</p>
                 <div class="table-wrap" role="region" tabindex="0" aria-label={ app.t("登録済みの患者", "Registered patients") }><table id="patients">
                     <caption>{ app.t("登録済みの患者", "Registered patients") }</caption>
@@ -48,9 +52,9 @@ pub fn patients() -> Html {
                         { for list.iter().map(|p| {
                             let state = app.state.clone();
                             let id = p.id.clone();
-                            let pick = Callback::from(move |_| state.dispatch(Action::ChoosePatient(Some(id.clone()))));
+                            let pick = Callback::from(move |_| state.dispatch(Action::from(records::Action::ChoosePatient(Some(id.clone())))));
                             html! {
-                                <tr aria-selected={ (s.patient.as_deref() == Some(p.id.as_str())).to_string() }>
+                                <tr aria-selected={ (s.records.patient.as_deref() == Some(p.id.as_str())).to_string() }>
                                     <td lang="ja"><button type="button" class="link" onclick={pick} id={format!("patient-{}", p.id)}>{ &p.name }</button></td>
                                     <td lang="ja">{ ukemi_core::text::to_fullwidth_kana(&p.name_kana) }</td>
                                     <td lang="ja">{ p.birth_date.wareki() }</td>
@@ -61,7 +65,7 @@ pub fn patients() -> Html {
                         }) }
                     </tbody>
                 </table></div>
-                if s.book.patients.is_empty() {
+                if s.records.book.patients.is_empty() {
                     <p>{ app.t("まだ登録されていません。受付で資格確認をして「患者として登録」を押してください。", "None yet. Check eligibility at reception and press \u{201c}Register as patient\u{201d}.") }</p>
                 }
             </section>
@@ -81,7 +85,7 @@ struct DetailProps {
 #[function_component(Detail)]
 fn detail(props: &DetailProps) -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let p = &props.patient;
     let put = |f: fn(&mut PatientRecord, String)| {
         let state = app.state.clone();
@@ -89,7 +93,7 @@ fn detail(props: &DetailProps) -> Html {
         Callback::from(move |v: String| {
             let mut next = p.clone();
             f(&mut next, v);
-            state.dispatch(Action::Edit(Edit::PutPatient(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutPatient(next))));
         })
     };
     let sex = match p.sex {
@@ -168,7 +172,7 @@ fn detail(props: &DetailProps) -> Html {
                             <td lang="ja">{ e.since.wareki() }</td>
                             <td lang="ja">{ format!("{} {}", i.insurer_number, e.insurer_name) }</td>
                             <td>{ format!("{}{}{}", if i.symbol.is_empty() { String::new() } else { format!("{}・", i.symbol) }, i.number, i.branch.as_ref().map(|b| format!("（{b}）")).unwrap_or_default()) }</td>
-                            <td>{ if ja { i.person.label_ja() } else { i.person.label_en() } }</td>
+                            <td>{ lang.t(i.person.label_ja(), i.person.label_en()) }</td>
                             <td>{ format!("{}割", i.copay_percent / 10) }</td>
                             <td lang="ja">{ &i.holder_address }</td>
                         </tr> }
@@ -190,8 +194,8 @@ fn detail(props: &DetailProps) -> Html {
                     <tbody>
                         { for newest_first(&p.checks).into_iter().map(|c| html! { <tr>
                             <td lang="ja">{ c.checked_on.wareki() }</td>
-                            <td>{ if ja { c.reference.label_ja() } else { c.reference.label_en() } }</td>
-                            <td>{ if ja { c.validity.label_ja() } else { c.validity.label_en() } }{ if c.validity.is_valid() { " ✓" } else { " ✗" } }</td>
+                            <td>{ lang.t(c.reference.label_ja(), c.reference.label_en()) }</td>
+                            <td>{ lang.t(c.validity.label_ja(), c.validity.label_en()) }{ if c.validity.is_valid() { " ✓" } else { " ✗" } }</td>
                             <td>{ &c.insurer_number }</td>
                         </tr> }) }
                     </tbody>
@@ -231,7 +235,7 @@ fn public_funds(props: &DetailProps) -> Html {
             if let Some(fund) = next.public_funds.get_mut(i) {
                 f(fund, v);
             }
-            state.dispatch(Action::Edit(Edit::PutPatient(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutPatient(next))));
         })
     };
     let add = {
@@ -248,7 +252,7 @@ fn public_funds(props: &DetailProps) -> Html {
                 paid_days_per_month: None,
                 program: None,
             });
-            state.dispatch(Action::Edit(Edit::PutPatient(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutPatient(next))));
         })
     };
     html! {
@@ -264,7 +268,7 @@ fn public_funds(props: &DetailProps) -> Html {
                         if i < next.public_funds.len() {
                             next.public_funds.remove(i);
                         }
-                        state.dispatch(Action::Edit(Edit::PutPatient(next)));
+                        state.dispatch(Action::from(records::Action::Edit(Edit::PutPatient(next))));
                     })
                 };
                 html! {

@@ -31,14 +31,16 @@ pub fn postal_lookup(p: &PostalLookupProps) -> Html {
             .as_ref()
             .map_or_else(|| (*own).clone(), |c| c.to_string());
         let on = p.on_address.clone();
-        let ja = app.lang() == crate::i18n::Lang::Ja;
+        let lang = app.lang();
         Callback::from(move |_: MouseEvent| {
             let Some(c) = normalise_code(&code) else {
-                said.set(if ja {
-                    "郵便番号は7桁で入力してください。".into()
-                } else {
-                    "Enter a 7-digit postal code.".into()
-                });
+                said.set(
+                    lang.t(
+                        "郵便番号は7桁で入力してください。",
+                        "Enter a 7-digit postal code.",
+                    )
+                    .into(),
+                );
                 return;
             };
             let said = said.clone();
@@ -46,25 +48,27 @@ pub fn postal_lookup(p: &PostalLookupProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match crate::postal::address_of(&c).await {
                     Ok(Some(a)) => {
-                        said.set(if ja {
-                            format!("住所に「{a}」を入れました。番地などを続けて入力してください。")
-                        } else {
-                            format!("Filled in {a}; add the rest of the address.")
-                        });
+                        said.set(lang.t(
+                            format!(
+                                "住所に「{a}」を入れました。番地などを続けて入力してください。"
+                            ),
+                            format!("Filled in {a}; add the rest of the address."),
+                        ));
                         on.emit(a);
                     }
-                    Ok(None) => said.set(if ja {
-                        "この郵便番号は見つかりません。".into()
-                    } else {
-                        "No such postal code.".into()
-                    }),
+                    Ok(None) => said.set(
+                        lang.t("この郵便番号は見つかりません。", "No such postal code.")
+                            .into(),
+                    ),
                     Err(e) => {
                         crate::log::error("postal.fetch_failed", &e);
-                        said.set(if ja {
-                            "郵便番号のデータを読み込めません。".into()
-                        } else {
-                            "The postal data could not be loaded.".into()
-                        });
+                        said.set(
+                            lang.t(
+                                "郵便番号のデータを読み込めません。",
+                                "The postal data could not be loaded.",
+                            )
+                            .into(),
+                        );
                     }
                 }
             });
@@ -73,7 +77,7 @@ pub fn postal_lookup(p: &PostalLookupProps) -> Html {
     let find = p.on_postal.clone().map(|on| {
         let said = said.clone();
         let address = p.address.to_string();
-        let ja = app.lang() == crate::i18n::Lang::Ja;
+        let lang = app.lang();
         Callback::from(move |_: MouseEvent| {
             let said = said.clone();
             let on = on.clone();
@@ -81,26 +85,28 @@ pub fn postal_lookup(p: &PostalLookupProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match crate::postal::code_of(&address).await {
                     Ok(Some(c)) => {
-                        said.set(if ja {
-                            format!("郵便番号 {c} を入れました。")
-                        } else {
-                            format!("Postal code {c} filled in.")
-                        });
+                        said.set(lang.t(
+                            format!("郵便番号 {c} を入れました。"),
+                            format!("Postal code {c} filled in."),
+                        ));
                         on.emit(c);
                     }
-                    Ok(None) => said.set(if ja {
-                        "この住所の郵便番号は一つに決まりません。郵便番号を入力してください。"
-                            .into()
-                    } else {
-                        "No single postal code fits this address; type it.".into()
-                    }),
+                    Ok(None) => said.set(
+                        lang.t(
+                            "この住所の郵便番号は一つに決まりません。郵便番号を入力してください。",
+                            "No single postal code fits this address; type it.",
+                        )
+                        .into(),
+                    ),
                     Err(e) => {
                         crate::log::error("postal.fetch_failed", &e);
-                        said.set(if ja {
-                            "郵便番号のデータを読み込めません。".into()
-                        } else {
-                            "The postal data could not be loaded.".into()
-                        });
+                        said.set(
+                            lang.t(
+                                "郵便番号のデータを読み込めません。",
+                                "The postal data could not be loaded.",
+                            )
+                            .into(),
+                        );
                     }
                 }
             });

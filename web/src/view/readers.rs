@@ -3,26 +3,25 @@
 
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::{Action, Area};
+use crate::state::{companion, Action, Area};
 use crate::storage;
 use ukemi_core::protocol::{CardInfo, CardKind, Command};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 pub fn card_label(lang: Lang, card: Option<&CardInfo>) -> String {
-    let ja = lang == Lang::Ja;
     match card {
-        None => if ja { "カードなし" } else { "No card" }.to_string(),
+        None => lang.t("カードなし", "No card").to_string(),
         Some(c) => {
-            let kind = match (c.kind, ja) {
-                (CardKind::MyNumber, true) => "マイナンバーカード",
-                (CardKind::MyNumber, false) => "My Number card",
-                (CardKind::Juki, true) => "住基カード（使えません）",
-                (CardKind::Juki, false) => "Resident register card (not usable)",
-                (CardKind::Smartphone, true) => "スマートフォンの電子証明書",
-                (CardKind::Smartphone, false) => "Smartphone certificate",
-                (CardKind::Other, true) => "マイナンバーカード以外のカード（または裏向き）",
-                (CardKind::Other, false) => "Not a My Number card (or upside down)",
+            let kind = match (c.kind, lang) {
+                (CardKind::MyNumber, Lang::Ja) => "マイナンバーカード",
+                (CardKind::MyNumber, Lang::En) => "My Number card",
+                (CardKind::Juki, Lang::Ja) => "住基カード（使えません）",
+                (CardKind::Juki, Lang::En) => "Resident register card (not usable)",
+                (CardKind::Smartphone, Lang::Ja) => "スマートフォンの電子証明書",
+                (CardKind::Smartphone, Lang::En) => "Smartphone certificate",
+                (CardKind::Other, Lang::Ja) => "マイナンバーカード以外のカード（または裏向き）",
+                (CardKind::Other, Lang::En) => "Not a My Number card (or upside down)",
             };
             kind.to_string()
         }
@@ -33,10 +32,7 @@ pub fn card_label(lang: Lang, card: Option<&CardInfo>) -> String {
 /// the name the system gives it.
 pub fn reader_name(lang: Lang, name: &str) -> String {
     if name == ukemi_core::engine::SIM_READER {
-        match lang {
-            Lang::Ja => "練習用カードリーダー".into(),
-            Lang::En => "Practice card reader".into(),
-        }
+        lang.t("練習用カードリーダー".into(), "Practice card reader".into())
     } else {
         name.to_string()
     }
@@ -51,7 +47,7 @@ pub fn readers() -> Html {
         let state = app.state.clone();
         use_effect_with((), move |_| {
             if let Some(r) = storage::get("ukemi.reader") {
-                state.dispatch(Action::ChooseReader(r));
+                state.dispatch(Action::from(companion::Action::ChooseReader(r)));
             }
             || ()
         });
@@ -61,13 +57,13 @@ pub fn readers() -> Html {
         Callback::from(move |e: Event| {
             let el: HtmlSelectElement = e.target_unchecked_into();
             storage::set("ukemi.reader", &el.value());
-            state.dispatch(Action::ChooseReader(el.value()));
+            state.dispatch(Action::from(companion::Action::ChooseReader(el.value())));
         })
     };
-    let current = s.reader().map(|r| r.name.clone());
-    let status = match s.reader() {
+    let current = s.companion.reader().map(|r| r.name.clone());
+    let status = match s.companion.reader() {
         // Listed after pairing: until the companion answers, nothing is known to be missing.
-        None if !s.readers_listed => app
+        None if !s.companion.readers_listed => app
             .t(
                 "カードリーダーを確認しています…",
                 "Looking for card readers…",
@@ -88,16 +84,16 @@ pub fn readers() -> Html {
     html! {
         <section class="panel" aria-labelledby="reader-heading">
             <h2 id="reader-heading" tabindex="-1">{ app.t("カードリーダー", "Card reader") }</h2>
-            if s.readers.len() > 1 {
+            if s.companion.readers.len() > 1 {
                 <label for="reader-select">{ app.t("使うカードリーダー", "Reader to use") }</label>
                 <select id="reader-select" onchange={choose}>
-                    { for s.readers.iter().map(|r| html! {
+                    { for s.companion.readers.iter().map(|r| html! {
                         <option value={r.name.clone()} selected={Some(&r.name) == current.as_ref()}>{ reader_name(app.lang(), &r.name) }</option>
                     }) }
                 </select>
             }
             <p id="reader-status" role="status" aria-live="polite">{ status }</p>
-            if s.simulator {
+            if s.companion.simulator {
                 <SimPanel />
             }
         </section>
@@ -125,6 +121,7 @@ fn sim_panel() -> Html {
     };
     let failure = app
         .state
+        .check
         .failure
         .as_ref()
         .filter(|f| f.area == Area::Simulator);
@@ -134,7 +131,7 @@ fn sim_panel() -> Html {
             <p>{ app.t("練習用カードの暗証番号は 1234 です。", "The PIN of every practice card is 1234.") }</p>
             <label for="sim-persona">{ app.t("カードの種類", "Card") }</label>
             <select id="sim-persona" ref={select}>
-                { for app.state.personas.iter().map(|p| html! { <option value={p.id.clone()} selected={p.id == "normal"}>{ &p.label }</option> }) }
+                { for app.state.companion.personas.iter().map(|p| html! { <option value={p.id.clone()} selected={p.id == "normal"}>{ &p.label }</option> }) }
             </select>
             <button id="sim-insert" type="button" onclick={insert}>{ app.t("カードを置く", "Insert card") }</button>
             <button id="sim-remove" type="button" onclick={remove}>{ app.t("カードを外す", "Remove card") }</button>

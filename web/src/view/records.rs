@@ -7,57 +7,17 @@ use super::calendar::Calendar;
 use super::case_editor::{case_title, CaseEditor};
 use super::form::{SelectField, TextField};
 use super::use_app;
-use crate::i18n::Lang;
-use crate::state::Action;
-use ukemi_core::claims::{AcupunctureCase, Case, Discipline, JudoCase, MassageCase};
+use crate::state::{records, Action};
+use ukemi_core::claims::{Case, Discipline};
 use ukemi_core::records::{CaseRecord, Edit, PatientRecord};
-use ukemi_core::Date;
 use yew::prelude::*;
 
-fn new_case(kind: &str, today: Date) -> Case {
-    match kind {
-        "acupuncture" => Case::Acupuncture(AcupunctureCase {
-            first_visit_date: today,
-            diseases: Vec::new(),
-            other_disease: None,
-            symptoms: String::new(),
-            consent: None,
-            reconsents: Vec::new(),
-            outcome: None,
-        }),
-        "massage" => Case::Massage(MassageCase {
-            first_visit_date: today,
-            symptoms: String::new(),
-            consent: None,
-            reconsents: Vec::new(),
-            outcome: None,
-        }),
-        _ => Case::Judo(JudoCase {
-            first_visit_date: today,
-            injuries: Vec::new(),
-            consult_support: false,
-            long_term_reason: None,
-            long_term_frequent_reason: None,
-            doctor_consent: None,
-        }),
-    }
-}
-
-/// The kind a new 施術録 starts as: the clinic's own (設定), else 柔整.
-fn clinic_kind(d: Option<Discipline>) -> &'static str {
-    match d {
-        Some(Discipline::Acupuncture) => "acupuncture",
-        Some(Discipline::Massage) => "massage",
-        _ => "judo",
-    }
-}
-
 /// Where the cursor goes in a new case: its first field to fill.
-fn first_field(kind: &str) -> &'static str {
+fn first_field(kind: Discipline) -> &'static str {
     match kind {
-        "acupuncture" => "disease-neuralgia",
-        "massage" => "case-symptoms",
-        _ => "new-injury-date",
+        Discipline::Acupuncture => "disease-neuralgia",
+        Discipline::Massage => "case-symptoms",
+        Discipline::Judo => "new-injury-date",
     }
 }
 
@@ -67,28 +27,42 @@ pub fn records() -> Html {
     let s = &app.state;
     let today = crate::clock::today();
     let case_id = use_state(|| None::<String>);
-    let new_kind = use_state(|| clinic_kind(s.book.settings.discipline).to_string());
+    // The kind a new 施術録 starts as: the clinic's own (設定), else 柔整.
+    let new_kind = use_state(|| {
+        s.records
+            .book
+            .settings
+            .discipline
+            .unwrap_or(Discipline::Judo)
+    });
     let query = use_state(String::new);
-    let patient = s.patient.as_ref().and_then(|id| s.book.patient(id));
+    let patient = s
+        .records
+        .patient
+        .as_ref()
+        .and_then(|id| s.records.book.patient(id));
     let cases: Vec<&CaseRecord> = patient
-        .map(|p| s.book.cases_of(&p.id).collect())
+        .map(|p| s.records.book.cases_of(&p.id).collect())
         .unwrap_or_default();
     let chosen = (*case_id)
         .as_ref()
         .and_then(|id| cases.iter().find(|c| &c.id == id).copied())
         .or_else(|| cases.last().copied());
     let found: Vec<&PatientRecord> = s
+        .records
         .book
         .patients
         .iter()
-        .filter(|p| p.matches(&query) || Some(&p.id) == s.patient.as_ref())
+        .filter(|p| p.matches(&query) || Some(&p.id) == s.records.patient.as_ref())
         .collect();
     let choose = {
         let state = app.state.clone();
         let case_id = case_id.clone();
         move |v: String| {
             case_id.set(None);
-            state.dispatch(Action::ChoosePatient((!v.is_empty()).then_some(v)));
+            state.dispatch(Action::from(records::Action::ChoosePatient(
+                (!v.is_empty()).then_some(v),
+            )));
         }
     };
     let choose_patient = {
@@ -98,6 +72,7 @@ pub fn records() -> Html {
     // Enter in the search box takes the first match: one name typed, one key.
     let pick_first = {
         let first = s
+            .records
             .book
             .patients
             .iter()
@@ -131,15 +106,15 @@ pub fn records() -> Html {
         Callback::from(move |_| {
             if let Some(pid) = pid.clone() {
                 case_id.set(None);
-                state.dispatch(Action::Edit(Edit::NewCase {
+                state.dispatch(Action::from(records::Action::Edit(Edit::NewCase {
                     patient_id: pid,
-                    case: new_case(&kind, today),
-                }));
-                super::form::focus_later(first_field(&kind));
+                    case: Case::new(*kind, today),
+                })));
+                super::form::focus_later(first_field(*kind));
             }
         })
     };
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     html! {
         <>
             <h1 id="screen-heading" tabindex="-1">{ app.t("施術録", "Treatment records") }</h1>
@@ -152,12 +127,11 @@ pub fn records() -> Html {
                         onchange={ let q = query.clone(); Callback::from(move |v| q.set(v)) } />
                     <p id="records-found" class="hint" aria-live="polite">{
                         if query.trim().is_empty() { String::new() }
-                        else if ja { format!("{}人が一致", s.book.patients.iter().filter(|p| p.matches(&query)).count()) }
-                        else { format!("{} match", s.book.patients.iter().filter(|p| p.matches(&query)).count()) }
+                        else { lang.t(format!("{}人が一致", s.records.book.patients.iter().filter(|p| p.matches(&query)).count()), format!("{} match", s.records.book.patients.iter().filter(|p| p.matches(&query)).count())) }
                     }</p>
                 </form>
                 <SelectField id="records-patient" label={ app.t("患者", "Patient") }
-                    value={ s.patient.clone().unwrap_or_default() } options={options} onchange={choose_patient} />
+                    value={ s.records.patient.clone().unwrap_or_default() } options={options} onchange={choose_patient} />
                 if let Some(p) = patient {
                     if !cases.is_empty() {
                         <fieldset class="cases">
@@ -178,22 +152,24 @@ pub fn records() -> Html {
                     }
                     <div class="grid">
                         <SelectField id="new-case-kind" label={ app.t("新しい施術録の種類", "Kind of new case") }
-                            value={(*new_kind).clone()}
-                            options={vec![
-                                ("judo".into(), "柔道整復（負傷）".into()),
-                                ("acupuncture".into(), "はり・きゅう（傷病・同意）".into()),
-                                ("massage".into(), "あん摩マッサージ（症状・同意）".into()),
-                            ]}
-                            onchange={ let k = new_kind.clone(); Callback::from(move |v| k.set(v)) } />
+                            value={new_kind.code()}
+                            options={Discipline::ALL.iter().map(|d| (d.code().to_string(), match d {
+                                Discipline::Judo => "柔道整復（負傷）".to_string(),
+                                Discipline::Acupuncture => "はり・きゅう（傷病・同意）".to_string(),
+                                Discipline::Massage => "あん摩マッサージ（症状・同意）".to_string(),
+                            })).collect::<Vec<_>>()}
+                            onchange={ let k = new_kind.clone(); Callback::from(move |v: String| {
+                                if let Some(d) = Discipline::from_code(&v) { k.set(d) }
+                            }) } />
                         <button type="button" id="new-case" onclick={create}>
-                            { if ja { format!("{}さんの施術録を作る", p.name) } else { format!("New case for {}", p.name) } }
+                            { lang.t(format!("{}さんの施術録を作る", p.name), format!("New case for {}", p.name)) }
                         </button>
                     </div>
-                } else if s.book.patients.is_empty() {
+                } else if s.records.book.patients.is_empty() {
                     <p>{ app.t("患者がまだいません。受付で資格確認をして登録してください。", "No patients yet: check eligibility at reception first.") }</p>
                 }
-                if let Some((j, en)) = &s.edit_error {
-                    <p id="records-error" class="error" role="alert">{ if ja { j.clone() } else { en.clone() } }</p>
+                if let Some((j, en)) = &s.records.edit_error {
+                    <p id="records-error" class="error" role="alert">{ lang.t(j.clone(), en.clone()) }</p>
                 }
             </section>
             if let Some(c) = chosen {

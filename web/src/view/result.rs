@@ -3,7 +3,7 @@
 
 use super::use_app;
 use crate::i18n::Lang;
-use crate::state::{Action, Screen};
+use crate::state::{check, records, Action, Screen};
 use ukemi_core::eligibility::{Qualification, QualificationValidity, ReferenceKind, Standing};
 use ukemi_core::Date;
 use web_sys::HtmlElement;
@@ -23,16 +23,12 @@ fn ja_row(label: &'static str, id: Option<&'static str>, value: String) -> Html 
 }
 
 fn qualification(app: &super::AppCtx, q: &Qualification, first: bool) -> Html {
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let id = |s: &'static str| first.then_some(s);
     let none = app.t("（登録なし）", "(none on file)");
-    let ratio = q.effective_contribution_percent().map(|p| {
-        if ja {
-            format!("{}割", p / 10)
-        } else {
-            format!("{p}%")
-        }
-    });
+    let ratio = q
+        .effective_contribution_percent()
+        .map(|p| lang.t(format!("{}割", p / 10), format!("{p}%")));
     let period = match (q.valid_from, q.valid_until.or(q.disqualification_date)) {
         (Some(a), Some(b)) => format!("{} 〜 {}", both(a), both(b)),
         (Some(a), None) => format!("{} 〜", both(a)),
@@ -44,7 +40,7 @@ fn qualification(app: &super::AppCtx, q: &Qualification, first: bool) -> Html {
             { ja_row(app.t("氏名", "Name"), id("result-name"), q.name.clone()) }
             { ja_row(app.t("カナ", "Kana"), id("result-kana"), q.name_kana.clone()) }
             { ja_row(app.t("生年月日", "Date of birth"), id("result-birthdate"), both(q.birthdate)) }
-            { row(app.t("性別", "Sex"), None, if ja { q.sex.label_ja() } else { q.sex.label_en() }.to_string()) }
+            { row(app.t("性別", "Sex"), None, lang.t(q.sex.label_ja(), q.sex.label_en()).to_string()) }
             { match &q.address {
                 Some(a) => ja_row(app.t("住所", "Address"), id("result-address"), a.clone()),
                 None => row(app.t("住所", "Address"), id("result-address"), none.to_string()),
@@ -52,14 +48,14 @@ fn qualification(app: &super::AppCtx, q: &Qualification, first: bool) -> Html {
             { row(app.t("郵便番号", "Postal code"), id("result-postal"), q.postal_code.clone().unwrap_or_else(|| none.to_string())) }
             { ja_row(app.t("保険者", "Insurer"), id("result-insurer"), format!("{}　{}", q.insurer_number, q.insurer_name)) }
             { row(app.t("記号・番号（枝番）", "Symbol, number (branch)"), id("result-symbol-number"), q.symbol_number_display()) }
-            { row(app.t("本人・家族", "Insured / dependent"), None, if ja { q.personal_family.label_ja() } else { q.personal_family.label_en() }.to_string()) }
+            { row(app.t("本人・家族", "Insured / dependent"), None, lang.t(q.personal_family.label_ja(), q.personal_family.label_en()).to_string()) }
             { row(app.t("負担割合", "Co-payment"), id("result-ratio"), ratio.unwrap_or_default()) }
             { ja_row(app.t("有効期間", "Valid"), None, period) }
             if let Some(loss) = q.disqualification_date {
                 { row(app.t("資格喪失日", "Lost on"), None, both(loss)) }
             }
             if let Some(r) = q.reason_of_loss {
-                { row(app.t("喪失事由", "Reason"), None, if app.lang() == Lang::Ja { r.label_ja() } else { r.label_en() }.to_string()) }
+                { row(app.t("喪失事由", "Reason"), None, app.t(r.label_ja(), r.label_en()).to_string()) }
             }
             if let Some(e) = &q.elderly {
                 { row(app.t("高齢受給者証", "Elderly recipient"), None,
@@ -70,16 +66,16 @@ fn qualification(app: &super::AppCtx, q: &Qualification, first: bool) -> Html {
 }
 
 /// How one qualification stands on the day of the check, as its heading says it.
-fn standing_label(ja: bool, q: &Qualification, day: Date) -> String {
-    match (q.standing(day), ja) {
-        (Standing::InForce, true) => "現在の資格（確認日に有効）".into(),
-        (Standing::InForce, false) => "Current qualification (valid on the day)".into(),
-        (Standing::Lost(d), true) => format!("喪失した資格（喪失日 {}）", d.wareki()),
-        (Standing::Lost(d), false) => format!("Lost qualification (lost on {d})"),
-        (Standing::Expired(d), true) => format!("期限切れの資格（{}まで）", d.wareki()),
-        (Standing::Expired(d), false) => format!("Expired qualification (until {d})"),
-        (Standing::NotYet(d), true) => format!("開始前の資格（{}から）", d.wareki()),
-        (Standing::NotYet(d), false) => format!("Not yet in force (from {d})"),
+fn standing_label(lang: Lang, q: &Qualification, day: Date) -> String {
+    match (q.standing(day), lang) {
+        (Standing::InForce, Lang::Ja) => "現在の資格（確認日に有効）".into(),
+        (Standing::InForce, Lang::En) => "Current qualification (valid on the day)".into(),
+        (Standing::Lost(d), Lang::Ja) => format!("喪失した資格（喪失日 {}）", d.wareki()),
+        (Standing::Lost(d), Lang::En) => format!("Lost qualification (lost on {d})"),
+        (Standing::Expired(d), Lang::Ja) => format!("期限切れの資格（{}まで）", d.wareki()),
+        (Standing::Expired(d), Lang::En) => format!("Expired qualification (until {d})"),
+        (Standing::NotYet(d), Lang::Ja) => format!("開始前の資格（{}から）", d.wareki()),
+        (Standing::NotYet(d), Lang::En) => format!("Not yet in force (from {d})"),
     }
 }
 
@@ -94,8 +90,13 @@ pub struct ResultProps {
 pub fn result_view(props: &ResultProps) -> Html {
     let app = use_app();
     let heading = use_node_ref();
-    let seq = app.state.result_seq;
-    let default = app.state.result.as_ref().and_then(|r| r.default_choice());
+    let seq = app.state.check.result_seq;
+    let default = app
+        .state
+        .check
+        .result
+        .as_ref()
+        .and_then(|r| r.default_choice());
     let choice = use_state(|| default);
     let address = use_state(String::new);
     let postal = use_state(String::new);
@@ -124,7 +125,7 @@ pub fn result_view(props: &ResultProps) -> Html {
     }
     {
         // Once registered, the register button is gone: the focus goes to what comes next.
-        let registered = app.state.registered_seq == Some(seq);
+        let registered = app.state.check.registered_seq == Some(seq);
         use_effect_with(registered, move |r| {
             if *r {
                 super::form::focus_later("to-patient-records");
@@ -132,10 +133,10 @@ pub fn result_view(props: &ResultProps) -> Html {
             || ()
         });
     }
-    let Some(r) = app.state.result.as_ref() else {
+    let Some(r) = app.state.check.result.as_ref() else {
         return html! {};
     };
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let valid = r.validity.is_valid();
     let several = r.qualifications.len() > 1;
     let chosen = (*choice).and_then(|i| r.qualifications.get(i).map(|q| (i, q)));
@@ -164,7 +165,7 @@ pub fn result_view(props: &ResultProps) -> Html {
         ),
         _ => "",
     };
-    let registered = app.state.registered_seq == Some(seq);
+    let registered = app.state.check.registered_seq == Some(seq);
     let no_address =
         chosen.is_some_and(|(_, q)| q.address.as_deref().is_none_or(|a| a.trim().is_empty()));
     let register = {
@@ -179,24 +180,27 @@ pub fn result_view(props: &ResultProps) -> Html {
                 super::form::focus_later("qualification-choice-1");
                 return;
             }
-            state.dispatch(Action::Register {
+            state.dispatch(Action::from(check::Action::Register {
                 seq,
                 qualification: *choice,
                 address: (no_address && !address.trim().is_empty())
                     .then(|| ((*address).trim().to_string(), (*postal).trim().to_string())),
                 at: crate::clock::now_iso(),
-            })
+            }))
         })
     };
     let to_records = {
         let state = app.state.clone();
         let patient = app
             .state
+            .check
             .registered_patient
             .as_ref()
             .map(|(id, _)| id.clone());
         Callback::from(move |_| {
-            state.dispatch(Action::ChoosePatient(patient.clone()));
+            state.dispatch(Action::from(records::Action::ChoosePatient(
+                patient.clone(),
+            )));
             super::go(&state, Screen::Records);
         })
     };
@@ -206,7 +210,7 @@ pub fn result_view(props: &ResultProps) -> Html {
             <h2 id="result-heading" ref={heading} tabindex="-1">{ app.t("資格確認結果", "Eligibility result") }</h2>
             <p id="result-validity" class="validity">
                 { app.t("資格有効性：", "Validity: ") }
-                <strong>{ if ja { r.validity.label_ja() } else { r.validity.label_en() } }</strong>
+                <strong>{ lang.t(r.validity.label_ja(), r.validity.label_en()) }</strong>
                 { if valid { " ✓" } else { " ✗" } }
             </p>
             if !advice.is_empty() {
@@ -215,12 +219,12 @@ pub fn result_view(props: &ResultProps) -> Html {
             if let Some(n) = &r.notice {
                 <p class="notice">{ n }</p>
             }
-            <p>{ app.t("確認方法：", "Method: ") }{ if ja { r.reference.label_ja() } else { r.reference.label_en() } }{ "　" }{ both(r.checked_on) }</p>
+            <p>{ app.t("確認方法：", "Method: ") }{ lang.t(r.reference.label_ja(), r.reference.label_en()) }{ "　" }{ both(r.checked_on) }</p>
             { for r.qualifications.iter().enumerate().map(|(i, q)| html! {
                 <section class="qualification" id={format!("qualification-{}", i + 1)} aria-labelledby={format!("qualification-{}-heading", i + 1)}>
                     <h3 id={format!("qualification-{}-heading", i + 1)}>
                         { if several { format!("{}{}：", app.t("資格", "Qualification "), i + 1) } else { String::new() } }
-                        { standing_label(ja, q, r.checked_on) }
+                        { standing_label(lang, q, r.checked_on) }
                     </h3>
                     { qualification(&app, q, i == 0) }
                 </section>
@@ -237,7 +241,7 @@ pub fn result_view(props: &ResultProps) -> Html {
                             <label class="choice" for={format!("qualification-choice-{}", i + 1)}>
                                 <input type="radio" name="qualification-choice" id={format!("qualification-choice-{}", i + 1)}
                                     checked={checked} onchange={on} />
-                                <span lang="ja">{ format!("{}{}：{}（{}）{}", app.t("資格", "Qualification "), i + 1, q.insurer_name, q.insurer_number, standing_label(ja, q, r.checked_on)) }</span>
+                                <span lang="ja">{ format!("{}{}：{}（{}）{}", app.t("資格", "Qualification "), i + 1, q.insurer_name, q.insurer_number, standing_label(lang, q, r.checked_on)) }</span>
                             </label>
                         }
                     }) }
@@ -270,19 +274,15 @@ pub fn result_view(props: &ResultProps) -> Html {
             }
             if registered {
                 <Registered import=false />
-                if let Some((_, name)) = &app.state.registered_patient {
+                if let Some((_, name)) = &app.state.check.registered_patient {
                     <button id="to-patient-records" type="button" onclick={to_records}>
-                        { if ja {
-                            format!("{name}さんの施術録を開く")
-                        } else {
-                            format!("Open {name}'s treatment records")
-                        } }
+                        { lang.t(format!("{name}さんの施術録を開く"), format!("Open {name}'s treatment records")) }
                     </button>
                 }
             } else if !r.qualifications.is_empty() && props.register {
                 <button id="register-patient" type="button" onclick={register}>{ app.t("患者として登録", "Register as patient") }</button>
-                if let Some((ja_text, en_text)) = &app.state.edit_error {
-                    <p id="register-error" class="error" role="alert">{ if ja { ja_text.clone() } else { en_text.clone() } }</p>
+                if let Some((ja_text, en_text)) = &app.state.records.edit_error {
+                    <p id="register-error" class="error" role="alert">{ lang.t(ja_text.clone(), en_text.clone()) }</p>
                 }
             }
         </section>
@@ -300,16 +300,16 @@ pub struct RegisteredProps {
 #[function_component(Registered)]
 pub fn registered(p: &RegisteredProps) -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
-    let list = &app.state.registered;
-    if list.is_empty() || app.state.registered_by_import != p.import {
+    let lang = app.lang();
+    let list = &app.state.check.registered;
+    if list.is_empty() || app.state.check.registered_by_import != p.import {
         return html! {};
     }
     html! {
         <div id={ if p.import { "import-registration" } else { "registration" } } class="registration">
             { for list.iter().map(|r| html! {
                 <>
-                    <p><strong>{ crate::state::registration_line(app.lang(), r) }</strong></p>
+                    <p><strong>{ crate::state::records::registration_line(app.lang(), r) }</strong></p>
                     if !r.changes.is_empty() {
                         <table class="changes">
                             <caption class="sr-only">{ app.t("変更点", "Changes") }</caption>
@@ -321,7 +321,7 @@ pub fn registered(p: &RegisteredProps) -> Html {
                             <tbody>
                                 { for r.changes.iter().map(|c| html! {
                                     <tr id={format!("change-{}", c.field)}>
-                                        <th scope="row">{ if ja { &c.label_ja } else { &c.label_en } }</th>
+                                        <th scope="row">{ lang.t(&c.label_ja, &c.label_en) }</th>
                                         <td>{ &c.before }</td>
                                         <td><strong>{ &c.after }</strong></td>
                                     </tr>

@@ -4,9 +4,8 @@
 
 use super::form::{CheckField, ConfirmBox, SelectField, TextField};
 use super::use_app;
-use crate::i18n::Lang;
 use crate::idb::Persistence;
-use crate::state::{Action, BookStatus};
+use crate::state::{records, Action, BookStatus};
 use ukemi_core::claims::{Clinic, Discipline, Practitioner, TariffSet};
 use ukemi_core::records::{backup, Book, Edit, Settings as ClinicSettings};
 use web_sys::HtmlInputElement;
@@ -15,15 +14,15 @@ use yew::prelude::*;
 #[function_component(Settings)]
 pub fn settings() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
-    let current = app.state.book.settings.clone();
+    let lang = app.lang();
+    let current = app.state.records.book.settings.clone();
     let put_clinic = |f: fn(&mut Clinic, String)| {
         let state = app.state.clone();
         let current = current.clone();
         Callback::from(move |v: String| {
             let mut next = current.clone();
             f(&mut next.clinic, v);
-            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
         })
     };
     let put_practitioner = |i: usize, f: fn(&mut Practitioner, String)| {
@@ -34,7 +33,7 @@ pub fn settings() -> Html {
             if let Some(p) = next.practitioners.get_mut(i) {
                 f(p, v);
             }
-            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
         })
     };
     let add_practitioner = {
@@ -43,7 +42,7 @@ pub fn settings() -> Html {
         Callback::from(move |_| {
             let mut next: ClinicSettings = current.clone();
             next.practitioners.push(Practitioner::default());
-            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
         })
     };
     let statement = {
@@ -52,7 +51,7 @@ pub fn settings() -> Html {
         Callback::from(move |b: bool| {
             let mut next = current.clone();
             next.clinic.statement_system = b;
-            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
         })
     };
     let c = &current.clinic;
@@ -65,21 +64,11 @@ pub fn settings() -> Html {
         let current = current.clone();
         Callback::from(move |v: String| {
             let mut next = current.clone();
-            next.discipline = match v.as_str() {
-                "judo" => Some(Discipline::Judo),
-                "acupuncture" => Some(Discipline::Acupuncture),
-                "massage" => Some(Discipline::Massage),
-                _ => None,
-            };
-            state.dispatch(Action::Edit(Edit::PutSettings(next)));
+            next.discipline = Discipline::from_code(&v);
+            state.dispatch(Action::from(records::Action::Edit(Edit::PutSettings(next))));
         })
     };
-    let discipline = match current.discipline {
-        Some(Discipline::Judo) => "judo",
-        Some(Discipline::Acupuncture) => "acupuncture",
-        Some(Discipline::Massage) => "massage",
-        None => "",
-    };
+    let discipline = current.discipline.map_or("", Discipline::code);
     html! {
         <>
             <h1 id="screen-heading" tabindex="-1">{ app.t("設定", "Settings") }</h1>
@@ -88,11 +77,7 @@ pub fn settings() -> Html {
                 <p class="hint">{ app.t("申請書の施術証明欄に印字されます。入力するとすぐ保存されます。", "Printed on every claim form. Saved as you type.") }</p>
                 if !missing.is_empty() {
                     <p id="clinic-missing" class="warn">{
-                        if ja {
-                            format!("申請書に必要な項目が未入力です：{}", missing.iter().map(|(_, j, _)| *j).collect::<Vec<_>>().join("・"))
-                        } else {
-                            format!("Needed on every claim form and still blank: {}", missing.iter().map(|(.., e)| *e).collect::<Vec<_>>().join(", "))
-                        }
+                        lang.t(format!("申請書に必要な項目が未入力です：{}", missing.iter().map(|(_, j, _)| *j).collect::<Vec<_>>().join("・")), format!("Needed on every claim form and still blank: {}", missing.iter().map(|(.., e)| *e).collect::<Vec<_>>().join(", ")))
                     }</p>
                 }
                 <div data-field="clinic.name"><TextField id="clinic-name" label={ app.t("施術所名（必須）", "Clinic name (required)") } value={c.name.clone()} onchange={put_clinic(|c, v| c.name = v)} autocomplete="organization"
@@ -143,16 +128,16 @@ pub fn settings() -> Html {
             <super::diagnostics::SupportLog />
             <section class="panel" aria-labelledby="storage-heading">
                 <h2 id="storage-heading">{ app.t("データの保存", "Data storage") }</h2>
-                <p id="storage-state">{ match (&app.state.book_status, app.state.persistence) {
+                <p id="storage-state">{ match (&app.state.records.book_status, app.state.records.persistence) {
                     (BookStatus::InMemory, _) => app.t("この画面ではデータを保存していません（デモ、またはブラウザが保存を許可していません）。", "Nothing is stored here (demo, or the browser does not allow storage)."),
                     (BookStatus::Unreadable { .. }, _) => app.t("保存データが読めません。バックアップから復元してください。", "The stored data cannot be read: restore a backup."),
                     (BookStatus::Loading, _) => app.t("読み込み中…", "Loading…"),
                     (BookStatus::Stored, Some(Persistence::Granted)) => app.t("このパソコンのブラウザに保存しています。ディスクの空きが少なくなっても、ブラウザがこのデータを消すことはありません。", "Stored in this browser, marked persistent: the browser will not evict it."),
                     (BookStatus::Stored, _) => app.t("このパソコンのブラウザに保存しています。ただし、ディスクの空きが少なくなるとブラウザが消すことがあるため、定期的にバックアップを保存してください。", "Stored in this browser, but not marked persistent: save backups regularly."),
                 } }</p>
-                if ja {
-                    <p class="hint">{ "データはこのブラウザの中だけにあります。別のパソコンへ移すときや万一に備えて、バックアップを保存してください。" }</p>
-                }
+                <p class="hint">{ app.t(
+                    "データはこのブラウザの中だけにあります。別のパソコンへ移すときや万一に備えて、バックアップを保存してください。",
+                    "The data is only in this browser. Save a backup to move it to another PC, and in case something goes wrong.") }</p>
             </section>
         </>
     }
@@ -161,7 +146,7 @@ pub fn settings() -> Html {
 #[function_component(Tariffs)]
 fn tariffs() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let set = TariffSet::builtin();
     html! {
         <section class="panel" aria-labelledby="tariffs-heading">
@@ -191,7 +176,7 @@ fn tariffs() -> Html {
                                         <td>{ t.effective_from.wareki() }</td>
                                         <td>{ t.effective_to.map(|d| d.wareki()).unwrap_or_else(|| app.t("（現行）", "(current)").to_string()) }</td>
                                         <td>{ if t.covers(today) { app.t("適用中", "In force") } else { app.t("過去", "Past") } }</td>
-                                        <td>{ if unverified == 0 { app.t("なし", "None").to_string() } else if ja { format!("{unverified}項目") } else { format!("{unverified} items") } }</td>
+                                        <td>{ if unverified == 0 { app.t("なし", "None").to_string() } else { lang.t(format!("{unverified}項目"), format!("{unverified} items")) } }</td>
                                     </tr> }
                                 }) }
                             </tbody>
@@ -213,12 +198,12 @@ struct Pending {
 #[function_component(Backup)]
 fn backup_panel() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let file_ref = use_node_ref();
     let pending = use_state(|| None::<Pending>);
     let message = use_state(|| None::<(bool, String)>);
     let save = {
-        let book = app.state.book.clone();
+        let book = app.state.records.book.clone();
         let message = message.clone();
         Callback::from(move |_| {
             let now = crate::clock::now_iso();
@@ -228,7 +213,7 @@ fn backup_panel() -> Html {
                 &name,
                 "application/json",
                 &text,
-                ja,
+                lang,
             )));
         })
     };
@@ -253,10 +238,7 @@ fn backup_panel() -> Html {
                         Err(e) => {
                             crate::log::warn("backup.refused", &format!("kind={}", e.kind()));
                             pending.set(None);
-                            message.set(Some((
-                                false,
-                                if ja { e.message_ja() } else { e.message_en() },
-                            )));
+                            message.set(Some((false, lang.t(e.message_ja(), e.message_en()))));
                         }
                     },
                 }
@@ -270,14 +252,13 @@ fn backup_panel() -> Html {
         Callback::from(move |_| {
             if let Some(p) = (*pending).clone() {
                 let (np, nc) = (p.book.patients.len(), p.book.cases.len());
-                state.dispatch(Action::Edit(Edit::Restore(p.book)));
+                state.dispatch(Action::from(records::Action::Edit(Edit::Restore(p.book))));
                 message.set(Some((
                     true,
-                    if ja {
-                        format!("{} から復元しました（患者{np}人・施術録{nc}件）。", p.file)
-                    } else {
-                        format!("Restored from {} ({np} patients, {nc} cases).", p.file)
-                    },
+                    lang.t(
+                        format!("{} から復元しました（患者{np}人・施術録{nc}件）。", p.file),
+                        format!("Restored from {} ({np} patients, {nc} cases).", p.file),
+                    ),
                 )));
                 pending.set(None);
             }
@@ -298,11 +279,7 @@ fn backup_panel() -> Html {
             <button type="button" id="backup-check" class="secondary" onclick={check}>{ app.t("ファイルを確認する", "Check the file") }</button>
             if let Some(p) = &*pending {
                 <ConfirmBox id="backup-confirm-box" text_id="backup-confirm-text"
-                    question={ if ja {
-                        format!("{} には患者{}人・施術録{}件・締め済みの月{}件が入っています。現在のデータをすべてこの内容で置き換えますか？", p.file, p.book.patients.len(), p.book.cases.len(), p.book.months.iter().filter(|m| m.closed_at.is_some()).count())
-                    } else {
-                        format!("{} holds {} patients, {} cases. Replace all current data with it?", p.file, p.book.patients.len(), p.book.cases.len())
-                    } }
+                    question={ lang.t(format!("{} には患者{}人・施術録{}件・締め済みの月{}件が入っています。現在のデータをすべてこの内容で置き換えますか？", p.file, p.book.patients.len(), p.book.cases.len(), p.book.months.iter().filter(|m| m.closed_at.is_some()).count()), format!("{} holds {} patients, {} cases. Replace all current data with it?", p.file, p.book.patients.len(), p.book.cases.len())) }
                     confirm_id="backup-confirm" confirm_label={ app.t("置き換えて復元する", "Replace and restore") } onconfirm={confirm}
                     cancel_id="backup-cancel" oncancel={cancel} />
             }

@@ -8,6 +8,7 @@
 use super::{use_app, AppCtx};
 use crate::i18n::Lang;
 use crate::state::{Conn, Pairing};
+use ukemi_core::eligibility::adoption::{self, Deadline, Standing};
 use ukemi_core::protocol::{
     Command, CompanionStatus, Reachable, ServiceKind, CERTIFICATE_WARNING_DAYS,
 };
@@ -63,77 +64,63 @@ struct Row {
     detail: String,
 }
 
-fn pick(ja: bool, j: String, e: String) -> String {
-    if ja {
-        j
-    } else {
-        e
-    }
-}
-
-fn date_text(ja: bool, d: Date) -> String {
-    pick(ja, format!("{}（{d}）", d.wareki()), d.to_string())
+fn date_text(lang: Lang, d: Date) -> String {
+    lang.t(format!("{}（{d}）", d.wareki()), d.to_string())
 }
 
 /// `2026-11-25T09:30:00+09:00` as `令和8年11月25日 9時30分` / `2026-11-25 09:30 JST`.
-fn time_text(ja: bool, checked_at: &str) -> String {
+fn time_text(lang: Lang, checked_at: &str) -> String {
     let date = checked_at.get(..10).and_then(|d| Date::parse(d).ok());
     let hour = checked_at.get(11..13).and_then(|h| h.parse::<u8>().ok());
     let minute = checked_at.get(14..16);
     match (date, hour, minute) {
-        (Some(d), Some(h), Some(m)) if ja => format!("{} {h}時{m}分", d.wareki()),
-        (Some(d), Some(h), Some(m)) => format!("{d} {h:02}:{m} JST"),
+        (Some(d), Some(h), Some(m)) => lang.t(
+            format!("{} {h}時{m}分", d.wareki()),
+            format!("{d} {h:02}:{m} JST"),
+        ),
         _ => checked_at.to_string(),
     }
 }
 
 fn companion_row(app: &AppCtx) -> Row {
     let s = &app.state;
-    let ja = app.lang() == Lang::Ja;
-    let (mark, detail) = match (&s.conn, &s.pairing) {
+    let lang = app.lang();
+    let (mark, detail) = match (&s.companion.conn, &s.companion.pairing) {
         (Conn::Connected { host }, Pairing::Paired) => {
             let version = s
-                .status
+                .readiness.status
                 .as_ref()
                 .map(|st| st.companion_version.clone())
                 .unwrap_or_default();
             let place = if s.demo {
-                pick(
-                    ja,
-                    "デモ：ブラウザの中の練習用コンパニオン".into(),
+                lang.t("デモ：ブラウザの中の練習用コンパニオン".into(),
                     "Demo: the practice companion inside the browser".into(),
                 )
             } else {
                 host.clone()
             };
-            let text = match (version.is_empty(), ja) {
+            let text = match (version.is_empty(), lang) {
                 (true, _) => place,
-                (false, true) => format!("{place}（版 {version}）"),
-                (false, false) => format!("{place} (version {version})"),
+                (false, Lang::Ja) => format!("{place}（版 {version}）"),
+                (false, Lang::En) => format!("{place} (version {version})"),
             };
             (Mark::Ok, text)
         }
         (Conn::Connected { .. }, _) => (
             Mark::Bad,
-            pick(
-                ja,
-                "接続していますが、このページはまだ連携（ペアリング）していません。受付の画面で連携を依頼し、このパソコンの承認画面で承認してください。".into(),
+            lang.t("接続していますが、このページはまだ連携（ペアリング）していません。受付の画面で連携を依頼し、このパソコンの承認画面で承認してください。".into(),
                 "Connected, but this page is not paired yet. Ask to pair on the reception screen and approve it on this PC's approval page.".into(),
             ),
         ),
         (Conn::Connecting, _) => (
             Mark::Unknown,
-            pick(
-                ja,
-                "コンパニオンに接続しています…".into(),
+            lang.t("コンパニオンに接続しています…".into(),
                 "Connecting to the companion…".into(),
             ),
         ),
         (Conn::Failed, _) => (
             Mark::Bad,
-            pick(
-                ja,
-                "コンパニオンに接続できません。このパソコンでコンパニオン（ukemi-companion）が起動しているか確認してください。".into(),
+            lang.t("コンパニオンに接続できません。このパソコンでコンパニオン（ukemi-companion）が起動しているか確認してください。".into(),
                 "Cannot connect to the companion. Check that ukemi-companion is running on this PC.".into(),
             ),
         ),
@@ -148,33 +135,36 @@ fn companion_row(app: &AppCtx) -> Row {
 
 fn reader_row(app: &AppCtx, ready: bool) -> Row {
     let s = &app.state;
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let (mark, detail) = if !ready {
         (
             Mark::Unknown,
-            pick(
-                ja,
+            lang.t(
                 "コンパニオンとつながると確認できます。".into(),
                 "Can be checked once the companion is connected.".into(),
             ),
         )
-    } else if s.readers.is_empty() {
+    } else if s.companion.readers.is_empty() {
         (
             Mark::Bad,
-            pick(
-                ja,
+            lang.t(
                 "カードリーダーが見つかりません。USBケーブルをつなぎ直してください。".into(),
                 "No card reader found. Reconnect the USB cable.".into(),
             ),
         )
     } else {
-        let names: Vec<&str> = s.readers.iter().map(|r| r.name.as_str()).collect();
-        let practice = s.readers.iter().all(|r| r.simulated);
-        let text = match (practice, ja) {
-            (true, true) => format!("練習用のリーダー：{}", names.join("、")),
-            (true, false) => format!("Practice reader: {}", names.join(", ")),
-            (false, true) => names.join("、"),
-            (false, false) => names.join(", "),
+        let names: Vec<&str> = s
+            .companion
+            .readers
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        let practice = s.companion.readers.iter().all(|r| r.simulated);
+        let text = match (practice, lang) {
+            (true, Lang::Ja) => format!("練習用のリーダー：{}", names.join("、")),
+            (true, Lang::En) => format!("Practice reader: {}", names.join(", ")),
+            (false, Lang::Ja) => names.join("、"),
+            (false, Lang::En) => names.join(", "),
         };
         (Mark::Ok, text)
     };
@@ -189,7 +179,7 @@ fn reader_row(app: &AppCtx, ready: bool) -> Row {
 /// Why a fact from the companion is not known (yet).
 fn not_checked(app: &AppCtx) -> String {
     let s = &app.state;
-    if matches!(s.conn, Conn::Connected { .. }) && s.pairing == Pairing::Paired {
+    if s.companion.ready() {
         app.t("まだ確認していません。", "Not checked yet.")
             .to_string()
     } else {
@@ -202,61 +192,49 @@ fn not_checked(app: &AppCtx) -> String {
 }
 
 fn certificate_row(app: &AppCtx, status: Option<&CompanionStatus>) -> Row {
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let (mark, detail) = match status {
         None => (Mark::Unknown, not_checked(app)),
         Some(st) => match &st.certificate {
             None if st.service == ServiceKind::Simulator => (
                 Mark::NotApplicable,
-                pick(
-                    ja,
-                    "練習用モードでは使いません。本番では、施術所の電子証明書をコンパニオンに設定します。".into(),
+                lang.t("練習用モードでは使いません。本番では、施術所の電子証明書をコンパニオンに設定します。".into(),
                     "Not used in practice mode. For real checks, the clinic's certificate is configured in the companion.".into(),
                 ),
             ),
             None => (
                 Mark::Bad,
-                pick(
-                    ja,
-                    "施術所の電子証明書が設定されていません。".into(),
+                lang.t("施術所の電子証明書が設定されていません。".into(),
                     "No clinic certificate is configured.".into(),
                 ),
             ),
             Some(c) => {
-                let until = date_text(ja, c.not_after);
+                let until = date_text(lang, c.not_after);
                 let who = if c.subject_cn.is_empty() {
                     String::new()
                 } else {
-                    pick(
-                        ja,
-                        format!("名義：{}。", c.subject_cn),
+                    lang.t(format!("名義：{}。", c.subject_cn),
                         format!("Issued to {}. ", c.subject_cn),
                     )
                 };
                 if c.expired() {
                     (
                         Mark::Bad,
-                        pick(
-                            ja,
-                            format!("{who}有効期限が切れています（{until}まで）。証明書を更新し、コンパニオンに設定し直してください。"),
+                        lang.t(format!("{who}有効期限が切れています（{until}まで）。証明書を更新し、コンパニオンに設定し直してください。"),
                             format!("{who}Expired on {until}. Renew it and configure the companion with the new one."),
                         ),
                     )
                 } else if c.days_left <= CERTIFICATE_WARNING_DAYS {
                     (
                         Mark::Warn,
-                        pick(
-                            ja,
-                            format!("{who}有効期限は{until}、残り{}日です。期限が近づいています。更新の手続きをしてください。", c.days_left),
+                        lang.t(format!("{who}有効期限は{until}、残り{}日です。期限が近づいています。更新の手続きをしてください。", c.days_left),
                             format!("{who}Valid until {until}: {} days left. It expires soon — renew it now.", c.days_left),
                         ),
                     )
                 } else {
                     (
                         Mark::Ok,
-                        pick(
-                            ja,
-                            format!("{who}有効期限は{until}（残り{}日）です。", c.days_left),
+                        lang.t(format!("{who}有効期限は{until}（残り{}日）です。", c.days_left),
                             format!("{who}Valid until {until} ({} days left).", c.days_left),
                         ),
                     )
@@ -273,59 +251,52 @@ fn certificate_row(app: &AppCtx, status: Option<&CompanionStatus>) -> Row {
 }
 
 fn service_row(app: &AppCtx, status: Option<&CompanionStatus>) -> Row {
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let (mark, detail) = match status {
         None => (Mark::Unknown, not_checked(app)),
         Some(st) => {
             let name = match (st.service, &st.service_url) {
-                (ServiceKind::Simulator, _) => pick(
-                    ja,
+                (ServiceKind::Simulator, _) => lang.t(
                     "練習用の資格確認サービス（シミュレーター）".into(),
                     "The practice eligibility service (simulator)".into(),
                 ),
-                (ServiceKind::Relay, Some(host)) => pick(
-                    ja,
+                (ServiceKind::Relay, Some(host)) => lang.t(
                     format!("資格確認サービス（{host}）"),
                     format!("The eligibility service ({host})"),
                 ),
-                (ServiceKind::Relay, None) => pick(
-                    ja,
-                    "資格確認サービス".into(),
-                    "The eligibility service".into(),
-                ),
+                (ServiceKind::Relay, None) => {
+                    lang.t("資格確認サービス".into(), "The eligibility service".into())
+                }
             };
             match st.service_reachable {
                 Reachable::Yes => (
                     Mark::Ok,
-                    pick(
-                        ja,
+                    lang.t(
                         format!("{name}につながります。"),
                         format!("{name} can be reached."),
                     ),
                 ),
                 Reachable::Unknown => (
                     Mark::Unknown,
-                    pick(
-                        ja,
+                    lang.t(
                         format!("{name}につながるかは確認できませんでした。"),
                         format!("Whether {name} can be reached is not known."),
                     ),
                 ),
                 Reachable::No => {
                     let kind = st.service_error_detail.service_code.as_deref();
-                    let advice = match (kind, ja) {
-                        (Some("TLS"), true) => "安全な接続を確立できません。施術所の電子証明書と、サービスの証明書（CA）の設定を確認してください。".to_string(),
-                        (Some("TLS"), false) => "A secure connection could not be set up. Check the clinic certificate and the service CA in the companion's settings.".to_string(),
-                        (Some("TIMEOUT"), true) => "時間内に応答がありませんでした。インターネット接続を確認し、時間をおいて再確認してください。".to_string(),
-                        (Some("TIMEOUT"), false) => "No answer in time. Check the Internet connection and check again later.".to_string(),
-                        (_, true) => "インターネット接続と、コンパニオンに設定したサービスのアドレスを確認し、時間をおいて再確認してください。".to_string(),
-                        (_, false) => "Check the Internet connection and the service address in the companion's settings, then check again later.".to_string(),
+                    let advice = match (kind, lang) {
+                        (Some("TLS"), Lang::Ja) => "安全な接続を確立できません。施術所の電子証明書と、サービスの証明書（CA）の設定を確認してください。".to_string(),
+                        (Some("TLS"), Lang::En) => "A secure connection could not be set up. Check the clinic certificate and the service CA in the companion's settings.".to_string(),
+                        (Some("TIMEOUT"), Lang::Ja) => "時間内に応答がありませんでした。インターネット接続を確認し、時間をおいて再確認してください。".to_string(),
+                        (Some("TIMEOUT"), Lang::En) => "No answer in time. Check the Internet connection and check again later.".to_string(),
+                        (_, Lang::Ja) => "インターネット接続と、コンパニオンに設定したサービスのアドレスを確認し、時間をおいて再確認してください。".to_string(),
+                        (_, Lang::En) => "Check the Internet connection and the service address in the companion's settings, then check again later.".to_string(),
                     };
                     let code = kind.map(|k| format!("（{k}）")).unwrap_or_default();
                     (
                         Mark::Bad,
-                        pick(
-                            ja,
+                        lang.t(
                             format!("{name}につながりません{code}。{advice}"),
                             format!("{name} cannot be reached{code}. {advice}"),
                         ),
@@ -355,136 +326,39 @@ fn row_html(app: &AppCtx, r: &Row) -> Html {
     }
 }
 
-/// When a deadline falls: on a day, or only roughly (its month or season).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum When {
-    Day,
-    Around,
-}
-
-struct Deadline {
-    id: &'static str,
-    /// The day counted to (the month's first day for a rough one).
-    date: (i32, u8, u8),
-    when: When,
-    when_ja: &'static str,
-    when_en: &'static str,
-    what_ja: &'static str,
-    what_en: &'static str,
-    key: bool,
-}
-
-/// Source: docs/reference/eligibility.md §6 (MHLW briefing of 2025-08-08; やむを得ない
-/// 事由 from the 事務連絡 of 2024-11-06).
-const DEADLINES: &[Deadline] = &[
-    Deadline {
-        id: "deadline-mandatory",
-        date: (2024, 12, 2),
-        when: When::Day,
-        when_ja: "令和6年（2024年）12月2日",
-        when_en: "2 December 2024",
-        what_ja: "受領委任の施術所で、オンライン資格確認が原則として義務になりました（新しい健康保険証の発行も終了）。",
-        what_en: "Online eligibility checks became mandatory in principle for 受領委任 clinics (no new health insurance cards issued).",
-        key: false,
-    },
-    Deadline {
-        id: "deadline-notice",
-        date: (2025, 8, 31),
-        when: When::Around,
-        when_ja: "令和7年（2025年）8月末ごろ",
-        when_en: "around the end of August 2025",
-        what_ja: "利用開始申請も「やむを得ない事由」の回答もない施術所へ、集団指導の対象になる旨の通知（やむを得ない事由を届け出る様式つき）。",
-        what_en: "Clinics with neither an application to start nor an 'unavoidable reason' answer are told they will get group guidance (with a form to declare an unavoidable reason).",
-        key: false,
-    },
-    Deadline {
-        id: "deadline-cards",
-        date: (2025, 12, 2),
-        when: When::Day,
-        when_ja: "令和7年（2025年）12月2日",
-        when_en: "2 December 2025",
-        what_ja: "従来の健康保険証が使えなくなりました（資格確認書かマイナ保険証のみ）。",
-        what_en: "The old health insurance cards stopped being valid (only 資格確認書 or the My Number card).",
-        key: false,
-    },
-    Deadline {
-        id: "deadline-guidance",
-        date: (2026, 1, 1),
-        when: When::Around,
-        when_ja: "令和8年（2026年）1月ごろ",
-        when_en: "around January 2026",
-        what_ja: "集団指導。",
-        what_en: "Group guidance.",
-        key: false,
-    },
-    Deadline {
-        id: "deadline-subsidy",
-        date: (2026, 1, 15),
-        when: When::Day,
-        when_ja: "令和8年（2026年）1月15日",
-        when_en: "15 January 2026",
-        what_ja: "補助金の申請期限（読み取り機器 最大41,000円、レセコン連携の改修 最大32,000円・2分の1）。",
-        what_en: "Deadline to apply for the subsidies (reader devices up to ¥41,000; receipt-software integration up to ¥32,000, half the cost).",
-        key: false,
-    },
-    Deadline {
-        id: "deadline-warning",
-        date: (2026, 7, 1),
-        when: When::Around,
-        when_ja: "令和8年（2026年）夏ごろ",
-        when_en: "around summer 2026",
-        what_ja: "受領委任の取扱いを中止する場合がある旨の予告。",
-        what_en: "Notice that 受領委任 may be stopped.",
-        key: false,
-    },
-    Deadline {
-        id: "deadline-stop",
-        date: (2026, 12, 1),
-        when: When::Around,
-        when_ja: "令和8年（2026年）12月ごろ",
-        when_en: "around December 2026",
-        what_ja: "受領委任の取扱い中止：オンライン資格確認を導入しておらず、やむを得ない事由の届出もない施術所が対象です。",
-        what_en: "受領委任 stops for clinics that have neither adopted online eligibility checks nor declared an unavoidable reason.",
-        key: true,
-    },
-];
-
-fn days_text(ja: bool, today: Date, d: &Deadline) -> String {
-    let Ok(day) = Date::new(d.date.0, d.date.1, d.date.2) else {
-        return String::new();
-    };
-    let n = today.days_until(day);
-    let around = d.when == When::Around;
-    match (n, ja, around) {
-        (0, true, false) => "今日".into(),
-        (0, false, false) => "today".into(),
-        (n, true, false) if n > 0 => format!("あと{n}日"),
-        (n, false, false) if n > 0 => format!("{n} days left"),
-        (n, true, false) => format!("{}日前に過ぎました", -n),
-        (n, false, false) => format!("passed {} days ago", -n),
-        (n, true, true) if n > 0 => format!("あと約{n}日（目安）"),
-        (n, false, true) if n > 0 => format!("about {n} days left (approximate)"),
-        (n, true, true) if n > -31 => "今ごろ（目安）".into(),
-        (n, false, true) if n > -31 => "about now (approximate)".into(),
-        (_, true, true) => "過ぎました（目安）".into(),
-        (_, false, true) => "passed (approximate)".into(),
+/// How far `today` is from a deadline, in the page's words.
+fn days_text(lang: Lang, today: Date, d: &Deadline) -> String {
+    match (d.standing(today), d.approximate) {
+        (Standing::Today, _) => lang.t("今日", "today").into(),
+        (Standing::Left(n), false) => lang.t(format!("あと{n}日"), format!("{n} days left")),
+        (Standing::Left(n), true) => lang.t(
+            format!("あと約{n}日（目安）"),
+            format!("about {n} days left (approximate)"),
+        ),
+        (Standing::Passed(n), false) => lang.t(
+            format!("{n}日前に過ぎました"),
+            format!("passed {n} days ago"),
+        ),
+        (Standing::Passed(_), true) => lang.t("過ぎました（目安）", "passed (approximate)").into(),
+        (Standing::AboutNow, _) => lang.t("今ごろ（目安）", "about now (approximate)").into(),
     }
 }
 
 #[function_component(Deadlines)]
 fn deadlines() -> Html {
     let app = use_app();
-    let ja = app.lang() == Lang::Ja;
+    let lang = app.lang();
     let today = crate::clock::today();
-    let stop = DEADLINES.iter().find(|d| d.key);
+    let all = adoption::deadlines();
+    let stop = all.iter().find(|d| d.key);
     html! {
         <section class="panel" aria-labelledby="deadlines-heading">
             <h2 id="deadlines-heading">{ app.t("期限", "Deadlines") }</h2>
-            <p id="deadlines-today">{ pick(ja, format!("今日は{}です。", date_text(true, today)), format!("Today is {today}.")) }</p>
+            <p id="deadlines-today">{ lang.t(format!("今日は{}です。", date_text(Lang::Ja, today)), format!("Today is {today}.")) }</p>
             if let Some(d) = stop {
                 <p id="deadline-key" class="warn-box">
-                    <strong>{ pick(ja, format!("受領委任の取扱い中止（{}）まで：{}", d.when_ja, days_text(true, today, d)),
-                                   format!("受領委任 stops ({}): {}", d.when_en, days_text(false, today, d))) }</strong>
+                    <strong>{ lang.t(format!("受領委任の取扱い中止（{}）まで：{}", d.when_ja, days_text(Lang::Ja, today, d)),
+                                   format!("受領委任 stops ({}): {}", d.when_en, days_text(Lang::En, today, d))) }</strong>
                     <br />
                     { app.t(
                         "オンライン資格確認を導入して使える状態にしているか、やむを得ない事由を届け出た施術所は対象外です。この画面は機器と接続の状態を確かめるもので、利用開始申請が済んでいるかは確認できません。",
@@ -500,14 +374,14 @@ fn deadlines() -> Html {
                         <th scope="col">{ app.t("今日から", "From today") }</th>
                     </tr></thead>
                     <tbody>
-                        { for DEADLINES.iter().map(|d| html! {
-                            <tr id={d.id}>
-                                <th scope="row">{ if ja { d.when_ja } else { d.when_en } }</th>
+                        { for all.iter().map(|d| html! {
+                            <tr id={d.id.clone()}>
+                                <th scope="row">{ app.t(&d.when_ja, &d.when_en) }</th>
                                 <td>
-                                    if d.key { <strong>{ if ja { d.what_ja } else { d.what_en } }</strong> }
-                                    else { { if ja { d.what_ja } else { d.what_en } } }
+                                    if d.key { <strong>{ app.t(&d.what_ja, &d.what_en) }</strong> }
+                                    else { { app.t(&d.what_ja, &d.what_en) } }
                                 </td>
-                                <td>{ days_text(ja, today, d) }</td>
+                                <td>{ days_text(app.lang(), today, d) }</td>
                             </tr>
                         }) }
                     </tbody>
@@ -529,14 +403,14 @@ fn deadlines() -> Html {
 pub fn readiness() -> Html {
     let app = use_app();
     let s = &app.state;
-    let ja = app.lang() == Lang::Ja;
-    let ready = matches!(s.conn, Conn::Connected { .. }) && s.pairing == Pairing::Paired;
+    let lang = app.lang();
+    let ready = s.companion.ready();
     let checking = use_state(|| false);
     {
         // An answer (or an error) ends the check; declared first so the request below wins
         // on the first render.
         let checking = checking.clone();
-        use_effect_with(s.status_seq, move |_| {
+        use_effect_with(s.readiness.status_seq, move |_| {
             checking.set(false);
             || ()
         });
@@ -566,7 +440,11 @@ pub fn readiness() -> Html {
             }
         })
     };
-    let status = if ready { s.status.as_ref() } else { None };
+    let status = if ready {
+        s.readiness.status.as_ref()
+    } else {
+        None
+    };
     let rows = [
         companion_row(&app),
         reader_row(&app, ready),
@@ -579,18 +457,13 @@ pub fn readiness() -> Html {
         .map(|r| r.label)
         .collect();
     let practice = status.is_some_and(|st| st.service == ServiceKind::Simulator);
-    let when = status.map(|st| time_text(ja, &st.checked_at));
+    let when = status.map(|st| time_text(lang, &st.checked_at));
     let error = s
+        .readiness
         .status_error
         .as_ref()
         .filter(|_| ready)
-        .map(|(code, detail)| {
-            if ja {
-                code.message_ja(detail)
-            } else {
-                code.message_en(detail)
-            }
-        });
+        .map(|(code, detail)| lang.t(code.message_ja(detail), code.message_en(detail)));
     let summary = if !ready {
         app.t(
             "コンパニオンとつながっていないため、確認できません。",
@@ -600,20 +473,19 @@ pub fn readiness() -> Html {
     } else if *checking {
         app.t("確認しています…", "Checking…").to_string()
     } else if let Some(e) = &error {
-        pick(
-            ja,
+        lang.t(
             format!("確認できませんでした：{e}"),
             format!("Could not check: {e}"),
         )
     } else {
         let at = when.clone().unwrap_or_default();
-        match (problems.is_empty(), practice, ja) {
-            (true, false, true) => format!("{at}に確認しました。オンライン資格確認を使える状態です。"),
-            (true, false, false) => format!("Checked at {at}. Online eligibility checking is operational."),
-            (true, true, true) => format!("{at}に確認しました。練習用モードで動いています（本番の資格確認サービスにはつながっていません）。"),
-            (true, true, false) => format!("Checked at {at}. Running in practice mode (not connected to the real eligibility service)."),
-            (false, _, true) => format!("{at}に確認しました。対応が必要な項目が{}つあります：{}。", problems.len(), problems.join("、")),
-            (false, _, false) => format!("Checked at {at}. {} item(s) need attention: {}.", problems.len(), problems.join(", ")),
+        match (problems.is_empty(), practice, lang) {
+            (true, false, Lang::Ja) => format!("{at}に確認しました。オンライン資格確認を使える状態です。"),
+            (true, false, Lang::En) => format!("Checked at {at}. Online eligibility checking is operational."),
+            (true, true, Lang::Ja) => format!("{at}に確認しました。練習用モードで動いています（本番の資格確認サービスにはつながっていません）。"),
+            (true, true, Lang::En) => format!("Checked at {at}. Running in practice mode (not connected to the real eligibility service)."),
+            (false, _, Lang::Ja) => format!("{at}に確認しました。対応が必要な項目が{}つあります：{}。", problems.len(), problems.join("、")),
+            (false, _, Lang::En) => format!("Checked at {at}. {} item(s) need attention: {}.", problems.len(), problems.join(", ")),
         }
     };
     html! {

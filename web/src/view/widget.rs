@@ -5,7 +5,7 @@
 
 use super::{check, connection, insurance, readers, result, use_companion, AppCtx};
 use crate::i18n::Lang;
-use crate::state::{Conn, Pairing, State};
+use crate::state::{Conn, State};
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 use yew::prelude::*;
@@ -43,8 +43,8 @@ pub fn widget(props: &WidgetProps) -> Html {
     let s = &ctx.state;
     {
         let host = props.host.clone();
-        let result = s.result.clone();
-        use_effect_with(s.result_seq, move |seq| {
+        let result = s.check.result.clone();
+        use_effect_with(s.check.result_seq, move |seq| {
             if let (true, Some(r)) = (*seq > 0, result) {
                 if let Ok(v) = serde_json::to_value(&r) {
                     emit(&host, "ukemi-result", &v);
@@ -55,8 +55,13 @@ pub fn widget(props: &WidgetProps) -> Html {
     }
     {
         let host = props.host.clone();
-        let failure = s.failure.clone();
-        let conn_failed = s.conn == Conn::Failed;
+        // Pairing's failures and the check's, whichever the page shows now.
+        let failure = s
+            .check
+            .failure
+            .clone()
+            .or_else(|| s.companion.failure.clone());
+        let conn_failed = s.companion.conn == Conn::Failed;
         use_effect_with((failure.clone(), conn_failed), move |_| {
             if let Some(f) = failure {
                 let v = serde_json::json!({
@@ -73,7 +78,7 @@ pub fn widget(props: &WidgetProps) -> Html {
             || ()
         });
     }
-    let ready = matches!(s.conn, Conn::Connected { .. }) && s.pairing == Pairing::Paired;
+    let ready = s.companion.ready();
     html! {
         <ContextProvider<AppCtx> context={ctx.clone()}>
             <div class="ukemi-widget" lang={s.lang.code()}>

@@ -1,0 +1,149 @@
+//! The claim engine's answers, kept while what they were computed from is unchanged, so a
+//! screen re-rendered as the clinic types (a search box, a reason, a field of another
+//! patient) does not recompute every claim of the month.
+//!
+//! Two levels: the month's list is kept per book (the very `Rc<Book>` the state holds:
+//! every edit makes a new one, nothing else does), and below it core's `ClaimMemo`
+//! recomputes only the cases whose engine input changed. One memo for the page (the
+//! 月次請求 screen, its ledger and the 施術録's live amounts share it).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use ukemi_core::claims::{ClaimError, ClaimInput, ClaimMonth, MonthlyClaim};
+use ukemi_core::records::month::{CaseClaim, ClaimMemo};
+use ukemi_core::records::Book;
+
+/// Month lists kept for the current book: the screens show one or two months at a time.
+const MONTHS_KEPT: usize = 4;
+
+#[derive(Default)]
+struct Memo {
+    engine: ClaimMemo,
+    /// The book the lists below were computed from (held, so its address is not reused).
+    book: Option<Rc<Book>>,
+    months: Vec<(ClaimMonth, Rc<Vec<CaseClaim>>)>,
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
+/// `Book::month_claims`, computed once per book and month.
+pub fn month_claims(book: &Rc<Book>, month: ClaimMonth) -> Rc<Vec<CaseClaim>> {
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if !memo.book.as_ref().is_some_and(|b| Rc::ptr_eq(b, book)) {
+            memo.book = Some(Rc::clone(book));
+            memo.months.clear();
+        }
+        if let Some((_, claims)) = memo.months.iter().find(|(m, _)| *m == month) {
+            return Rc::clone(claims);
+        }
+        let claims = Rc::new(book.month_claims_memo(month, &mut memo.engine));
+        if memo.months.len() >= MONTHS_KEPT {
+            memo.months.remove(0);
+        }
+        memo.months.push((month, Rc::clone(&claims)));
+        claims
+    })
+}
+
+/// `claims::compute` for one case's input, recomputed only when the input changed.
+pub fn case_claims(case_id: &str, input: &ClaimInput) -> Result<Vec<MonthlyClaim>, ClaimError> {
+    MEMO.with(|memo| memo.borrow_mut().engine.compute(case_id, input))
+}
+
+/// How many times the engine ran for this page (this thread: each test has its own).
+#[cfg(test)]
+fn computed() -> u64 {
+    MEMO.with(|memo| memo.borrow().engine.computed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ukemi_core::records::{Applied, Edit, InsuranceEntry, PatientRecord, Settings};
+
+    fn fixture() -> ClaimInput {
+        serde_json::from_str(include_str!(
+            "../../tests/fixtures/claims/judo_sprain_3parts.json"
+        ))
+        .unwrap_or_else(|e| panic!("fixture: {e}"))
+    }
+
+    /// Two patients, each with the fixture's 柔整 case, typed the way the page does it.
+    fn book() -> (Book, ClaimMonth) {
+        let input = fixture();
+        let mut book = Book::default();
+        let ok = |r: Result<Applied, _>| r.unwrap_or_else(|e| panic!("edit: {e:?}"));
+        ok(book.apply(Edit::PutSettings(Settings {
+            clinic: input.clinic.clone(),
+            practitioners: input.practitioners.clone(),
+            ..Default::default()
+        })));
+        for (id, name) in [("p1", "山田　一郎"), ("p2", "髙橋　二郎")] {
+            book.patients.push(PatientRecord {
+                id: id.into(),
+                name: name.into(),
+                name_kana: String::new(),
+                birth_date: input.patient.birth_date,
+                sex: Some(input.patient.sex),
+                address: "東京都新宿区西新宿2-8-1".into(),
+                postal_code: "163-8001".into(),
+                insurances: vec![InsuranceEntry {
+                    since: input.patient.birth_date,
+                    insurer_name: String::new(),
+                    insurance: input.insurance.clone(),
+                }],
+                checks: Vec::new(),
+                public_funds: Vec::new(),
+            });
+            let Applied::Case(case_id) = ok(book.apply(Edit::NewCase {
+                patient_id: id.into(),
+                case: input.case.clone(),
+            })) else {
+                panic!("no case id")
+            };
+            for visit in input.visits.clone() {
+                ok(book.apply(Edit::SetVisit {
+                    case_id: case_id.clone(),
+                    visit,
+                }));
+            }
+        }
+        let month = ClaimMonth::of(input.visits[0].date);
+        (book, month)
+    }
+
+    #[test]
+    fn a_re_render_computes_nothing_and_an_edit_only_the_case_it_touched() {
+        let (book, month) = book();
+        let mut book = Rc::new(book);
+        let start = computed();
+        let first = month_claims(&book, month);
+        assert_eq!(first.len(), 2);
+        assert!(first.iter().all(|c| c.claim.is_ok()), "{first:?}");
+        assert_eq!(computed() - start, 2);
+        // Typing somewhere that does not change the book re-renders with the same book.
+        let again = month_claims(&book, month);
+        assert!(Rc::ptr_eq(&first, &again));
+        assert_eq!(computed() - start, 2);
+        // An edit of one patient: a new book, one case recomputed, the answer as without memo.
+        let mut edited = (*book).clone();
+        let mut p = edited.patients[1].clone();
+        p.name = "髙橋　次郎".into();
+        edited
+            .apply(Edit::PutPatient(p))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        book = Rc::new(edited);
+        let now = month_claims(&book, month);
+        assert_eq!(computed() - start, 3);
+        assert_eq!(*now, book.month_claims(month));
+        // The 施術録's live amount for an unchanged case: from the memo.
+        let input = book
+            .claim_input(&now[0].case_id, month)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(case_claims(&now[0].case_id, &input).is_ok());
+        assert_eq!(computed() - start, 3);
+    }
+}
