@@ -66,19 +66,23 @@ pub fn dist() -> Result<PathBuf> {
     Ok(dist)
 }
 
+/// The cargo profile of the WebAssembly builds (Cargo.toml: every crate at opt-level "z").
+const WASM_PROFILE: &str = "wasm-release";
+
 /// A release wasm as rustc wrote it (names kept), before wasm-bindgen and wasm-opt.
 fn release_wasm(name: &str) -> PathBuf {
     cmd::root()
         .join("target")
         .join(WASM_TARGET)
-        .join("release")
+        .join(WASM_PROFILE)
         .join(name)
 }
 
 /// `trunk build` of `target` (Trunk.toml's, www/index.html, when `None`) into `dist`.
 fn trunk(target: Option<&str>, dist: &std::path::Path, public_url: &str) -> Result {
     let mut c = command("trunk");
-    c.args(["build", "--release", "--offline", "--skip-version-check"]);
+    c.args(["build", "--release", "--offline", "--skip-version-check"])
+        .args(["--cargo-profile", WASM_PROFILE]);
     if let Some(t) = target {
         c.arg(t);
     }
@@ -92,22 +96,21 @@ fn trunk(target: Option<&str>, dist: &std::path::Path, public_url: &str) -> Resu
 /// wasm-opt, next to its loader and an example host page, in `dist/widget/`.
 fn widget(dist: &std::path::Path) -> Result {
     let cargo = cmd::cargo();
+    // Without the app (cargo feature `app`): no screens, no book, no claims.
     run(command(&cargo).args([
         "build",
-        "--release",
+        "--profile",
+        WASM_PROFILE,
         "--target",
         WASM_TARGET,
         "-p",
         "ukemi-web",
         "--lib",
+        "--no-default-features",
     ]))?;
     let out = dist.join("widget");
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let wasm = cmd::root()
-        .join("target")
-        .join(WASM_TARGET)
-        .join("release")
-        .join("ukemi_web.wasm");
+    let wasm = release_wasm("ukemi_web.wasm");
     run(command("wasm-bindgen")
         .args([
             "--target",
@@ -197,9 +200,17 @@ pub fn test() -> Result {
             "--",
             "-D",
             "warnings",
-        ]))
+        ]))?;
+        // Each build's own set of features: the demo (`sim`) and the widget (no `app`).
+        for features in [&["--features", "sim"][..], &["--no-default-features"][..]] {
+            run(command(&cargo)
+                .args(["clippy", "-p", "ukemi-web", "--target", WASM_TARGET])
+                .args(features)
+                .args(["--", "-D", "warnings"]))?;
+        }
+        Ok(())
     })?;
-    let dist = stage("WASM app and widget (release)", dist)?;
+    let dist = stage("WASM builds: clinic app, trainer demo, widget", dist)?;
     // The packages a clinic installs: the Windows companion (cross-compiled, cached in
     // target/), its installer, the .deb. Then the Wine rig that runs them.
     let packages = package::all()?;
