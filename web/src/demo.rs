@@ -74,7 +74,15 @@ pub fn sample_month() -> Option<ukemi_core::claims::ClaimMonth> {
 
 /// The demo's sample clinic as a book: the example case files (tests/fixtures/claims) as
 /// patients with their cases and visits, so a trainer can walk through 施術録 and 月次請求.
-/// Kept in the page only.
+/// Kept in the page only. The clinic app (no cargo feature `sim`) has no demo, and an empty
+/// book here.
+#[cfg(not(feature = "sim"))]
+pub fn sample_book() -> ukemi_core::records::Book {
+    ukemi_core::records::Book::default()
+}
+
+/// The demo's sample clinic (see above), from the example case files.
+#[cfg(feature = "sim")]
 pub fn sample_book() -> ukemi_core::records::Book {
     use ukemi_core::claims::ClaimInput;
     use ukemi_core::eligibility::{QualificationValidity, ReferenceKind};

@@ -161,7 +161,10 @@ pub fn demo(args: &[String]) -> Result {
         .join("target")
         .join("release")
         .join("ukemi-companion");
-    println!("\nStarting the companion in simulator mode. Open the URL below in a browser; stop with Ctrl+C.\n");
+    println!("\nStarting the companion in simulator mode. Open the URL below in a browser; stop with Ctrl+C.");
+    println!(
+        "(The trainer demo, which needs no companion, is at the same address under /demo/.)\n"
+    );
     let mut c = command(&bin.to_string_lossy());
     c.arg("--simulator").arg("--serve").arg(&dist).args(args);
     run(&mut c)
