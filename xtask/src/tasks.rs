@@ -256,6 +256,8 @@ pub fn test() -> Result {
             "-q",
             "-p",
             "ukemi-core",
+            "--features",
+            "vocab",
             "--example",
             "fuzz_vocab",
             "--",
