@@ -233,6 +233,8 @@ pub fn test() -> Result {
         ]))
     })?;
     stage("Wine rig", wine::prepare)?;
+    // However the run ends, the Wine it started ends with it.
+    let _wine = wine::Stop;
     stage("companion and devtools (debug, PC/SC)", || {
         run(command(&cargo).args([
             "build",
