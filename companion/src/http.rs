@@ -184,19 +184,21 @@ pub fn cache_control(path: &Path) -> &'static str {
     }
 }
 
-/// `name-0123456789abcdef.ext` or `name-0123456789abcdef_bg.wasm`: Trunk's `filehash`.
+/// `name-0123456789abcdef.ext` or `name-0123456789abcdef_bg.wasm`: Trunk's `filehash`, a
+/// 64-bit hash in lower-case hex without leading zeros (so now and then 15 digits or fewer;
+/// 12 or more are taken as a hash, which no word in our file names is).
 fn has_content_hash(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     name.match_indices('-').any(|(i, _)| {
-        let rest = &name[i + 1..];
-        rest.len() > 16
-            && rest[..16]
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-            && matches!(rest.as_bytes()[16], b'.' | b'_')
+        let rest = &name.as_bytes()[i + 1..];
+        let digits = rest
+            .iter()
+            .take_while(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(*b))
+            .count();
+        (12..=16).contains(&digits) && matches!(rest.get(digits), Some(b'.' | b'_'))
     })
 }
 
@@ -435,6 +437,8 @@ mod tests {
             "/d/ukemi-web-4cb6b966343d224b_bg.wasm",
             "ukemi-web-4cb6b966343d224b.js",
             "style-19794f0bf0fc36ae.css",
+            // A hash with a leading zero is written without it.
+            "ukemi-web-91b586e0b878194_bg.wasm",
         ] {
             assert_eq!(
                 cache_control(Path::new(hashed)),
@@ -447,8 +451,10 @@ mod tests {
             "ukemi_widget.js",
             "ukemi-eligibility.js",
             "postal/13.txt",
-            "style-19794f0bf0fc36a.css",
+            "style-19794f0bf0f.css",
+            "style-19794f0bf0fc36ae0.css",
             "style-19794f0bf0fc36aeX.css",
+            "ukemi-widget-host.css",
         ] {
             assert_eq!(cache_control(Path::new(plain)), "no-cache", "{plain}");
         }
