@@ -1,5 +1,7 @@
 //! Just enough HTTP/1.1 to serve the built app's static files from the same port as the
 //! WebSocket, so the demo is one process. GET and HEAD only; everything else is refused.
+//! Files are sent as the brotli or gzip copy `cargo xtask dist` wrote beside them when the
+//! browser accepts it, and Trunk's content-hashed names are cached for a year.
 
 use std::io::Write;
 use std::net::TcpStream;
@@ -145,6 +147,14 @@ fn security_headers(script_hashes: &[String]) -> String {
 /// sends its referrer to its own origin only: under `no-referrer` a browser posts a form
 /// with `Origin: null`, and the approval form must show its own origin to be accepted.
 pub fn security_headers_with(script_hashes: &[String], form_action: &str) -> String {
+    format!(
+        "{}Cache-Control: no-store\r\n",
+        policy_headers(script_hashes, form_action)
+    )
+}
+
+/// The CSP and the other security headers, without a caching rule.
+fn policy_headers(script_hashes: &[String], form_action: &str) -> String {
     let referrer = if form_action == "'none'" {
         "no-referrer"
     } else {
@@ -158,9 +168,83 @@ pub fn security_headers_with(script_hashes: &[String], form_action: &str) -> Str
         "Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
          style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; \
          frame-ancestors 'none'; base-uri 'none'; form-action {form_action}\r\n\
-         X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: {referrer}\r\n\
-         Cache-Control: no-store\r\n"
+         X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: {referrer}\r\n"
     )
+}
+
+/// How long a browser may keep a served file. Trunk names the app's files by a hash of
+/// their content (`style-19794f0bf0fc36ae.css`): such a name never holds other bytes, so it
+/// is kept for a year without asking again. Everything else (index.html, which names the
+/// current hashed files; the widget's loader; the postal data) is checked on every use.
+pub fn cache_control(path: &Path) -> &'static str {
+    if has_content_hash(path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+/// `name-0123456789abcdef.ext` or `name-0123456789abcdef_bg.wasm`: Trunk's `filehash`, a
+/// 64-bit hash in lower-case hex without leading zeros (so now and then 15 digits or fewer;
+/// 12 or more are taken as a hash, which no word in our file names is).
+fn has_content_hash(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    name.match_indices('-').any(|(i, _)| {
+        let rest = &name.as_bytes()[i + 1..];
+        let digits = rest
+            .iter()
+            .take_while(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(*b))
+            .count();
+        (12..=16).contains(&digits) && matches!(rest.get(digits), Some(b'.' | b'_'))
+    })
+}
+
+/// Does the request's `Accept-Encoding` allow `coding` (a `q` of 0 refuses it; `*`
+/// stands for any coding not named)?
+pub fn accepts(accept_encoding: Option<&str>, coding: &str) -> bool {
+    let Some(header) = accept_encoding else {
+        return false;
+    };
+    let mut wildcard = false;
+    for item in header.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if name.eq_ignore_ascii_case(coding) {
+            return q > 0.0;
+        }
+        if name == "*" {
+            wildcard = q > 0.0;
+        }
+    }
+    wildcard
+}
+
+/// The copy of `path` to send: `F.br` or `F.gz` written beside it by `cargo xtask dist`,
+/// when the browser accepts that coding (brotli first: it is the smaller). Returns the
+/// file to read and its `Content-Encoding`, and whether any compressed copy exists (then
+/// the answer depends on `Accept-Encoding`, and says so in `Vary`).
+pub fn variant(
+    path: &Path,
+    accept_encoding: Option<&str>,
+) -> (PathBuf, Option<&'static str>, bool) {
+    let mut any = false;
+    for (coding, ext) in [("br", "br"), ("gzip", "gz")] {
+        let candidate = PathBuf::from(format!("{}.{ext}", path.display()));
+        if candidate.is_file() {
+            any = true;
+            if accepts(accept_encoding, coding) {
+                return (candidate, Some(coding), true);
+            }
+        }
+    }
+    (path.to_path_buf(), None, any)
 }
 
 /// SHA-256 (base64) of each inline `<script>` body in an HTML page, for the CSP.
@@ -260,25 +344,54 @@ pub fn serve_file(
             &[],
         );
     };
-    match resolve(root, &head.path).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
-        Some((path, body)) => {
-            let ctype = content_type(&path);
-            let hashes = if ctype.starts_with("text/html") {
-                inline_script_hashes(&String::from_utf8_lossy(&body))
-            } else {
-                vec![]
-            };
-            respond(stream, "200 OK", ctype, &body, head_only, &hashes)
-        }
-        None => respond(
+    let Some(path) = resolve(root, &head.path) else {
+        return respond(
             stream,
             "404 Not Found",
             "text/plain; charset=utf-8",
             b"not found\n",
             head_only,
             &[],
-        ),
+        );
+    };
+    let ctype = content_type(&path);
+    // The CSP's hashes are over the page as the browser runs it: the uncompressed file.
+    let hashes = if ctype.starts_with("text/html") {
+        std::fs::read(&path)
+            .map(|b| inline_script_hashes(&String::from_utf8_lossy(&b)))
+            .unwrap_or_default()
+    } else {
+        vec![]
+    };
+    let (file, encoding, vary) = variant(&path, head.header("accept-encoding"));
+    let Ok(body) = std::fs::read(&file) else {
+        return respond(
+            stream,
+            "404 Not Found",
+            "text/plain; charset=utf-8",
+            b"not found\n",
+            head_only,
+            &[],
+        );
+    };
+    let mut extra = format!("Cache-Control: {}\r\n", cache_control(&path));
+    if let Some(coding) = encoding {
+        extra.push_str(&format!("Content-Encoding: {coding}\r\n"));
     }
+    if vary {
+        extra.push_str("Vary: Accept-Encoding\r\n");
+    }
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{}{extra}Connection: close\r\n\r\n",
+        body.len(),
+        policy_headers(&hashes, "'none'")
+    );
+    let _ = stream.write_all(head.as_bytes());
+    if !head_only {
+        let _ = stream.write_all(&body);
+    }
+    let _ = stream.flush();
+    let _ = stream.shutdown(std::net::Shutdown::Write);
 }
 
 #[cfg(test)]
@@ -315,6 +428,69 @@ mod tests {
         ] {
             assert!(resolve(&root, bad).is_none(), "{bad}");
         }
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn hashed_names_are_kept_a_year_and_the_rest_revalidated() {
+        for hashed in [
+            "/d/ukemi-web-4cb6b966343d224b_bg.wasm",
+            "ukemi-web-4cb6b966343d224b.js",
+            "style-19794f0bf0fc36ae.css",
+            // A hash with a leading zero is written without it.
+            "ukemi-web-91b586e0b878194_bg.wasm",
+        ] {
+            assert_eq!(
+                cache_control(Path::new(hashed)),
+                "public, max-age=31536000, immutable",
+                "{hashed}"
+            );
+        }
+        for plain in [
+            "index.html",
+            "ukemi_widget.js",
+            "ukemi-eligibility.js",
+            "postal/13.txt",
+            "style-19794f0bf0f.css",
+            "style-19794f0bf0fc36ae0.css",
+            "style-19794f0bf0fc36aeX.css",
+            "ukemi-widget-host.css",
+        ] {
+            assert_eq!(cache_control(Path::new(plain)), "no-cache", "{plain}");
+        }
+    }
+
+    #[test]
+    fn accept_encoding_is_read_with_its_weights() {
+        assert!(accepts(Some("gzip, deflate, br, zstd"), "br"));
+        assert!(accepts(Some("gzip, deflate, br, zstd"), "gzip"));
+        assert!(!accepts(Some("gzip"), "br"));
+        assert!(!accepts(Some("br;q=0, gzip"), "br"));
+        assert!(accepts(Some("br;q=0.5"), "br"));
+        assert!(accepts(Some("*"), "br"));
+        assert!(!accepts(Some("*, br;q=0"), "br"));
+        assert!(!accepts(Some("identity"), "gzip"));
+        assert!(!accepts(None, "gzip"));
+    }
+
+    #[test]
+    fn the_smallest_accepted_copy_is_chosen() {
+        let root = std::env::temp_dir().join(format!("ukemi-variant-{}", std::process::id()));
+        std::fs::create_dir_all(&root).expect("dir");
+        let f = root.join("a.js");
+        std::fs::write(&f, "x").expect("write");
+        assert_eq!(variant(&f, Some("gzip, br")), (f.clone(), None, false));
+        std::fs::write(root.join("a.js.gz"), "g").expect("write");
+        assert_eq!(
+            variant(&f, Some("gzip, br")),
+            (root.join("a.js.gz"), Some("gzip"), true)
+        );
+        std::fs::write(root.join("a.js.br"), "b").expect("write");
+        assert_eq!(
+            variant(&f, Some("gzip, br")),
+            (root.join("a.js.br"), Some("br"), true)
+        );
+        assert_eq!(variant(&f, Some("identity")), (f.clone(), None, true));
         let _ = std::fs::remove_dir_all(root);
     }
 

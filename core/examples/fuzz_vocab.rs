@@ -2,7 +2,7 @@
 //! stable Rust and the workspace (no cargo-fuzz, no libFuzzer, no C++ compiler), so it can
 //! run anywhere the tests run. `core/fuzz` is the coverage-guided one.
 //!
-//!     cargo run --release -p ukemi-core --example fuzz_vocab -- SECONDS [SEED]
+//!     cargo run --release -p ukemi-core --features vocab --example fuzz_vocab -- SECONDS [SEED]
 //!
 //! It mutates the fixtures in `tests/fixtures/eligibility/` (byte edits, markup tokens,
 //! splices between fixtures, truncation, nesting), keeps mutants that read as a message

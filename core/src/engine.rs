@@ -9,10 +9,48 @@ use crate::protocol::{
     CardInfo, CardKind, CheckMode, Command, ErrorCode, ErrorDetail, Message, PersonaInfo, Pin,
     ProgressStep, ReaderInfo,
 };
-use crate::sim::{CardCheck, ServiceError};
 use crate::Date;
 
 pub mod queue;
+
+/// The reader name the simulator's reader has (the page marks it as practice).
+pub const SIM_READER: &str = "Simulator";
+
+/// A failure the service reports, mapped to the protocol's codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    pub code: ErrorCode,
+    pub detail: ErrorDetail,
+}
+
+impl ServiceError {
+    pub fn new(code: ErrorCode) -> Self {
+        ServiceError {
+            code,
+            detail: ErrorDetail::default(),
+        }
+    }
+    #[cfg(feature = "sim")]
+    pub(crate) fn upstream(code: &str, message: &str) -> Self {
+        ServiceError {
+            code: ErrorCode::ServiceError,
+            detail: ErrorDetail {
+                service_code: Some(code.into()),
+                service_message: Some(message.into()),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// A card check as it reaches the service.
+pub struct CardCheck<'a> {
+    pub certificate: &'a [u8],
+    /// The challenge the service issued, and the card's signature over it (PIN mode).
+    pub signed_challenge: Option<(&'a [u8], &'a [u8])>,
+    /// 目視確認 by staff (visual mode).
+    pub visual_confirmed: bool,
+}
 
 /// Card readers: the simulator's, or real ones through PC/SC.
 pub trait Readers {

@@ -16,6 +16,7 @@ pub mod jpki;
 pub mod postal;
 pub mod protocol;
 pub mod records;
+#[cfg(feature = "sim")]
 pub mod sim;
 pub mod text;
 

@@ -736,8 +736,9 @@ fn serve_static(mut stream: TcpStream, root: &std::path::Path) {
         .unwrap_or("/")
         .to_string();
     let rel = path.trim_start_matches('/');
-    let file = if rel.is_empty() {
-        root.join("index.html")
+    // A folder's address is its index.html, as on any web server (the demo is at /demo/).
+    let file = if rel.is_empty() || rel.ends_with('/') {
+        root.join(rel).join("index.html")
     } else {
         root.join(rel)
     };

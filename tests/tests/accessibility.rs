@@ -47,7 +47,7 @@ fn app_screens_have_no_serious_violations() {
 fn demo_and_widget_have_no_serious_violations() {
     let server = StaticServer::start(dist(true));
     let b = Browser::start();
-    b.goto(&format!("http://127.0.0.1:{}/?demo", server.port));
+    b.goto(&format!("http://127.0.0.1:{}/demo/", server.port));
     b.wait_for("#sample-clinic", WAIT);
     assert_clean(&b, "demo", None);
 

@@ -8,15 +8,20 @@ use ukemi_e2e::{artifacts_dir, dist, Companion};
 
 #[test]
 fn claims_benchmark_runs_in_wasm() {
-    let dist = dist(true);
+    let dist = dist(false);
     let comp = Companion::start(&["--serve", &dist.to_string_lossy()]);
     let b = Browser::start();
-    b.goto(&format!("{}/widget/example.html", comp.origin()));
+    // The app's own exports (Trunk's loader keeps them in `window.wasmBindings`): the
+    // widget computes no claims.
+    b.goto(&format!("{}/", comp.origin()));
     let line = b.exec_async(
         "const done = arguments[arguments.length - 1];
-         import('/widget/ukemi_widget.js')
-           .then(async (m) => { await m.default({ module_or_path: '/widget/ukemi_widget_bg.wasm' }); done(m.bench_claims(10000)); })
-           .catch((e) => done('bench failed: ' + e));",
+         const run = () => {
+           try { done(window.wasmBindings.bench_claims(10000)); }
+           catch (e) { done('bench failed: ' + e); }
+         };
+         if (window.wasmBindings) { run(); }
+         else { addEventListener('TrunkApplicationStarted', run); }",
         serde_json::json!([]),
     );
     let line = line.as_str().unwrap_or_default().to_string();

@@ -28,8 +28,14 @@ fn check_visual(b: &Browser) {
 fn every_scenario_in_the_picker_with_no_companion() {
     let server = StaticServer::start(dist(false));
     let b = Browser::start();
+    // The demo's old address: the clinic app sends the browser on to the demo build.
     b.goto(&format!("http://127.0.0.1:{}/?demo", server.port));
     b.wait_text("#demo-banner", "デモ", WAIT);
+    let path = b.exec(
+        "return location.pathname + location.search;",
+        serde_json::json!([]),
+    );
+    assert_eq!(path.as_str(), Some("/demo/?demo"), "{path}");
     // The simulated world (its test keys) is built in the page.
     b.wait_for("#sim-persona option[value=\"service_error\"]", WAIT);
     // The sample clinic: patients with a month of visits, claims computed by the engine.
@@ -87,4 +93,31 @@ fn every_scenario_in_the_picker_with_no_companion() {
     b.click("#mode-pin");
     b.wait_text("body", "ロックされています", WAIT);
     b.screenshot(&artifacts_dir().join("demo-locked.png"));
+}
+
+/// The clinic app links no simulators: the test CA's name, which only the test PKI's
+/// certificate builder writes, is in the demo build's WebAssembly and not in the app's.
+#[test]
+fn only_the_demo_build_carries_the_simulators() {
+    let dist = dist(false);
+    let wasm_in = |dir: &std::path::Path| -> Vec<u8> {
+        let path = std::fs::read_dir(dir)
+            .expect("dist")
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "wasm"))
+            .unwrap_or_else(|| panic!("no wasm in {}", dir.display()));
+        std::fs::read(path).expect("wasm")
+    };
+    let marker = ukemi_core::jpki::pki::TEST_CA_DN.as_bytes();
+    let has = |bytes: &[u8]| bytes.windows(marker.len()).any(|w| w == marker);
+    assert!(
+        has(&wasm_in(&dist.join("demo"))),
+        "the demo generates its test CA"
+    );
+    assert!(!has(&wasm_in(&dist)), "the clinic app carries the test PKI");
+    assert!(
+        !has(&wasm_in(&dist.join("widget"))),
+        "the widget carries the test PKI"
+    );
 }

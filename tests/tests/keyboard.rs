@@ -97,7 +97,7 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
     let server = StaticServer::start(dist(false));
     let b = Browser::start();
     b.set_window_size(1366, 768);
-    b.goto(&format!("http://127.0.0.1:{}/?demo", server.port));
+    b.goto(&format!("http://127.0.0.1:{}/demo/", server.port));
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
     let (today, typed_today) = today(&b);
 
@@ -218,7 +218,7 @@ fn reception_to_print_preview_with_the_keyboard_alone() {
 fn the_calendar_moves_with_the_date_grid_keys() {
     let server = StaticServer::start(dist(false));
     let b = Browser::start();
-    b.goto(&format!("http://127.0.0.1:{}/?demo#records", server.port));
+    b.goto(&format!("http://127.0.0.1:{}/demo/#records", server.port));
     b.wait_for("#records-patient option[value=\"p1\"]", WAIT);
     b.select("#records-patient", "p1");
     b.wait_for("#visit-calendar", WAIT);
@@ -256,7 +256,7 @@ fn every_screen_reflows_at_200_percent_zoom() {
     let b = Browser::start();
     // 1280 CSS pixels at 200 % leave 640.
     b.set_window_size(640, 1000);
-    b.goto(&format!("http://127.0.0.1:{}/?demo", server.port));
+    b.goto(&format!("http://127.0.0.1:{}/demo/", server.port));
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
     let width = b.exec("return window.innerWidth;", json!([]));
     assert!(

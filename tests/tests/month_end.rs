@@ -100,7 +100,7 @@ fn the_demo_opens_on_its_sample_month_and_every_sheet_says_mihon() {
     let server = StaticServer::start(dist(false));
     let b = Browser::start();
     b.set_window_size(1366, 768);
-    b.goto(&format!("http://127.0.0.1:{}/?demo#records", server.port));
+    b.goto(&format!("http://127.0.0.1:{}/demo/#records", server.port));
     // The class records a visit today: 月次請求 still opens on the sample clinic's month.
     b.wait_for("#records-patient option[value=\"p1\"]", WAIT);
     b.select("#records-patient", "p1");
@@ -165,7 +165,7 @@ fn every_screen_fits_1366_by_768_and_the_claims_table_keeps_words_whole() {
     let server = StaticServer::start(dist(false));
     let b = Browser::start();
     b.set_window_size(1366, 768);
-    b.goto(&format!("http://127.0.0.1:{}/?demo", server.port));
+    b.goto(&format!("http://127.0.0.1:{}/demo/", server.port));
     b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
     for screen in SCREENS {
         open_screen(&b, screen);

@@ -41,7 +41,7 @@ fn sample_forms_print_on_a4_one_sheet_per_page() {
 
     let server = StaticServer::start(dist(false));
     let b = Browser::start();
-    b.goto(&format!("http://127.0.0.1:{}/?demo", server.port));
+    b.goto(&format!("http://127.0.0.1:{}/demo/", server.port));
     b.wait_text("#sample-clinic", "うけみ接骨院", WAIT);
     b.click("#sample-preview");
     b.wait_for("#sample-sheets .sheet", WAIT);

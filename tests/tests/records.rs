@@ -90,7 +90,7 @@ fn controls_in(b: &Browser, field: &str) -> usize {
 
 fn demo(b: &Browser, server: &StaticServer, hash: &str) {
     b.set_window_size(1366, 768);
-    b.goto(&format!("http://127.0.0.1:{}/?demo#{hash}", server.port));
+    b.goto(&format!("http://127.0.0.1:{}/demo/#{hash}", server.port));
 }
 
 fn open_case(b: &Browser, patient: &str) {

@@ -4,47 +4,62 @@
 //! the page still receives and proves a key), and `ukemi_core::engine` runs the jobs around
 //! the emulated cards and the simulated service — the very code the companion runs in
 //! simulator mode, so the demo cannot drift from the real thing. Nothing here is stored.
+//!
+//! The demo is its own build (`target/dist/demo/`, cargo feature `sim`): the clinic app and
+//! the widget link no simulators, no test PKI and no synthetic population. The clinic app
+//! opened with `?demo` sends the browser on to the demo build beside it.
 
-use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha20Rng;
-use std::sync::{Arc, Mutex};
-use ukemi_core::engine::{self, Hooks};
-use ukemi_core::protocol::pairing::Pairings;
-use ukemi_core::protocol::session::{Context, Effect, Session, Settings};
-use ukemi_core::protocol::{
-    encode, jst_timestamp, ClientInfo, ClientMessage, Command, CompanionStatus, Message,
-    ProgressStep, ServerMessage,
-};
-use ukemi_core::sim::adapter::SimService;
-use ukemi_core::sim::readers::SimReaders;
-use ukemi_core::sim::Simulator;
-use ukemi_core::Date;
+use ukemi_core::protocol::ServerMessage;
 
-/// Today in Japan, from the browser's clock.
-pub fn today_jst() -> Date {
-    let ms = js_sys::Date::now();
-    Date::from_days(((ms / 1000.0 + 9.0 * 3600.0) / 86_400.0).floor() as i64)
+#[cfg(feature = "sim")]
+mod companion;
+#[cfg(feature = "sim")]
+pub use companion::DemoCompanion;
+
+/// Without the simulators there is no demo companion: this type has no values, so the
+/// link's demo path is never taken (and the optimiser drops it).
+#[cfg(not(feature = "sim"))]
+pub enum DemoCompanion {}
+
+#[cfg(not(feature = "sim"))]
+impl DemoCompanion {
+    pub fn new() -> Result<DemoCompanion, String> {
+        Err("this build has no simulators (the demo is target/dist/demo/)".into())
+    }
+    pub fn handle(&mut self, _req: u64, _command: ukemi_core::protocol::Command) -> Vec<Delivery> {
+        match *self {}
+    }
 }
 
-/// Is this page the trainer demo?
+/// Is this page the trainer demo? The demo build always is.
 pub fn requested() -> bool {
+    cfg!(feature = "sim")
+}
+
+/// Was this page opened with `?demo` (the demo's address before it was its own build)?
+pub fn asked_in_url() -> bool {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
         .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
         .is_some_and(|p| p.has("demo"))
 }
 
+/// The clinic app opened as `…/?demo`: on to the demo build beside it (`demo/`), keeping
+/// the query and the screen. Returns whether the page is leaving.
+pub fn redirect_to_demo_build() -> bool {
+    if requested() || !asked_in_url() {
+        return false;
+    }
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return false;
+    };
+    let search = location.search().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    location.replace(&format!("demo/{search}{hash}")).is_ok()
+}
+
 /// The address the demo's page "dials": what a proof is bound to.
 pub const DEMO_HOST: &str = "demo";
-
-pub struct DemoCompanion {
-    readers: SimReaders,
-    service: SimService,
-    session: Session,
-    pairings: Pairings,
-    rng: ChaCha20Rng,
-    settings: Settings,
-}
 
 /// A message to deliver, after `delay_ms` (how long a real service would take).
 pub struct Delivery {
@@ -52,157 +67,22 @@ pub struct Delivery {
     pub delay_ms: u32,
 }
 
-fn seed() -> [u8; 32] {
-    let mut seed = [0u8; 32];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut seed).is_ok());
-    if !filled {
-        for b in seed.iter_mut() {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-    seed
-}
-
-impl DemoCompanion {
-    /// Builds the simulated world. Generating its test keys takes a moment in the browser.
-    pub fn new() -> Result<DemoCompanion, String> {
-        let sim = Simulator::new(1, today_jst()).map_err(|e| e.to_string())?;
-        let sim = Arc::new(Mutex::new(sim));
-        let mut rng = ChaCha20Rng::from_seed(seed());
-        let origin = web_sys::window()
-            .and_then(|w| w.location().origin().ok())
-            .unwrap_or_default();
-        let session = Session::new(1, &origin, DEMO_HOST, true, now_ms(), &mut rng);
-        Ok(DemoCompanion {
-            readers: SimReaders::new(Arc::clone(&sim)),
-            service: SimService::new(sim, seed(), today_jst),
-            session,
-            pairings: Pairings::load(None, &mut rng),
-            rng,
-            settings: Settings {
-                companion: ClientInfo {
-                    name: "ukemi-demo".into(),
-                    version: env!("CARGO_PKG_VERSION").into(),
-                },
-                simulator: true,
-                demo: true,
-                approve_url: String::new(),
-                book: false,
-            },
-        })
-    }
-
-    pub fn handle(&mut self, req: u64, command: Command) -> Vec<Delivery> {
-        let text = encode(&ClientMessage {
-            req: Some(req),
-            command,
-        });
-        let effects = {
-            let mut cx = Context {
-                pairings: &mut self.pairings,
-                rng: &mut self.rng,
-                now_ms: now_ms(),
-                settings: &self.settings,
-            };
-            self.session.on_text(&text, &mut cx)
-        };
-        let mut out = Vec::new();
-        for e in effects {
-            match e {
-                Effect::Send(message) => out.push(Delivery {
-                    message,
-                    delay_ms: 0,
-                }),
-                Effect::Status { req } => {
-                    let secs = (js_sys::Date::now() / 1000.0).floor() as i64;
-                    out.push(Delivery {
-                        message: ServerMessage {
-                            req,
-                            body: Message::Status(Box::new(CompanionStatus::simulated(
-                                env!("CARGO_PKG_VERSION"),
-                                jst_timestamp(secs),
-                            ))),
-                        },
-                        delay_ms: 0,
-                    });
-                }
-                Effect::Run { req, job } => out.extend(self.run(req, job)),
-                // The demo keeps no book (its settings say so; core answers for it).
-                Effect::Book { .. } => {}
-                // One page, in-process: no events to route, nothing to save or close.
-                Effect::Subscribe
-                | Effect::Unsubscribe
-                | Effect::PairingsChanged
-                | Effect::PairingPending
-                | Effect::Close { .. }
-                | Effect::Log(_) => {}
-            }
-        }
-        out
-    }
-
-    fn run(&mut self, req: Option<u64>, job: engine::Job) -> Vec<Delivery> {
-        let steps = std::cell::RefCell::new(Vec::new());
-        let progress = |s: ProgressStep| steps.borrow_mut().push(s);
-        let diagnostic = |_d: String| {};
-        let hooks = Hooks {
-            progress: &progress,
-            diagnostic: &diagnostic,
-        };
-        self.service.last_delay_ms = 0;
-        let body = match engine::handle(&mut self.readers, &mut self.service, job, &hooks) {
-            Ok(b) => b,
-            Err((code, detail)) => Message::error(code, detail),
-        };
-        let mut out: Vec<Delivery> = steps
-            .into_inner()
-            .into_iter()
-            .map(|step| Delivery {
-                message: ServerMessage {
-                    req,
-                    body: Message::Progress {
-                        step,
-                        queue_position: None,
-                    },
-                },
-                delay_ms: 0,
-            })
-            .collect();
-        out.extend(self.readers_events());
-        out.push(Delivery {
-            message: ServerMessage { req, body },
-            delay_ms: self.service.last_delay_ms.min(10_000) as u32,
-        });
-        out
-    }
-
-    fn readers_events(&mut self) -> Vec<Delivery> {
-        use ukemi_core::engine::Readers;
-        self.readers
-            .take_events()
-            .into_iter()
-            .map(|body| Delivery {
-                message: ServerMessage { req: None, body },
-                delay_ms: 0,
-            })
-            .collect()
-    }
-}
-
 /// The month of the sample clinic's claims: where the demo's 月次請求 opens.
 pub fn sample_month() -> Option<ukemi_core::claims::ClaimMonth> {
     sample_book().months_with_work().first().copied()
 }
 
-fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
-}
-
 /// The demo's sample clinic as a book: the example case files (tests/fixtures/claims) as
 /// patients with their cases and visits, so a trainer can walk through 施術録 and 月次請求.
-/// Kept in the page only.
+/// Kept in the page only. The clinic app (no cargo feature `sim`) has no demo, and an empty
+/// book here.
+#[cfg(not(feature = "sim"))]
+pub fn sample_book() -> ukemi_core::records::Book {
+    ukemi_core::records::Book::default()
+}
+
+/// The demo's sample clinic (see above), from the example case files.
+#[cfg(feature = "sim")]
 pub fn sample_book() -> ukemi_core::records::Book {
     use ukemi_core::claims::ClaimInput;
     use ukemi_core::eligibility::{QualificationValidity, ReferenceKind};

@@ -18,6 +18,18 @@ use ukemi_core::protocol::auth::{self, Binding, SharedKey, NONCE_LEN};
 use ukemi_core::protocol::{CardKind, Command, ErrorCode, Message, ServerMessage};
 use yew::prelude::*;
 
+/// The book's edge: the app keeps the clinic's book and its durable copy (`book.rs`); the
+/// widget, built without cargo feature `app`, keeps no book and links none of it.
+#[cfg(feature = "app")]
+use crate::book as book_edge;
+#[cfg(not(feature = "app"))]
+mod book_edge {
+    use ukemi_core::protocol::Message;
+    pub fn companion_gone() {}
+    pub fn companion_ready() {}
+    pub fn deliver(_: Message) {}
+}
+
 /// What a pending request was, so its answer or error lands in the right place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -285,7 +297,7 @@ impl Driver {
     }
 
     fn forget_connection(&self) {
-        crate::book::companion_gone();
+        book_edge::companion_gone();
         let mut i = self.inner.borrow_mut();
         i.pending.clear();
         i.queue.clear();
@@ -341,7 +353,7 @@ impl Driver {
         };
         self.dispatch(Action::from(companion::Action::Paired));
         if book && !self.is_demo() {
-            crate::book::companion_ready();
+            book_edge::companion_ready();
         }
         self.send(Command::GetReaders);
         if simulator {
@@ -613,10 +625,10 @@ impl Driver {
             | Message::BookStale { .. }
             | Message::BookData { .. }
             | Message::BookTrail { .. }
-            | Message::BookChanged { .. }) => crate::book::deliver(body),
-            Message::Ok if kind == Some(Kind::Book) => crate::book::deliver(Message::Ok),
+            | Message::BookChanged { .. }) => book_edge::deliver(body),
+            Message::Ok if kind == Some(Kind::Book) => book_edge::deliver(Message::Ok),
             Message::Ok => {}
-            body @ Message::Error { .. } if kind == Some(Kind::Book) => crate::book::deliver(body),
+            body @ Message::Error { .. } if kind == Some(Kind::Book) => book_edge::deliver(body),
             Message::Error {
                 code,
                 message,

@@ -3,6 +3,10 @@
 //! function components, UI state in one reducer (`state`), the companion connection at the
 //! edge (`link` + `driver`). Every message shape comes from `ukemi_core::protocol`.
 
+// The widget's build (no cargo feature `app`) compiles the app's screens but reaches only
+// the check: what it leaves unused is the app's, checked for dead code in the app's build.
+#![cfg_attr(not(feature = "app"), allow(dead_code, unused_imports))]
+
 mod book;
 mod claims_memo;
 mod clock;
@@ -22,6 +26,9 @@ use wasm_bindgen::prelude::*;
 
 /// Starts the full app in the page's body.
 pub fn run_app() {
+    if demo::redirect_to_demo_build() {
+        return;
+    }
     log::info(
         "page.loaded",
         &format!(
@@ -74,7 +81,9 @@ fn protocol_defaults() -> Vec<String> {
 }
 
 /// The claim benchmark in the browser: `n` monthly claims with the browser's clock; returns
-/// the report line (`cargo xtask test` prints it beside the native one).
+/// the report line (`cargo xtask test` prints it beside the native one). The app's export
+/// (`window.wasmBindings.bench_claims`): the widget computes no claims.
+#[cfg(feature = "app")]
 #[wasm_bindgen]
 pub fn bench_claims(n: u32) -> String {
     let now = || js_sys::Date::now();

@@ -8,6 +8,8 @@ use std::path::Path;
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// twiggy, the size profiler `cargo xtask dist|test` runs on the release wasm.
+pub const TWIGGY_VERSION: &str = "0.8.0";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -52,6 +54,7 @@ pub fn all(scope: Scope) -> Result {
     wasm_bindgen()?;
     binaryen()?;
     if scope == Scope::Test {
+        twiggy()?;
         axe_core()?;
         let all: Vec<(&str, &str)> = DEBIAN_PACKAGES
             .iter()
@@ -110,6 +113,20 @@ fn wasm_bindgen() -> Result {
     );
     // Not --locked: its lock file asks for a dependency version the registry here lacks.
     run(command(&cmd::cargo()).args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]))
+}
+
+/// twiggy (`cargo install --locked`, once: about four minutes). `cargo xtask demo` does
+/// without it; its size report then says so.
+pub fn twiggy() -> Result {
+    let have = output("twiggy", &["--version"]).unwrap_or_default();
+    if have.split_whitespace().last() == Some(TWIGGY_VERSION) {
+        return Ok(());
+    }
+    println!(
+        "twiggy {TWIGGY_VERSION} is missing (found {:?}); installing.",
+        have.trim()
+    );
+    run(command(&cmd::cargo()).args(["install", "twiggy", "--version", TWIGGY_VERSION, "--locked"]))
 }
 
 fn binaryen() -> Result {

@@ -3,7 +3,7 @@
 use crate::cmd::{self, command, run, Result};
 use crate::install::{self, Scope, WASM_TARGET};
 use crate::package::{self, stage};
-use crate::{rig, wine};
+use crate::{rig, sizes, wine};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -11,45 +11,106 @@ pub fn dist_dir() -> PathBuf {
     cmd::root().join("target").join("dist")
 }
 
-/// Builds the app with Trunk (release, offline: every tool comes from PATH) and prints
-/// the size of what a browser downloads.
+/// Where each build's size report and budget lines are kept for `cargo xtask test`'s end.
+pub fn sizes_file() -> PathBuf {
+    cmd::root()
+        .join("target")
+        .join("e2e-artifacts")
+        .join("sizes.txt")
+}
+
+/// Builds the three things a browser downloads (release, offline: every tool comes from
+/// PATH): the clinic app (target/dist), the trainer demo with the simulators
+/// (target/dist/demo, cargo feature `sim`) and the widget (target/dist/widget). Writes
+/// precompressed copies beside them and prints each build's size against its budget, with
+/// twiggy's view of where the bytes go.
 pub fn dist() -> Result<PathBuf> {
     let dist = dist_dir();
-    run(command("trunk")
-        .args([
-            "build",
-            "--release",
-            "--offline",
-            "--skip-version-check",
-            "--dist",
-        ])
-        .arg(&dist)
-        .env("TRUNK_SKIP_VERSION_CHECK", "true"))?;
-    print_sizes(&dist, "WASM app bundle (target/dist)");
+    trunk(None, &dist, "/")?;
+    let app_wasm = release_wasm("ukemi-web.wasm");
+    let mut analysis = vec![sizes::breakdown(&app_wasm, "Clinic app")];
+    // Relative addresses: a trainer may host the demo in any folder.
+    trunk(Some("www/demo/index.html"), &dist.join("demo"), "./")?;
     widget(&dist)?;
+    analysis.push(sizes::breakdown(&release_wasm("ukemi_web.wasm"), "Widget"));
+    sizes::precompress(&dist)?;
+    let lines = [
+        sizes::report(&dist, "Clinic app (target/dist)", &sizes::CLINIC_APP, &[])?,
+        sizes::report(
+            &dist.join("widget"),
+            "Widget (target/dist/widget; the example page left out)",
+            &sizes::WIDGET,
+            &["example"],
+        )?,
+        sizes::report(
+            &dist.join("demo"),
+            "Trainer demo (target/dist/demo)",
+            &sizes::DEMO,
+            &[],
+        )?,
+    ];
+    for a in &analysis {
+        print!("{a}");
+    }
+    let summary = format!(
+        "Download sizes (wasm + JS + CSS; budgets in README):\n{}\n",
+        lines.map(|l| format!("  {l}")).join("\n")
+    );
+    println!("\n{summary}");
+    let file = sizes_file();
+    if let Some(dir) = file.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(&file, format!("{}\n{summary}", analysis.join("")))
+        .map_err(|e| format!("{}: {e}", file.display()))?;
     Ok(dist)
+}
+
+/// The cargo profile of the WebAssembly builds (Cargo.toml: every crate at opt-level "z").
+const WASM_PROFILE: &str = "wasm-release";
+
+/// A release wasm as rustc wrote it (names kept), before wasm-bindgen and wasm-opt.
+fn release_wasm(name: &str) -> PathBuf {
+    cmd::root()
+        .join("target")
+        .join(WASM_TARGET)
+        .join(WASM_PROFILE)
+        .join(name)
+}
+
+/// `trunk build` of `target` (Trunk.toml's, www/index.html, when `None`) into `dist`.
+fn trunk(target: Option<&str>, dist: &std::path::Path, public_url: &str) -> Result {
+    let mut c = command("trunk");
+    c.args(["build", "--release", "--offline", "--skip-version-check"])
+        .args(["--cargo-profile", WASM_PROFILE]);
+    if let Some(t) = target {
+        c.arg(t);
+    }
+    c.args(["--public-url", public_url, "--dist"])
+        .arg(dist)
+        .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    run(&mut c)
 }
 
 /// The embeddable widget: the web crate's cdylib through wasm-bindgen (`--target web`) and
 /// wasm-opt, next to its loader and an example host page, in `dist/widget/`.
 fn widget(dist: &std::path::Path) -> Result {
     let cargo = cmd::cargo();
+    // Without the app (cargo feature `app`): no screens, no book, no claims.
     run(command(&cargo).args([
         "build",
-        "--release",
+        "--profile",
+        WASM_PROFILE,
         "--target",
         WASM_TARGET,
         "-p",
         "ukemi-web",
         "--lib",
+        "--no-default-features",
     ]))?;
     let out = dist.join("widget");
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let wasm = cmd::root()
-        .join("target")
-        .join(WASM_TARGET)
-        .join("release")
-        .join("ukemi_web.wasm");
+    let wasm = release_wasm("ukemi_web.wasm");
     run(command("wasm-bindgen")
         .args([
             "--target",
@@ -89,42 +150,7 @@ fn widget(dist: &std::path::Path) -> Result {
         .collect::<Result<Vec<_>>>()?
         .join("\n");
     std::fs::write(out.join("ukemi-widget.css"), css).map_err(|e| e.to_string())?;
-    print_sizes(&out, "Widget bundle (target/dist/widget)");
     Ok(())
-}
-
-fn gzip_len(path: &std::path::Path) -> Option<u64> {
-    let out = command("gzip").args(["-9", "-c"]).arg(path).output().ok()?;
-    out.status.success().then_some(out.stdout.len() as u64)
-}
-
-fn print_sizes(dist: &std::path::Path, title: &str) {
-    let Ok(entries) = std::fs::read_dir(dist) else {
-        return;
-    };
-    let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    files.sort();
-    println!("\n{title}:");
-    let (mut raw_total, mut gz_total) = (0, 0);
-    for f in files.iter().filter(|f| {
-        f.extension()
-            .is_some_and(|e| e == "wasm" || e == "js" || e == "css" || e == "html")
-    }) {
-        let raw = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
-        let gz = gzip_len(f).unwrap_or(0);
-        raw_total += raw;
-        gz_total += gz;
-        println!(
-            "  {:<44} {:>10} B raw {:>10} B gzip -9",
-            f.file_name().unwrap_or_default().to_string_lossy(),
-            raw,
-            gz
-        );
-    }
-    println!(
-        "  {:<44} {:>10} B raw {:>10} B gzip -9",
-        "total", raw_total, gz_total
-    );
 }
 
 pub fn demo(args: &[String]) -> Result {
@@ -135,7 +161,10 @@ pub fn demo(args: &[String]) -> Result {
         .join("target")
         .join("release")
         .join("ukemi-companion");
-    println!("\nStarting the companion in simulator mode. Open the URL below in a browser; stop with Ctrl+C.\n");
+    println!("\nStarting the companion in simulator mode. Open the URL below in a browser; stop with Ctrl+C.");
+    println!(
+        "(The trainer demo, which needs no companion, is at the same address under /demo/.)\n"
+    );
     let mut c = command(&bin.to_string_lossy());
     c.arg("--simulator").arg("--serve").arg(&dist).args(args);
     run(&mut c)
@@ -174,9 +203,17 @@ pub fn test() -> Result {
             "--",
             "-D",
             "warnings",
-        ]))
+        ]))?;
+        // Each build's own set of features: the demo (`sim`) and the widget (no `app`).
+        for features in [&["--features", "sim"][..], &["--no-default-features"][..]] {
+            run(command(&cargo)
+                .args(["clippy", "-p", "ukemi-web", "--target", WASM_TARGET])
+                .args(features)
+                .args(["--", "-D", "warnings"]))?;
+        }
+        Ok(())
     })?;
-    let dist = stage("WASM app and widget (release)", dist)?;
+    let dist = stage("WASM builds: clinic app, trainer demo, widget", dist)?;
     // The packages a clinic installs: the Windows companion (cross-compiled, cached in
     // target/), its installer, the .deb. Then the Wine rig that runs them.
     let packages = package::all()?;
@@ -196,6 +233,8 @@ pub fn test() -> Result {
         ]))
     })?;
     stage("Wine rig", wine::prepare)?;
+    // However the run ends, the Wine it started ends with it.
+    let _wine = wine::Stop;
     stage("companion and devtools (debug, PC/SC)", || {
         run(command(&cargo).args([
             "build",
@@ -219,6 +258,8 @@ pub fn test() -> Result {
             "-q",
             "-p",
             "ukemi-core",
+            "--features",
+            "vocab",
             "--example",
             "fuzz_vocab",
             "--",
@@ -306,6 +347,11 @@ pub fn test() -> Result {
     match std::fs::read_to_string(&wasm) {
         Ok(line) => print!("{line}"),
         Err(_) => println!("(no WASM benchmark result at {})", wasm.display()),
+    }
+    // Where the downloads stand against their budgets (printed figures, not tests).
+    match std::fs::read_to_string(sizes_file()) {
+        Ok(text) => print!("{text}"),
+        Err(_) => println!("(no size report at {})", sizes_file().display()),
     }
     // What the browser tests measured for people to compare (not asserted).
     println!();

@@ -84,3 +84,16 @@ pub fn prepare() -> Result {
         .status();
     Ok(())
 }
+
+/// Ends the rig's wineserver, and with it Wine's own services, when the test run ends.
+/// They inherit the run's open files — a lock a caller holds around `cargo xtask test`
+/// included — and an idle persistent wineserver keeps them for ten more minutes.
+pub struct Stop;
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        let _ = command_with_env("/usr/lib/wine/wineserver")
+            .arg("-k")
+            .status();
+    }
+}

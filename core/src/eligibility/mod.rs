@@ -5,6 +5,7 @@ pub mod adoption;
 pub mod app_text;
 pub mod insurer;
 pub mod model;
+#[cfg(feature = "vocab")]
 pub mod vocab;
 
 pub use insurer::{validate_insurer_number, InsuranceKind, InsurerNumberError};

@@ -8,7 +8,7 @@ use crate::jpki::{EmuCard, Jpki, Transport};
 use crate::protocol::{CardInfo, CardKind, ErrorCode, Message, PersonaInfo, ReaderInfo};
 use std::sync::{Arc, Mutex};
 
-pub const SIM_READER: &str = "Simulator";
+pub use crate::engine::SIM_READER;
 
 pub struct SimReaders {
     sim: Arc<Mutex<Simulator>>,

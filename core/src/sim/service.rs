@@ -6,44 +6,11 @@ use super::population::{validity_of, Population, Scenario, SimPerson};
 use crate::date::Date;
 use crate::eligibility::{EligibilityResult, InsuranceQuery, QualificationValidity, ReferenceKind};
 use crate::jpki::pki::CardCertificate;
-use crate::protocol::{ErrorCode, ErrorDetail};
+use crate::protocol::ErrorCode;
 use rand_core::RngCore;
 use std::collections::VecDeque;
 
-/// A failure the service reports, mapped to the protocol's codes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceError {
-    pub code: ErrorCode,
-    pub detail: ErrorDetail,
-}
-
-impl ServiceError {
-    pub fn new(code: ErrorCode) -> Self {
-        ServiceError {
-            code,
-            detail: ErrorDetail::default(),
-        }
-    }
-    fn upstream(code: &str, message: &str) -> Self {
-        ServiceError {
-            code: ErrorCode::ServiceError,
-            detail: ErrorDetail {
-                service_code: Some(code.into()),
-                service_message: Some(message.into()),
-                ..Default::default()
-            },
-        }
-    }
-}
-
-/// A card check as it reaches the service.
-pub struct CardCheck<'a> {
-    pub certificate: &'a [u8],
-    /// The challenge the service issued, and the card's signature over it (PIN mode).
-    pub signed_challenge: Option<(&'a [u8], &'a [u8])>,
-    /// 目視確認 by staff (visual mode).
-    pub visual_confirmed: bool,
-}
+pub use crate::engine::{CardCheck, ServiceError};
 
 /// An answer, and how long a real service would have taken (the `slow` persona); the
 /// caller decides whether to wait.

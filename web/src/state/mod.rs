@@ -216,6 +216,8 @@ impl State {
             Action::Check(a) => {
                 let out = check::reduce(&mut self.check, lang, a);
                 self.say(out.announce);
+                // The widget (no cargo feature `app`) registers nobody: it links no book.
+                #[cfg(feature = "app")]
                 if let Some((edit, by)) = out.register {
                     let done =
                         records::reduce(&mut self.records, lang, records::Action::Edit(edit));
@@ -223,6 +225,7 @@ impl State {
                     check::registered(&mut self.check, Some(by), done.registered);
                 }
             }
+            #[cfg(feature = "app")]
             Action::Records(a) => {
                 let out = records::reduce(&mut self.records, lang, a);
                 self.say(out.announce);
@@ -230,6 +233,8 @@ impl State {
                     check::registered(&mut self.check, None, out.registered);
                 }
             }
+            #[cfg(not(feature = "app"))]
+            Action::Records(_) => {}
             Action::Readiness(a) => readiness::reduce(&mut self.readiness, a),
         }
     }

@@ -114,16 +114,6 @@ pub fn insurance(props: &InsuranceProps) -> Html {
             });
         })
     };
-    let import = {
-        let send = app.ctl.send.clone();
-        Callback::from(move |_| {
-            let today = Date::from_days((js_sys::Date::now() / 86_400_000.0) as i64);
-            send.emit(Command::ImportResults {
-                from: today.add_days(-6),
-                to: today,
-            });
-        })
-    };
     let failure = app
         .state
         .check
@@ -208,24 +198,54 @@ pub fn insurance(props: &InsuranceProps) -> Html {
                     { app.t("この番号で手入力登録へ進む", "Register by hand with these numbers") }
                 </button>
             }
-            <button id="import-button" type="button" class="secondary" onclick={import}>
-                { app.t("他の端末での確認結果を取り込む（直近7日）", "Import checks made elsewhere (last 7 days)") }
-            </button>
-            <ImportReview />
-            <p id="import-status" role="status">
-                { match (app.state.check.imported, app.lang()) {
-                    (Some(n), Lang::Ja) => format!("他の端末での確認結果{n}件を取り込みました。"),
-                    (Some(n), Lang::En) => format!("Imported {n} results."),
-                    (None, _) => String::new(),
-                } }
-            </p>
-            <super::result::Registered import=true />
+            <ImportChecks />
         </section>
     }
 }
 
+/// 他の端末での確認結果の取り込み: the week's checks registered as patients. The app's only
+/// (cargo feature `app`): the widget keeps no patients, so it offers no import.
+#[cfg(feature = "app")]
+#[function_component(ImportChecks)]
+fn import_checks() -> Html {
+    let app = use_app();
+    let import = {
+        let send = app.ctl.send.clone();
+        Callback::from(move |_| {
+            let today = Date::from_days((js_sys::Date::now() / 86_400_000.0) as i64);
+            send.emit(Command::ImportResults {
+                from: today.add_days(-6),
+                to: today,
+            });
+        })
+    };
+    html! {
+        <>
+                <button id="import-button" type="button" class="secondary" onclick={import}>
+                    { app.t("他の端末での確認結果を取り込む（直近7日）", "Import checks made elsewhere (last 7 days)") }
+                </button>
+                <ImportReview />
+                <p id="import-status" role="status">
+                    { match (app.state.check.imported, app.lang()) {
+                        (Some(n), Lang::Ja) => format!("他の端末での確認結果{n}件を取り込みました。"),
+                        (Some(n), Lang::En) => format!("Imported {n} results."),
+                        (None, _) => String::new(),
+                    } }
+                </p>
+                <super::result::Registered import=true />
+        </>
+    }
+}
+
+#[cfg(not(feature = "app"))]
+#[function_component(ImportChecks)]
+fn import_checks() -> Html {
+    Html::default()
+}
+
 /// What an import would do, shown before anything changes: who would be created, who
 /// updated and how, what is already on record, and what needs staff (複数該当).
+#[cfg(feature = "app")]
 #[function_component(ImportReview)]
 fn import_review() -> Html {
     let app = use_app();

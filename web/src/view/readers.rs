@@ -31,7 +31,7 @@ pub fn card_label(lang: Lang, card: Option<&CardInfo>) -> String {
 /// A reader's name as the clinic reads it: the practice reader by what it is, a real one by
 /// the name the system gives it.
 pub fn reader_name(lang: Lang, name: &str) -> String {
-    if name == ukemi_core::sim::readers::SIM_READER {
+    if name == ukemi_core::engine::SIM_READER {
         lang.t("練習用カードリーダー".into(), "Practice card reader".into())
     } else {
         name.to_string()

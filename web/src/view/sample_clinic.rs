@@ -2,6 +2,9 @@
 //! real claim engine from the example case files (tests/fixtures/claims). Read-only, and
 //! only in the demo. Their 申請書 and 総括票 can be previewed and printed as the real sheets.
 
+// Only the demo build (cargo feature `sim`) shows the sample clinic.
+#![cfg_attr(not(feature = "sim"), allow(dead_code, unused_imports))]
+
 use super::form::yen;
 use super::print::PrintSheets;
 use super::use_app;
@@ -85,6 +88,14 @@ fn print_now() {
     .forget();
 }
 
+/// Without the simulators (the clinic app) there is no demo, so no sample clinic.
+#[cfg(not(feature = "sim"))]
+#[function_component(SampleClinic)]
+pub fn sample_clinic() -> Html {
+    Html::default()
+}
+
+#[cfg(feature = "sim")]
 #[function_component(SampleClinic)]
 pub fn sample_clinic() -> Html {
     let app = use_app();
