@@ -92,8 +92,11 @@ pub struct Stop;
 
 impl Drop for Stop {
     fn drop(&mut self) {
+        // Quietly: what the server says as it ends must not follow the run's closing line.
         let _ = command_with_env("/usr/lib/wine/wineserver")
             .arg("-k")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .status();
     }
 }
