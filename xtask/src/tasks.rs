@@ -234,7 +234,7 @@ pub fn test() -> Result {
     })?;
     stage("Wine rig", wine::prepare)?;
     // However the run ends, the Wine it started ends with it.
-    let _wine = wine::Stop;
+    let wine = wine::Stop;
     stage("companion and devtools (debug, PC/SC)", || {
         run(command(&cargo).args([
             "build",
@@ -366,6 +366,8 @@ pub fn test() -> Result {
             Err(_) => println!("(no {what} result at {})", path.display()),
         }
     }
+    // Wine ends before the closing lines, so nothing it prints comes after them.
+    drop(wine);
     println!(
         "\nxtask test: every check passed in {:.0} s",
         started.elapsed().as_secs_f64()

@@ -79,8 +79,11 @@ pub fn prepare() -> Result {
     }
     // Keeps running for the test run (and ends itself when idle; `-p` without a timeout
     // would outlive it).
+    // Its own output (a dump of its objects when it is stopped) is not for the run's log.
     let _ = command_with_env("/usr/lib/wine/wineserver")
         .arg("-p600")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .status();
     Ok(())
 }
@@ -92,8 +95,17 @@ pub struct Stop;
 
 impl Drop for Stop {
     fn drop(&mut self) {
+        // Quietly: what the server says as it ends must not follow the run's closing line.
         let _ = command_with_env("/usr/lib/wine/wineserver")
             .arg("-k")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        // …and waits until it has gone.
+        let _ = command_with_env("/usr/lib/wine/wineserver")
+            .arg("-w")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .status();
     }
 }
