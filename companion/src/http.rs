@@ -119,6 +119,35 @@ pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     (canon.starts_with(&root) && canon.is_file()).then_some(canon)
 }
 
+/// `/demo` when `/demo/index.html` exists: where to send the browser (`/demo/`, the query
+/// kept), so a folder typed without its slash opens (its relative URLs need the slash).
+/// Only plain names qualify: nothing from the request reaches the header unless it is
+/// letters, digits, `-`, `_`, `.` or `/`.
+pub fn folder_redirect(root: &Path, url_path: &str) -> Option<String> {
+    let (path, query) = match url_path.split_once('?') {
+        Some((p, q)) => (p, format!("?{q}")),
+        None => (url_path, String::new()),
+    };
+    let rel = path.trim_start_matches('/');
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/');
+    if rel.is_empty() || path.ends_with('/') || !rel.chars().all(plain) {
+        return None;
+    }
+    if !query.chars().skip(1).all(|c| c.is_ascii_graphic()) {
+        return None;
+    }
+    let rel_path = Path::new(rel);
+    if rel_path
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return None;
+    }
+    let index = root.join(rel_path).join("index.html").canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    (index.starts_with(&root) && index.is_file()).then(|| format!("/{rel}/{query}"))
+}
+
 fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -345,6 +374,16 @@ pub fn serve_file(
         );
     };
     let Some(path) = resolve(root, &head.path) else {
+        if let Some(to) = folder_redirect(root, &head.path) {
+            let head = format!(
+                "HTTP/1.1 301 Moved Permanently\r\nLocation: {to}\r\nContent-Length: 0\r\nCache-Control: no-cache\r\n{}Connection: close\r\n\r\n",
+                security_headers(&[])
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.flush();
+            let _ = stream.shutdown(std::net::Shutdown::Write);
+            return;
+        }
         return respond(
             stream,
             "404 Not Found",
@@ -427,6 +466,32 @@ mod tests {
             "/nope",
         ] {
             assert!(resolve(&root, bad).is_none(), "{bad}");
+        }
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn a_folder_without_its_slash_is_sent_to_the_folder() {
+        let root = std::env::temp_dir().join(format!("ukemi-http-dir-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("demo")).expect("dir");
+        std::fs::create_dir_all(root.join("empty")).expect("dir");
+        std::fs::write(root.join("demo/index.html"), "<p>demo</p>").expect("write");
+        assert_eq!(folder_redirect(&root, "/demo").as_deref(), Some("/demo/"));
+        assert_eq!(
+            folder_redirect(&root, "/demo?lang=en").as_deref(),
+            Some("/demo/?lang=en")
+        );
+        for no in [
+            "/demo/",
+            "/empty",
+            "/nope",
+            "/",
+            "/../demo",
+            "//evil.example",
+            "/demo%0d%0aSet-Cookie:x",
+            "/demo?a\r\nb",
+        ] {
+            assert_eq!(folder_redirect(&root, no), None, "{no}");
         }
         let _ = std::fs::remove_dir_all(root);
     }
