@@ -299,7 +299,9 @@ impl Backups {
             .map(|s| s.folder.join("Ukemi").join(DIR))
     }
 
-    /// Every backup, newest first: the data folder's, then the second folder's.
+    /// Every backup, newest first (by the file's time to the nanosecond, so two taken in
+    /// the same second keep their order; at equal times a daily before the monthly taken
+    /// with it): the data folder's, then the second folder's.
     pub fn list(&self) -> Vec<(PathBuf, BackupEntry)> {
         let mut out = Vec::new();
         for dir in std::iter::once(self.dir.clone()).chain(self.second_dir()) {
@@ -309,13 +311,15 @@ impl Backups {
                 };
                 let path = dir.join(&name);
                 let meta = std::fs::metadata(&path).ok();
-                let created_at = meta
+                let modified = meta
                     .as_ref()
                     .and_then(|m| m.modified().ok())
                     .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map(|d| Moment::from_unix(d.as_secs() as i64).at)
                     .unwrap_or_default();
+                let created_at = Moment::from_unix(modified.as_secs() as i64).at;
+                let daily = name.starts_with("daily-");
                 out.push((
+                    (modified, daily),
                     path,
                     BackupEntry {
                         name,
@@ -328,12 +332,8 @@ impl Backups {
                 ));
             }
         }
-        out.sort_by(|a, b| {
-            b.1.created_at
-                .cmp(&a.1.created_at)
-                .then(b.1.name.cmp(&a.1.name))
-        });
-        out
+        out.sort_by(|a, b| b.0.cmp(&a.0).then(b.2.name.cmp(&a.2.name)));
+        out.into_iter().map(|(_, p, e)| (p, e)).collect()
     }
 
     /// A backup by its name (as listed).
@@ -492,6 +492,37 @@ mod tests {
         assert_eq!(m.day.to_string(), "2026-11-25");
         assert_eq!(m.stamp, "20261125-083000");
         assert!(m.at.ends_with("+09:00"));
+    }
+
+    #[test]
+    fn the_newest_is_listed_first_even_within_one_second() {
+        let data = std::env::temp_dir().join(format!("ukemi-order-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        let backups = Backups::new(&data);
+        std::fs::create_dir_all(&backups.dir).expect("dir");
+        let at = |name: &str, t: std::time::SystemTime| {
+            let f = std::fs::File::create(backups.dir.join(name)).expect("create");
+            f.set_modified(t).expect("mtime");
+        };
+        let second = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_000_000);
+        // The 24th's daily and the month's first monthly were taken together; the 25th's
+        // daily 300 ms later, within the same second.
+        at(&format!("daily-2026-11-24{EXT}"), second);
+        at(&format!("monthly-2026-11{EXT}"), second);
+        at(
+            &format!("daily-2026-11-25{EXT}"),
+            second + std::time::Duration::from_millis(300),
+        );
+        let names: Vec<String> = backups.list().into_iter().map(|(_, e)| e.name).collect();
+        assert_eq!(
+            names,
+            [
+                format!("daily-2026-11-25{EXT}"),
+                format!("daily-2026-11-24{EXT}"),
+                format!("monthly-2026-11{EXT}"),
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&data);
     }
 
     #[test]
