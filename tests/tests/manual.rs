@@ -67,8 +67,8 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
         "佐藤　花子",
         "a refusal keeps the draft"
     );
-    // The cursor goes to the field to fix, marked for screen readers.
-    assert_eq!(b.active_id(), "new-insurer");
+    // The cursor goes to the field to fix, marked for screen readers (moved after drawing).
+    b.wait_focus("new-insurer", WAIT);
     b.wait_for("#new-insurer[aria-invalid=true]", WAIT);
     let v = b.axe_serious(None);
     assert!(v.is_empty(), "axe on the manual registration form: {v:#?}");
@@ -80,7 +80,7 @@ fn a_patient_typed_by_hand_during_an_outage_is_stored_and_their_claim_warns() {
     b.wait_text("#patient-detail-heading", "佐藤　花子", WAIT);
     b.wait_text("#patient-count", "1人", WAIT);
     b.wait_text("#insurance-history", "06139992", WAIT);
-    assert_eq!(b.active_id(), "patient-detail-heading");
+    b.wait_focus("patient-detail-heading", WAIT);
     b.wait_text("#no-checks", "資格確認の記録がありません", WAIT);
     assert_eq!(
         b.exec(
@@ -220,11 +220,8 @@ fn two_records_of_one_person_are_merged_after_a_confirmation() {
     let confirm = b.wait_text("#merge-confirm-text", "高橋　健さん", WAIT);
     assert!(confirm.contains("削除"), "{confirm}");
     b.wait_text("#merge-birth-warning", "生年月日が違います", WAIT);
-    assert_eq!(
-        b.active_id(),
-        "merge-confirm-text",
-        "the question is read out first"
-    );
+    // The question is read out first: the focus moves to it once it is drawn.
+    b.wait_focus("merge-confirm-text", WAIT);
     let v = b.axe_serious(None);
     assert!(v.is_empty(), "axe on the merge confirmation: {v:#?}");
     b.screenshot(&artifacts_dir().join("merge-confirm.png"));
@@ -249,12 +246,8 @@ fn two_records_of_one_person_are_merged_after_a_confirmation() {
     b.wait_text("#patient-count", "2人", WAIT);
     b.click("#delete-patient");
     b.wait_text("#delete-patient-text", "元に戻せません", WAIT);
-    // The focus moves after the dialog is drawn (focus_later): wait for it, within WAIT.
-    let deadline = std::time::Instant::now() + WAIT;
-    while b.active_id() != "delete-patient-text" && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(b.active_id(), "delete-patient-text");
+    // The focus moves after the dialog is drawn (focus_later).
+    b.wait_focus("delete-patient-text", WAIT);
     b.click("#delete-patient-confirm");
     b.wait_text("#patient-count", "1人", WAIT);
     b.wait_text("#announcer", "削除しました", WAIT);
