@@ -155,8 +155,25 @@ fn two_tabs_editing_one_book_keep_both_edits() {
     b.wait_for("#clinic-name", WAIT);
     b.fill("#clinic-address", "東京都千代田区千代田1-1");
     b.wait_stored("ukemi", "settings", "settings", "千代田1-1", WAIT);
-    // The first tab was told and reads the book again before its own edit.
+    // The first tab was told and reads the book again before its own edit (wait for it to
+    // show the other tab's address: an edit typed before that is refused as stale).
     b.switch_to(&first);
+    let deadline = std::time::Instant::now() + WAIT;
+    while !b
+        .exec(
+            "return document.querySelector('#clinic-address').value;",
+            json!([]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .contains("千代田1-1")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first tab never showed the other tab's address"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     b.fill("#clinic-manager", "受身　太郎");
     b.wait_stored("ukemi", "settings", "settings", "受身　太郎", WAIT);
     let settings = b.idb_get("ukemi", "settings", "settings");
