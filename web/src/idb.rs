@@ -244,49 +244,33 @@ impl Db {
 
     /// Every (key, value) of `store`, read in one readonly transaction.
     pub async fn load_all(&self, store: &'static str) -> Result<Vec<(String, String)>, DbError> {
-        Ok(self
-            .read(&[store])
-            .await?
-            .into_iter()
-            .map(|(_, k, v)| (k.as_string().unwrap_or_default(), v))
-            .collect())
-    }
-
-    /// Every (store, key, text) of `stores`, read in ONE readonly transaction. Every request
-    /// is made before the first await, so the transaction stays open until the last answer.
-    async fn read(
-        &self,
-        stores: &[&'static str],
-    ) -> Result<Vec<(&'static str, JsValue, String)>, DbError> {
-        let scope = Array::new();
-        for n in stores {
-            scope.push(&JsValue::from_str(n));
-        }
         let tx = self
             .db
-            .transaction_with_str_sequence(&scope)
+            .transaction_with_str(store)
             .map_err(|e| DbError::Txn(describe(&e)))?;
-        let mut reqs = Vec::new();
-        for n in stores {
-            let os = tx.object_store(n).map_err(|e| DbError::Txn(describe(&e)))?;
-            let keys = os.get_all_keys().map_err(|e| DbError::Txn(describe(&e)))?;
-            let values = os.get_all().map_err(|e| DbError::Txn(describe(&e)))?;
-            reqs.push((*n, keys, values));
-        }
-        let mut out = Vec::new();
-        for (n, keys, values) in reqs {
-            let keys = JsFuture::from(request_promise(&keys))
-                .await
-                .map_err(|e| DbError::Txn(describe(&e)))?;
-            let values = JsFuture::from(request_promise(&values))
-                .await
-                .map_err(|e| DbError::Txn(describe(&e)))?;
-            // getAll and getAllKeys both return key order, so the two lists pair up.
-            for (k, v) in Array::from(&keys).iter().zip(Array::from(&values).iter()) {
-                out.push((n, k, v.as_string().unwrap_or_default()));
-            }
-        }
-        Ok(out)
+        let os = tx
+            .object_store(store)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let keys_req = os.get_all_keys().map_err(|e| DbError::Txn(describe(&e)))?;
+        let values_req = os.get_all().map_err(|e| DbError::Txn(describe(&e)))?;
+        let keys = JsFuture::from(request_promise(&keys_req))
+            .await
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let values = JsFuture::from(request_promise(&values_req))
+            .await
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let (keys, values) = (Array::from(&keys), Array::from(&values));
+        // getAll and getAllKeys both return key order, so the two lists pair up.
+        Ok(keys
+            .iter()
+            .zip(values.iter())
+            .map(|(k, v)| {
+                (
+                    k.as_string().unwrap_or_default(),
+                    v.as_string().unwrap_or_default(),
+                )
+            })
+            .collect())
     }
 
     /// Runs every op in one readwrite transaction over the stores they touch: all or nothing.
@@ -344,24 +328,64 @@ impl Db {
         &self,
         stores: &[&'static str],
     ) -> Result<(Vec<(String, String, String)>, Vec<(f64, String)>), DbError> {
-        let all: Vec<&'static str> = stores.iter().copied().chain([OUTBOX]).collect();
+        let scope = Array::new();
+        for n in stores.iter().chain(std::iter::once(&OUTBOX)) {
+            scope.push(&JsValue::from_str(n));
+        }
+        let tx = self
+            .db
+            .transaction_with_str_sequence(&scope)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        // Every request is made before the first await, so the transaction stays open until
+        // the last one is answered.
+        let mut reqs = Vec::new();
+        for n in stores.iter().chain(std::iter::once(&OUTBOX)) {
+            let os = tx.object_store(n).map_err(|e| DbError::Txn(describe(&e)))?;
+            let keys = os.get_all_keys().map_err(|e| DbError::Txn(describe(&e)))?;
+            let values = os.get_all().map_err(|e| DbError::Txn(describe(&e)))?;
+            reqs.push((*n, keys, values));
+        }
         let (mut rows, mut outbox) = (Vec::new(), Vec::new());
-        for (n, k, v) in self.read(&all).await? {
-            if n == OUTBOX {
-                outbox.push((k.as_f64().unwrap_or(0.0), v));
-            } else {
-                rows.push((n.to_string(), k.as_string().unwrap_or_default(), v));
+        for (n, keys, values) in reqs {
+            let keys = JsFuture::from(request_promise(&keys))
+                .await
+                .map_err(|e| DbError::Txn(describe(&e)))?;
+            let values = JsFuture::from(request_promise(&values))
+                .await
+                .map_err(|e| DbError::Txn(describe(&e)))?;
+            // getAll and getAllKeys both return key order, so the two lists pair up.
+            for (k, v) in Array::from(&keys).iter().zip(Array::from(&values).iter()) {
+                let v = v.as_string().unwrap_or_default();
+                if n == OUTBOX {
+                    outbox.push((k.as_f64().unwrap_or(0.0), v));
+                } else {
+                    rows.push((n.to_string(), k.as_string().unwrap_or_default(), v));
+                }
             }
         }
         Ok((rows, outbox))
     }
 
     pub async fn load_outbox(&self) -> Result<Vec<(f64, String)>, DbError> {
-        Ok(self
-            .read(&[OUTBOX])
-            .await?
-            .into_iter()
-            .map(|(_, k, v)| (k.as_f64().unwrap_or(0.0), v))
+        let tx = self
+            .db
+            .transaction_with_str(OUTBOX)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let os = tx
+            .object_store(OUTBOX)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let keys_req = os.get_all_keys().map_err(|e| DbError::Txn(describe(&e)))?;
+        let values_req = os.get_all().map_err(|e| DbError::Txn(describe(&e)))?;
+        let keys = JsFuture::from(request_promise(&keys_req))
+            .await
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let values = JsFuture::from(request_promise(&values_req))
+            .await
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        Ok(Array::from(&keys)
+            .iter()
+            .zip(Array::from(&values).iter())
+            .map(|(k, v)| (k.as_f64().unwrap_or(0.0), v.as_string().unwrap_or_default()))
             .collect())
     }
 
