@@ -663,11 +663,36 @@ fn on_data(k: &Rc<RefCell<Keeper>>, part: u32, parts: u32, data: String) {
             key: SYNC_KEY.into(),
             value: serde_json::to_string(&state).unwrap_or_default(),
         });
-        let saved = db.apply(all).await;
+        // A restore replaces everything, outbox included. A refresh must not overwrite an
+        // edit made while the book was on its way (in this tab or another): then the
+        // waiting changes go first and the book is fetched again after them.
+        let saved = if why == Pull::Restore {
+            db.apply(all).await.map(|()| true)
+        } else {
+            db.apply_if_outbox_empty(all).await
+        };
+        if matches!(saved, Ok(false)) {
+            crate::log::info("book.pull_deferred", "changes wait in the outbox");
+            let outbox = parse_outbox(db.load_outbox().await.unwrap_or_default());
+            run(&k, |kb, out| {
+                kb.durable.fetching = false;
+                kb.outbox = outbox;
+                kb.need_pull = true;
+                kb.publish(out);
+            });
+            // Not at once: an entry this tab cannot read would otherwise be asked about in
+            // a tight loop.
+            let k = Rc::clone(&k);
+            gloo_timers::callback::Timeout::new(PULL_DELAY_MS, move || {
+                run(&k, |kb, out| kb.next(out));
+            })
+            .forget();
+            return;
+        }
         run(&k, |kb, out| {
             kb.durable.fetching = false;
             match saved {
-                Ok(()) => {
+                Ok(_) => {
                     let book = Rc::new(book);
                     kb.versions = Versions::of_rows(
                         snapshot

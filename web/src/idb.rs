@@ -290,26 +290,10 @@ impl Db {
             .transaction_with_str_sequence_and_mode(&scope, IdbTransactionMode::Readwrite)
             .map_err(|e| DbError::Txn(describe(&e)))?;
         let done = transaction_promise(&tx);
-        for op in &ops {
-            let os = match tx.object_store(op.store()) {
-                Ok(os) => os,
-                Err(e) => {
-                    let _ = tx.abort();
-                    return Err(DbError::Txn(describe(&e)));
-                }
-            };
-            let r = match op {
-                Op::Put { key, value, .. } => os
-                    .put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))
-                    .map(|_| ()),
-                Op::Delete { key, .. } => os.delete(&JsValue::from_str(key)).map(|_| ()),
-                Op::Clear { .. } => os.clear().map(|_| ()),
-            };
-            if let Err(e) = r {
-                // Nothing of this change is kept: the transaction is rolled back whole.
-                let _ = tx.abort();
-                return Err(DbError::Txn(describe(&e)));
-            }
+        if let Err(e) = write_ops(&tx, &ops) {
+            // Nothing of this change is kept: the transaction is rolled back whole.
+            let _ = tx.abort();
+            return Err(DbError::Txn(e));
         }
         JsFuture::from(done)
             .await
@@ -441,19 +425,10 @@ impl Db {
                 let _ = p.tx.abort();
                 return;
             }
-            for op in &p.ops {
-                let r = p.tx.object_store(op.store()).and_then(|os| match op {
-                    Op::Put { key, value, .. } => os
-                        .put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))
-                        .map(|_| ()),
-                    Op::Delete { key, .. } => os.delete(&JsValue::from_str(key)).map(|_| ()),
-                    Op::Clear { .. } => os.clear().map(|_| ()),
-                });
-                if let Err(e) = r {
-                    p.failed = Some(describe(&e));
-                    let _ = p.tx.abort();
-                    return;
-                }
+            if let Err(e) = write_ops(&p.tx, &p.ops) {
+                p.failed = Some(e);
+                let _ = p.tx.abort();
+                return;
             }
             if let Some(text) = &p.outbox {
                 let r =
@@ -520,6 +495,58 @@ impl Db {
         }
     }
 
+    /// Applies `ops` in one readwrite transaction only if the outbox is empty inside it:
+    /// `Ok(false)` when a change waits there (written by this or another tab while the
+    /// companion's book was on its way), and nothing is written. A fetched book must not
+    /// overwrite an edit the companion has not seen yet (docs/records.md, "The durable copy").
+    pub async fn apply_if_outbox_empty(&self, ops: Vec<Op>) -> Result<bool, DbError> {
+        use std::cell::Cell;
+        let mut names: Vec<&'static str> = ops.iter().map(Op::store).collect();
+        names.push(OUTBOX);
+        names.sort_unstable();
+        names.dedup();
+        let scope = Array::new();
+        for n in &names {
+            scope.push(&JsValue::from_str(n));
+        }
+        let tx = self
+            .db
+            .transaction_with_str_sequence_and_mode(&scope, IdbTransactionMode::Readwrite)
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let done = transaction_promise(&tx);
+        let count = tx
+            .object_store(OUTBOX)
+            .and_then(|os| os.count())
+            .map_err(|e| DbError::Txn(describe(&e)))?;
+        // Decided inside the request's callback, so no other tab writes in between.
+        let waiting = Rc::new(Cell::new(false));
+        let failed = Rc::new(std::cell::RefCell::new(None::<String>));
+        let (w, f, tx2, req) = (
+            Rc::clone(&waiting),
+            Rc::clone(&failed),
+            tx.clone(),
+            count.clone(),
+        );
+        let on_count = Closure::once_into_js(move || {
+            let n = req.result().ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+            if n > 0.0 {
+                w.set(true);
+                let _ = tx2.abort();
+            } else if let Err(e) = write_ops(&tx2, &ops) {
+                *f.borrow_mut() = Some(e);
+                let _ = tx2.abort();
+            }
+        });
+        count.set_onsuccess(Some(on_count.unchecked_ref()));
+        match JsFuture::from(done).await {
+            Ok(_) => Ok(true),
+            Err(_) if waiting.get() => Ok(false),
+            Err(e) => Err(DbError::Aborted(
+                failed.borrow().clone().unwrap_or_else(|| describe(&e)),
+            )),
+        }
+    }
+
     /// Removes one outbox entry (its change reached the companion, or was refused there).
     pub async fn outbox_remove(&self, key: f64) -> Result<(), DbError> {
         let tx = self
@@ -535,6 +562,22 @@ impl Db {
             .map(|_| ())
             .map_err(|e| DbError::Aborted(describe(&e)))
     }
+}
+
+/// Puts, deletes and clears in `tx`, in order; the first failure's description.
+fn write_ops(tx: &IdbTransaction, ops: &[Op]) -> Result<(), String> {
+    for op in ops {
+        let os = tx.object_store(op.store()).map_err(|e| describe(&e))?;
+        match op {
+            Op::Put { key, value, .. } => os
+                .put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))
+                .map(|_| ()),
+            Op::Delete { key, .. } => os.delete(&JsValue::from_str(key)).map(|_| ()),
+            Op::Clear { .. } => os.clear().map(|_| ()),
+        }
+        .map_err(|e| describe(&e))?;
+    }
+    Ok(())
 }
 
 /// `navigator.storage.persist()`: whether the browser promised not to evict our data.
