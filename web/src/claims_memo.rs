@@ -5,12 +5,15 @@
 //! Two levels: the month's list is kept per book (the very `Rc<Book>` the state holds:
 //! every edit makes a new one, nothing else does), and below it core's `ClaimMemo`
 //! recomputes only the cases whose engine input changed. One memo for the page (the
-//! 月次請求 screen, its ledger and the 施術録's live amounts share it).
+//! 月次請求 screen, its ledger and the 施術録's live amounts share it). The ledger's 入金照合
+//! and a batch's 再請求 are kept per book the same way (the ledger's forms re-render it on
+//! every keystroke).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use ukemi_core::claims::{ClaimError, ClaimInput, ClaimMonth, MonthlyClaim};
 use ukemi_core::records::month::{CaseClaim, ClaimMemo};
+use ukemi_core::records::payments::Matching;
 use ukemi_core::records::Book;
 
 /// Month lists kept for the current book: the screens show one or two months at a time.
@@ -22,6 +25,20 @@ struct Memo {
     /// The book the lists below were computed from (held, so its address is not reused).
     book: Option<Rc<Book>>,
     months: Vec<(ClaimMonth, Rc<Vec<CaseClaim>>)>,
+    matching: Option<Rc<Matching>>,
+    resubmitted: Vec<(ClaimMonth, Rc<Vec<CaseClaim>>)>,
+}
+
+impl Memo {
+    /// Forgets what was computed from another book.
+    fn for_book(&mut self, book: &Rc<Book>) {
+        if !self.book.as_ref().is_some_and(|b| Rc::ptr_eq(b, book)) {
+            self.book = Some(Rc::clone(book));
+            self.months.clear();
+            self.matching = None;
+            self.resubmitted.clear();
+        }
+    }
 }
 
 thread_local! {
@@ -32,10 +49,7 @@ thread_local! {
 pub fn month_claims(book: &Rc<Book>, month: ClaimMonth) -> Rc<Vec<CaseClaim>> {
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();
-        if !memo.book.as_ref().is_some_and(|b| Rc::ptr_eq(b, book)) {
-            memo.book = Some(Rc::clone(book));
-            memo.months.clear();
-        }
+        memo.for_book(book);
         if let Some((_, claims)) = memo.months.iter().find(|(m, _)| *m == month) {
             return Rc::clone(claims);
         }
@@ -44,6 +58,35 @@ pub fn month_claims(book: &Rc<Book>, month: ClaimMonth) -> Rc<Vec<CaseClaim>> {
             memo.months.remove(0);
         }
         memo.months.push((month, Rc::clone(&claims)));
+        claims
+    })
+}
+
+/// `Book::matching` (入金照合), computed once per book.
+pub fn matching(book: &Rc<Book>) -> Rc<Matching> {
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        memo.for_book(book);
+        Rc::clone(
+            memo.matching
+                .get_or_insert_with(|| Rc::new(book.matching())),
+        )
+    })
+}
+
+/// `Book::resubmitted_claims` (a batch's 再請求), computed once per book and batch.
+pub fn resubmitted_claims(book: &Rc<Book>, batch: ClaimMonth) -> Rc<Vec<CaseClaim>> {
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        memo.for_book(book);
+        if let Some((_, claims)) = memo.resubmitted.iter().find(|(m, _)| *m == batch) {
+            return Rc::clone(claims);
+        }
+        let claims = Rc::new(book.resubmitted_claims(batch));
+        if memo.resubmitted.len() >= MONTHS_KEPT {
+            memo.resubmitted.remove(0);
+        }
+        memo.resubmitted.push((batch, Rc::clone(&claims)));
         claims
     })
 }
@@ -145,5 +188,40 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:?}"));
         assert!(case_claims(&now[0].case_id, &input).is_ok());
         assert_eq!(computed() - start, 3);
+    }
+
+    #[test]
+    fn the_ledgers_matching_and_resubmissions_are_kept_per_book() {
+        let (book, month) = book();
+        let book = Rc::new(book);
+        let first = matching(&book);
+        assert!(Rc::ptr_eq(&first, &matching(&book)), "same book: kept");
+        let batch = month.next();
+        let r = resubmitted_claims(&book, batch);
+        assert!(Rc::ptr_eq(&r, &resubmitted_claims(&book, batch)));
+        // A payment recorded: a new book, and the matching says what it holds now.
+        let mut paid = (*book).clone();
+        paid.apply(Edit::AddPayment(
+            ukemi_core::records::payments::NewPayment {
+                payer: "06139999".into(),
+                month,
+                received_on: month
+                    .next()
+                    .first_day()
+                    .unwrap_or_else(|| panic!("a month has a first day")),
+                amount_yen: 1234,
+                note: String::new(),
+            },
+        ))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let paid = Rc::new(paid);
+        let now = matching(&paid);
+        assert!(!Rc::ptr_eq(&first, &now));
+        assert_eq!(*now, paid.matching());
+        assert_eq!(now.totals.iter().map(|t| t.received_yen).sum::<u64>(), 1234);
+        assert_eq!(
+            *resubmitted_claims(&paid, batch),
+            paid.resubmitted_claims(batch)
+        );
     }
 }

@@ -41,7 +41,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
     let m = p.month;
     let closed = book.is_closed(m);
     let claims = crate::claims_memo::month_claims(book, m);
-    let matching = book.matching();
+    let matching = crate::claims_memo::matching(book);
     let today = crate::clock::today();
     // The return form.
     let ret_case = use_state(String::new);
@@ -109,7 +109,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
         .filter(|r| r.month == m)
         .cloned()
         .collect();
-    let resubmitted = book.resubmitted_claims(m);
+    let resubmitted = crate::claims_memo::resubmitted_claims(book, m);
     let payers: Vec<String> = {
         let mut v: Vec<String> = matching.groups.iter().map(|g| g.payer.clone()).collect();
         v.sort();
