@@ -1,5 +1,6 @@
-//! The deadlines for 施術所 to adopt オンライン資格確認, as dated data with their source
-//! (`adoption.json`, docs/reference/eligibility.md §6), and how far a day is from each.
+//! The deadlines for 施術所 to adopt オンライン資格確認 and the やむを得ない事由 that except a
+//! 施術所 from it, as dated data with their source (`adoption.json`,
+//! docs/reference/eligibility.md §6), and how far a day is from each deadline.
 //! 導入状況 shows them; the words around the count are the page's.
 
 use crate::date::Date;
@@ -49,9 +50,30 @@ impl Deadline {
     }
 }
 
+/// One やむを得ない事由: a 施術所 that meets it may declare it instead of adopting.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    /// Stable id (the page's element id).
+    pub id: String,
+    pub ja: String,
+    pub en: String,
+}
+
+/// The やむを得ない事由 with the notice they come from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Exceptions {
+    pub source: String,
+    pub title_ja: String,
+    pub title_en: String,
+    pub reasons: Vec<Reason>,
+}
+
 #[derive(Deserialize)]
 struct DeadlineFile {
     deadlines: Vec<Deadline>,
+    exceptions: Exceptions,
 }
 
 const ADOPTION_JSON: &str = include_str!("adoption.json");
@@ -59,10 +81,19 @@ const ADOPTION_JSON: &str = include_str!("adoption.json");
 /// The bundled deadlines, oldest first (parsed once). A file that does not parse is a build
 /// mistake the unit test below catches; the page then shows none.
 pub fn deadlines() -> &'static [Deadline] {
-    static ALL: OnceLock<Vec<Deadline>> = OnceLock::new();
+    &file().0
+}
+
+/// The bundled やむを得ない事由 (empty, like the deadlines, if the file does not parse).
+pub fn exceptions() -> &'static Exceptions {
+    &file().1
+}
+
+fn file() -> &'static (Vec<Deadline>, Exceptions) {
+    static ALL: OnceLock<(Vec<Deadline>, Exceptions)> = OnceLock::new();
     ALL.get_or_init(|| {
         serde_json::from_str::<DeadlineFile>(ADOPTION_JSON)
-            .map(|f| f.deadlines)
+            .map(|f| (f.deadlines, f.exceptions))
             .unwrap_or_default()
     })
 }
@@ -92,6 +123,25 @@ mod tests {
         for x in &all {
             assert!(!x.source.trim().is_empty(), "{} has no source", x.id);
             assert!(!x.what_ja.is_empty() && !x.what_en.is_empty(), "{}", x.id);
+        }
+    }
+
+    #[test]
+    fn the_bundled_exceptions_name_their_notice_and_the_three_reasons() {
+        let x = exceptions();
+        assert!(x.source.contains("2024-11-06"), "{}", x.source);
+        let ids: Vec<&str> = x.reasons.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "exception-elderly",
+                "exception-closing",
+                "exception-leaving"
+            ]
+        );
+        assert!(x.reasons[0].ja.contains("70歳以上"));
+        for r in &x.reasons {
+            assert!(!r.ja.is_empty() && !r.en.is_empty(), "{}", r.id);
         }
     }
 

@@ -350,6 +350,7 @@ fn deadlines() -> Html {
     let lang = app.lang();
     let today = crate::clock::today();
     let all = adoption::deadlines();
+    let exceptions = adoption::exceptions();
     let stop = all.iter().find(|d| d.key);
     html! {
         <section class="panel" aria-labelledby="deadlines-heading">
@@ -387,13 +388,12 @@ fn deadlines() -> Html {
                     </tbody>
                 </table>
             </div>
-            <h3 id="exceptions-heading">{ app.t("やむを得ない事由（令和6年11月6日 事務連絡）", "Unavoidable reasons (notice of 6 November 2024)") }</h3>
+            <h3 id="exceptions-heading">{ app.t(&exceptions.title_ja, &exceptions.title_en) }</h3>
             <p>{ app.t("次のどれかに当たる施術所は、届け出ることで導入の義務の例外になります。", "A clinic that meets one of these can declare it and is excepted from the obligation.") }</p>
             <ul id="exceptions" aria-labelledby="exceptions-heading">
-                <li>{ app.t("施術者が全員高齢：常勤の施術者が全員、令和6年（2024年）4月時点で70歳以上（あはきの施術所は、視覚障害がある場合も）。",
-                            "All practitioners are elderly: every full-time practitioner was 70 or older in April 2024 (for あはき clinics, also visual impairment).") }</li>
-                <li>{ app.t("令和7年（2025年）12月2日までに廃止・休止する予定。", "Closing or suspending the clinic by 2 December 2025.") }</li>
-                <li>{ app.t("令和7年（2025年）12月2日までに受領委任の取扱いをやめる予定。", "Ending 受領委任 by 2 December 2025.") }</li>
+                { for exceptions.reasons.iter().map(|r| html! {
+                    <li id={r.id.clone()}>{ app.t(&r.ja, &r.en) }</li>
+                }) }
             </ul>
         </section>
     }
