@@ -7,6 +7,8 @@
 //! example of each. Unknown *fields* are ignored (so additions do not need a new API level);
 //! unknown *commands* are refused with `UNKNOWN_COMMAND`.
 
+#[macro_use]
+mod messages;
 pub mod auth;
 pub mod book;
 #[cfg(test)]
@@ -194,7 +196,8 @@ impl core::fmt::Debug for Pin {
 }
 
 /// A message from the companion: an answer (with the command's `req`) or an event (no `req`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Read with [`decode_server`] (no `Deserialize`: see `messages.rs`).
+#[derive(Debug, Clone, Serialize)]
 pub struct ServerMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub req: Option<u64>,
@@ -202,7 +205,8 @@ pub struct ServerMessage {
     pub body: Message,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames)]
+server_messages! {
+#[derive(Debug, Clone, Serialize, strum::IntoStaticStr, strum::VariantNames)]
 #[serde(tag = "msg", rename_all = "SCREAMING_SNAKE_CASE")]
 #[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum Message {
@@ -324,6 +328,7 @@ pub enum Message {
         #[serde(default, skip_serializing_if = "ErrorDetail::is_empty")]
         detail: ErrorDetail,
     },
+}
 }
 
 impl Message {
@@ -544,7 +549,21 @@ impl ClassifyName for serde_json::Error {
 
 /// Reads one frame from the companion (the page's side).
 pub fn decode_server(text: &str) -> Result<ServerMessage, String> {
-    serde_json::from_str(text).map_err(|e| e.to_string())
+    /// What every frame from the companion carries besides its variant's fields.
+    #[derive(Deserialize)]
+    struct Head {
+        #[serde(default)]
+        req: Option<u64>,
+        msg: String,
+    }
+    let head: Head = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    match Message::read_body(&head.msg, text) {
+        Some(body) => Ok(ServerMessage {
+            req: head.req,
+            body: body.map_err(|e| e.to_string())?,
+        }),
+        None => Err(format!("unknown variant `{}`", head.msg)),
+    }
 }
 
 pub fn encode<T: Serialize>(msg: &T) -> String {
@@ -676,6 +695,74 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_frame_is_read_whatever_the_order_of_its_fields() {
+        // `msg` last, `req` in the middle, an unknown field: as serde's derive read them.
+        let m = decode_server(
+            r#"{"reader":"R1","req":7,"extra":[1,{"x":2}],"card":{"kind":"my_number","pin_tries_left":2},"msg":"CARD_STATUS"}"#,
+        )
+        .expect("card status");
+        assert_eq!(m.req, Some(7));
+        match m.body {
+            Message::CardStatus { reader, card } => {
+                assert_eq!(reader, "R1");
+                assert_eq!(card.kind, CardKind::MyNumber);
+                assert_eq!(card.pin_tries_left, Some(2));
+            }
+            other => panic!("{other:?}"),
+        }
+        // A unit variant, and a newtype variant whose fields sit beside `msg`.
+        assert!(matches!(
+            decode_server(r#"{"msg":"OK"}"#).map(|m| m.body),
+            Ok(Message::Ok)
+        ));
+        let info = decode_server(r#"{"msg":"BOOK_CHANGED","seq":12}"#).expect("event");
+        assert!(matches!(info.body, Message::BookChanged { seq: 12 }) && info.req.is_none());
+    }
+
+    #[test]
+    fn a_frame_that_is_not_a_message_says_why() {
+        for (text, why) in [
+            ("[1,2]", "invalid type"),
+            (r#"{"req":1}"#, "missing field `msg`"),
+            (r#"{"msg":"NO_SUCH"}"#, "unknown variant `NO_SUCH`"),
+            (r#"{"msg":"BOOK_CHANGED","seq":"x"}"#, "invalid type"),
+            (r#"{"msg":"CARD_STATUS","reader":"R1"}"#, "missing field `card`"),
+            (r#"{"msg":"OK""#, "EOF"),
+        ] {
+            let e = decode_server(text).expect_err(text);
+            assert!(e.contains(why), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn every_variant_reads_back_what_was_written() {
+        // One of each shape: the table of readers follows `VARIANTS`' order.
+        for m in [
+            Message::Ok,
+            Message::Authenticated { proof: "ab".into() },
+            Message::ReaderRemoved { name: "R".into() },
+            Message::Progress {
+                step: ProgressStep::Signing,
+                queue_position: Some(3),
+            },
+            Message::BookData {
+                part: 1,
+                parts: 2,
+                data: "{}".into(),
+            },
+            Message::error(ErrorCode::CardRemoved, ErrorDetail::default()),
+        ] {
+            let text = encode(&ServerMessage {
+                req: Some(1),
+                body: m,
+            });
+            let back = decode_server(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(encode(&back), text);
+        }
+        assert_eq!(Message::READERS.len(), Message::VARIANTS.len());
     }
 
     #[test]
