@@ -729,7 +729,10 @@ mod tests {
             (r#"{"req":1}"#, "missing field `msg`"),
             (r#"{"msg":"NO_SUCH"}"#, "unknown variant `NO_SUCH`"),
             (r#"{"msg":"BOOK_CHANGED","seq":"x"}"#, "invalid type"),
-            (r#"{"msg":"CARD_STATUS","reader":"R1"}"#, "missing field `card`"),
+            (
+                r#"{"msg":"CARD_STATUS","reader":"R1"}"#,
+                "missing field `card`",
+            ),
             (r#"{"msg":"OK""#, "EOF"),
         ] {
             let e = decode_server(text).expect_err(text);
