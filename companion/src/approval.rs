@@ -27,7 +27,7 @@ pub fn handles(head: &RequestHead) -> bool {
     [PAGE, STYLE, LIST, DECIDE].contains(&path)
 }
 
-fn escape_html(s: &str) -> String {
+pub(crate) fn escape_html(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '&' => "&amp;".to_string(),
@@ -138,7 +138,7 @@ button:focus{outline:4px solid #f90;outline-offset:2px}
 .small{font-size:1.1rem;margin-top:2rem}
 ";
 
-fn respond(stream: &mut TcpStream, status: &str, ctype: &str, body: &[u8], extra: &str) {
+pub(crate) fn respond(stream: &mut TcpStream, status: &str, ctype: &str, body: &[u8], extra: &str) {
     let hashes = if ctype.starts_with("text/html") {
         http::inline_script_hashes(&String::from_utf8_lossy(body))
     } else {

@@ -5,7 +5,8 @@
 //! (a USB drive, a NAS), the same files go there **encrypted** with the clinic's passphrase
 //! in the age format (scrypt), which the standard `age` tool opens (`age -d FILE`).
 //!
-//! The passphrase is set with `ukemi-companion backup set-folder` and kept in
+//! The folder and passphrase are set on the companion's own page (`/backup`,
+//! backup_page.rs) or with `ukemi-companion backup set-folder`, and kept in
 //! `backup-folder.json` in the data folder, readable by the user only (files.rs), because
 //! the daily backup runs unattended. It protects the copies that leave the PC; on the PC
 //! the book file itself lies beside it. It is never logged or sent to a page.
@@ -199,6 +200,17 @@ fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     enc.finish()
 }
 
+/// A consistent copy of the book file (SQLite's online backup), gzip-compressed.
+fn gz_copy(book: &Durable) -> Result<Vec<u8>, String> {
+    let tmp = scratch("backup");
+    let r = book
+        .backup_to(&tmp)
+        .and_then(|()| std::fs::read(&tmp).map_err(|e| e.to_string()))
+        .and_then(|bytes| gzip(&bytes).map_err(|e| e.to_string()));
+    let _ = std::fs::remove_file(&tmp);
+    r
+}
+
 fn encrypt(bytes: &[u8], passphrase: &str) -> Result<Vec<u8>, String> {
     let enc = age::Encryptor::with_user_passphrase(SecretString::from(passphrase.to_string()));
     let mut out = Vec::new();
@@ -383,12 +395,51 @@ impl Backups {
         Ok(name)
     }
 
+    /// Sets or clears the second folder, as the clinic chose it on the companion's page
+    /// (`backup_page.rs`). The folder must exist; a first encrypted copy of the book
+    /// (today's daily) is written there at once — or, with no book yet, a probe file — so a
+    /// folder that cannot be written is said now, not found out on an unattended night.
+    /// Saved only when that worked. Returns the name of the copy written.
+    pub fn set_second(
+        &mut self,
+        data: &Path,
+        second: Option<SecondFolder>,
+        book: Option<&Durable>,
+        now: &Moment,
+    ) -> Result<Option<String>, String> {
+        let Some(second) = second else {
+            save_second(data, None).map_err(|e| e.to_string())?;
+            self.second = None;
+            return Ok(None);
+        };
+        if !second.folder.is_dir() {
+            return Err(format!("{}: no such folder", second.folder.display()));
+        }
+        let dir = second.folder.join("Ukemi").join(DIR);
+        let written = match book {
+            Some(book) => {
+                let sealed = encrypt(&gz_copy(book)?, &second.passphrase)?;
+                let name = format!("{}{AGE}", daily_name(now.day));
+                self.write(&dir, &name, &sealed)
+                    .map_err(|e| format!("{}: {e}", dir.display()))?;
+                Some(name)
+            }
+            None => {
+                let probe = dir.join(".ukemi-write-test");
+                self.write(&dir, ".ukemi-write-test", b"ok")
+                    .and_then(|()| std::fs::remove_file(&probe))
+                    .map_err(|e| format!("{}: {e}", dir.display()))?;
+                None
+            }
+        };
+        save_second(data, Some(&second)).map_err(|e| e.to_string())?;
+        self.second = Some(second);
+        Ok(written)
+    }
+
     fn take(&self, book: &Durable, names: &[String]) -> Result<(), String> {
-        let tmp = scratch("backup");
         let r = (|| -> Result<(), String> {
-            book.backup_to(&tmp)?;
-            let bytes = std::fs::read(&tmp).map_err(|e| e.to_string())?;
-            let gz = gzip(&bytes).map_err(|e| e.to_string())?;
+            let gz = gz_copy(book)?;
             for name in names {
                 self.write(&self.dir, name, &gz)
                     .map_err(|e| format!("{}: {e}", self.dir.display()))?;
@@ -404,7 +455,6 @@ impl Backups {
             }
             Ok(())
         })();
-        let _ = std::fs::remove_file(&tmp);
         r?;
         self.prune_all();
         Ok(())

@@ -31,6 +31,23 @@ pub enum Input {
     Request(Request),
     /// The page left: its half-sent change goes.
     Gone(u64),
+    /// The companion's backup page asks what there is (backup_page.rs).
+    Backups(Sender<BackupView>),
+    /// The companion's backup page sets (or clears) the second folder: the answer is the
+    /// first copy written there, or why it could not be.
+    SetSecond {
+        second: Option<backups::SecondFolder>,
+        reply: Sender<Result<Option<String>, String>>,
+    },
+}
+
+/// What the backup page shows.
+pub struct BackupView {
+    pub data: PathBuf,
+    /// The second folder, when one is set (never its passphrase).
+    pub second: Option<PathBuf>,
+    /// Newest first.
+    pub backups: Vec<ukemi_core::protocol::book::BackupEntry>,
 }
 
 struct Staged {
@@ -112,6 +129,16 @@ impl Keeper {
                 Ok(Input::Gone(conn)) => {
                     self.staged.remove(&conn);
                 }
+                Ok(Input::Backups(reply)) => {
+                    let _ = reply.send(BackupView {
+                        data: self.data(),
+                        second: self.backups.second.as_ref().map(|s| s.folder.clone()),
+                        backups: self.backups.list().into_iter().map(|(_, e)| e).collect(),
+                    });
+                }
+                Ok(Input::SetSecond { second, reply }) => {
+                    let _ = reply.send(self.set_second(second));
+                }
                 Err(RecvTimeoutError::Timeout) => {
                     self.backup_if_due();
                     next = Instant::now() + tick;
@@ -119,6 +146,38 @@ impl Keeper {
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }
+
+    fn set_second(
+        &mut self,
+        second: Option<backups::SecondFolder>,
+    ) -> Result<Option<String>, String> {
+        let data = self.data();
+        let folder = second.as_ref().map(|s| s.folder.display().to_string());
+        let book = self
+            .book
+            .as_ref()
+            .ok()
+            .filter(|b| matches!(b.book_id(), Ok(Some(_))));
+        let r = self
+            .backups
+            .set_second(&data, second, book, &self.clock.now());
+        match (&r, folder) {
+            (Ok(first), Some(f)) => crate::info!(
+                "backup: second folder set on the backup page: {f} (first copy: {})",
+                first.as_deref().unwrap_or("none, no book yet")
+            ),
+            (Ok(_), None) => crate::info!("backup: second folder cleared on the backup page"),
+            (Err(e), _) => crate::warn!("backup: second folder not set: {e}"),
+        }
+        r
     }
 
     fn backup_if_due(&self) {

@@ -10,6 +10,7 @@
 mod admission;
 mod approval;
 pub mod backup_cli;
+mod backup_page;
 pub mod backups;
 pub mod book;
 pub mod card;

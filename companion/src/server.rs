@@ -260,6 +260,8 @@ impl Server {
             }
             if crate::approval::handles(&head) {
                 crate::approval::serve(&mut stream, &head, head_len, &self.shared, &self.policy);
+            } else if crate::backup_page::handles(&head) {
+                crate::backup_page::serve(&mut stream, &head, head_len, &self.shared, &self.policy);
             } else {
                 http::serve_file(&mut stream, self.static_root.as_deref(), &head, head_len);
             }

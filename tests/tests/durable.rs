@@ -378,3 +378,123 @@ fn the_daily_backup_is_encrypted_for_the_second_folder_opened_with_age_and_resto
     drop(comp);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `POST /backup/folder` as raw HTTP, with the `Origin` given: the status line.
+fn post_backup_form(origin: &str, port: u16, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let req = format!(
+        "POST /backup/folder HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {origin}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).expect("write");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_second_folder_is_set_on_the_companions_page_and_a_first_encrypted_copy_written_at_once() {
+    use ukemi_e2e::webdriver::Browser;
+    const WAIT: Duration = Duration::from_secs(30);
+    const PASSPHRASE: &str = "受身 2026 合言葉";
+    let dir = temp_dir("page");
+    let data = dir.join("data");
+    let usb = dir.join("usb");
+    std::fs::create_dir_all(&usb).expect("usb");
+    std::fs::create_dir_all(&data).expect("data");
+    let clock = dir.join("clock.txt");
+    std::fs::write(&clock, "2026-11-30").expect("clock");
+    let clock_arg = clock.to_string_lossy().into_owned();
+    let comp = Companion::start_in(&data, 0, &["--test-clock", &clock_arg]);
+    let mut c = comp.paired_client();
+    let b = book("うけみ接骨院", 2);
+    assert_eq!(stored_seq(&push(&mut c, &adopt(&b, "c1", "book-a"))), 1);
+    let config = data.join("backup-folder.json");
+
+    // Another web site's form cannot set it (its Origin is its own).
+    let port: u16 = comp
+        .origin()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    let foreign = post_backup_form(
+        "https://evil.example",
+        port,
+        &format!(
+            "action=set&folder={}&passphrase=aaaaaaaa&again=aaaaaaaa",
+            usb.display()
+        ),
+    );
+    assert!(foreign.contains("403"), "{foreign}");
+    assert!(!config.exists());
+
+    let br = Browser::start();
+    br.goto(&format!("{}/backup", comp.origin()));
+    br.wait_text("#second-now", "まだありません", WAIT);
+    assert!(
+        br.axe_serious(None).is_empty(),
+        "{:?}",
+        br.axe_serious(None)
+    );
+    // Two passphrases that differ: said, nothing set.
+    br.fill("#folder", &usb.to_string_lossy());
+    br.fill("#passphrase", PASSPHRASE);
+    br.fill("#again", "受身 2026 合言葉X");
+    br.click("#set-second");
+    br.wait_text("#result", "一致しません", WAIT);
+    assert!(!config.exists());
+    // The folder typed is kept; the passphrases are not.
+    assert_eq!(
+        br.exec(
+            "return document.querySelector('#folder').value;",
+            serde_json::json!([])
+        ),
+        serde_json::json!(usb.to_string_lossy())
+    );
+    assert_eq!(
+        br.exec(
+            "return document.querySelector('#passphrase').value;",
+            serde_json::json!([])
+        ),
+        serde_json::json!("")
+    );
+    br.fill("#passphrase", PASSPHRASE);
+    br.fill("#again", PASSPHRASE);
+    br.click("#set-second");
+    br.wait_text("#result", "最初のバックアップ", WAIT);
+    br.wait_text("#second-now", "usb", WAIT);
+    assert!(config.exists());
+    // The first copy is already there and opens with the passphrase: the book.
+    let sealed = usb
+        .join("Ukemi")
+        .join("backups")
+        .join("daily-2026-11-30.sqlite.gz.age");
+    let bytes = std::fs::read(&sealed).expect("the first copy");
+    let dec = age::Decryptor::new(&bytes[..]).expect("an age file");
+    let identity =
+        age::scrypt::Identity::new(age::secrecy::SecretString::from(PASSPHRASE.to_string()));
+    let mut r = dec
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .expect("decrypts with the passphrase");
+    let mut gz = Vec::new();
+    std::io::Read::read_to_end(&mut r, &mut gz).expect("read");
+    let mut sqlite = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut sqlite)
+        .expect("gunzip");
+    assert!(sqlite.starts_with(b"SQLite format 3\0"));
+    // The page tells the book's pages a second folder is set; the passphrase is nowhere.
+    assert!(info(&mut c).second_folder);
+    assert!(!comp.log().contains(PASSPHRASE));
+    assert!(!br.body_text().contains(PASSPHRASE));
+    // Stopped again from the page.
+    br.click("#clear-second");
+    br.wait_text("#result", "やめました", WAIT);
+    assert!(!config.exists());
+    assert!(!info(&mut c).second_folder);
+    drop(br);
+    drop(c);
+    drop(comp);
+    let _ = std::fs::remove_dir_all(dir);
+}

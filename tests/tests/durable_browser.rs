@@ -148,6 +148,15 @@ fn two_tabs_editing_one_book_keep_both_edits() {
     go(&b, "settings");
     b.fill("#clinic-name", "うけみ接骨院");
     synced(&b);
+    // The second folder is set on the companion's own page, linked from here.
+    b.wait_for("#backup-page-link", WAIT);
+    assert_eq!(
+        b.exec(
+            "return document.querySelector('#backup-page-link').href;",
+            json!([])
+        ),
+        json!(format!("{}/backup", comp.origin()))
+    );
     let first = b.window();
     let second = b.new_tab();
     b.switch_to(&second);

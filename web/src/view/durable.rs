@@ -188,6 +188,12 @@ pub fn durable_settings() -> Html {
     let app = use_app();
     let lang = app.lang();
     let d = &app.state.records.durable;
+    // The companion's own page (served on its loopback origin) sets the second folder: the
+    // passphrase is typed there, never into this page.
+    let backup_host = match &app.state.companion.conn {
+        crate::state::companion::Conn::Connected { host } => Some(host.clone()),
+        _ => None,
+    };
     let status = if !d.connected {
         app.t(
             "コンパニオンにつながっていません。変更はこのブラウザに保存され、つながると順に送られます。",
@@ -239,11 +245,16 @@ pub fn durable_settings() -> Html {
             <p id="durable-pending">{ pending }</p>
             if let Some(info) = &d.info {
                 <h3>{ app.t("自動バックアップ", "Automatic backups") }</h3>
-                <p>{ if info.second_folder {
+                <p id="backup-where">{ if info.second_folder {
                     app.t("毎日、このパソコンのデータフォルダと2つ目の保存先（暗号化）にバックアップしています。", "Backed up daily to this PC's data folder and, encrypted, to a second folder.")
                 } else {
-                    app.t("毎日、このパソコンのデータフォルダにバックアップしています。2つ目の保存先（USBメモリなど）はコンパニオンの「ukemi-companion backup set-folder」で設定できます。", "Backed up daily to this PC's data folder. A second folder (a USB drive) is set with `ukemi-companion backup set-folder`.")
+                    app.t("毎日、このパソコンのデータフォルダにバックアップしています。2つ目の保存先（USBメモリ・NAS）はまだありません。パソコンが壊れても記録が残るよう設定してください。", "Backed up daily to this PC's data folder. No second folder (a USB drive, a NAS) yet: set one so the records outlive this PC.")
                 } }</p>
+                if let Some(host) = &backup_host {
+                    <p><a id="backup-page-link" href={format!("http://{host}/backup")} target="_blank" rel="noopener noreferrer">
+                        { app.t("2つ目の保存先の設定とバックアップの一覧を開く（このパソコンのコンパニオンのページ・新しいタブ）", "Open the second-folder setting and the backups (the companion's page on this PC, new tab)") }
+                    </a></p>
+                }
                 if info.backups.is_empty() {
                     <p id="backup-list-empty">{ app.t("バックアップはまだありません。", "No backups yet.") }</p>
                 } else {
