@@ -184,13 +184,7 @@ pub fn serve(
             let (pending, paired) = snapshot().unwrap_or_default();
             let done = query.strip_prefix("done=");
             let html = page(&pending, &paired, done);
-            respond(
-                stream,
-                "200 OK",
-                "text/html; charset=utf-8",
-                html.as_bytes(),
-                "",
-            );
+            respond(stream, "200 OK", HTML, html.as_bytes(), "");
         }
         ("GET", STYLE) => respond(
             stream,
@@ -212,48 +206,55 @@ pub fn serve(
         _ => respond(
             stream,
             "405 Method Not Allowed",
-            "text/plain; charset=utf-8",
+            TEXT,
             b"method not allowed\n",
             "",
         ),
     }
 }
 
-fn decide(stream: &mut TcpStream, head: &RequestHead, shared: &Shared, policy: &OriginPolicy) {
-    // Only the companion's own page may decide: a form on another site would carry its
-    // own Origin (browsers send it on every POST).
+/// The body of a form posted by one of the companion's own pages (approval, backup), or
+/// `None` after answering why not: another site's form carries its own `Origin` (browsers
+/// send it on every POST), and a body over `max` bytes is refused unread. The bytes are
+/// zeroed when dropped (a passphrase may be among them).
+pub(crate) fn own_form(
+    stream: &mut TcpStream,
+    head: &RequestHead,
+    policy: &OriginPolicy,
+    max: usize,
+    page: &str,
+) -> Option<zeroize::Zeroizing<String>> {
     let own = head
         .header("origin")
         .map(normalise_origin)
         .is_some_and(|o| policy.own_origins().contains(&o));
     if !own {
-        crate::warn!("approval refused: the decision did not come from the approval page");
-        return respond(
-            stream,
-            "403 Forbidden",
-            "text/plain; charset=utf-8",
-            b"origin not allowed\n",
-            "",
-        );
+        crate::warn!("{page}: a post that did not come from the page was refused");
+        respond(stream, "403 Forbidden", TEXT, b"origin not allowed\n", "");
+        return None;
     }
     let len: usize = head
         .header("content-length")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    if len > MAX_BODY {
-        return respond(
-            stream,
-            "413 Content Too Large",
-            "text/plain; charset=utf-8",
-            b"too large\n",
-            "",
-        );
+    if len > max {
+        respond(stream, "413 Content Too Large", TEXT, b"too large\n", "");
+        return None;
     }
-    let mut body = vec![0u8; len];
-    if stream.read_exact(&mut body).is_err() {
+    let mut body = zeroize::Zeroizing::new(vec![0u8; len]);
+    stream.read_exact(&mut body).ok()?;
+    Some(zeroize::Zeroizing::new(
+        String::from_utf8_lossy(&body).into_owned(),
+    ))
+}
+
+pub(crate) const TEXT: &str = "text/plain; charset=utf-8";
+pub(crate) const HTML: &str = "text/html; charset=utf-8";
+
+fn decide(stream: &mut TcpStream, head: &RequestHead, shared: &Shared, policy: &OriginPolicy) {
+    let Some(body) = own_form(stream, head, policy, MAX_BODY, "approval") else {
         return;
-    }
-    let body = String::from_utf8_lossy(&body);
+    };
     let id = form_value(&body, "id").unwrap_or("");
     let approve = match form_value(&body, "decision") {
         Some("approve") => true,
@@ -262,7 +263,7 @@ fn decide(stream: &mut TcpStream, head: &RequestHead, shared: &Shared, policy: &
             return respond(
                 stream,
                 "400 Bad Request",
-                "text/plain; charset=utf-8",
+                TEXT,
                 b"decision must be approve or refuse\n",
                 "",
             )
@@ -298,7 +299,7 @@ fn decide(stream: &mut TcpStream, head: &RequestHead, shared: &Shared, policy: &
     respond(
         stream,
         "303 See Other",
-        "text/plain; charset=utf-8",
+        TEXT,
         b"",
         &format!("Location: /pair?done={done}\r\n"),
     );

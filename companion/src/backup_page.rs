@@ -10,10 +10,10 @@
 //! shown again and never sent to a web page; it is kept as `ukemi-companion backup
 //! set-folder` keeps it (backups.rs).
 
-use crate::approval::{escape_html, respond};
+use crate::approval::{escape_html, own_form, respond, HTML, TEXT};
 use crate::backups::SecondFolder;
 use crate::book::{BackupView, Input};
-use crate::guard::{normalise_origin, OriginPolicy};
+use crate::guard::OriginPolicy;
 use crate::http::RequestHead;
 use crate::session::Shared;
 use std::io::Read;
@@ -185,20 +185,13 @@ pub fn serve(
                 "done=cleared" => Said::Cleared,
                 _ => Said::Nothing,
             };
-            let html = page(view(shared).as_ref(), &said, "");
-            respond(
-                stream,
-                "200 OK",
-                "text/html; charset=utf-8",
-                html.as_bytes(),
-                "",
-            );
+            show(stream, shared, &said, "");
         }
         ("POST", FOLDER) => post(stream, head, shared, policy),
         _ => respond(
             stream,
             "405 Method Not Allowed",
-            "text/plain; charset=utf-8",
+            TEXT,
             b"method not allowed\n",
             "",
         ),
@@ -206,38 +199,9 @@ pub fn serve(
 }
 
 fn post(stream: &mut TcpStream, head: &RequestHead, shared: &Shared, policy: &OriginPolicy) {
-    let own = head
-        .header("origin")
-        .map(normalise_origin)
-        .is_some_and(|o| policy.own_origins().contains(&o));
-    if !own {
-        crate::warn!("backup page: a post that did not come from the page was refused");
-        return respond(
-            stream,
-            "403 Forbidden",
-            "text/plain; charset=utf-8",
-            b"origin not allowed\n",
-            "",
-        );
-    }
-    let len: usize = head
-        .header("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    if len > MAX_BODY {
-        return respond(
-            stream,
-            "413 Content Too Large",
-            "text/plain; charset=utf-8",
-            b"too large\n",
-            "",
-        );
-    }
-    let mut body = Zeroizing::new(vec![0u8; len]);
-    if stream.read_exact(&mut body).is_err() {
+    let Some(body) = own_form(stream, head, policy, MAX_BODY, "backup page") else {
         return;
-    }
-    let body = Zeroizing::new(String::from_utf8_lossy(&body).into_owned());
+    };
     let folder = form_value(&body, "folder").unwrap_or_default();
     let folder = folder.trim().to_string();
     let second = match form_value(&body, "action").as_deref() {
@@ -246,18 +210,8 @@ fn post(stream: &mut TcpStream, head: &RequestHead, shared: &Shared, policy: &Or
             let pass = Zeroizing::new(form_value(&body, "passphrase").unwrap_or_default());
             let again = Zeroizing::new(form_value(&body, "again").unwrap_or_default());
             let mut refuse = |ja: &str, en: &str| {
-                let html = page(
-                    view(shared).as_ref(),
-                    &Said::Failed(format!("{ja}<br><span lang=\"en\">{en}</span>")),
-                    &folder,
-                );
-                respond(
-                    stream,
-                    "200 OK",
-                    "text/html; charset=utf-8",
-                    html.as_bytes(),
-                    "",
-                );
+                let why = format!("{ja}<br><span lang=\"en\">{en}</span>");
+                show(stream, shared, &Said::Failed(why), &folder)
             };
             if folder.is_empty() {
                 return refuse("フォルダを入力してください。", "Enter a folder.");
@@ -289,7 +243,7 @@ fn post(stream: &mut TcpStream, head: &RequestHead, shared: &Shared, policy: &Or
             return respond(
                 stream,
                 "400 Bad Request",
-                "text/plain; charset=utf-8",
+                TEXT,
                 b"action must be set or clear\n",
                 "",
             )
@@ -310,7 +264,7 @@ fn post(stream: &mut TcpStream, head: &RequestHead, shared: &Shared, policy: &Or
             respond(
                 stream,
                 "303 See Other",
-                "text/plain; charset=utf-8",
+                TEXT,
                 b"",
                 &format!("Location: {PAGE}?done={done}\r\n"),
             )
@@ -320,16 +274,15 @@ fn post(stream: &mut TcpStream, head: &RequestHead, shared: &Shared, policy: &Or
                 "そのフォルダに書き込めませんでした。設定は変えていません。（{}）<br><span lang=\"en\">Could not write to that folder; nothing was changed.</span>",
                 escape_html(&e)
             );
-            let html = page(view(shared).as_ref(), &Said::Failed(why), &folder);
-            respond(
-                stream,
-                "200 OK",
-                "text/html; charset=utf-8",
-                html.as_bytes(),
-                "",
-            );
+            show(stream, shared, &Said::Failed(why), &folder)
         }
     }
+}
+
+/// The page as it is now, with what is said above the form.
+fn show(stream: &mut TcpStream, shared: &Shared, said: &Said, folder_typed: &str) {
+    let html = page(view(shared).as_ref(), said, folder_typed);
+    respond(stream, "200 OK", HTML, html.as_bytes(), "");
 }
 
 #[cfg(test)]

@@ -340,19 +340,7 @@ fn the_daily_backup_is_encrypted_for_the_second_folder_opened_with_age_and_resto
     drop(comp);
 
     // Opened with the age library (as `age -d` would), then gunzipped: a SQLite file.
-    let bytes = std::fs::read(&sealed).expect("read");
-    let dec = age::Decryptor::new(&bytes[..]).expect("an age file");
-    let identity =
-        age::scrypt::Identity::new(age::secrecy::SecretString::from(PASSPHRASE.to_string()));
-    let mut r = dec
-        .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .expect("decrypts with the passphrase");
-    let mut gz = Vec::new();
-    std::io::Read::read_to_end(&mut r, &mut gz).expect("read");
-    let mut sqlite = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut sqlite)
-        .expect("gunzip");
-    assert!(sqlite.starts_with(b"SQLite format 3\0"));
+    let gz = open_sealed(&sealed, PASSPHRASE);
     let plain = dir.join("daily-2026-11-25.sqlite.gz");
     std::fs::write(&plain, &gz).expect("write");
 
@@ -377,6 +365,25 @@ fn the_daily_backup_is_encrypted_for_the_second_folder_opened_with_age_and_resto
     assert_eq!(from_file, b);
     drop(comp);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// An encrypted backup opened with the age library (as `age -d` would) and checked to be a
+/// gzipped SQLite file: the gzip bytes.
+fn open_sealed(sealed: &Path, passphrase: &str) -> Vec<u8> {
+    let bytes = std::fs::read(sealed).expect("read the encrypted copy");
+    let dec = age::Decryptor::new(&bytes[..]).expect("an age file");
+    let identity =
+        age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_string()));
+    let mut r = dec
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .expect("decrypts with the passphrase");
+    let mut gz = Vec::new();
+    std::io::Read::read_to_end(&mut r, &mut gz).expect("read");
+    let mut sqlite = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut sqlite)
+        .expect("gunzip");
+    assert!(sqlite.starts_with(b"SQLite format 3\0"));
+    gz
 }
 
 /// `POST /backup/folder` as raw HTTP, with the `Origin` given: the status line.
@@ -471,19 +478,7 @@ fn the_second_folder_is_set_on_the_companions_page_and_a_first_encrypted_copy_wr
         .join("Ukemi")
         .join("backups")
         .join("daily-2026-11-30.sqlite.gz.age");
-    let bytes = std::fs::read(&sealed).expect("the first copy");
-    let dec = age::Decryptor::new(&bytes[..]).expect("an age file");
-    let identity =
-        age::scrypt::Identity::new(age::secrecy::SecretString::from(PASSPHRASE.to_string()));
-    let mut r = dec
-        .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .expect("decrypts with the passphrase");
-    let mut gz = Vec::new();
-    std::io::Read::read_to_end(&mut r, &mut gz).expect("read");
-    let mut sqlite = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut sqlite)
-        .expect("gunzip");
-    assert!(sqlite.starts_with(b"SQLite format 3\0"));
+    open_sealed(&sealed, PASSPHRASE);
     // The page tells the book's pages a second folder is set; the passphrase is nowhere.
     assert!(info(&mut c).second_folder);
     assert!(!comp.log().contains(PASSPHRASE));

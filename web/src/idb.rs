@@ -273,22 +273,26 @@ impl Db {
             .collect())
     }
 
-    /// Runs every op in one readwrite transaction over the stores they touch: all or nothing.
-    pub async fn apply(&self, ops: Vec<Op>) -> Result<(), DbError> {
-        if ops.is_empty() {
-            return Ok(());
-        }
-        let mut names: Vec<&'static str> = ops.iter().map(Op::store).collect();
+    /// One readwrite transaction over `names` (each once).
+    fn readwrite(&self, mut names: Vec<&'static str>) -> Result<IdbTransaction, DbError> {
         names.sort_unstable();
         names.dedup();
         let scope = Array::new();
         for n in &names {
             scope.push(&JsValue::from_str(n));
         }
-        let tx = self
-            .db
+        self.db
             .transaction_with_str_sequence_and_mode(&scope, IdbTransactionMode::Readwrite)
-            .map_err(|e| DbError::Txn(describe(&e)))?;
+            .map_err(|e| DbError::Txn(describe(&e)))
+    }
+
+    /// Runs every op in one readwrite transaction over the stores they touch: all or nothing.
+    pub async fn apply(&self, ops: Vec<Op>) -> Result<(), DbError> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<&'static str> = ops.iter().map(Op::store).collect();
+        let tx = self.readwrite(names)?;
         let done = transaction_promise(&tx);
         if let Err(e) = write_ops(&tx, &ops) {
             // Nothing of this change is kept: the transaction is rolled back whole.
@@ -390,19 +394,10 @@ impl Db {
         if outbox.is_some() {
             names.push(OUTBOX);
         }
-        names.sort_unstable();
-        names.dedup();
         if names.is_empty() {
             return Ok(Ok(()));
         }
-        let scope = Array::new();
-        for n in &names {
-            scope.push(&JsValue::from_str(n));
-        }
-        let tx = self
-            .db
-            .transaction_with_str_sequence_and_mode(&scope, IdbTransactionMode::Readwrite)
-            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let tx = self.readwrite(names)?;
         let done = transaction_promise(&tx);
         struct Pending {
             tx: IdbTransaction,
@@ -503,16 +498,7 @@ impl Db {
         use std::cell::Cell;
         let mut names: Vec<&'static str> = ops.iter().map(Op::store).collect();
         names.push(OUTBOX);
-        names.sort_unstable();
-        names.dedup();
-        let scope = Array::new();
-        for n in &names {
-            scope.push(&JsValue::from_str(n));
-        }
-        let tx = self
-            .db
-            .transaction_with_str_sequence_and_mode(&scope, IdbTransactionMode::Readwrite)
-            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let tx = self.readwrite(names)?;
         let done = transaction_promise(&tx);
         let count = tx
             .object_store(OUTBOX)
