@@ -123,6 +123,11 @@ struct Keeper {
     sync: SyncState,
     /// The outbox as stored: (IndexedDB key, change).
     outbox: VecDeque<(f64, Change)>,
+    /// Counts this tab's own changes of the outbox (an entry added, or taken out after its
+    /// answer): a read of the outbox begun before one of them is old when it ends, and is
+    /// not used (`read_outbox`) — a lost entry would send a later change first, which the
+    /// companion refuses as stale.
+    outbox_gen: u64,
     send: Option<Callback<Command>>,
     dispatch: Option<Callback<Action>>,
     /// Paired with a companion that keeps the book.
@@ -253,7 +258,7 @@ pub fn deliver(m: Message) {
             };
             spawn_local(async move {
                 let stored = load_sync(&db).await;
-                let outbox = parse_outbox(db.load_outbox().await.unwrap_or_default());
+                let outbox = read_outbox(&k, &db).await;
                 let due = {
                     let mut kb = k.borrow_mut();
                     kb.sync.seq = kb.sync.seq.max(stored.seq);
@@ -523,6 +528,7 @@ fn on_stored(k: &Rc<RefCell<Keeper>>, change: String, seq: u64, stored_at: Strin
             },
         };
         kb.outbox.retain(|(key, _)| !keys.contains(key));
+        kb.outbox_gen += 1;
         (kb.db.clone(), keys)
     };
     let state = k.borrow().sync.clone();
@@ -562,6 +568,7 @@ fn on_stale(k: &Rc<RefCell<Keeper>>, change: String, stale: Vec<String>) {
             .map(|(k, _)| *k)
             .collect();
         kb.outbox.retain(|(k, _)| !keys.contains(k));
+        kb.outbox_gen += 1;
         (kb.db.clone(), keys, kind)
     };
     let k = Rc::clone(k);
@@ -633,7 +640,10 @@ fn on_data(k: &Rc<RefCell<Keeper>>, part: u32, parts: u32, data: String) {
     };
     let k = Rc::clone(k);
     spawn_local(async move {
-        let db = k.borrow().db.clone();
+        let (db, before) = {
+            let kb = k.borrow();
+            (kb.db.clone(), kb.stored.clone())
+        };
         let Some(db) = db else {
             return;
         };
@@ -673,7 +683,7 @@ fn on_data(k: &Rc<RefCell<Keeper>>, part: u32, parts: u32, data: String) {
         };
         if matches!(saved, Ok(false)) {
             crate::log::info("book.pull_deferred", "changes wait in the outbox");
-            let outbox = parse_outbox(db.load_outbox().await.unwrap_or_default());
+            let outbox = read_outbox(&k, &db).await;
             run(&k, |kb, out| {
                 kb.durable.fetching = false;
                 kb.outbox = outbox;
@@ -693,26 +703,15 @@ fn on_data(k: &Rc<RefCell<Keeper>>, part: u32, parts: u32, data: String) {
             kb.durable.fetching = false;
             match saved {
                 Ok(_) => {
-                    let book = Rc::new(book);
-                    kb.versions = Versions::of_rows(
-                        snapshot
-                            .rows
-                            .iter()
-                            .map(|(s, k, t)| (s.as_str(), k.as_str(), t.as_str())),
-                    );
-                    kb.stored = Some(Rc::clone(&book));
                     kb.sync = state;
                     kb.blocked = false;
                     if why == Pull::Restore {
                         kb.outbox.clear();
+                        kb.outbox_gen += 1;
                     }
                     kb.durable.offer = Offer::None;
-                    out.actions.push(Action::from(records::Action::BookLoaded {
-                        book: (*book).clone(),
-                        stored: true,
-                    }));
-                    let (ja, en) = match why {
-                        Pull::Restore => (
+                    let notice = match why {
+                        Pull::Restore => Some((
                             format!(
                                 "コンパニオンの台帳を復元しました（患者{}人）。",
                                 book.patients.len()
@@ -721,19 +720,37 @@ fn on_data(k: &Rc<RefCell<Keeper>>, part: u32, parts: u32, data: String) {
                                 "Restored the companion's book ({} patients).",
                                 book.patients.len()
                             ),
-                        ),
-                        Pull::Refresh => match kb.stale_note.take() {
-                            // After a refused change: said together.
-                            Some((ja0, en0)) => (
+                        )),
+                        // After a refused change: said together.
+                        Pull::Refresh => kb.stale_note.take().map(|(ja0, en0)| {
+                            (
                                 format!("{ja0}コンパニオンから最新の台帳を読み込みました。"),
                                 format!("{en0} Loaded the latest book from the companion."),
-                            ),
-                            // Another browser's change, fetched quietly: the screen shows it.
-                            None => (String::new(), String::new()),
-                        },
+                            )
+                        }),
+                        // Another browser's change, fetched quietly: the screen shows it.
                     };
-                    if !ja.is_empty() {
-                        kb.say(ja, en, out);
+                    if !same_book(&kb.stored, &before) {
+                        // An edit of this tab was stored on top of the fetched book while it
+                        // was being written: the database, not the fetched book, is what the
+                        // screen and the next change must start from.
+                        spawn_local(reload(Rc::clone(&k), notice));
+                    } else {
+                        let book = Rc::new(book);
+                        kb.versions = Versions::of_rows(
+                            snapshot
+                                .rows
+                                .iter()
+                                .map(|(s, k, t)| (s.as_str(), k.as_str(), t.as_str())),
+                        );
+                        kb.stored = Some(Rc::clone(&book));
+                        out.actions.push(Action::from(records::Action::BookLoaded {
+                            book: (*book).clone(),
+                            stored: true,
+                        }));
+                        if let Some((ja, en)) = notice {
+                            kb.say(ja, en, out);
+                        }
                     }
                     kb.broadcast();
                 }
@@ -833,9 +850,15 @@ fn listen_to_other_tabs(k: &Rc<RefCell<Keeper>>) {
     k.borrow_mut().channel = Some(channel);
 }
 
-/// Reads the book, its versions and the outbox again from IndexedDB.
+/// Reads the book, its versions and the outbox again from IndexedDB. An edit of this tab
+/// stored while they were being read makes what was read old: then it reads again, so the
+/// screen never goes back to the text before that edit.
 async fn reload(k: Rc<RefCell<Keeper>>, notice: Option<(String, String)>) {
-    let Some(db) = k.borrow().db.clone() else {
+    let (db, before, gen) = {
+        let kb = k.borrow();
+        (kb.db.clone(), kb.stored.clone(), kb.outbox_gen)
+    };
+    let Some(db) = db else {
         return;
     };
     let Ok((rows, outbox)) = db.snapshot(&store::STORES).await else {
@@ -845,6 +868,14 @@ async fn reload(k: Rc<RefCell<Keeper>>, notice: Option<(String, String)>) {
     let Ok((book, _)) = store::load(rows.clone()) else {
         return;
     };
+    let moved = {
+        let kb = k.borrow();
+        !same_book(&kb.stored, &before) || kb.outbox_gen != gen
+    };
+    if moved {
+        spawn_local(Box::pin(reload(k, notice)));
+        return;
+    }
     run(&k, |kb, out| {
         kb.versions = Versions::of_rows(
             rows.iter()
@@ -869,6 +900,27 @@ async fn reload(k: Rc<RefCell<Keeper>>, notice: Option<(String, String)>) {
         kb.publish(out);
         kb.next(out);
     });
+}
+
+/// The outbox as IndexedDB has it, read again while this tab changed it during the read
+/// (see `Keeper::outbox_gen`). The caller uses it before its next await.
+async fn read_outbox(k: &Rc<RefCell<Keeper>>, db: &Db) -> VecDeque<(f64, Change)> {
+    loop {
+        let gen = k.borrow().outbox_gen;
+        let outbox = parse_outbox(db.load_outbox().await.unwrap_or_default());
+        if k.borrow().outbox_gen == gen {
+            return outbox;
+        }
+    }
+}
+
+/// The same book value in the keeper (an edit or a load makes a new one).
+fn same_book(a: &Option<Rc<Book>>, b: &Option<Rc<Book>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 fn parse_outbox(entries: Vec<(f64, String)>) -> VecDeque<(f64, Change)> {
@@ -939,9 +991,10 @@ fn save(k: &Rc<RefCell<Keeper>>, book: &Rc<Book>, restores: u32) {
     spawn_local(async move {
         match db.apply_checked(checks, all, Some(text)).await {
             Ok(Ok(())) => {
-                let outbox = db.load_outbox().await.unwrap_or_default();
+                k.borrow_mut().outbox_gen += 1;
+                let outbox = read_outbox(&k, &db).await;
                 run(&k, |kb, out| {
-                    kb.outbox = parse_outbox(outbox);
+                    kb.outbox = outbox;
                     out.actions.push(Action::from(records::Action::Saved));
                     kb.broadcast();
                     kb.publish(out);
