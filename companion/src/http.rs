@@ -30,27 +30,50 @@ impl RequestHead {
     }
 }
 
+/// Why no request head was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoHead {
+    /// Not one byte came before the deadline (or the peer closed). Browsers open such
+    /// sockets ahead of need (preconnect) and may send on one just as it is closed: it is
+    /// closed without an answer, so the browser sends its request again on a new one
+    /// instead of showing an answer meant for nothing ("bad request" on a form post).
+    Silent,
+    /// Part of a head, or not HTTP: answered 400.
+    Bad,
+}
+
 /// Looks at the request head without consuming it, so a WebSocket handshake can still
-/// read it from the socket afterwards. Returns the head and its length in bytes; `None`
-/// when it is not complete within `deadline` (a slow or idle client holds no slot long).
-pub fn peek_head(stream: &TcpStream, deadline: Duration) -> Option<(RequestHead, usize)> {
+/// read it from the socket afterwards. Returns the head and its length in bytes, or why
+/// there is none within `deadline` (a slow or idle client holds no slot long).
+pub fn peek_head(stream: &TcpStream, deadline: Duration) -> Result<(RequestHead, usize), NoHead> {
     let mut buf = vec![0u8; MAX_HEAD];
     let started = std::time::Instant::now();
     let mut last = 0;
+    let timed_out = |last: usize| {
+        if last == 0 {
+            NoHead::Silent
+        } else {
+            NoHead::Bad
+        }
+    };
     loop {
-        let left = deadline.checked_sub(started.elapsed())?;
+        let left = deadline
+            .checked_sub(started.elapsed())
+            .ok_or(timed_out(last))?;
         stream
             .set_read_timeout(Some(left.max(Duration::from_millis(1))))
-            .ok()?;
-        let n = stream.peek(&mut buf).ok()?;
+            .map_err(|_| NoHead::Bad)?;
+        let n = stream.peek(&mut buf).map_err(|_| timed_out(last))?;
         if n == 0 {
-            return None;
+            return Err(timed_out(last));
         }
         if let Some(end) = find(&buf[..n], b"\r\n\r\n") {
-            return parse_head(&buf[..end]).map(|h| (h, end + 4));
+            return parse_head(&buf[..end])
+                .map(|h| (h, end + 4))
+                .ok_or(NoHead::Bad);
         }
         if n == MAX_HEAD {
-            return None;
+            return Err(NoHead::Bad);
         }
         if n == last {
             // peek returns at once while bytes are waiting: wait for more to arrive.

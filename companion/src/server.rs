@@ -226,20 +226,25 @@ impl Server {
         let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
         // Answers are small and must leave at once, not wait for the page's ACK.
         let _ = stream.set_nodelay(true);
-        let Some((head, head_len)) =
-            http::peek_head(&stream, Duration::from_millis(HEAD_DEADLINE_MS))
-        else {
-            // Nothing (or garbage) in time: a stream of idle sockets must not hold a slot.
-            http::respond(
-                &mut stream,
-                "400 Bad Request",
-                "text/plain; charset=utf-8",
-                b"bad request\n",
-                false,
-                &[],
-            );
-            return;
-        };
+        let (head, head_len) =
+            match http::peek_head(&stream, Duration::from_millis(HEAD_DEADLINE_MS)) {
+                Ok(h) => h,
+                // Nothing in time: a stream of idle sockets must not hold a slot. Closed without
+                // an answer (see `NoHead::Silent`).
+                Err(http::NoHead::Silent) => return,
+                // Garbage, or half a head: said.
+                Err(http::NoHead::Bad) => {
+                    http::respond(
+                        &mut stream,
+                        "400 Bad Request",
+                        "text/plain; charset=utf-8",
+                        b"bad request\n",
+                        false,
+                        &[],
+                    );
+                    return;
+                }
+            };
         if !self.policy.host_ok(head.header("host").unwrap_or("")) {
             crate::warn!("conn={id} refused: Host not loopback");
             http::respond(
