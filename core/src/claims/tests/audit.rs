@@ -452,6 +452,49 @@ fn a11_new_first_visit_after_cure() {
     assert_eq!((c.copay_yen, c.billed_yen), (2112, 4928));
 }
 
+/// A12. 再検料 "初検料を算定する初検の日後最初の後療の日のみ": a day that only gives a 負傷
+/// arising during treatment its 初回の施療 is not a 後療 day. 足関節捻挫 初検 10/30; 10/31 only
+/// the new 膝打撲 (injured that day): 施療料 760 + 冷罨法 85; 11/04 both in 後療: 再検 410 + 505
+/// + 505. 3割.
+/// Oct: 1,550 + 760 = 2,310; 845. 合計 3,155; 請求 × 0.7 = 2,208.5 → 2,208; 一部負担金 947;
+///   window 693 → 690; 253.5 → 250 = 940.
+/// Nov: 1,420; 請求 994; 一部負担金 426; window 426 → 430.
+/// (The engine billed the 410 on 10/31: October 3,565, November 1,010.)
+#[test]
+fn a12_recheck_waits_for_the_first_after_care_day() {
+    let case = judo(
+        "2024-10-30",
+        vec![
+            injury(InjuryKind::Sprain, "足関節", "2024-10-30"),
+            injury(InjuryKind::Contusion, "膝", "2024-10-31"),
+        ],
+    );
+    let visits = vec![
+        Visit::on(d("2024-10-30")),
+        visit_parts("2024-10-31", vec![part(1, true, false, false)]),
+        Visit::on(d("2024-11-04")),
+    ];
+    let mut i = input(case, visits);
+    i.month = month(2024, 10);
+    let oct = one(&i);
+    assert_eq!(day_total(&oct, "2024-10-31"), 845);
+    assert_eq!(oct.total_yen, 3155);
+    assert_eq!((oct.copay_yen, oct.billed_yen), (947, 2208));
+    assert_eq!(oct.window_yen, 940);
+    i.month = month(2024, 11);
+    let nov = one(&i);
+    assert_eq!(
+        codes(&nov, "2024-11-04"),
+        vec![
+            ("saiken".into(), 410),
+            ("after_contusion_sprain".into(), 505),
+            ("after_contusion_sprain".into(), 505),
+        ]
+    );
+    assert_eq!((nov.total_yen, nov.copay_yen, nov.billed_yen), (1420, 426, 994));
+    assert_eq!(nov.window_yen, 430);
+}
+
 // ---- はり・きゅう ----
 
 /// B1. 1術 at the clinic with 電療, 1割: 11/01 初検 1,950 + 施術料 1,610 + 100 = 3,660; 11/08
