@@ -572,6 +572,39 @@ fn b2_acupuncture_outreach_before_and_after_october() {
     assert_eq!((nov.total_yen, nov.copay_yen, nov.billed_yen), (6650, 1995, 4655));
 }
 
+/// B3. A distance that cannot be right loses the 往療料 only ("往療料は算定していません", as for
+/// 柔整); the 初検料 and 施術料 stay. 11/01 突発の往療 at "−3 km": 初検 1,950 + 施術料 1,610 =
+/// 3,560; 11/02 at the clinic 1,610; 11/08 訪問施術料1 (1人, 1術) at "250 km" (the 訪問施術料
+/// does not depend on the distance) 3,910 + 特別地域 250 = 4,160. 合計 9,330; 3割 一部負担金
+/// 2,799; 請求 6,531. (The engine dropped both days with the bad distance: 1,610.)
+#[test]
+fn b3_bad_distance_loses_only_the_outreach_fee() {
+    let case = acu_case("2024-11-01", consent("2024-10-30", "2025-04-30"));
+    let mut home = acu(
+        "2024-11-08",
+        1,
+        false,
+        VisitMode::Home {
+            people: 1,
+            distance_km: Some(250.0),
+        },
+    );
+    home.special_area = true;
+    let c = one(&input(
+        case,
+        vec![
+            acu("2024-11-01", 1, false, VisitMode::Call { distance_km: -3.0 }),
+            acu("2024-11-02", 1, false, VisitMode::Clinic),
+            home,
+        ],
+    ));
+    assert_eq!(day_total(&c, "2024-11-01"), 3560);
+    assert_eq!(day_total(&c, "2024-11-08"), 4160);
+    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (9330, 2799, 6531));
+    assert_eq!(count(&c, "distance_invalid"), 2);
+    assert!(c.has_errors() && !has(&c, "over_16km"));
+}
+
 // ---- マッサージ ----
 
 /// C1. 訪問施術料1 (1人) 5局所 4,550 + 温罨法・電気光線器具 300 = 4,850; 訪問施術料1 5局所 +
