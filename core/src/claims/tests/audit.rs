@@ -454,8 +454,8 @@ fn a11_new_first_visit_after_cure() {
 
 /// A12. 再検料 "初検料を算定する初検の日後最初の後療の日のみ": a day that only gives a 負傷
 /// arising during treatment its 初回の施療 is not a 後療 day. 足関節捻挫 初検 10/30; 10/31 only
-/// the new 膝打撲 (injured that day): 施療料 760 + 冷罨法 85; 11/04 both in 後療: 再検 410 + 505
-/// + 505. 3割.
+/// the new 膝打撲 (injured that day): 施療料 760 + 冷罨法 85; 11/04 both in 後療: 再検 410 and
+/// 後療 505 × 2. 3割.
 /// Oct: 1,550 + 760 = 2,310; 845. 合計 3,155; 請求 × 0.7 = 2,208.5 → 2,208; 一部負担金 947;
 ///   window 693 → 690; 253.5 → 250 = 940.
 /// Nov: 1,420; 請求 994; 一部負担金 426; window 426 → 430.
@@ -491,8 +491,78 @@ fn a12_recheck_waits_for_the_first_after_care_day() {
             ("after_contusion_sprain".into(), 505),
         ]
     );
-    assert_eq!((nov.total_yen, nov.copay_yen, nov.billed_yen), (1420, 426, 994));
+    assert_eq!(
+        (nov.total_yen, nov.copay_yen, nov.billed_yen),
+        (1420, 426, 994)
+    );
     assert_eq!(nov.window_yen, 430);
+}
+
+/// A13. September 2024 (令和6年6月の料金表): 長期 at 80/100 and 明細書発行体制加算 13円. 捻挫 初検
+/// 2024-04-10 (count from April; September is the 6th month). 9/10 with 温罨法: 505 × 0.8 =
+/// 404; 75 × 0.8 = 60; + 13 = 477. 3割: 請求 333.9 → 333; 一部負担金 144; window 143.1 → 140.
+#[test]
+fn a13_september_long_term_eighty_and_addon_thirteen() {
+    let case = judo(
+        "2024-04-10",
+        vec![injury(InjuryKind::Sprain, "足関節", "2024-04-09")],
+    );
+    let mut visits = visits_on(&[
+        "2024-04-10",
+        "2024-05-10",
+        "2024-06-10",
+        "2024-07-10",
+        "2024-08-10",
+    ]);
+    visits.push(visit_parts("2024-09-10", parts(1, false, true, false)));
+    let mut i = input(case, visits);
+    i.clinic.statement_system = true;
+    i.month = month(2024, 9);
+    let c = one(&i);
+    assert_eq!(
+        codes(&c, "2024-09-10"),
+        vec![
+            ("after_contusion_sprain".into(), 404),
+            ("warm".into(), 60),
+            ("statement_addon".into(), 13),
+        ]
+    );
+    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (477, 144, 333));
+    assert_eq!(c.window_yen, 140);
+}
+
+/// A14. Two 公費: 捻挫 3割, 11/01 2,310; 11/05 再検 410 + 505 = 915; 11/06 505; 11/07 505.
+/// 合計 4,235; 請求 2,964.5 → 2,964; 一部負担金 1,271. 公費① 1割, paid on 2 days a month:
+/// 231 → 230; 91.5 → 90; then 0, 0 = 320 → 公費①請求 1,271 − 320 = 951. 公費② free: the
+/// patient pays 0; 公費②請求 320.
+#[test]
+fn a14_two_public_funds() {
+    let case = judo(
+        "2024-11-01",
+        vec![injury(InjuryKind::Sprain, "足関節", "2024-11-01")],
+    );
+    let mut i = input(
+        case,
+        visits_on(&["2024-11-01", "2024-11-05", "2024-11-06", "2024-11-07"]),
+    );
+    let fund = |payer: &str, pct: u8, days: Option<u8>| PublicFund {
+        payer_number: payer.into(),
+        recipient_number: "7654321".into(),
+        copay_percent: pct,
+        monthly_cap_yen: None,
+        per_day_cap_yen: None,
+        paid_days_per_month: days,
+        program: None,
+    };
+    i.public_funds.push(fund("82130006", 10, Some(2)));
+    i.public_funds.push(fund("88130005", 0, None));
+    let c = one(&i);
+    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (4235, 1271, 2964));
+    assert_eq!(c.window_yen, 0);
+    let p1 = c.public.expect("公費①");
+    let p2 = c.public2.expect("公費②");
+    assert_eq!(p1.public_billed_yen, 951);
+    assert_eq!((p2.patient_pays_yen, p2.public_billed_yen), (0, 320));
 }
 
 // ---- はり・きゅう ----
@@ -569,7 +639,10 @@ fn b2_acupuncture_outreach_before_and_after_october() {
     let nov = one(&i);
     assert_eq!(day_total(&nov, "2024-11-05"), 2330);
     assert_eq!(day_total(&nov, "2024-11-12"), 4320);
-    assert_eq!((nov.total_yen, nov.copay_yen, nov.billed_yen), (6650, 1995, 4655));
+    assert_eq!(
+        (nov.total_yen, nov.copay_yen, nov.billed_yen),
+        (6650, 1995, 4655)
+    );
 }
 
 /// B3. A distance that cannot be right loses the 往療料 only ("往療料は算定していません", as for
@@ -593,7 +666,12 @@ fn b3_bad_distance_loses_only_the_outreach_fee() {
     let c = one(&input(
         case,
         vec![
-            acu("2024-11-01", 1, false, VisitMode::Call { distance_km: -3.0 }),
+            acu(
+                "2024-11-01",
+                1,
+                false,
+                VisitMode::Call { distance_km: -3.0 },
+            ),
             acu("2024-11-02", 1, false, VisitMode::Clinic),
             home,
         ],
@@ -643,7 +721,10 @@ fn c1_massage_home_visits_deformity_and_report() {
     assert_eq!(day_total(&c, "2024-11-06"), 4850);
     assert_eq!(day_total(&c, "2024-11-13"), 5490);
     assert_eq!(day_total(&c, "2024-11-27"), 2980);
-    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (13320, 2664, 10656));
+    assert_eq!(
+        (c.total_yen, c.copay_yen, c.billed_yen),
+        (13320, 2664, 10656)
+    );
     assert_eq!(windows(&c), vec![970, 1098, 596]);
 }
 
@@ -698,4 +779,27 @@ fn c3_report_fee_five_month_gap() {
     assert_eq!(one(&i).total_yen, 900);
     i.month = month(2024, 12);
     assert_eq!(one(&i).total_yen, 1380);
+}
+
+/// C4. マッサージ in September 2024 (before 訪問施術料): 9/03 訪問 5.0 km, 4局所 + 温罨法: 1,800 +
+/// 180 + 往療 (4km超) 2,550 = 4,530; 9/10 訪問 3.0 km, 4局所: 1,800 + 2,300 = 4,100. 合計
+/// 8,630; 1割 一部負担金 863; 請求 7,767.
+#[test]
+fn c4_massage_home_before_october() {
+    let case = massage_case("2024-09-03", consent("2024-09-01", "2025-02-28"), vec![]);
+    let home = |km: f64| VisitMode::Home {
+        people: 1,
+        distance_km: Some(km),
+    };
+    let mut i = input(
+        case,
+        vec![
+            mas("2024-09-03", 4, Warmth::Warm, home(5.0)),
+            mas("2024-09-10", 4, Warmth::None, home(3.0)),
+        ],
+    );
+    i.insurance = insurance(10);
+    let c = one(&i);
+    assert_eq!(day_total(&c, "2024-09-03"), 4530);
+    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (8630, 863, 7767));
 }
