@@ -1,7 +1,6 @@
-//! Money audit (2026-11): cases worked out on paper from the reference facts alone
-//! (docs/claims.md "Rule table" for the clauses), before the engine ran, then compared with
-//! the engine. Each test writes its arithmetic out; the audit's report is
-//! notes/money-audit.md in the lead's notes, its conclusions in docs/claims.md.
+//! Money audit (2026-11): cases worked out on paper from the reference facts alone, before
+//! the engine ran, then compared with it (clauses: docs/claims.md "Rule table"; what the
+//! audit left open: docs/claims.md "Known gaps"). Each test writes its arithmetic out.
 
 use super::rules::visits_on;
 use super::*;
