@@ -84,14 +84,14 @@ pub(crate) fn month_lines(
             ));
             continue;
         }
-        if let Some(f) = v
+        // A distance that cannot be right loses the 往療料 and its 加算, as the finding says;
+        // the 施術 itself is still billed (as for 柔整).
+        let refused = v
             .mode
             .distance_km()
-            .and_then(|km| super::checks::distance_refused(d, km))
-        {
-            findings.push(f);
-            continue;
-        }
+            .and_then(|km| super::checks::distance_refused(d, km));
+        let distance_ok = refused.is_none();
+        findings.extend(refused);
         // Planned visits from 2024-10 are one 訪問施術料 that includes 施術料 and 往療料.
         let visit_fee_cat = match (&v.mode, t.visit_fee_model) {
             (VisitMode::Home { people, .. }, true) => Some(visit_category(*people)),
@@ -184,14 +184,21 @@ pub(crate) fn month_lines(
                 }
             }
         }
-        match (&v.mode, visit_fee_cat) {
-            (VisitMode::Clinic, _) | (_, Some(_)) => {}
-            (VisitMode::Call { distance_km }, _) => outreach(&mut lines, d, t, Some(*distance_km))?,
-            (VisitMode::Home { distance_km, .. }, None) => {
-                outreach(&mut lines, d, t, *distance_km)?
+        // Whether a 訪問施術料 or 往療料 was billed: 特別地域加算 is added to one of them.
+        let visit_billed = match (&v.mode, visit_fee_cat) {
+            (VisitMode::Clinic, _) => false,
+            (_, Some(_)) => true,
+            _ if !distance_ok => false,
+            (VisitMode::Call { distance_km }, None) => {
+                outreach(&mut lines, d, t, Some(*distance_km))?;
+                true
             }
-        }
-        if v.special_area && v.mode != VisitMode::Clinic {
+            (VisitMode::Home { distance_km, .. }, None) => {
+                outreach(&mut lines, d, t, *distance_km)?;
+                true
+            }
+        };
+        if v.special_area && visit_billed {
             if t.item("special_area").is_some() {
                 add(&mut lines, d, t, "special_area", 1)?;
             } else {
@@ -205,7 +212,7 @@ pub(crate) fn month_lines(
                 ));
             }
         }
-        if v.mode.distance_km().is_some_and(|k| k > 16.0) {
+        if distance_ok && v.mode.distance_km().is_some_and(|k| k > 16.0) {
             findings.push(super::checks::over_16km(d));
         }
         if v.report_issued {

@@ -332,7 +332,7 @@ pub(crate) fn month_lines(
 ) -> Result<JudoMonth, ClaimError> {
     let hist = InjuryHistory::of(case, history);
     let first_visits = first_visit_days(case, &hist);
-    let after_care_checks = recheck_days(case, history, &first_visits);
+    let after_care_checks = recheck_days(case, &hist, history, &first_visits);
     let frequent: Vec<bool> = (0..case.injuries.len())
         .map(|i| {
             hist.first_day[i].is_some_and(|f| is_long_term_frequent(f, month, &hist.per_month[i]))
@@ -508,19 +508,29 @@ pub(crate) fn first_visit_days(case: &JudoCase, hist: &InjuryHistory) -> Vec<Dat
     days
 }
 
-/// 再検料: "初検料を算定する初検の日後最初の後療の日のみ" — the first later visit with a treated
-/// 部位 after each 初検.
-fn recheck_days(case: &JudoCase, history: &[&Visit], first_visits: &[Date]) -> Vec<Date> {
-    let treated_days: Vec<Date> = history
+/// 再検料: "初検料を算定する初検の日後最初の後療の日のみ" — the first later visit after each 初検
+/// where a 部位 has its 後療 (is treated after its own first day). A day that only gives a
+/// 負傷 arising during treatment its 初回の施療 is not a 後療 day.
+fn recheck_days(
+    case: &JudoCase,
+    hist: &InjuryHistory,
+    history: &[&Visit],
+    first_visits: &[Date],
+) -> Vec<Date> {
+    let after_care_days: Vec<Date> = history
         .iter()
-        .filter(|v| !treated(case, v).is_empty())
+        .filter(|v| {
+            treated(case, v)
+                .iter()
+                .any(|p| hist.first_day.get(p.injury).copied().flatten() != Some(v.date))
+        })
         .map(|v| v.date)
         .collect();
     first_visits
         .iter()
         .filter_map(|f| {
             let next_first = first_visits.iter().filter(|x| *x > f).min();
-            treated_days
+            after_care_days
                 .iter()
                 .copied()
                 .find(|d| d > f && next_first.is_none_or(|n| d < n))

@@ -5,6 +5,7 @@ use super::*;
 use crate::eligibility::PersonalFamily;
 use proptest::prelude::*;
 
+mod audit;
 mod rules;
 
 fn d(s: &str) -> Date {

@@ -12,7 +12,7 @@ fn total_on(c: &MonthlyClaim, date: &str) -> u32 {
     codes(c, date).iter().map(|x| x.1).sum()
 }
 
-fn visits_on(days: &[&str]) -> Vec<Visit> {
+pub(super) fn visits_on(days: &[&str]) -> Vec<Visit> {
     days.iter().map(|s| Visit::on(d(s))).collect()
 }
 
