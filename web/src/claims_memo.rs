@@ -45,20 +45,31 @@ thread_local! {
     static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
 }
 
+/// The list kept for `month`, or `compute`d and kept (the oldest dropped past
+/// [`MONTHS_KEPT`]).
+fn kept<T>(
+    lists: &mut Vec<(ClaimMonth, Rc<T>)>,
+    month: ClaimMonth,
+    compute: impl FnOnce() -> T,
+) -> Rc<T> {
+    if let Some((_, list)) = lists.iter().find(|(m, _)| *m == month) {
+        return Rc::clone(list);
+    }
+    let list = Rc::new(compute());
+    if lists.len() >= MONTHS_KEPT {
+        lists.remove(0);
+    }
+    lists.push((month, Rc::clone(&list)));
+    list
+}
+
 /// `Book::month_claims`, computed once per book and month.
 pub fn month_claims(book: &Rc<Book>, month: ClaimMonth) -> Rc<Vec<CaseClaim>> {
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();
         memo.for_book(book);
-        if let Some((_, claims)) = memo.months.iter().find(|(m, _)| *m == month) {
-            return Rc::clone(claims);
-        }
-        let claims = Rc::new(book.month_claims_memo(month, &mut memo.engine));
-        if memo.months.len() >= MONTHS_KEPT {
-            memo.months.remove(0);
-        }
-        memo.months.push((month, Rc::clone(&claims)));
-        claims
+        let Memo { engine, months, .. } = &mut *memo;
+        kept(months, month, || book.month_claims_memo(month, engine))
     })
 }
 
@@ -79,15 +90,9 @@ pub fn resubmitted_claims(book: &Rc<Book>, batch: ClaimMonth) -> Rc<Vec<CaseClai
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();
         memo.for_book(book);
-        if let Some((_, claims)) = memo.resubmitted.iter().find(|(m, _)| *m == batch) {
-            return Rc::clone(claims);
-        }
-        let claims = Rc::new(book.resubmitted_claims(batch));
-        if memo.resubmitted.len() >= MONTHS_KEPT {
-            memo.resubmitted.remove(0);
-        }
-        memo.resubmitted.push((batch, Rc::clone(&claims)));
-        claims
+        kept(&mut memo.resubmitted, batch, || {
+            book.resubmitted_claims(batch)
+        })
     })
 }
 
