@@ -10,6 +10,12 @@
 //!
 //! `server_messages!` takes the enum as written and adds one private struct per struct
 //! variant plus the table that maps a wire name to its reader, so the field lists exist once.
+//!
+//! The answers only the clinic app asks for (`IMPORTED`, `STATUS`, `BOOK_INFO`, `BOOK_TRAIL`)
+//! are read only with the cargo feature `app-answers`: the widget's build never sends their
+//! commands, and their readers (the companion's whole status, the book's trail,
+//! lists of results) were a tenth of its WebAssembly's reading code. Without the feature such
+//! a frame is a decode error that names it, like a variant this build does not know.
 
 /// Declares `Message` as written, with `bodies` (one struct per struct variant) and
 /// `Message::read_body` (a variant from a frame's text, by its wire name).
@@ -36,6 +42,7 @@ macro_rules! server_messages {
         }
 
         /// Each struct variant's fields, read straight from a frame's text.
+        #[cfg_attr(not(feature = "app-answers"), allow(dead_code))]
         mod bodies {
             #[allow(unused_imports)]
             use super::*;
@@ -45,7 +52,7 @@ macro_rules! server_messages {
         impl $Enum {
             /// The readers in declaration order, the order of `VARIANTS` (strum).
             const READERS: &'static [fn(&str) -> Result<$Enum, serde_json::Error>] = &[
-                $( |text| server_messages!(@read $Enum $Variant text $( { $( $field ),* } )? $( ( $nty ) )?) ),*
+                $( |text| server_messages!(@gate $Enum $Variant text $( { $( $field ),* } )? $( ( $nty ) )?) ),*
             ];
 
             /// The variant `tag` (its wire name) read from the whole frame's `text`; `None`
@@ -68,6 +75,23 @@ macro_rules! server_messages {
         }
     };
     (@body $Variant:ident) => {};
+    (@gate $Enum:ident Imported $($rest:tt)*) => { server_messages!(@app_only $Enum Imported $($rest)*) };
+    (@gate $Enum:ident Status $($rest:tt)*) => { server_messages!(@app_only $Enum Status $($rest)*) };
+    (@gate $Enum:ident BookInfo $($rest:tt)*) => { server_messages!(@app_only $Enum BookInfo $($rest)*) };
+    (@gate $Enum:ident BookTrail $($rest:tt)*) => { server_messages!(@app_only $Enum BookTrail $($rest)*) };
+    (@gate $($rest:tt)*) => { server_messages!(@read $($rest)*) };
+    (@app_only $Enum:ident $Variant:ident $text:ident $($rest:tt)*) => {{
+        #[cfg(feature = "app-answers")]
+        let read = server_messages!(@read $Enum $Variant $text $($rest)*);
+        #[cfg(not(feature = "app-answers"))]
+        let read = {
+            let _ = $text;
+            Err(<serde_json::Error as serde::de::Error>::custom(concat!(
+                "`", stringify!($Variant), "` is read only by the clinic app's build (feature app-answers)"
+            )))
+        };
+        read
+    }};
     (@read $Enum:ident $Variant:ident $text:ident { $( $field:ident ),* }) => {
         serde_json::from_str::<bodies::$Variant>($text)
             .map(|b| $Enum::$Variant { $( $field: b.$field ),* })

@@ -131,7 +131,9 @@ pub fn insurance(props: &InsuranceProps) -> Html {
             || ()
         });
     }
+    // Known at compile time in the widget's build, so the hand-typed registration is not linked.
     let service_down = props.manual
+        && cfg!(feature = "app")
         && failure.is_some_and(|f| {
             matches!(
                 f.code,

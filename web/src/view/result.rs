@@ -88,6 +88,8 @@ pub struct ResultProps {
 
 #[function_component(ResultView)]
 pub fn result_view(props: &ResultProps) -> Html {
+    // Known at compile time in the widget's build, so registering's code is not linked there.
+    let registers = props.register && cfg!(feature = "app");
     let app = use_app();
     let heading = use_node_ref();
     let seq = app.state.check.result_seq;
@@ -229,7 +231,7 @@ pub fn result_view(props: &ResultProps) -> Html {
                     { qualification(&app, q, i == 0) }
                 </section>
             }) }
-            if several && !registered && props.register {
+            if several && !registered && registers {
                 <fieldset id="qualification-choice" aria-describedby="qualification-choice-error">
                     <legend>{ app.t("登録する資格", "Qualification to register") }</legend>
                     { for r.qualifications.iter().enumerate().map(|(i, q)| {
@@ -250,12 +252,12 @@ pub fn result_view(props: &ResultProps) -> Html {
                     }</p>
                 </fieldset>
             }
-            if no_address && !registered && !props.register {
+            if no_address && !registered && !registers {
                 <p id="address-missing" class="warn-box"><strong>{ app.t(
                     "住所が登録されていません。療養費支給申請書には被保険者の住所の記入が必要です。患者さんに確認してください。",
                     "No address on file. The claim form (療養費支給申請書) needs the insured person's address: ask the patient.") }</strong></p>
             }
-            if no_address && !registered && props.register {
+            if no_address && !registered && registers {
                 <div id="address-missing" class="warn-box">
                     <p><strong>{ app.t(
                         "住所が登録されていません。療養費支給申請書には被保険者の住所の記入が必要です。",
@@ -279,7 +281,7 @@ pub fn result_view(props: &ResultProps) -> Html {
                         { lang.t(format!("{name}さんの施術録を開く"), format!("Open {name}'s treatment records")) }
                     </button>
                 }
-            } else if !r.qualifications.is_empty() && props.register {
+            } else if !r.qualifications.is_empty() && registers {
                 <button id="register-patient" type="button" onclick={register}>{ app.t("患者として登録", "Register as patient") }</button>
                 if let Some((ja_text, en_text)) = &app.state.records.edit_error {
                     <p id="register-error" class="error" role="alert">{ lang.t(ja_text.clone(), en_text.clone()) }</p>

@@ -6,6 +6,7 @@
 use super::{check, connection, insurance, readers, result, use_companion, AppCtx};
 use crate::i18n::Lang;
 use crate::state::{Conn, State};
+use ukemi_core::protocol::{ErrorCode, ErrorDetail};
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 use yew::prelude::*;
@@ -20,9 +21,11 @@ pub struct WidgetProps {
     pub insurance: bool,
 }
 
-/// Sends `name` with a JSON payload as `detail`; it crosses the shadow boundary.
-fn emit(host: &HtmlElement, name: &str, detail: &serde_json::Value) {
-    let detail = js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL);
+/// Sends `name` with a JSON payload (`detail`, as text) as its `detail`; it crosses the
+/// shadow boundary. Written straight to text, not through `serde_json::Value`: a second
+/// writer for the whole result cost the widget's download more than this line saves.
+fn emit(host: &HtmlElement, name: &str, detail: &str) {
+    let detail = js_sys::JSON::parse(detail).unwrap_or(JsValue::NULL);
     let init = CustomEventInit::new();
     init.set_detail(&detail);
     init.set_bubbles(true);
@@ -30,6 +33,15 @@ fn emit(host: &HtmlElement, name: &str, detail: &serde_json::Value) {
     if let Ok(ev) = CustomEvent::new_with_event_init_dict(name, &init) {
         let _ = host.dispatch_event(&ev);
     }
+}
+
+/// `ukemi-error`'s `detail` (docs/embedding.md).
+#[derive(serde::Serialize)]
+struct ErrorEvent<'a> {
+    code: ErrorCode,
+    message: &'a str,
+    message_en: String,
+    detail: &'a ErrorDetail,
 }
 
 #[function_component(Widget)]
@@ -46,7 +58,7 @@ pub fn widget(props: &WidgetProps) -> Html {
         let result = s.check.result.clone();
         use_effect_with(s.check.result_seq, move |seq| {
             if let (true, Some(r)) = (*seq > 0, result) {
-                if let Ok(v) = serde_json::to_value(&r) {
+                if let Ok(v) = serde_json::to_string(&r) {
                     emit(&host, "ukemi-result", &v);
                 }
             }
@@ -64,15 +76,20 @@ pub fn widget(props: &WidgetProps) -> Html {
         let conn_failed = s.companion.conn == Conn::Failed;
         use_effect_with((failure.clone(), conn_failed), move |_| {
             if let Some(f) = failure {
-                let v = serde_json::json!({
-                    "code": f.code, "message": f.message_ja, "message_en": f.code.message_en(&f.detail), "detail": f.detail
-                });
-                emit(&host, "ukemi-error", &v);
+                let v = ErrorEvent {
+                    code: f.code,
+                    message: &f.message_ja,
+                    message_en: f.code.message_en(&f.detail),
+                    detail: &f.detail,
+                };
+                if let Ok(v) = serde_json::to_string(&v) {
+                    emit(&host, "ukemi-error", &v);
+                }
             } else if conn_failed {
                 emit(
                     &host,
                     "ukemi-error",
-                    &serde_json::json!({ "code": "COMPANION_UNREACHABLE" }),
+                    r#"{"code":"COMPANION_UNREACHABLE"}"#,
                 );
             }
             || ()
