@@ -16,6 +16,9 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     #[serde(default)]
     pub trusted_origins: Vec<String>,
+    /// The clinic app served from another origin than the companion: may use the book.
+    #[serde(default)]
+    pub book_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

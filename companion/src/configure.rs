@@ -8,6 +8,10 @@
 //!   the configuration, readable by this user only. The .p12 and its password are not kept.
 //! - `allow-origin ORIGIN`, `remove-origin ORIGIN`: the origins kept in
 //!   `allowed-origins.json` (`--allow-origin` on the command line adds to it too).
+//! - `allow-book-origin ORIGIN`, `remove-book-origin ORIGIN`: the clinic app served from
+//!   another address than the companion, which may also read and change the book, kept in
+//!   `book-origins.json` (`--book-origin` adds to it too; docs/protocol.md, "Origins and the
+//!   book").
 //! - `show`: where everything is and what is set.
 
 use crate::dirs::Dirs;
@@ -18,11 +22,15 @@ ukemi-companion config show
 ukemi-companion config set-certificate FILE.p12   (password: UKEMI_PKCS12_PASSWORD, else asked)
 ukemi-companion config allow-origin ORIGIN
 ukemi-companion config remove-origin ORIGIN
+ukemi-companion config allow-book-origin ORIGIN   (the clinic app at another address: also the records)
+ukemi-companion config remove-book-origin ORIGIN
   options: --state-dir DIR (the data folder), --config FILE (the configuration file)
 ";
 
 /// The file `--allow-origin` values are kept in, in the data folder.
 pub const ORIGINS_FILE: &str = "allowed-origins.json";
+/// The file `--book-origin` values are kept in, in the data folder.
+pub const BOOK_ORIGINS_FILE: &str = "book-origins.json";
 
 pub fn run(args: &[String]) -> i32 {
     let mut rest = Vec::new();
@@ -44,32 +52,10 @@ pub fn run(args: &[String]) -> i32 {
     let outcome = match rest.as_slice() {
         ["show"] => show(&dirs, &config),
         ["set-certificate", file] => set_certificate(Path::new(file), &config),
-        ["allow-origin", origin] => change_origins(&dirs.data, |list| add_origin(list, origin))
-            .map(|changed| {
-                println!(
-                    "{origin}: {}",
-                    if changed {
-                        "許可しました / allowed"
-                    } else {
-                        "すでに許可されています / already allowed"
-                    }
-                )
-            }),
-        ["remove-origin", origin] => change_origins(&dirs.data, |list| {
-            let before = list.len();
-            list.retain(|o| o != origin);
-            Ok(list.len() != before)
-        })
-        .map(|changed| {
-            println!(
-                "{origin}: {}",
-                if changed {
-                    "許可を取り消しました / no longer allowed"
-                } else {
-                    "許可されていません / was not allowed"
-                }
-            )
-        }),
+        ["allow-origin", origin] => allow(&dirs.data, ORIGINS_FILE, origin),
+        ["remove-origin", origin] => remove(&dirs.data, ORIGINS_FILE, origin),
+        ["allow-book-origin", origin] => allow(&dirs.data, BOOK_ORIGINS_FILE, origin),
+        ["remove-book-origin", origin] => remove(&dirs.data, BOOK_ORIGINS_FILE, origin),
         _ => {
             eprint!("{USAGE}");
             return 2;
@@ -84,6 +70,36 @@ pub fn run(args: &[String]) -> i32 {
     }
 }
 
+fn allow(data: &Path, file: &str, origin: &str) -> Result<(), String> {
+    let changed = change_origins(data, file, |list| add_origin(list, origin))?;
+    println!(
+        "{origin}: {}",
+        if changed {
+            "許可しました / allowed"
+        } else {
+            "すでに許可されています / already allowed"
+        }
+    );
+    Ok(())
+}
+
+fn remove(data: &Path, file: &str, origin: &str) -> Result<(), String> {
+    let changed = change_origins(data, file, |list| {
+        let before = list.len();
+        list.retain(|o| o != origin);
+        Ok(list.len() != before)
+    })?;
+    println!(
+        "{origin}: {}",
+        if changed {
+            "許可を取り消しました / no longer allowed"
+        } else {
+            "許可されていません / was not allowed"
+        }
+    );
+    Ok(())
+}
+
 fn show(dirs: &Dirs, config: &Path) -> Result<(), String> {
     println!("データフォルダ / data folder: {}", dirs.data.display());
     println!("記録 / logs: {}", dirs.logs.display());
@@ -96,16 +112,19 @@ fn show(dirs: &Dirs, config: &Path) -> Result<(), String> {
             "なし / none"
         }
     );
-    for o in persisted_origins(&dirs.data) {
+    for o in persisted_origins(&dirs.data, ORIGINS_FILE) {
         println!("許可した接続元 / allowed origin: {o}");
+    }
+    for o in persisted_origins(&dirs.data, BOOK_ORIGINS_FILE) {
+        println!("患者の記録も許可した接続元 / allowed origin with the records: {o}");
     }
     Ok(())
 }
 
-/// The origins kept in the data folder (an unreadable file counts as none, and is said so
-/// in the log).
-pub fn persisted_origins(data: &Path) -> Vec<String> {
-    let path = data.join(ORIGINS_FILE);
+/// The origins kept in `file` in the data folder (an unreadable file counts as none, and is
+/// said so in the log).
+pub fn persisted_origins(data: &Path, file: &str) -> Vec<String> {
+    let path = data.join(file);
     match std::fs::read(&path) {
         Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
             crate::warn!("{} is not a list of origins: {e}", path.display());
@@ -143,25 +162,27 @@ fn add_origin(list: &mut Vec<String>, origin: &str) -> Result<bool, String> {
     Ok(true)
 }
 
-/// Applies `f` to the kept origins and writes them back when it says they changed.
+/// Applies `f` to the origins kept in `file` and writes them back when it says they changed.
 pub fn change_origins(
     data: &Path,
+    file: &str,
     f: impl FnOnce(&mut Vec<String>) -> Result<bool, String>,
 ) -> Result<bool, String> {
-    let mut list = persisted_origins(data);
+    let mut list = persisted_origins(data, file);
     let changed = f(&mut list)?;
     if changed {
         let json = serde_json::to_vec_pretty(&list).map_err(|e| e.to_string())?;
-        let path = data.join(ORIGINS_FILE);
+        let path = data.join(file);
         crate::files::write_private(&path, &json)
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(changed)
 }
 
-/// Adds the command line's `--allow-origin` values to the kept ones.
-pub fn persist_origins(data: &Path, origins: &[String]) {
-    let outcome = change_origins(data, |list| {
+/// Adds the command line's `--allow-origin` (or `--book-origin`) values to those kept in
+/// `file`.
+pub fn persist_origins(data: &Path, file: &str, origins: &[String]) {
+    let outcome = change_origins(data, file, |list| {
         let mut changed = false;
         for o in origins {
             changed |= add_origin(list, o)?;
@@ -169,10 +190,7 @@ pub fn persist_origins(data: &Path, origins: &[String]) {
         Ok(changed)
     });
     match outcome {
-        Ok(true) => crate::info!(
-            "allowed origins kept in {}",
-            data.join(ORIGINS_FILE).display()
-        ),
+        Ok(true) => crate::info!("allowed origins kept in {}", data.join(file).display()),
         Ok(false) => {}
         Err(e) => crate::warn!("could not keep the allowed origins: {e}"),
     }
@@ -270,17 +288,33 @@ mod tests {
     fn origins_are_checked_kept_once_and_removed() {
         let dir = std::env::temp_dir().join(format!("ukemi-origins-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        persist_origins(&dir, &["https://portal.example.jp".into()]);
-        persist_origins(&dir, &["https://portal.example.jp".into()]);
-        assert_eq!(persisted_origins(&dir), vec!["https://portal.example.jp"]);
-        assert!(change_origins(&dir, |l| add_origin(l, "https://*.example.jp")).is_err());
-        assert!(change_origins(&dir, |l| add_origin(l, "https://a.example/path")).is_err());
-        assert!(change_origins(&dir, |l| {
+        let f = ORIGINS_FILE;
+        persist_origins(&dir, f, &["https://portal.example.jp".into()]);
+        persist_origins(&dir, f, &["https://portal.example.jp".into()]);
+        assert_eq!(
+            persisted_origins(&dir, f),
+            vec!["https://portal.example.jp"]
+        );
+        assert!(change_origins(&dir, f, |l| add_origin(l, "https://*.example.jp")).is_err());
+        assert!(change_origins(&dir, f, |l| add_origin(l, "https://a.example/path")).is_err());
+        // The book's list is its own: allowing a portal never lets it read the records.
+        assert!(persisted_origins(&dir, BOOK_ORIGINS_FILE).is_empty());
+        persist_origins(
+            &dir,
+            BOOK_ORIGINS_FILE,
+            &["https://app.clinic.example.jp".into()],
+        );
+        assert_eq!(
+            persisted_origins(&dir, BOOK_ORIGINS_FILE),
+            vec!["https://app.clinic.example.jp"]
+        );
+        assert!(change_origins(&dir, f, |l| {
             l.retain(|o| o != "https://portal.example.jp");
             Ok(true)
         })
         .expect("removed"));
-        assert!(persisted_origins(&dir).is_empty());
+        assert!(persisted_origins(&dir, f).is_empty());
+        assert_eq!(persisted_origins(&dir, BOOK_ORIGINS_FILE).len(), 1);
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -2,7 +2,10 @@
 //! check at the handshake is what stops any web site from driving the card; the `Host`
 //! check stops DNS rebinding (a hostile name re-pointed at 127.0.0.1).
 
-/// The origins allowed to open the WebSocket, and those trusted without pairing.
+use ukemi_core::protocol::session::Access;
+
+/// The origins allowed to open the WebSocket, those trusted without pairing, and those
+/// allowed the book.
 #[derive(Debug, Clone, Default)]
 pub struct OriginPolicy {
     pub port: u16,
@@ -10,6 +13,10 @@ pub struct OriginPolicy {
     pub allowed: Vec<String>,
     /// May connect without pairing (set by the clinic's administrator).
     pub trusted: Vec<String>,
+    /// May connect, must pair, and may read and change the clinic's book: the clinic app
+    /// hosted somewhere other than this companion (`--book-origin`). The companion's own
+    /// origins always may; an origin only allowed or trusted (a vendor's portal) may not.
+    pub book: Vec<String>,
 }
 
 /// Normalises an origin for comparison: lower-case, no trailing slash, default ports elided.
@@ -43,8 +50,22 @@ impl OriginPolicy {
     pub fn is_allowed(&self, origin: &str) -> bool {
         let o = normalise_origin(origin);
         self.is_trusted(&o)
-            || self.own_origins().contains(&o)
+            || self.may_use_book(&o)
             || self.allowed.iter().any(|a| normalise_origin(a) == o)
+    }
+
+    /// Whether pages from `origin` may read and change the clinic's book.
+    pub fn may_use_book(&self, origin: &str) -> bool {
+        let o = normalise_origin(origin);
+        self.own_origins().contains(&o) || self.book.iter().any(|b| normalise_origin(b) == o)
+    }
+
+    /// What the administrator allows pages from `origin`.
+    pub fn access(&self, origin: &str) -> Access {
+        Access {
+            trusted: self.is_trusted(origin),
+            book: self.may_use_book(origin),
+        }
     }
 
     /// `Host` must name loopback with our own port.
@@ -64,8 +85,28 @@ mod tests {
         OriginPolicy {
             port: 47615,
             allowed: vec!["https://portal.example.jp".into()],
-            trusted: vec![],
+            trusted: vec!["https://admin.example.jp".into()],
+            book: vec!["https://app.clinic.example.jp".into()],
         }
+    }
+
+    #[test]
+    fn the_book_is_for_the_companions_own_pages_and_the_listed_app_only() {
+        let p = policy();
+        assert!(p.may_use_book("http://127.0.0.1:47615"));
+        assert!(p.may_use_book("http://localhost:47615/"));
+        assert!(p.may_use_book("https://app.clinic.example.jp:443"));
+        assert!(
+            p.is_allowed("https://app.clinic.example.jp"),
+            "a book origin may connect"
+        );
+        // A vendor's portal (allowed) and an administrator's page (trusted) check eligibility
+        // only.
+        assert!(!p.may_use_book("https://portal.example.jp"));
+        assert!(!p.may_use_book("https://admin.example.jp"));
+        assert!(p.access("https://admin.example.jp").trusted);
+        assert!(!p.may_use_book("http://127.0.0.1:8080"));
+        assert!(!p.may_use_book("https://app.clinic.example.jp.evil.example"));
     }
 
     #[test]

@@ -140,7 +140,10 @@ fn serve(args: &[String]) -> i32 {
         .clone()
         .or_else(|| Some(dirs.config_file()).filter(|p| p.is_file()));
     if !opts.allow_origins.is_empty() {
-        configure::persist_origins(&dirs.data, &opts.allow_origins);
+        configure::persist_origins(&dirs.data, configure::ORIGINS_FILE, &opts.allow_origins);
+    }
+    if !opts.book_origins.is_empty() {
+        configure::persist_origins(&dirs.data, configure::BOOK_ORIGINS_FILE, &opts.book_origins);
     }
     let reader = opts
         .reader
@@ -307,7 +310,10 @@ fn serve(args: &[String]) -> i32 {
         allowed: opts
             .allow_origins
             .iter()
-            .chain(&configure::persisted_origins(&dirs.data))
+            .chain(&configure::persisted_origins(
+                &dirs.data,
+                configure::ORIGINS_FILE,
+            ))
             .chain(config.iter().flat_map(|c| &c.allowed_origins))
             .cloned()
             .collect(),
@@ -315,6 +321,16 @@ fn serve(args: &[String]) -> i32 {
             .trust_origins
             .iter()
             .chain(config.iter().flat_map(|c| &c.trusted_origins))
+            .cloned()
+            .collect(),
+        book: opts
+            .book_origins
+            .iter()
+            .chain(&configure::persisted_origins(
+                &dirs.data,
+                configure::BOOK_ORIGINS_FILE,
+            ))
+            .chain(config.iter().flat_map(|c| &c.book_origins))
             .cloned()
             .collect(),
     };

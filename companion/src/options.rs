@@ -10,6 +10,8 @@ pub struct Options {
     pub serve: Option<PathBuf>,
     pub allow_origins: Vec<String>,
     pub trust_origins: Vec<String>,
+    /// The clinic app hosted elsewhere: may connect (must pair) and use the book.
+    pub book_origins: Vec<String>,
     pub state_dir: Option<PathBuf>,
     pub sim_seed: u64,
     /// `sim` or `pcsc`; `--simulator` means `sim`.
@@ -44,6 +46,9 @@ OPTIONS:
   --allow-origin ORIGIN   let pages from ORIGIN connect (they must still pair); repeatable; kept
                           for later starts (remove with `config remove-origin`)
   --trust-origin ORIGIN   let pages from ORIGIN connect without pairing (administrators); repeatable
+  --book-origin ORIGIN    the clinic app served from ORIGIN instead of this companion: its pages
+                          connect, pair, and may read and change the clinic's records; repeatable.
+                          Other origins (a vendor's portal) check eligibility only
   --state-dir DIR         the data folder: configuration, pairings, certificate, logs (default:
                           %LOCALAPPDATA%\\Ukemi on Windows, ~/.config/ukemi on Linux)
   --sim-seed N            seed of the simulated population (default 1)
@@ -79,6 +84,7 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
             "--serve" => o.serve = Some(PathBuf::from(value("--serve")?)),
             "--allow-origin" => o.allow_origins.push(value("--allow-origin")?),
             "--trust-origin" => o.trust_origins.push(value("--trust-origin")?),
+            "--book-origin" => o.book_origins.push(value("--book-origin")?),
             "--state-dir" => o.state_dir = Some(PathBuf::from(value("--state-dir")?)),
             "--test-clock" => o.test_clock = Some(PathBuf::from(value("--test-clock")?)),
             "--sim-seed" => {
@@ -102,7 +108,12 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
             ));
         }
     }
-    for origin in o.allow_origins.iter().chain(&o.trust_origins) {
+    for origin in o
+        .allow_origins
+        .iter()
+        .chain(&o.trust_origins)
+        .chain(&o.book_origins)
+    {
         if !(origin.starts_with("http://") || origin.starts_with("https://"))
             || origin.contains('*')
         {

@@ -309,7 +309,7 @@ impl Server {
                 let origin = origin.unwrap_or_default();
                 let conn = session::Conn {
                     id,
-                    trusted: self.policy.is_trusted(&origin),
+                    access: self.policy.access(&origin),
                     origin,
                     host: head.header("host").unwrap_or("").trim().to_string(),
                 };

@@ -16,7 +16,7 @@ use tungstenite::protocol::frame::coding::CloseCode;
 use tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tungstenite::{Message as Frame, WebSocket};
 use ukemi_core::protocol::auth::SharedKey;
-use ukemi_core::protocol::session::{Context, Effect, Session, Settings};
+use ukemi_core::protocol::session::{Access, Context, Effect, Session, Settings};
 use ukemi_core::protocol::{self, ErrorCode, ErrorDetail, Message, ProgressStep, ServerMessage};
 
 /// What reaches a session's thread.
@@ -140,7 +140,8 @@ pub struct Conn {
     pub id: u64,
     pub origin: String,
     pub host: String,
-    pub trusted: bool,
+    /// What the administrator allows this origin (pairing without a click, the book).
+    pub access: Access,
 }
 
 /// Serves one page until it leaves. `ws` has done the handshake; `config` is its limits.
@@ -174,7 +175,7 @@ pub fn run(conn: Conn, ws: WebSocket<Duplex>, config: WebSocketConfig, shared: A
             id,
             &conn.origin,
             &conn.host,
-            conn.trusted,
+            conn.access,
             crate::clock::monotonic_ms(),
             &mut b.rng,
         )
@@ -323,7 +324,7 @@ fn serve(
                         close(ws, CloseCode::Again, "too many pages");
                         return "too many pages";
                     }
-                    shared.hub.subscribe(id, outbox.clone());
+                    shared.hub.subscribe(id, outbox.clone(), conn.access.book);
                 }
                 Effect::Unsubscribe => {
                     shared.hub.unsubscribe(id);

@@ -493,3 +493,97 @@ fn the_second_folder_is_set_on_the_companions_page_and_a_first_encrypted_copy_wr
     drop(comp);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_vendor_portal_checks_eligibility_but_never_reads_changes_or_hears_of_the_book() {
+    const PORTAL: &str = "https://portal.example.jp";
+    const APP: &str = "https://app.clinic.example.jp";
+    let dir = temp_dir("origins");
+    let comp = Companion::start_in(&dir, 0, &["--allow-origin", PORTAL, "--book-origin", APP]);
+    let features = |m: &Message| match m {
+        Message::Hello { features, .. } => features.clone(),
+        other => panic!("{other:?}"),
+    };
+
+    // The clinic app served elsewhere, listed for the book: offered it, and it works.
+    let mut app = comp.connect(Some(APP)).expect("connect app");
+    assert!(features(&app.hello()).contains(&"book".to_string()));
+    comp.pair(&mut app);
+    let first = book("うけみ接骨院", 1);
+    assert_eq!(
+        stored_seq(&push(&mut app, &adopt(&first, "c1", "book-a"))),
+        1
+    );
+
+    // A vendor's portal, allowed to connect and paired like the app: eligibility only.
+    let mut portal = comp.connect(Some(PORTAL)).expect("connect portal");
+    let hello = portal.hello();
+    assert!(!features(&hello).contains(&"book".to_string()), "{hello:?}");
+    assert!(features(&hello).contains(&"check_by_card".to_string()));
+    comp.pair(&mut portal);
+    for cmd in [
+        Cmd::BookInfo,
+        Cmd::BookPull,
+        Cmd::BookTrail {
+            before: None,
+            limit: 10,
+        },
+    ] {
+        let m = portal.call(cmd);
+        assert_eq!(error_code(&m), Some(ErrorCode::BookNotAllowed), "{m:?}");
+        let Message::Error { message, .. } = &m else {
+            unreachable!()
+        };
+        assert!(message.contains("資格確認だけ"), "{message}");
+    }
+    let stolen = edit(&first, &book("乗っ取り", 1), "p1", "book-a");
+    assert_eq!(
+        error_code(&push(&mut portal, &stolen)),
+        Some(ErrorCode::BookNotAllowed)
+    );
+    assert!(
+        matches!(portal.call(Cmd::GetReaders), Message::Readers { .. }),
+        "the portal still checks eligibility"
+    );
+
+    // The app's next change is announced to the app's other pages, never to the portal.
+    let second = book("うけみ接骨院 本院", 1);
+    let mut app2 = comp.connect(Some(APP)).expect("connect app 2");
+    app2.hello();
+    comp.pair(&mut app2);
+    assert_eq!(
+        stored_seq(&push(&mut app, &edit(&first, &second, "c2", "book-a"))),
+        2
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !app2
+        .events
+        .iter()
+        .any(|e| matches!(e, Message::BookChanged { .. }))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the app's other page heard nothing"
+        );
+        let _ = app2.call(Cmd::GetReaders);
+    }
+    // Events reach a page in order: had the portal been told, it would precede this answer.
+    let _ = portal.call(Cmd::GetReaders);
+    assert!(
+        !portal
+            .events
+            .iter()
+            .any(|e| matches!(e, Message::BookChanged { .. })),
+        "{:?}",
+        portal.events
+    );
+    assert_eq!(
+        info(&mut app).book.map(|b| b.clinic_name),
+        Some("うけみ接骨院 本院".into())
+    );
+    assert!(
+        comp.log()
+            .contains("book refused: origin not allowed the book"),
+        "the vendor's log says why"
+    );
+}

@@ -330,3 +330,44 @@ fn two_browsers_editing_while_the_companion_is_away_keep_one_and_say_so_in_the_o
     drop(comp);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The clinic app served from an address the companion allows to connect but not to keep
+/// the book (a vendor's portal, or the app hosted elsewhere before `--book-origin`): the
+/// page pairs and checks eligibility, keeps its records in the browser only, and says why on
+/// 設定 — the companion never receives them.
+#[test]
+fn an_origin_not_allowed_the_book_keeps_its_records_in_the_browser_and_says_why() {
+    let dist = dist(false);
+    // A second companion only serves the page, from an origin of its own.
+    let site = Companion::start(&["--serve", &dist.to_string_lossy()]);
+    let comp = Companion::start(&["--allow-origin", &site.origin()]);
+    let b = Browser::start();
+    b.goto(&format!(
+        "{}/?companion=127.0.0.1:{}",
+        site.origin(),
+        comp.port
+    ));
+    b.wait_for("#pairing-code", WAIT);
+    comp.approve_next(&site.origin());
+    b.wait_for("#sim-persona option[value=\"normal\"]", WAIT);
+    check_card(&b, "normal", "山田　花子");
+
+    go(&b, "settings");
+    let said = b.wait_text(
+        "#durable-status[data-book-allowed=\"false\"]",
+        "許可されていません",
+        WAIT,
+    );
+    assert!(
+        said.contains(&site.origin()) && said.contains("--book-origin"),
+        "{said}"
+    );
+    b.screenshot(&artifacts_dir().join("durable-book-not-allowed.png"));
+    // Nothing of the book reached the companion: the page never asked.
+    let log = comp.log();
+    assert!(!log.contains("BOOK_"), "log:\n{log}");
+    assert!(
+        all_rows(&b).to_string().contains("山田"),
+        "the browser keeps the registration"
+    );
+}

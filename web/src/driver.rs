@@ -495,6 +495,7 @@ impl Driver {
                 self.dispatch(Action::from(companion::Action::Connected {
                     host: host.clone(),
                     simulator,
+                    keeps_book: features.iter().any(|f| f == "book"),
                     need_pairing: true,
                 }));
                 self.greeted(companion_id, origin, &nonce);

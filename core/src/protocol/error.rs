@@ -72,6 +72,9 @@ pub enum ErrorCode {
     /// The companion holds another book (another clinic's, or one started elsewhere): a
     /// change for this page's book is not applied to it.
     BookMismatch,
+    /// The page's origin may check eligibility but not read or change the clinic's book
+    /// (a vendor's portal): the administrator lists the origins that may.
+    BookNotAllowed,
     /// No backup by that name.
     BackupNotFound,
     Internal,
@@ -190,6 +193,7 @@ impl ErrorCode {
             Internal => "コンパニオンの内部でエラーが発生しました。コンパニオンを再起動してください。".into(),
             BookUnavailable => "コンパニオンの台帳ファイルを使えないため、コンパニオンへの保存を止めています。変更はこのブラウザに保存され、使えるようになってから送られます。設定画面で状況を確認してください。".into(),
             BookMismatch => "コンパニオンには別の台帳が保存されています。混ざらないよう、この変更はコンパニオンに送っていません。設定画面でどちらの台帳を使うか選んでください。".into(),
+            BookNotAllowed => "このページには患者の記録（台帳）の読み書きが許可されていません。資格確認だけができます。施術所のアプリの画面なら、管理者がコンパニオンの設定で許可してください。".into(),
             BackupNotFound => "そのバックアップは見つかりません。一覧を読み直してください。".into(),
         }
     }
@@ -245,6 +249,7 @@ impl ErrorCode {
             Internal => "Internal error in the companion. Restart it.".into(),
             BookUnavailable => "The companion cannot use its copy of the book, so nothing is saved there. Changes stay in this browser and are sent once it can. See Settings.".into(),
             BookMismatch => "The companion holds a different book. To keep them apart, this change was not sent. Choose which book to keep in Settings.".into(),
+            BookNotAllowed => "This page may check eligibility but not read or change the clinic's records. If it is the clinic's own app, the administrator allows it in the companion's settings.".into(),
             BackupNotFound => "No such backup. Reload the list.".into(),
         }
     }

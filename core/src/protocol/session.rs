@@ -35,8 +35,9 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The `features` offered in `HELLO`: the same list for the companion and the demo.
-    pub fn features(&self) -> Vec<String> {
+    /// The `features` offered in `HELLO` to a page allowed the book (`book`) or not: the
+    /// same list for the companion and the demo.
+    pub fn features(&self, book: bool) -> Vec<String> {
         [
             "check_by_card",
             "check_by_insurance",
@@ -45,12 +46,24 @@ impl Settings {
             "status",
         ]
         .into_iter()
-        .chain(self.book.then_some("book"))
+        .chain((self.book && book).then_some("book"))
         .chain(self.simulator.then_some("simulator"))
         .chain(self.demo.then_some("demo"))
         .map(str::to_string)
         .collect()
     }
+}
+
+/// What the companion's administrator allows a page's origin (the companion decides from
+/// its lists; docs/protocol.md, "Origins").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Access {
+    /// Listed as trusted: its pairing is approved without a click.
+    pub trusted: bool,
+    /// May read and change the clinic's book (`BOOK_*`, `BACKUP_RESTORE`, `BOOK_CHANGED`):
+    /// the companion's own pages and the origins listed for the book. A vendor's portal that
+    /// embeds the widget checks eligibility and never sees the clinic's patients.
+    pub book: bool,
 }
 
 /// Everything a step needs from outside.
@@ -110,7 +123,7 @@ pub struct Session {
     conn: u64,
     origin: String,
     host: String,
-    trusted: bool,
+    access: Access,
     stage: Stage,
     nonce: [u8; NONCE_LEN],
     deadline_ms: Option<u64>,
@@ -138,12 +151,12 @@ fn refused(req: Option<u64>, r: Refused) -> Effect {
 
 impl Session {
     /// A connection from `origin` that dialled `host` (`127.0.0.1:47615`), accepted at
-    /// `now_ms`. `trusted`: the administrator listed the origin (pairing without a click).
+    /// `now_ms`, with what the administrator allows its origin.
     pub fn new(
         conn: u64,
         origin: &str,
         host: &str,
-        trusted: bool,
+        access: Access,
         now_ms: u64,
         rng: &mut dyn RngCore,
     ) -> Session {
@@ -153,7 +166,7 @@ impl Session {
             conn,
             origin: origin.to_string(),
             host: host.to_ascii_lowercase(),
-            trusted,
+            access,
             stage: Stage::NeedHello,
             nonce,
             deadline_ms: Some(now_ms + HELLO_DEADLINE_MS),
@@ -218,14 +231,23 @@ impl Session {
             | Command::BookPull
             | Command::BookTrail { .. }
             | Command::BackupRestore { .. }) => {
-                if cx.settings.book {
-                    out.push(Effect::Book { req, command: c });
-                } else {
+                if !cx.settings.book {
                     out.push(error(
                         req,
                         ErrorCode::BookUnavailable,
                         ErrorDetail::default(),
                     ));
+                } else if !self.access.book {
+                    out.push(Effect::Log(format!(
+                        "req={req:?} book refused: origin not allowed the book"
+                    )));
+                    out.push(error(
+                        req,
+                        ErrorCode::BookNotAllowed,
+                        ErrorDetail::default(),
+                    ));
+                } else {
+                    out.push(Effect::Book { req, command: c });
                 }
             }
             other => match Job::from_command(other) {
@@ -274,12 +296,12 @@ impl Session {
                 companion: cx.settings.companion.clone(),
                 simulator: cx.settings.simulator,
                 origin: self.origin.clone(),
-                pairing: if self.trusted {
+                pairing: if self.access.trusted {
                     PairingState::Trusted
                 } else {
                     PairingState::Required
                 },
-                features: cx.settings.features(),
+                features: cx.settings.features(self.access.book),
                 companion_id: cx.pairings.companion_id().to_string(),
                 nonce: auth::hex(&self.nonce),
             },
@@ -288,10 +310,13 @@ impl Session {
     }
 
     fn pair(&mut self, req: Option<u64>, cx: &mut Context<'_>) -> Vec<Effect> {
-        match cx
-            .pairings
-            .request(self.conn, &self.origin, self.trusted, cx.now_ms, cx.rng)
-        {
+        match cx.pairings.request(
+            self.conn,
+            &self.origin,
+            self.access.trusted,
+            cx.now_ms,
+            cx.rng,
+        ) {
             Ok(Requested::Approved(key)) => {
                 let mut out = vec![
                     Effect::Log("paired (trusted origin)".into()),
@@ -512,7 +537,11 @@ mod tests {
             }
         }
         fn session(&mut self, conn: u64, trusted: bool) -> Session {
-            Session::new(conn, ORIGIN, HOST, trusted, self.now, &mut self.rng)
+            let access = Access {
+                trusted,
+                book: true,
+            };
+            Session::new(conn, ORIGIN, HOST, access, self.now, &mut self.rng)
         }
         fn cx(&mut self) -> Context<'_> {
             Context {
@@ -657,22 +686,59 @@ mod tests {
                 command: Command::BookInfo
             })
         ));
-        assert!(w.settings.features().contains(&"book".to_string()));
+        assert!(w.settings.features(true).contains(&"book".to_string()));
         // The demo keeps no book: it says so, and does not offer the feature.
         w.settings.book = false;
         assert_eq!(
             code_of(&w.text(&mut s, 4, Command::BookInfo)),
             Some(ErrorCode::BookUnavailable)
         );
-        assert!(!w.settings.features().contains(&"book".to_string()));
+        assert!(!w.settings.features(true).contains(&"book".to_string()));
+    }
+
+    #[test]
+    fn an_origin_not_allowed_the_book_checks_eligibility_but_never_sees_the_book() {
+        let mut w = World::new();
+        let access = Access {
+            trusted: false,
+            book: false,
+        };
+        let mut s = Session::new(1, ORIGIN, HOST, access, w.now, &mut w.rng);
+        let out = w.text(&mut s, 1, hello());
+        let Some(Message::Hello { features, .. }) = sent(&out).pop() else {
+            panic!("no HELLO: {out:?}")
+        };
+        assert!(!features.contains(&"book".to_string()), "{features:?}");
+        assert!(features.contains(&"check_by_card".to_string()));
+        pair_approved(&mut w, &mut s);
+        for (req, cmd) in [
+            (3, Command::BookInfo),
+            (4, Command::BookPull),
+            (
+                5,
+                Command::BookTrail {
+                    before: None,
+                    limit: 10,
+                },
+            ),
+        ] {
+            let out = w.text(&mut s, req, cmd);
+            assert_eq!(code_of(&out), Some(ErrorCode::BookNotAllowed), "{out:?}");
+            assert!(!out.iter().any(|e| matches!(e, Effect::Book { .. })));
+        }
+        // Eligibility still runs.
+        assert!(matches!(
+            w.text(&mut s, 6, Command::GetReaders).last(),
+            Some(Effect::Run { req: Some(6), .. })
+        ));
     }
 
     #[test]
     fn features_are_the_same_for_the_companion_and_the_demo() {
         let mut w = World::new();
-        let companion = w.settings.features();
+        let companion = w.settings.features(true);
         w.settings.demo = true;
-        let demo = w.settings.features();
+        let demo = w.settings.features(true);
         assert!(companion.iter().all(|f| demo.contains(f)));
         assert!(demo.contains(&"import_results".to_string()));
         assert!(demo.contains(&"demo".to_string()));

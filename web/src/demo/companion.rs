@@ -7,7 +7,7 @@ use rand_chacha::ChaCha20Rng;
 use std::sync::{Arc, Mutex};
 use ukemi_core::engine::{self, Hooks};
 use ukemi_core::protocol::pairing::Pairings;
-use ukemi_core::protocol::session::{Context, Effect, Session, Settings};
+use ukemi_core::protocol::session::{Access, Context, Effect, Session, Settings};
 use ukemi_core::protocol::{
     encode, jst_timestamp, ClientInfo, ClientMessage, Command, CompanionStatus, Message,
     ProgressStep, ServerMessage,
@@ -54,7 +54,11 @@ impl DemoCompanion {
         let origin = web_sys::window()
             .and_then(|w| w.location().origin().ok())
             .unwrap_or_default();
-        let session = Session::new(1, &origin, DEMO_HOST, true, now_ms(), &mut rng);
+        let access = Access {
+            trusted: true,
+            book: true,
+        };
+        let session = Session::new(1, &origin, DEMO_HOST, access, now_ms(), &mut rng);
         Ok(DemoCompanion {
             readers: SimReaders::new(Arc::clone(&sim)),
             service: SimService::new(sim, seed(), today_jst),

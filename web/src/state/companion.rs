@@ -38,6 +38,10 @@ pub struct Companion {
     /// Why the last pairing (or the proof of a kept key) failed, until it succeeds.
     pub failure: Option<Failure>,
     pub simulator: bool,
+    /// The companion keeps the book for this page (`book` among `HELLO`'s features): false
+    /// for a companion without it, and for an origin its administrator has not allowed the
+    /// book (docs/protocol.md, "Origins").
+    pub keeps_book: bool,
     pub readers: Vec<ReaderInfo>,
     /// The companion has listed its readers since the last (re)connection: until then "no
     /// reader" would be a false alarm.
@@ -54,6 +58,7 @@ pub enum Action {
     Connected {
         host: String,
         simulator: bool,
+        keeps_book: bool,
         need_pairing: bool,
     },
     Failed,
@@ -107,10 +112,12 @@ pub fn reduce(s: &mut Companion, action: Action) {
         Action::Connected {
             host,
             simulator,
+            keeps_book,
             need_pairing,
         } => {
             s.conn = Conn::Connected { host };
             s.simulator = simulator;
+            s.keeps_book = keeps_book;
             s.pairing = if need_pairing {
                 Pairing::Unknown
             } else {
@@ -229,6 +236,7 @@ mod tests {
             Action::Connected {
                 host: "127.0.0.1:1".into(),
                 simulator: false,
+                keeps_book: true,
                 need_pairing: true,
             },
         );

@@ -194,7 +194,18 @@ pub fn durable_settings() -> Html {
         crate::state::companion::Conn::Connected { host } => Some(host.clone()),
         _ => None,
     };
-    let status = if !d.connected {
+    let not_allowed = app.state.companion.ready() && !app.state.companion.keeps_book;
+    let status = if not_allowed {
+        // Paired, but the companion keeps no book for this page's origin: a page served
+        // elsewhere than the companion, not listed with `--book-origin`.
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        lang.t(
+            format!("このページのアドレス（{origin}）には、コンパニオンへの保存（患者の記録の控え）が許可されていません。変更はこのブラウザだけに保存されます。施術所のアプリをこのアドレスで使うときは、管理者がコンパニオンの設定で許可してください（--book-origin {origin}）。"),
+            format!("This page's address ({origin}) is not allowed to keep the records in the companion: changes are kept in this browser only. To use the clinic app at this address, the administrator allows it in the companion's settings (--book-origin {origin})."),
+        )
+    } else if !d.connected {
         app.t(
             "コンパニオンにつながっていません。変更はこのブラウザに保存され、つながると順に送られます。",
             "Not connected to the companion. Changes are kept in this browser and sent in order once it connects.",
@@ -241,7 +252,8 @@ pub fn durable_settings() -> Html {
     html! {
         <section class="panel" aria-labelledby="durable-heading">
             <h2 id="durable-heading">{ app.t("コンパニオンへの保存（控え）", "The companion's copy") }</h2>
-            <p id="durable-status" role="status" data-connected={ d.connected.to_string() }>{ status }</p>
+            <p id="durable-status" role="status" data-connected={ d.connected.to_string() }
+                data-book-allowed={ (!not_allowed).to_string() }>{ status }</p>
             <p id="durable-pending">{ pending }</p>
             if let Some(info) = &d.info {
                 <h3>{ app.t("自動バックアップ", "Automatic backups") }</h3>

@@ -86,11 +86,7 @@ pub fn widget(props: &WidgetProps) -> Html {
                     emit(&host, "ukemi-error", &v);
                 }
             } else if conn_failed {
-                emit(
-                    &host,
-                    "ukemi-error",
-                    r#"{"code":"COMPANION_UNREACHABLE"}"#,
-                );
+                emit(&host, "ukemi-error", r#"{"code":"COMPANION_UNREACHABLE"}"#);
             }
             || ()
         });
