@@ -159,11 +159,30 @@ impl InjuryHistory {
                 }
             }
         }
+        // The 初検日's own visit not entered (a clinic that began with Ukemi in the middle of
+        // a treatment, or forgot that day): the 負傷 there on the 初検日 were first treated
+        // that day, not on the first visit entered — else that visit would bill 初検料 and
+        // 施療料 again and restart the 長期 count (docs/claims.md, "A case entered without
+        // its 初検日's visit").
+        if !first_visit_entered(case, history) {
+            for (slot, inj) in first_day.iter_mut().zip(&case.injuries) {
+                if slot.is_some_and(|d| d > case.first_visit_date)
+                    && inj.injury_date <= case.first_visit_date
+                {
+                    *slot = Some(case.first_visit_date);
+                }
+            }
+        }
         InjuryHistory {
             first_day,
             per_month,
         }
     }
+}
+
+/// Whether a visit on the case's 初検日 is entered.
+fn first_visit_entered(case: &JudoCase, history: &[&Visit]) -> bool {
+    history.iter().any(|v| v.date == case.first_visit_date)
 }
 
 /// The 整復料 (骨折, 脱臼), 固定料 (不全骨折) or 施療料 row of a 負傷, if the table has one.
@@ -331,6 +350,13 @@ pub(crate) fn month_lines(
     findings: &mut Vec<Finding>,
 ) -> Result<JudoMonth, ClaimError> {
     let hist = InjuryHistory::of(case, history);
+    if !first_visit_entered(case, history)
+        && history
+            .first()
+            .is_some_and(|v| ClaimMonth::of(v.date) == month)
+    {
+        findings.push(first_visit_not_entered(case));
+    }
     let first_visits = first_visit_days(case, &hist);
     let after_care_checks = recheck_days(case, &hist, history, &first_visits);
     let frequent: Vec<bool> = (0..case.injuries.len())
@@ -526,8 +552,11 @@ fn recheck_days(
         })
         .map(|v| v.date)
         .collect();
+    // A 初検 whose visit is not entered (the case's 初検日, see `InjuryHistory::of`) had its
+    // first 後療 before the visits entered, as far as anyone can tell here: no 再検料.
     first_visits
         .iter()
+        .filter(|f| history.iter().any(|v| v.date == **f))
         .filter_map(|f| {
             let next_first = first_visits.iter().filter(|x| *x > f).min();
             after_care_days
@@ -536,6 +565,18 @@ fn recheck_days(
                 .find(|d| d > f && next_first.is_none_or(|n| d < n))
         })
         .collect()
+}
+
+/// Said on the month of the first visit entered, when the 初検日's own visit is not.
+fn first_visit_not_entered(case: &JudoCase) -> Finding {
+    let day = std::collections::BTreeSet::from([case.first_visit_date]);
+    let (ja, en) = super::checks::date_lists(&day);
+    Finding::warning(
+        "first_visit_not_entered",
+        "case.first_visit_date",
+        format!("初検日（{ja}）の来院が入力されていません。初検料・施療料（整復料・固定料）・再検料は、初検日の来院を入力したときだけ請求に入ります。入力した日はすべて後療として計算しました（初検日の月に請求済みなら、このままで正しい金額です）。"),
+        format!("No visit is entered on the first-visit day ({en}). The first-visit fee, the first treatment fee and the re-examination fee are claimed only with that day's visit entered; every entered day was computed as after-care (right as it is if the first-visit month was already claimed)."),
+    )
 }
 
 fn first_visit_addon_code(a: FirstVisitAddon) -> &'static str {

@@ -802,3 +802,69 @@ fn c4_massage_home_before_october() {
     assert_eq!(day_total(&c, "2024-09-03"), 4530);
     assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (8630, 863, 7767));
 }
+
+/// A22. A case entered without its 初検日's visit (docs/claims.md, "A case entered without
+/// its 初検日's visit"; 留意事項通知 第2: 初検料 "初検の日", 施療料 on the 負傷's first
+/// treatment, 再検料 "初検料を算定する初検の日後最初の後療の日のみ"). 捻挫 (足関節), 初検日
+/// 2024-10-01, only 11/15 and 11/20 entered (the clinic began with Ukemi in November).
+/// Both November days are 後療: 505 + 505 = 1,010 — no 初検料 1,550, no 施療料 760, no
+/// 再検料 410 (the engine billed 1,550 + 760 + 410 + 505 = 3,225 before). 3割: 一部負担金
+/// 1,010 × 0.3 = 303, 請求 707; window 303 → 300 (10円未満四捨五入). Said as a warning.
+/// The same case with 初検日 11/10 not entered bills the same 1,010 and warns (an under-bill
+/// the clinic sees); with 11/10 entered: 1,550 + 760 | 410 + 505 | 505 = 3,730.
+#[test]
+fn a22_a_case_entered_without_its_first_visit_bills_after_care_only_and_says_so() {
+    let sprain = |first: &str| judo(first, vec![injury(InjuryKind::Sprain, "足関節", first)]);
+    let mut i = input(
+        sprain("2024-10-01"),
+        visits_on(&["2024-11-15", "2024-11-20"]),
+    );
+    i.month = month(2024, 11);
+    let nov = one(&i);
+    for day in ["2024-11-15", "2024-11-20"] {
+        assert_eq!(
+            codes(&nov, day),
+            vec![("after_contusion_sprain".into(), 505)],
+            "{day}"
+        );
+    }
+    assert_eq!(
+        (nov.total_yen, nov.copay_yen, nov.billed_yen),
+        (1010, 303, 707)
+    );
+    assert_eq!(nov.window_yen, 300);
+    let warned = |c: &MonthlyClaim| {
+        c.findings
+            .iter()
+            .any(|f| f.code == "first_visit_not_entered" && f.message_ja.contains("初検日"))
+    };
+    assert!(warned(&nov), "{:?}", nov.findings);
+
+    // 初検日 in the same month, its visit forgotten: the same 1,010, and the warning.
+    let mut i = input(
+        sprain("2024-11-10"),
+        visits_on(&["2024-11-15", "2024-11-20"]),
+    );
+    i.month = month(2024, 11);
+    let forgot = one(&i);
+    assert_eq!(forgot.total_yen, 1010);
+    assert!(warned(&forgot));
+
+    // Entered: 初検料 and 施療料 on 11/10, 再検料 on the first 後療 day.
+    let mut i = input(
+        sprain("2024-11-10"),
+        visits_on(&["2024-11-10", "2024-11-15", "2024-11-20"]),
+    );
+    i.month = month(2024, 11);
+    let whole = one(&i);
+    assert_eq!(day_total(&whole, "2024-11-10"), 1550 + 760);
+    assert_eq!(
+        codes(&whole, "2024-11-15"),
+        vec![
+            ("saiken".into(), 410),
+            ("after_contusion_sprain".into(), 505)
+        ]
+    );
+    assert_eq!(whole.total_yen, 3730);
+    assert!(!warned(&whole));
+}
