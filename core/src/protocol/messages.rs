@@ -13,9 +13,9 @@
 //!
 //! The answers only the clinic app asks for (`IMPORTED`, `STATUS`, `BOOK_INFO`, `BOOK_TRAIL`)
 //! are read only with the cargo feature `app-answers`: the widget's build never sends their
-//! commands, and their readers (the companion's whole status, the book's trail,
-//! lists of results) were a tenth of its WebAssembly's reading code. Without the feature such
-//! a frame is a decode error that names it, like a variant this build does not know.
+//! commands, and their readers (the companion's whole status, the book's trail, lists of
+//! results) cost it 10.7 kB gzip. Without the feature such a frame is a decode error that
+//! names it, like a variant this build does not know.
 
 /// Declares `Message` as written, with `bodies` (one struct per struct variant) and
 /// `Message::read_body` (a variant from a frame's text, by its wire name).
