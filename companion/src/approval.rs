@@ -57,11 +57,30 @@ setInterval(() => {
   }).catch(() => {});
 }, 1500);";
 
-fn page(pending: &[Pending], paired: &[String], done: Option<&str>) -> String {
+/// What approving grants an origin, said beside it: the person at the PC should know
+/// whether the page will see the clinic's patients (docs/protocol.md, "Origins and the book").
+fn grants(book: bool) -> &'static str {
+    if book {
+        r#"<p class="grants" data-book="true">承認すると、このページは資格確認と<strong>患者の記録（台帳）の読み書き</strong>ができます（施術所のアプリ）。<br>
+<span lang="en">Approved, this page checks eligibility and <strong>reads and changes the clinic's records</strong> (the clinic app).</span></p>"#
+    } else {
+        r#"<p class="grants" data-book="false">承認すると、このページは資格確認だけができます。患者の記録（台帳）は見られません。<br>
+<span lang="en">Approved, this page checks eligibility only; it cannot see the clinic's records.</span></p>"#
+    }
+}
+
+/// `book`: whether an origin may use the book.
+fn page(
+    pending: &[Pending],
+    paired: &[String],
+    done: Option<&str>,
+    book: &dyn Fn(&str) -> bool,
+) -> String {
     let mut requests = String::new();
     for p in pending {
         let id = escape_html(&p.id);
         let code = escape_html(&p.code);
+        let grants = grants(book(&p.origin));
         requests.push_str(&format!(
             r#"<section class="request" data-request="{id}" aria-labelledby="origin-{id}">
 <p class="label">連携を求めているページ <span lang="en">Page asking to pair</span></p>
@@ -70,6 +89,7 @@ fn page(pending: &[Pending], paired: &[String], done: Option<&str>) -> String {
 <p class="code" data-code="{code}" id="code-{id}">{grouped}</p>
 <p>依頼したページにも同じ番号が出ています。心当たりのあるページだけ承認してください。<br>
 <span lang="en">The asking page shows the same number. Approve only a page you expect.</span></p>
+{grants}
 <form method="post" action="/pair/decide">
 <input type="hidden" name="id" value="{id}">
 <button type="submit" name="decision" value="approve" class="approve" data-code="{code}" aria-describedby="origin-{id} code-{id}">承認する <span lang="en">Approve</span></button>
@@ -130,6 +150,8 @@ h1{font-size:1.6rem}
 .origin{font-size:2.4rem;word-break:break-all;margin:.2rem 0 .8rem}
 .code{font-size:2.2rem;font-weight:bold;letter-spacing:.15em;margin:.2rem 0}
 .label{margin:0;color:#333}
+.grants{border-left:6px solid #555;padding:.4rem .8rem;background:#f3f3f3}
+.grants[data-book=true]{border-color:#a15c00}
 button{font-size:1.3rem;padding:.6rem 1.4rem;margin:.5rem 1rem .2rem 0;border-radius:.4rem;border:2px solid #114;cursor:pointer}
 .approve{background:#0a5c2b;color:#fff}
 .refuse{background:#fff;color:#7a0000;border-color:#7a0000}
@@ -183,7 +205,7 @@ pub fn serve(
         ("GET", PAGE) => {
             let (pending, paired) = snapshot().unwrap_or_default();
             let done = query.strip_prefix("done=");
-            let html = page(&pending, &paired, done);
+            let html = page(&pending, &paired, done, &|o| policy.may_use_book(o));
             respond(stream, "200 OK", HTML, html.as_bytes(), "");
         }
         ("GET", STYLE) => respond(
@@ -318,13 +340,18 @@ mod tests {
             conn: 1,
             since_ms: 0,
         };
-        let html = page(&[p], &[], None);
+        let html = page(std::slice::from_ref(&p), &[], None, &|_| false);
         assert!(html.contains("482 913"));
         assert!(html.contains("portal.example.jp&quot;&gt;&lt;script&gt;"));
         assert!(html.contains(r#"<form method="post" action="/pair/decide">"#));
         assert!(html.contains("（1件の依頼）"));
         assert_eq!(http::inline_script_hashes(&html).len(), 1);
-        assert!(page(&[], &[], Some("approved")).contains("承認しました"));
+        assert!(html.contains(r#"data-book="false""#) && html.contains("資格確認だけ"));
+        let app = page(&[p], &[], None, &|_| true);
+        assert!(
+            app.contains(r#"data-book="true""#) && app.contains("患者の記録（台帳）の読み書き")
+        );
+        assert!(page(&[], &[], Some("approved"), &|_| false).contains("承認しました"));
         assert_eq!(
             form_value("id=ab&decision=approve", "decision"),
             Some("approve")
