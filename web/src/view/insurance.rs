@@ -145,6 +145,11 @@ pub fn insurance(props: &InsuranceProps) -> Html {
         let (birth_input, birth_era) = (birth_input.clone(), birth_era.clone());
         let state = app.state.clone();
         Callback::from(move |_| {
+            // Never offered in the widget's build (`service_down`): nothing of the app's
+            // registration is linked there.
+            if !cfg!(feature = "app") {
+                return;
+            }
             let [insurer, symbol, number, branch] = &refs;
             super::new_patient::draft_from_numbers(
                 &value(insurer),

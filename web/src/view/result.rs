@@ -177,6 +177,11 @@ pub fn result_view(props: &ResultProps) -> Html {
         let postal = postal.clone();
         let choice_error = choice_error.clone();
         Callback::from(move |_| {
+            // The widget never shows the button (`registers`): nothing of registering is
+            // linked there.
+            if !cfg!(feature = "app") {
+                return;
+            }
             if several && choice.is_none() {
                 choice_error.set(true);
                 super::form::focus_later("qualification-choice-1");
@@ -200,6 +205,9 @@ pub fn result_view(props: &ResultProps) -> Html {
             .as_ref()
             .map(|(id, _)| id.clone());
         Callback::from(move |_| {
+            if !cfg!(feature = "app") {
+                return;
+            }
             state.dispatch(Action::from(records::Action::ChoosePatient(
                 patient.clone(),
             )));
