@@ -4,6 +4,7 @@
 //! the claim engine carries `data-field` naming the input field it sets (the e2e test
 //! `billable.rs` checks that every field of the engine's input has one).
 
+use super::form::wire_name;
 use super::form::{dated, CheckField, ConfirmBox, DateField, SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
@@ -38,17 +39,9 @@ const DISEASES: [AcuDisease; 7] = [
     AcuDisease::Other,
 ];
 
-/// `snake_case` of a unit enum, as serde writes it (the controls' option values).
-fn key<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// The option a control's value names, if any.
 fn from_key<T: serde::Serialize + Copy>(all: &[T], v: &str) -> Option<T> {
-    all.iter().copied().find(|x| key(x) == v)
+    all.iter().copied().find(|x| wire_name(x) == v)
 }
 
 pub(super) fn case_title(lang: Lang, c: &CaseRecord) -> String {
@@ -303,7 +296,7 @@ pub fn case_editor(p: &CaseProps) -> Html {
             super::form::focus_later("records-patient");
         })
     };
-    let discipline = key(&rec.case.discipline());
+    let discipline = wire_name(&rec.case.discipline());
     html! {
         <section id="case-editor" class="panel" aria-labelledby="case-heading">
             <h2 id="case-heading">{ case_title(app.lang(), rec) }</h2>
@@ -434,7 +427,7 @@ fn injury_row(
     let outcome = inj
         .outcome
         .as_ref()
-        .map(|o| key(&o.kind))
+        .map(|o| wire_name(&o.kind))
         .unwrap_or_default();
     let fracture = inj.kind.is_fracture();
     let dislocation = inj.kind == InjuryKind::Dislocation;
@@ -447,8 +440,8 @@ fn injury_row(
             <legend>{ format!("{}{n}：{}", app.t("負傷", "Injury "), inj.name_ja()) }</legend>
             <div class="grid">
                 <div data-field="injury.kind">
-                    <SelectField id={format!("injury-{n}-kind")} label={ app.t("負傷名", "Kind") } value={key(&inj.kind)}
-                        options={INJURY_KINDS.iter().map(|k| (key(k), k.label_ja().to_string())).collect::<Vec<_>>()}
+                    <SelectField id={format!("injury-{n}-kind")} label={ app.t("負傷名", "Kind") } value={wire_name(&inj.kind)}
+                        options={INJURY_KINDS.iter().map(|k| (wire_name(k), k.label_ja().to_string())).collect::<Vec<_>>()}
                         onchange={edit(Box::new(|x, v| if let Some(k) = from_key(&INJURY_KINDS, &v) { x.kind = k }))} />
                 </div>
                 <div data-field="injury.site">
@@ -473,9 +466,9 @@ fn injury_row(
                         <div data-field="injury.bone">
                             <SelectField id={format!("injury-{n}-bone")} label={ app.t("骨（整復料・固定料の区分）", "Bone (fee row)") }
                                 invalid={notes.about(&path)} error_id={Notes::id(&fee_id)}
-                                value={inj.bone.map(|b| key(&b)).unwrap_or_default()}
+                                value={inj.bone.map(|b| wire_name(&b)).unwrap_or_default()}
                                 options={std::iter::once((String::new(), app.t("選んでください", "Choose").to_string()))
-                                    .chain(Bone::ALL.iter().map(|b| (key(b), b.label_ja().to_string()))).collect::<Vec<_>>()}
+                                    .chain(Bone::ALL.iter().map(|b| (wire_name(b), b.label_ja().to_string()))).collect::<Vec<_>>()}
                                 onchange={edit(Box::new(|x, v| x.bone = from_key(&Bone::ALL, &v)))} />
                         </div>
                         <div data-field="injury.contracture">
@@ -487,9 +480,9 @@ fn injury_row(
                         <div data-field="injury.joint">
                             <SelectField id={format!("injury-{n}-joint")} label={ app.t("関節（整復料の区分）", "Joint (fee row)") }
                                 invalid={notes.about(&path)} error_id={Notes::id(&fee_id)}
-                                value={inj.joint.map(|j| key(&j)).unwrap_or_default()}
+                                value={inj.joint.map(|j| wire_name(&j)).unwrap_or_default()}
                                 options={std::iter::once((String::new(), app.t("選んでください", "Choose").to_string()))
-                                    .chain(Joint::ALL.iter().map(|j| (key(j), j.label_ja().to_string()))).collect::<Vec<_>>()}
+                                    .chain(Joint::ALL.iter().map(|j| (wire_name(j), j.label_ja().to_string()))).collect::<Vec<_>>()}
                                 onchange={edit(Box::new(|x, v| x.joint = from_key(&Joint::ALL, &v)))} />
                         </div>
                     }
@@ -536,7 +529,11 @@ fn outcome_kind(v: &str) -> Option<OutcomeKind> {
 
 fn outcome_options(app: &super::AppCtx) -> Vec<(String, String)> {
     std::iter::once((String::new(), app.t("継続", "Continuing").to_string()))
-        .chain(OUTCOMES.iter().map(|o| (key(o), o.label_ja().to_string())))
+        .chain(
+            OUTCOMES
+                .iter()
+                .map(|o| (wire_name(o), o.label_ja().to_string())),
+        )
         .collect()
 }
 
@@ -648,7 +645,7 @@ fn outcome_fields(
     outcome: Option<&Outcome>,
     with: &With<'_>,
 ) -> Html {
-    let value = outcome.map(|o| key(&o.kind)).unwrap_or_default();
+    let value = outcome.map(|o| wire_name(&o.kind)).unwrap_or_default();
     html! {
         <div class="grid" data-field={format!("{kind}.outcome")}>
             <SelectField id="case-outcome" label={ app.t("転帰", "Outcome") } value={value}

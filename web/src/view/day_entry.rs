@@ -4,6 +4,7 @@
 //! first, as deleting a case does.
 
 use super::case_editor::Setter;
+use super::form::wire_name;
 use super::form::{yen, CheckField, ConfirmBox, SelectField, TextField};
 use super::use_app;
 use crate::state::{records, Action};
@@ -49,13 +50,6 @@ const OUTREACH_ADDONS: [OutreachAddon; 3] = [
     OutreachAddon::DifficultRoad,
     OutreachAddon::Storm,
 ];
-
-fn key<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
 
 /// 骨折・不全骨折・脱臼: where 金属副子等 and 運動後療 apply.
 fn bone_or_joint(k: InjuryKind) -> bool {
@@ -234,13 +228,13 @@ pub fn day_entry(p: &DayProps) -> Html {
                         if first_day {
                             <div data-field="visit.first_visit_addon">
                                 <SelectField id="visit-first-addon" label={ app.t("初検の時間帯（加算）", "First visit out of hours") }
-                                    value={ v.first_visit_addon.map(|a| key(&a)).unwrap_or_default() }
+                                    value={ v.first_visit_addon.map(|a| wire_name(&a)).unwrap_or_default() }
                                     options={ std::iter::once((String::new(), app.t("通常の時間内", "Within posted hours").to_string()))
-                                        .chain(FIRST_ADDONS.iter().map(|a| (key(a), match a {
+                                        .chain(FIRST_ADDONS.iter().map(|a| (wire_name(a), match a {
                                             FirstVisitAddon::LateNight => "深夜（22時〜6時）".to_string(),
                                             _ => a.label_ja().to_string(),
                                         }))).collect::<Vec<_>>() }
-                                    onchange={edit(Box::new(|v, x| v.first_visit_addon = FIRST_ADDONS.iter().copied().find(|a| key(a) == x)))} disabled={disabled} />
+                                    onchange={edit(Box::new(|v, x| v.first_visit_addon = FIRST_ADDONS.iter().copied().find(|a| wire_name(a) == x)))} disabled={disabled} />
                             </div>
                         }
                         if any_bone {
@@ -340,13 +334,13 @@ pub fn day_entry(p: &DayProps) -> Html {
                 if judo && away {
                     <div data-field="visit.outreach_addon">
                         <SelectField id="visit-outreach-addon" label={ app.t("往療の加算", "House-call addition") }
-                            value={ v.outreach_addon.map(|a| key(&a)).unwrap_or_default() }
+                            value={ v.outreach_addon.map(|a| wire_name(&a)).unwrap_or_default() }
                             options={ std::iter::once((String::new(), app.t("なし", "None").to_string()))
-                                .chain(OUTREACH_ADDONS.iter().map(|a| (key(a), match a {
+                                .chain(OUTREACH_ADDONS.iter().map(|a| (wire_name(a), match a {
                                     OutreachAddon::Storm => "暴風雨・暴風雪".to_string(),
                                     _ => a.label_ja().to_string(),
                                 }))).collect::<Vec<_>>() }
-                            onchange={edit(Box::new(|v, x| v.outreach_addon = OUTREACH_ADDONS.iter().copied().find(|a| key(a) == x)))} disabled={disabled} />
+                            onchange={edit(Box::new(|v, x| v.outreach_addon = OUTREACH_ADDONS.iter().copied().find(|a| wire_name(a) == x)))} disabled={disabled} />
                     </div>
                 }
             </div>

@@ -2,18 +2,12 @@
 //! edits by kind, the database's state; `book.rs` logs its own failures), and the 設定 panel that saves the log for support.
 //! Effects at the edge: the reducer stays pure, this hook watches what it produced.
 
+use super::form::wire_name;
 use super::use_app;
 use crate::idb::Persistence;
 use crate::log;
 use crate::state::{BookStatus, Conn, State};
 use yew::prelude::*;
-
-fn code_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
 
 #[hook]
 pub fn use_diagnostics(state: &UseReducerHandle<State>) {
@@ -50,8 +44,8 @@ pub fn use_diagnostics(state: &UseReducerHandle<State>) {
                     "eligibility.result",
                     &format!(
                         "reference={} validity={}",
-                        code_name(reference),
-                        code_name(validity)
+                        wire_name(reference),
+                        wire_name(validity)
                     ),
                 );
             }
@@ -105,7 +99,7 @@ pub fn use_diagnostics(state: &UseReducerHandle<State>) {
         state.readiness.status_error.as_ref().map(|(c, _)| *c),
         |c| {
             if let Some(code) = c {
-                log::warn("status.error", &format!("code={}", code_name(code)));
+                log::warn("status.error", &format!("code={}", wire_name(code)));
             }
             || ()
         },
@@ -158,7 +152,7 @@ fn use_failure_log(event: &'static str, failure: &Option<crate::state::Failure>)
                 let mut detail = detail.clone();
                 detail.service_message = None;
                 let detail = serde_json::to_string(&detail).unwrap_or_default();
-                log::warn(event, &format!("code={} detail={detail}", code_name(code)));
+                log::warn(event, &format!("code={} detail={detail}", wire_name(code)));
             }
             || ()
         },
