@@ -274,7 +274,16 @@ impl Db {
     }
 
     /// One readwrite transaction over `names` (each once).
-    fn readwrite(&self, mut names: Vec<&'static str>) -> Result<IdbTransaction, DbError> {
+    fn readwrite(&self, names: Vec<&'static str>) -> Result<IdbTransaction, DbError> {
+        self.transaction(names, IdbTransactionMode::Readwrite)
+    }
+
+    /// One transaction over `names` (each once).
+    fn transaction(
+        &self,
+        mut names: Vec<&'static str>,
+        mode: IdbTransactionMode,
+    ) -> Result<IdbTransaction, DbError> {
         names.sort_unstable();
         names.dedup();
         let scope = Array::new();
@@ -282,7 +291,7 @@ impl Db {
             scope.push(&JsValue::from_str(n));
         }
         self.db
-            .transaction_with_str_sequence_and_mode(&scope, IdbTransactionMode::Readwrite)
+            .transaction_with_str_sequence_and_mode(&scope, mode)
             .map_err(|e| DbError::Txn(describe(&e)))
     }
 
@@ -316,14 +325,8 @@ impl Db {
         &self,
         stores: &[&'static str],
     ) -> Result<(Vec<(String, String, String)>, Vec<(f64, String)>), DbError> {
-        let scope = Array::new();
-        for n in stores.iter().chain(std::iter::once(&OUTBOX)) {
-            scope.push(&JsValue::from_str(n));
-        }
-        let tx = self
-            .db
-            .transaction_with_str_sequence(&scope)
-            .map_err(|e| DbError::Txn(describe(&e)))?;
+        let names = stores.iter().copied().chain([OUTBOX]).collect();
+        let tx = self.transaction(names, IdbTransactionMode::Readonly)?;
         // Every request is made before the first await, so the transaction stays open until
         // the last one is answered.
         let mut reqs = Vec::new();
