@@ -92,3 +92,32 @@ pub fn bench_claims(n: u32) -> String {
         Err(e) => format!("bench failed: {e}"),
     }
 }
+
+/// The widget's build (no cargo feature `app`), tested as it is built: `cargo xtask test`
+/// runs the web crate's unit tests once more without the app.
+#[cfg(all(test, not(feature = "app")))]
+mod widget_build {
+    use ukemi_core::protocol::{decode_server, Message};
+
+    #[test]
+    fn reads_what_the_widget_needs_and_refuses_only_the_apps_answers() {
+        let personas = decode_server(r#"{"msg":"PERSONAS","req":1,"personas":[]}"#);
+        assert!(
+            matches!(personas.as_ref().map(|m| &m.body), Ok(Message::Personas { .. })),
+            "{personas:?}"
+        );
+        let error = decode_server(
+            r#"{"msg":"ERROR","req":2,"code":"PIN_WRONG","message":"x","detail":{"tries_left":2}}"#,
+        );
+        assert!(matches!(error.map(|m| m.body), Ok(Message::Error { .. })));
+        for frame in [
+            r#"{"msg":"STATUS","req":3,"companion_version":"0"}"#,
+            r#"{"msg":"BOOK_INFO","req":4,"book":null}"#,
+            r#"{"msg":"BOOK_TRAIL","req":5,"entries":[]}"#,
+            r#"{"msg":"IMPORTED","req":6,"results":[]}"#,
+        ] {
+            let e = decode_server(frame).expect_err(frame);
+            assert!(e.contains("app-answers"), "{frame}: {e}");
+        }
+    }
+}

@@ -289,6 +289,19 @@ pub fn test() -> Result {
     );
     pcscd.stop();
     let (mut passed, mut failed) = tests?;
+    // The web crate as the widget is built (no cargo feature `app`): its reducers without
+    // the book, and the companion's answers it reads or leaves out.
+    let (p, f) = stage("web unit tests, the widget's build", || {
+        cmd::run_tests(command(&cargo).args([
+            "test",
+            "-p",
+            "ukemi-web",
+            "--lib",
+            "--no-default-features",
+        ]))
+    })?;
+    passed += p;
+    failed += f;
     // The Windows companion as shipped, under Wine: the protocol (HELLO, pairing through
     // the approval page, card and insurance-number checks, a foreign origin refused) and
     // every relay test over mutual TLS (not the browser one: Chromium is tested against the

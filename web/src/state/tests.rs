@@ -82,6 +82,8 @@ fn checked(s: &mut State, name: &str, number: &str) {
     s.apply(check::Action::Result(result(name, number)).into());
 }
 
+// The app's book: the widget's build (no cargo feature `app`) has none.
+#[cfg(feature = "app")]
 #[test]
 fn a_result_is_registered_once_by_its_own_press_with_the_typed_address() {
     let mut s = State::default();
@@ -160,6 +162,8 @@ fn losing_the_connection_ends_a_running_check() {
     assert!(!s.check.running && s.check.progress.is_none());
 }
 
+// The app's book: the widget's build (no cargo feature `app`) has none.
+#[cfg(feature = "app")]
 #[test]
 fn an_import_changes_nothing_until_reviewed_and_applied() {
     let mut s = State::default();
@@ -188,6 +192,8 @@ fn an_import_changes_nothing_until_reviewed_and_applied() {
     assert_eq!(s.announcement, "2人の患者を登録・更新しました。");
 }
 
+// The app's book: the widget's build (no cargo feature `app`) has none.
+#[cfg(feature = "app")]
 #[test]
 fn a_refused_edit_is_kept_for_its_screen_until_the_screen_changes() {
     let mut s = State::default();
@@ -205,6 +211,8 @@ fn a_refused_edit_is_kept_for_its_screen_until_the_screen_changes() {
     assert_eq!(s.announcement, "", "not said again on another screen");
 }
 
+// The app's book: the widget's build (no cargo feature `app`) has none.
+#[cfg(feature = "app")]
 #[test]
 fn deleting_the_chosen_patient_unchooses_them_and_says_who() {
     let mut s = State::default();
@@ -216,6 +224,8 @@ fn deleting_the_chosen_patient_unchooses_them_and_says_who() {
     assert_eq!(s.announcement, "山田　花子さんの記録を削除しました。");
 }
 
+// The app's book: the widget's build (no cargo feature `app`) has none.
+#[cfg(feature = "app")]
 #[test]
 fn english_pages_announce_in_english() {
     let mut s = State::default();
