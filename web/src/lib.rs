@@ -103,7 +103,10 @@ mod widget_build {
     fn reads_what_the_widget_needs_and_refuses_only_the_apps_answers() {
         let personas = decode_server(r#"{"msg":"PERSONAS","req":1,"personas":[]}"#);
         assert!(
-            matches!(personas.as_ref().map(|m| &m.body), Ok(Message::Personas { .. })),
+            matches!(
+                personas.as_ref().map(|m| &m.body),
+                Ok(Message::Personas { .. })
+            ),
             "{personas:?}"
         );
         let error = decode_server(
