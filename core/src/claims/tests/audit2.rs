@@ -544,3 +544,56 @@ fn c8_massage_sudden_call_and_a_far_planned_visit() {
     assert_eq!(windows(&c), vec![816, 730]);
     assert!(has(&c, "over_16km"));
 }
+
+/// A23. A 3rd 負傷 arriving in the 長期 period of the first two: it is the 3部位目 (60/100,
+/// 備考3) but not 長期 (its own 初検日 starts its count, 備考4 per 負傷); its 施療料 is never
+/// reduced, its 冷罨法 on the injury day is (60/100). No 初検料 or 再検料 (the others are still
+/// treated). 足関節・膝 捻挫 初検 2024-04-10 (October is their 7th month: 75/100); 大腿部 打撲
+/// injured and first treated 10/07. 3割.
+/// 10/07: 505 × 0.75 = 378.75 → 379, twice; 施療料 760; 冷罨法 85 × 0.6 = 51 → 1,569.
+/// 10/09: 379 + 379 + 505 × 0.6 = 303 → 1,061.
+/// 合計 2,630; 請求 × 0.7 = 1,841; 一部負担金 789. Window 470.7 → 470; 318.3 → 320 = 790.
+#[test]
+fn a23_a_third_part_in_the_long_term_period_of_the_others() {
+    let case = judo(
+        "2024-04-10",
+        vec![
+            injury(InjuryKind::Sprain, "足関節", "2024-04-09"),
+            injury(InjuryKind::Sprain, "膝関節", "2024-04-09"),
+            injury(InjuryKind::Contusion, "大腿部", "2024-10-07"),
+        ],
+    );
+    let mut visits: Vec<Visit> = [
+        "2024-04-10",
+        "2024-05-10",
+        "2024-06-10",
+        "2024-07-10",
+        "2024-08-09",
+        "2024-09-10",
+    ]
+    .iter()
+    .map(|s| Visit::on(d(s)))
+    .collect();
+    visits.push(visit_parts(
+        "2024-10-07",
+        vec![
+            part(0, false, false, false),
+            part(1, false, false, false),
+            part(2, true, false, false),
+        ],
+    ));
+    visits.push(Visit::on(d("2024-10-09")));
+    let mut i = input(case, visits);
+    i.month = month(2024, 10);
+    let c = one(&i);
+    assert_eq!(
+        codes(&c, "2024-10-07")
+            .iter()
+            .map(|x| x.1)
+            .collect::<Vec<_>>(),
+        vec![379, 379, 760, 51]
+    );
+    assert_eq!(day_total(&c, "2024-10-09"), 1061);
+    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (2630, 789, 1841));
+    assert_eq!(c.window_yen, 790);
+}
