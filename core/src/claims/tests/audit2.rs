@@ -597,3 +597,47 @@ fn a23_a_third_part_in_the_long_term_period_of_the_others() {
     assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (2630, 789, 1841));
     assert_eq!(c.window_yen, 790);
 }
+
+/// B8. Before 2024-10 the あはき 往療料 depends on the distance (2,300; 片道4km超 2,550), so
+/// a 訪問 entered without one cannot be priced: as for 柔整 (docs/claims.md "refusals never
+/// billed": a house call without a distance), the 往療料 is not billed and `distance_missing`
+/// says so; the 施術料 is. From 2024-10 a 訪問施術料 does not depend on the distance. 3割.
+/// はり Sep: 9/02 通所 初検 1,950 + 1,610 = 3,560; 9/09 訪問, no distance: 1,610. 合計 5,170;
+///   一部負担金 1,551; 請求 3,619. Oct 10/07 訪問施術料1 1術, no distance: 3,910, no error.
+/// マッサージ Sep 9/10 訪問, no distance, 2局所: 900.
+/// (The engine billed a silent 往療料 2,300 on each: はり Sep 7,470, マッサージ 3,200.)
+#[test]
+fn b8_a_september_home_visit_without_a_distance() {
+    let no_km = VisitMode::Home {
+        people: 1,
+        distance_km: None,
+    };
+    let mut i = input(
+        acu_case("2024-09-02", consent("2024-08-30", "2025-02-28")),
+        vec![
+            acu("2024-09-02", 1, false, VisitMode::Clinic),
+            acu("2024-09-09", 1, false, no_km.clone()),
+            acu("2024-10-07", 1, false, no_km.clone()),
+        ],
+    );
+    i.month = month(2024, 9);
+    let sep = one(&i);
+    assert_eq!(all_days(&sep), vec![3560, 1610]);
+    assert_eq!(
+        (sep.total_yen, sep.copay_yen, sep.billed_yen),
+        (5170, 1551, 3619)
+    );
+    assert_eq!(count(&sep, "distance_missing"), 1);
+    assert!(sep.has_errors());
+    i.month = month(2024, 10);
+    let oct = one(&i);
+    assert_eq!(oct.total_yen, 3910);
+    assert!(!has(&oct, "distance_missing"));
+
+    let c = one(&input(
+        massage_case("2024-09-10", consent("2024-09-06", "2025-03-31"), vec![]),
+        vec![mas("2024-09-10", 2, Warmth::None, no_km)],
+    ));
+    assert_eq!(c.total_yen, 900);
+    assert!(has(&c, "distance_missing"));
+}
