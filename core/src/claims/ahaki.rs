@@ -108,12 +108,12 @@ pub(crate) fn month_lines(
                             "techniques",
                             format!("{field}.techniques"),
                             format!(
-                                "{}: 術数（1＝はり又はきゅう、2＝併用）を入力してください（入力: {}）。",
+                                "{}: 術数（1＝はり又はきゅう、2＝併用）を入力してください（入力: {}。この日は算定していません）。",
                                 d.wareki(),
                                 given.clone().unwrap_or_else(|| "なし".into())
                             ),
                             format!(
-                                "{d}: enter the techniques (1 = acupuncture or moxibustion, 2 = both) (given: {}).",
+                                "{d}: enter the techniques (1 = acupuncture or moxibustion, 2 = both) (given: {}; nothing was billed that day).",
                                 given.unwrap_or_else(|| "none".into())
                             ),
                         ));
@@ -137,8 +137,11 @@ pub(crate) fn month_lines(
                     findings.push(Finding::error(
                         "local_count",
                         format!("{field}.local_count"),
-                        format!("{}: 局所数は1〜5です（入力: {n}）。", d.wareki()),
-                        format!("{d}: the number of areas is 1 to 5 (given: {n})."),
+                        format!(
+                            "{}: 局所数は1〜5です（入力: {n}。この日は算定していません）。",
+                            d.wareki()
+                        ),
+                        format!("{d}: the number of areas is 1 to 5 (given: {n}; nothing was billed that day)."),
                     ));
                     continue;
                 }

@@ -188,6 +188,12 @@ fn c6_massage_limits_and_warmth_with_deformity() {
         ],
     ));
     assert!(day_total(&c, "2024-11-05") <= 2250);
+    // The finding says what happened to the day (it said only "1〜5" before).
+    let local = c.findings.iter().find(|f| f.code == "local_count");
+    assert!(
+        local.is_some_and(|f| f.message_ja.contains("算定していません")),
+        "{local:?}"
+    );
     assert_eq!(day_total(&c, "2024-11-12"), 3190);
     assert_eq!(day_total(&c, "2024-11-19"), 1350);
     for code in ["local_count", "warm_with_deformity", "deformity_limbs"] {
