@@ -44,8 +44,8 @@ fn add(lines: &mut Lines, d: Date, t: &Tariff, code: &str, count: u32) -> Result
 }
 
 /// 往療料: from 2024-10 "往療料 (突発的な往療のみ), 4km超加算廃止"; before, 片道4km超 2,550円.
-fn outreach(lines: &mut Lines, d: Date, t: &Tariff, km: Option<f64>) -> Result<(), ClaimError> {
-    let over4 = km.is_some_and(|k| k > 4.0) && t.item("ouryo_over4km").is_some();
+fn outreach(lines: &mut Lines, d: Date, t: &Tariff, km: f64) -> Result<(), ClaimError> {
+    let over4 = km > 4.0 && t.item("ouryo_over4km").is_some();
     add(
         lines,
         d,
@@ -108,12 +108,12 @@ pub(crate) fn month_lines(
                             "techniques",
                             format!("{field}.techniques"),
                             format!(
-                                "{}: 術数（1＝はり又はきゅう、2＝併用）を入力してください（入力: {}）。",
+                                "{}: 術数（1＝はり又はきゅう、2＝併用）を入力してください（入力: {}。この日は算定していません）。",
                                 d.wareki(),
                                 given.clone().unwrap_or_else(|| "なし".into())
                             ),
                             format!(
-                                "{d}: enter the techniques (1 = acupuncture or moxibustion, 2 = both) (given: {}).",
+                                "{d}: enter the techniques (1 = acupuncture or moxibustion, 2 = both) (given: {}; nothing was billed that day).",
                                 given.unwrap_or_else(|| "none".into())
                             ),
                         ));
@@ -137,8 +137,11 @@ pub(crate) fn month_lines(
                     findings.push(Finding::error(
                         "local_count",
                         format!("{field}.local_count"),
-                        format!("{}: 局所数は1〜5です（入力: {n}）。", d.wareki()),
-                        format!("{d}: the number of areas is 1 to 5 (given: {n})."),
+                        format!(
+                            "{}: 局所数は1〜5です（入力: {n}。この日は算定していません）。",
+                            d.wareki()
+                        ),
+                        format!("{d}: the number of areas is 1 to 5 (given: {n}; nothing was billed that day)."),
                     ));
                     continue;
                 }
@@ -189,13 +192,27 @@ pub(crate) fn month_lines(
             (VisitMode::Clinic, _) => false,
             (_, Some(_)) => true,
             _ if !distance_ok => false,
-            (VisitMode::Call { distance_km }, None) => {
-                outreach(&mut lines, d, t, Some(*distance_km))?;
-                true
-            }
-            (VisitMode::Home { distance_km, .. }, None) => {
+            (VisitMode::Call { distance_km }, None)
+            | (
+                VisitMode::Home {
+                    distance_km: Some(distance_km),
+                    ..
+                },
+                None,
+            ) => {
                 outreach(&mut lines, d, t, *distance_km)?;
                 true
+            }
+            // Before 2024-10 the 往療料 depends on the distance (4km超), so without one it
+            // cannot be priced: not billed, and said — as for 柔整 (docs/claims.md, audit2 B8).
+            (
+                VisitMode::Home {
+                    distance_km: None, ..
+                },
+                None,
+            ) => {
+                findings.push(super::checks::distance_missing(d));
+                false
             }
         };
         if v.special_area && visit_billed {

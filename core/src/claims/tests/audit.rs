@@ -5,19 +5,19 @@
 use super::rules::visits_on;
 use super::*;
 
-fn month(y: i32, m: u8) -> Option<ClaimMonth> {
+pub(super) fn month(y: i32, m: u8) -> Option<ClaimMonth> {
     Some(ClaimMonth { year: y, month: m })
 }
 
-fn day_total(c: &MonthlyClaim, date: &str) -> u32 {
+pub(super) fn day_total(c: &MonthlyClaim, date: &str) -> u32 {
     codes(c, date).iter().map(|x| x.1).sum()
 }
 
-fn windows(c: &MonthlyClaim) -> Vec<u32> {
+pub(super) fn windows(c: &MonthlyClaim) -> Vec<u32> {
     c.window.iter().map(|w| w.pays_yen).collect()
 }
 
-fn part(injury: usize, cold: bool, warm: bool, electro: bool) -> PartTreatment {
+pub(super) fn part(injury: usize, cold: bool, warm: bool, electro: bool) -> PartTreatment {
     PartTreatment {
         injury,
         cold,
@@ -26,12 +26,12 @@ fn part(injury: usize, cold: bool, warm: bool, electro: bool) -> PartTreatment {
     }
 }
 
-fn with_mode(mut v: Visit, mode: VisitMode) -> Visit {
+pub(super) fn with_mode(mut v: Visit, mode: VisitMode) -> Visit {
     v.mode = mode;
     v
 }
 
-fn consent(date: &str, until: &str) -> Consent {
+pub(super) fn consent(date: &str, until: &str) -> Consent {
     Consent {
         date: d(date),
         valid_until: d(until),
@@ -41,7 +41,7 @@ fn consent(date: &str, until: &str) -> Consent {
     }
 }
 
-fn acu_case(first: &str, c: Consent) -> Case {
+pub(super) fn acu_case(first: &str, c: Consent) -> Case {
     Case::Acupuncture(AcupunctureCase {
         first_visit_date: d(first),
         diseases: vec![AcuDisease::Neuralgia],
@@ -53,7 +53,7 @@ fn acu_case(first: &str, c: Consent) -> Case {
     })
 }
 
-fn massage_case(first: &str, c: Consent, reconsents: Vec<Consent>) -> Case {
+pub(super) fn massage_case(first: &str, c: Consent, reconsents: Vec<Consent>) -> Case {
     Case::Massage(MassageCase {
         first_visit_date: d(first),
         symptoms: "両下肢の関節拘縮".into(),
@@ -63,7 +63,7 @@ fn massage_case(first: &str, c: Consent, reconsents: Vec<Consent>) -> Case {
     })
 }
 
-fn acu(date: &str, techniques: u8, electro: bool, mode: VisitMode) -> Visit {
+pub(super) fn acu(date: &str, techniques: u8, electro: bool, mode: VisitMode) -> Visit {
     let mut v = Visit::on(d(date));
     v.techniques = Some(techniques);
     v.electro = electro;
@@ -71,7 +71,7 @@ fn acu(date: &str, techniques: u8, electro: bool, mode: VisitMode) -> Visit {
     v
 }
 
-fn mas(date: &str, locals: u8, warmth: Warmth, mode: VisitMode) -> Visit {
+pub(super) fn mas(date: &str, locals: u8, warmth: Warmth, mode: VisitMode) -> Visit {
     let mut v = Visit::on(d(date));
     v.local_count = locals;
     v.warmth = warmth;

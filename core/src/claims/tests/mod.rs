@@ -6,6 +6,7 @@ use crate::eligibility::PersonalFamily;
 use proptest::prelude::*;
 
 mod audit;
+mod audit2;
 mod rules;
 
 fn d(s: &str) -> Date {
