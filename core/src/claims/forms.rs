@@ -3,7 +3,8 @@
 //! Box positions come from the official PDFs and live with the printer, not here.
 
 use super::claim::MonthlyClaim;
-use super::model::{Case, ClaimInput, ClaimMonth, Discipline, PatientSex};
+use super::judo::{treated_injuries, InjuryHistory};
+use super::model::{Case, ClaimInput, ClaimMonth, Discipline, JudoCase, PatientSex, Visit};
 use super::tariff::Schedule;
 use crate::date::Date;
 use crate::eligibility::PersonalFamily;
@@ -76,8 +77,12 @@ pub fn claim_form(input: &ClaimInput, claim: &MonthlyClaim) -> FormModel {
         Discipline::Massage => ("様式第6号の2", "療養費支給申請書（あんま・マッサージ用）"),
     };
     let mut sections = vec![header(input), patient(input)];
+    let listed = match &input.case {
+        Case::Judo(c) => judo_rows(c, &input.visits, claim),
+        _ => Vec::new(),
+    };
     sections.push(match &input.case {
-        Case::Judo(_) => injuries(input, claim),
+        Case::Judo(c) => injuries(c, &listed, claim),
         Case::Acupuncture(c) => {
             let mut names: Vec<String> = c.diseases.iter().map(|d| d.label_ja().into()).collect();
             if let Some(o) = &c.other_disease {
@@ -101,7 +106,7 @@ pub fn claim_form(input: &ClaimInput, claim: &MonthlyClaim) -> FormModel {
             claim,
         ),
     });
-    sections.push(amounts(claim));
+    sections.push(amounts(claim, &listed, &input.visits));
     sections.push(totals(claim));
     sections.push(remarks(input, claim));
     sections.push(certification(input));
@@ -223,7 +228,51 @@ fn patient(input: &ClaimInput) -> FormSection {
     )
 }
 
-fn injuries(input: &ClaimInput, claim: &MonthlyClaim) -> FormSection {
+/// One 負傷 as the month's form lists it.
+struct InjuryRow {
+    index: usize,
+    /// Its own 初検日: the first day it was treated in the case (docs/claims.md Decisions).
+    first_day: Option<Date>,
+    /// The month's days it was treated, whether or not a fee of its own was billed that day
+    /// (a 4部位目's 後療 is included in the others' fees, yet it was treated).
+    days: Vec<Date>,
+}
+
+/// The 負傷 the month's form lists, in the case's order: those treated in the month, and
+/// one whose 転帰 falls in the month (the 転帰 must be reported on that month's form). A 負傷
+/// ended before the month, or not yet treated, is not on it.
+fn judo_rows(case: &JudoCase, visits: &[Visit], claim: &MonthlyClaim) -> Vec<InjuryRow> {
+    // The same history the engine reads: by date, one visit a day.
+    let mut history: Vec<&Visit> = visits.iter().collect();
+    history.sort_by_key(|v| v.date);
+    history.dedup_by_key(|v| v.date);
+    let hist = InjuryHistory::of(case, &history);
+    (0..case.injuries.len())
+        .filter_map(|i| {
+            let days: Vec<Date> = history
+                .iter()
+                .filter(|v| ClaimMonth::of(v.date) == claim.month)
+                // Only days the claim billed, so no row counts a day the claim does not.
+                .filter(|v| claim.visit_dates.contains(&v.date))
+                .filter(|v| treated_injuries(case, v).contains(&i))
+                .map(|v| v.date)
+                .collect();
+            let first_day = hist.first_day.get(i).copied().flatten();
+            let ends_here = case.injuries[i]
+                .outcome
+                .as_ref()
+                .is_some_and(|o| ClaimMonth::of(o.date) == claim.month)
+                && first_day.is_some_and(|f| ClaimMonth::of(f) <= claim.month);
+            (!days.is_empty() || ends_here).then_some(InjuryRow {
+                index: i,
+                first_day,
+                days,
+            })
+        })
+        .collect()
+}
+
+fn injuries(c: &JudoCase, listed: &[InjuryRow], claim: &MonthlyClaim) -> FormSection {
     let mut s = section(
         "injuries",
         "負傷名等",
@@ -232,9 +281,6 @@ fn injuries(input: &ClaimInput, claim: &MonthlyClaim) -> FormSection {
             f("actual_days", "実日数", claim.visit_dates.len().to_string()),
         ],
     );
-    let Case::Judo(c) = &input.case else {
-        return s;
-    };
     if let Some(dc) = &c.doctor_consent {
         s.fields.push(f(
             "doctor_consent",
@@ -242,28 +288,21 @@ fn injuries(input: &ClaimInput, claim: &MonthlyClaim) -> FormSection {
             format!("{} {} {}", dc.date.wareki(), dc.clinic, dc.doctor),
         ));
     }
-    for (i, inj) in c.injuries.iter().enumerate() {
-        let dates: Vec<Date> = claim
-            .lines
-            .iter()
-            .filter(|l| l.injury == Some(i))
-            .map(|l| l.date)
-            .collect();
-        let start = dates.iter().min().copied();
-        let end = dates.iter().max().copied();
-        let mut days = dates.clone();
-        days.dedup();
+    for r in listed {
+        let Some(inj) = c.injuries.get(r.index) else {
+            continue;
+        };
         s.rows.push(vec![
             f("name", "負傷名", inj.name_ja()),
             f("injury_date", "負傷年月日", inj.injury_date.wareki()),
             f(
                 "first_visit_date",
                 "初検年月日",
-                c.first_visit_date.wareki(),
+                wareki(r.first_day.or(Some(c.first_visit_date))),
             ),
-            f("start", "施術開始年月日", wareki(start)),
-            f("end", "施術終了年月日", wareki(end)),
-            f("days", "実日数", days.len().to_string()),
+            f("start", "施術開始年月日", wareki(r.days.first().copied())),
+            f("end", "施術終了年月日", wareki(r.days.last().copied())),
+            f("days", "実日数", r.days.len().to_string()),
             f(
                 "outcome",
                 "転帰",
@@ -322,31 +361,56 @@ fn ahaki_case(
     section("case", "傷病・同意", fields)
 }
 
-/// 部位, item code, unit price, 多部位 and 長期 rates.
-type RowKey = (Option<usize>, String, u32, u32, u32);
+/// 部位, item code, unit price, 多部位 and 長期 rates, and the quantity a day for the items
+/// priced per 局所 or per 肢.
+type RowKey = (Option<usize>, String, u32, u32, u32, u32);
 /// Label, 回数, 金額, all verified.
 type RowSum = (String, u32, u32, bool);
 
-/// One row per item, 部位 and rate: the 回数 × 単価 the form prints.
-fn amounts(claim: &MonthlyClaim) -> FormSection {
+/// マッサージ and 変形徒手矯正術 are priced "1局所につき" / "1肢につき"; the form asks how many
+/// 局所 (肢) each 施術 had and how many times, so their rows go per quantity a day.
+fn per_day_quantity(code: &str) -> Option<&'static str> {
+    match code {
+        "massage_local" => Some("局所"),
+        "massage_deformity" => Some("肢"),
+        _ => None,
+    }
+}
+
+/// One row per item, 部位 and rate: the 回数 × 単価 the form prints. 部位 is the 負傷's
+/// number among the rows the form lists (1, 2, 3 …), as the 負傷名 are numbered.
+fn amounts(claim: &MonthlyClaim, listed: &[InjuryRow], visits: &[Visit]) -> FormSection {
     let mut grouped: BTreeMap<RowKey, RowSum> = BTreeMap::new();
     for l in &claim.lines {
+        let quantity = per_day_quantity(&l.code);
         let key = (
             l.injury,
             l.code.clone(),
             l.unit_yen,
             l.multi_part_percent,
             l.long_term_percent,
+            quantity.map_or(0, |_| l.count),
         );
-        let e = grouped
-            .entry(key)
-            .or_insert((l.label_ja.clone(), 0, 0, true));
-        e.1 = e.1.saturating_add(l.count);
+        let label = match quantity {
+            // The tariff names the item per one ("マッサージ（1局所）"): say this row's number.
+            Some(unit) => {
+                let name = l
+                    .label_ja
+                    .strip_suffix(&format!("（1{unit}）"))
+                    .unwrap_or(&l.label_ja);
+                format!("{name}（{}{unit}）", l.count)
+            }
+            None => l.label_ja.clone(),
+        };
+        let e = grouped.entry(key).or_insert((label, 0, 0, true));
+        // A per-局所 line is one 施術 of that many 局所: one time.
+        e.1 =
+            e.1.saturating_add(if quantity.is_some() { 1 } else { l.count });
         e.2 = e.2.saturating_add(l.amount_yen);
         e.3 &= l.verified;
     }
     let mut s = section("amounts", "施術内容・金額", Vec::new());
-    for ((injury, code, unit, mp, lt), (label, count, amount, verified)) in grouped {
+    for ((injury, code, unit, mp, lt, quantity), (label, count, amount, verified)) in grouped {
         let mut rate = Vec::new();
         if mp != 100 {
             rate.push(format!("多部位{mp}%"));
@@ -354,11 +418,22 @@ fn amounts(claim: &MonthlyClaim) -> FormSection {
         if lt != 100 {
             rate.push(format!("長期{lt}%"));
         }
+        let unit = if quantity > 0 {
+            unit.saturating_mul(quantity)
+        } else {
+            unit
+        };
+        let part = injury.map(|i| {
+            listed
+                .iter()
+                .position(|r| r.index == i)
+                .map_or(i + 1, |p| p + 1)
+        });
         s.rows.push(vec![
             f(
                 "part",
                 "部位",
-                injury.map(|i| (i + 1).to_string()).unwrap_or_default(),
+                part.map(|p| p.to_string()).unwrap_or_default(),
             ),
             f("code", "項目コード", code),
             f("label", "項目", label),
@@ -369,7 +444,33 @@ fn amounts(claim: &MonthlyClaim) -> FormSection {
             f("review", "要確認", if verified { "" } else { "要確認" }),
         ]);
     }
+    let distances = outreach_distances(claim, visits);
+    if !distances.is_empty() {
+        s.fields.push(f("outreach_distance", "往療距離", distances));
+    }
     s
+}
+
+/// The 往療 box's 距離 (片道, straight line), per day an 往療料 was billed: "2日 3km, 9日 5km".
+/// The amount depends on it (4km超, 16km超), so the insurer reads it off the form.
+fn outreach_distances(claim: &MonthlyClaim, visits: &[Visit]) -> String {
+    let mut days: Vec<Date> = claim
+        .lines
+        .iter()
+        .filter(|l| l.code == "ouryo" || l.code == "ouryo_over4km")
+        .map(|l| l.date)
+        .collect();
+    days.dedup();
+    days.iter()
+        .filter_map(|d| {
+            let km = visits
+                .iter()
+                .find(|v| v.date == *d)
+                .and_then(|v| v.mode.distance_km())?;
+            Some(format!("{}日 {km}km", d.day()))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn totals(claim: &MonthlyClaim) -> FormSection {
@@ -470,6 +571,7 @@ pub fn summaries(claims: &[MonthlyClaim]) -> Vec<SummaryForm> {
     type Key = (ClaimMonth, u8, Option<String>);
     let mut acc: BTreeMap<Key, SummaryForm> = BTreeMap::new();
     for c in claims {
+        let month = c.month;
         let schedule = Schedule::of(c.discipline);
         let s = match schedule {
             Schedule::Judo => 0,
@@ -483,11 +585,11 @@ pub fn summaries(claims: &[MonthlyClaim]) -> Vec<SummaryForm> {
                 (Schedule::Ahaki, true) => ("様式第9号", "療養費支給申請総括票（Ⅱ）"),
             };
             let e = acc
-                .entry((c.month, s, insurer.clone()))
+                .entry((month, s, insurer.clone()))
                 .or_insert_with(|| SummaryForm {
                     form_id: form_id.into(),
                     title: title.into(),
-                    month_ja: format!("{}分", c.month.wareki()),
+                    month_ja: format!("{}分", month.wareki()),
                     schedule,
                     insurer_number: insurer,
                     claim_count: 0,

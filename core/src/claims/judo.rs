@@ -137,6 +137,12 @@ fn treated(case: &JudoCase, v: &Visit) -> Vec<Treated> {
     treated_with_repeats(case, v).0
 }
 
+/// The 負傷 a visit treats (each once), as the engine bills them: what the form's 負傷 rows
+/// count as days of 施術.
+pub(crate) fn treated_injuries(case: &JudoCase, v: &Visit) -> Vec<usize> {
+    treated(case, v).into_iter().map(|p| p.injury).collect()
+}
+
 /// What the case's history says about each 負傷: the day it was first treated (its own
 /// 初検日, from which its 長期 count runs) and how many days it was treated each month.
 pub(crate) struct InjuryHistory {

@@ -7,6 +7,7 @@ use proptest::prelude::*;
 
 mod audit;
 mod audit2;
+mod forms_audit;
 mod rules;
 
 fn d(s: &str) -> Date {
