@@ -568,10 +568,25 @@ pub struct SummaryForm {
 /// in 保険者番号 order ("stacks ordered by 保険者番号, 総括票(Ⅰ) on top of everything").
 /// はり・きゅう and マッサージ share the あはき 総括票 ([U] docs/claims.md).
 pub fn summaries(claims: &[MonthlyClaim]) -> Vec<SummaryForm> {
+    summarize(claims, |c| c.month)
+}
+
+/// 総括票 of one batch (the 請求 sent with `batch`'s claims): every claim in it is counted
+/// under `batch`, a 月遅れ or 再請求 of an earlier 施術年月 included — "月遅れ・再提出分 are
+/// bundled into the current month" (docs/claims.md "Forms"). Each 申請書 keeps its own
+/// 施術年月.
+pub fn batch_summaries(batch: ClaimMonth, claims: &[MonthlyClaim]) -> Vec<SummaryForm> {
+    summarize(claims, |_| batch)
+}
+
+fn summarize(
+    claims: &[MonthlyClaim],
+    month_of: impl Fn(&MonthlyClaim) -> ClaimMonth,
+) -> Vec<SummaryForm> {
     type Key = (ClaimMonth, u8, Option<String>);
     let mut acc: BTreeMap<Key, SummaryForm> = BTreeMap::new();
     for c in claims {
-        let month = c.month;
+        let month = month_of(c);
         let schedule = Schedule::of(c.discipline);
         let s = match schedule {
             Schedule::Judo => 0,

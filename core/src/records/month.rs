@@ -206,14 +206,17 @@ impl Book {
         out
     }
 
-    /// The month's 総括票 from every computed claim.
+    /// The 総括票 of the batch sent with `month`'s claims: every computed claim of the month
+    /// and the 再請求 going out with it, all counted under `month` (月遅れ・再提出分 are
+    /// bundled into the current month: docs/claims.md "Forms").
     pub fn month_summaries(&self, month: ClaimMonth) -> Vec<SummaryForm> {
         let claims: Vec<MonthlyClaim> = self
             .month_claims(month)
             .into_iter()
+            .chain(self.resubmitted_claims(month))
             .filter_map(|c| c.claim.ok())
             .collect();
-        forms::summaries(&claims)
+        forms::batch_summaries(month, &claims)
     }
 
     /// Months that have visits or a closing record, newest first.
@@ -459,7 +462,6 @@ struct JsonResubmission<'a> {
 /// claim, the form as data, and the 総括票.
 pub fn export_json(book: &Book, month: ClaimMonth) -> String {
     let claims = book.month_claims(month);
-    let computed: Vec<MonthlyClaim> = claims.iter().filter_map(|c| c.claim.clone().ok()).collect();
     let doc = JsonExport {
         format: "ukemi-claims-month/1",
         month,
@@ -476,7 +478,7 @@ pub fn export_json(book: &Book, month: ClaimMonth) -> String {
                 _ => None,
             })
             .collect(),
-        summaries: forms::summaries(&computed),
+        summaries: book.month_summaries(month),
         not_computed: claims
             .iter()
             .filter_map(|c| match &c.claim {

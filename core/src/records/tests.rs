@@ -1453,6 +1453,15 @@ fn the_exports_carry_returns_resubmissions_payments_and_the_ledger() {
     let nov: serde_json::Value =
         serde_json::from_str(&month::export_json(&book, november())).expect("json");
     assert_eq!(nov["resubmitted"][0]["claim"]["month"], "2024-10");
+    // November's batch has no claim of its own here; its 総括票 count the October 再請求
+    // under November (月遅れ・再提出分 are bundled into the current month): (Ⅰ) and (Ⅱ).
+    let batch = book.month_summaries(november());
+    assert_eq!(batch.len(), 2, "{batch:?}");
+    for s in &batch {
+        assert_eq!((s.month_ja.as_str(), s.claim_count), ("令和6年11月分", 1));
+        assert_eq!(s.billed_yen, u64::from(book.returns[0].filed.billed_yen));
+    }
+    assert_eq!(nov["summaries"][0]["claim_count"], 1);
     let csv = month::export_payments_csv(&book);
     assert!(csv.contains("06139992,2024-10,6083,6000,83,0\r\n"), "{csv}");
     let ledger = month::export_ledger_csv(&book, october());

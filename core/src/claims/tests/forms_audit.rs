@@ -499,6 +499,49 @@ fn f6_summaries_per_schedule_and_insurer() {
     assert!(s.iter().all(|x| x.month_ja == "令和6年10月分"));
 }
 
+/// 月遅れ・再提出分 are bundled into the current month (reference §1.1, binding order): a
+/// September claim re-submitted with the November batch is counted on November's 総括票, not
+/// on a 総括票 of its own for September. November: patient A (柔整 06139992, 初検 2,310, 3割:
+/// 請求 1,617, 一部負担金 693, 1 日); the re-submitted September claim of patient B (柔整
+/// 06139992, 初検 + 再検・後療: 3,225, 3割: 2,257 / 968, 2 日). November's (Ⅰ) and (Ⅱ)
+/// 06139992: 2 件, 3 日, 5,535, 一部負担金 1,661, 請求 3,874.
+///
+/// Before this audit `summaries` grouped by 施術年月 only, so the batch printed a second pair
+/// of 総括票 "令和6年9月分" for the one re-submitted claim, and `Book::month_summaries`
+/// left 再請求 out entirely.
+#[test]
+fn f7_a_resubmitted_claim_is_counted_in_the_batch_month() {
+    let claim = |first: &str, days: &[&str]| {
+        one(&input(
+            judo(first, vec![injury(InjuryKind::Sprain, "足関節", first)]),
+            rules::visits_on(days),
+        ))
+    };
+    let now = claim("2024-11-05", &["2024-11-05"]);
+    let again = claim("2024-09-02", &["2024-09-02", "2024-09-03"]);
+    assert_eq!((now.billed_yen, now.copay_yen), (1617, 693));
+    assert_eq!((again.billed_yen, again.copay_yen), (2257, 968));
+    let batch = ClaimMonth {
+        year: 2024,
+        month: 11,
+    };
+    let s = forms::batch_summaries(batch, &[now, again]);
+    assert_eq!(s.len(), 2, "{s:?}");
+    for x in &s {
+        assert_eq!(x.month_ja, "令和6年11月分");
+        assert_eq!(
+            (
+                x.claim_count,
+                x.actual_days,
+                x.total_yen,
+                x.copay_yen,
+                x.billed_yen
+            ),
+            (2, 3, 5535, 1661, 3874)
+        );
+    }
+}
+
 /// 柔整: 膝打撲 (負傷 1) cured 2024-09-25, 足関節捻挫 (負傷 2) continued; both first seen
 /// 2024-09-20; visits 9/20, 9/24, 10/2. October's form lists the ankle alone, as its (1), and
 /// the fee rows name it 部位 1 so the rows and the 負傷名 agree: 10/2 後療 505 (再検 went with
