@@ -579,6 +579,38 @@ pub fn batch_summaries(batch: ClaimMonth, claims: &[MonthlyClaim]) -> Vec<Summar
     summarize(claims, |_| batch)
 }
 
+/// One sheet of a batch as it is bound.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sheet {
+    Summary(SummaryForm),
+    /// The 申請書 of `claims[i]`.
+    Claim(usize),
+}
+
+/// The batch in binding order: per schedule, 総括票(Ⅰ) on top, then for each 保険者 in
+/// 保険者番号 order its 総括票(Ⅱ) followed by its 申請書 (in the order given) — "申請書
+/// grouped per 保険者 with 総括票(Ⅱ) on top, stacks ordered by 保険者番号, 総括票(Ⅰ) on top of
+/// everything" (docs/claims.md "Forms"). A printer that follows it needs no sorting of its own.
+pub fn binding_order(batch: ClaimMonth, claims: &[MonthlyClaim]) -> Vec<Sheet> {
+    let mut out = Vec::new();
+    for s in batch_summaries(batch, claims) {
+        let stack = s.insurer_number.clone().map(|n| (s.schedule, n));
+        out.push(Sheet::Summary(s));
+        if let Some((schedule, insurer)) = stack {
+            out.extend(
+                claims
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| {
+                        Schedule::of(c.discipline) == schedule && c.insurer_number == insurer
+                    })
+                    .map(|(i, _)| Sheet::Claim(i)),
+            );
+        }
+    }
+    out
+}
+
 fn summarize(
     claims: &[MonthlyClaim],
     month_of: impl Fn(&MonthlyClaim) -> ClaimMonth,

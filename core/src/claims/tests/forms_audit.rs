@@ -585,3 +585,64 @@ fn f8_an_injury_ended_last_month_leaves_the_form_and_the_parts_renumber() {
         .collect();
     assert_eq!(parts, vec![("1", "505")]);
 }
+
+/// Binding order (reference §1.1: "申請書 grouped per 保険者 with 総括票(Ⅱ) on top, stacks
+/// ordered by 保険者番号, 総括票(Ⅰ) on top of everything"), for claims given in the patients'
+/// order: A (柔整 06139992), C (マッサージ 06139992), B (柔整 01130012), D (柔整 06139992).
+/// 柔整: (Ⅰ); (Ⅱ) 01130012, B; (Ⅱ) 06139992, A, D. あはき: (Ⅰ); (Ⅱ) 06139992, C.
+///
+/// Before this audit nothing gave this order: the month's sheets print every 総括票 first and
+/// then the 申請書 in patients' order (web print, left open: docs/claims.md Known gaps).
+#[test]
+fn f9_binding_order_stacks_per_insurer() {
+    let judo_claim = |insurer: &str| {
+        let mut i = input(
+            judo(
+                "2024-10-01",
+                vec![injury(InjuryKind::Sprain, "足関節", "2024-10-01")],
+            ),
+            rules::visits_on(&["2024-10-01"]),
+        );
+        i.insurance.insurer_number = insurer.into();
+        one(&i)
+    };
+    let massage_claim = one(&input(
+        massage_case("2024-10-01", consent("2024-10-01", "2025-03-31"), vec![]),
+        vec![mas("2024-10-01", 2, Warmth::None, VisitMode::Clinic)],
+    ));
+    let claims = [
+        judo_claim("06139992"),
+        massage_claim,
+        judo_claim("01130012"),
+        judo_claim("06139992"),
+    ];
+    let batch = ClaimMonth {
+        year: 2024,
+        month: 10,
+    };
+    let order: Vec<String> = forms::binding_order(batch, &claims)
+        .into_iter()
+        .map(|s| match s {
+            forms::Sheet::Summary(x) => format!(
+                "{} {}",
+                x.form_id,
+                x.insurer_number.as_deref().unwrap_or("全")
+            ),
+            forms::Sheet::Claim(i) => format!("申請書 {i}"),
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "様式第6号 全",
+            "様式第7号 01130012",
+            "申請書 2",
+            "様式第7号 06139992",
+            "申請書 0",
+            "申請書 3",
+            "様式第8号 全",
+            "様式第9号 06139992",
+            "申請書 1",
+        ]
+    );
+}
