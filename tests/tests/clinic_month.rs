@@ -287,6 +287,46 @@ fn a_clinics_month_returns_payments_consent_documents_paste_and_postal_codes() {
         squash(&sheets).contains(&squash(&format!("{}分", prev.wareki()))),
         "{sheets}"
     );
+    // Its 総括票 is the batch's: none of its own here; the month's print binds it in, under
+    // this month (月遅れ・再提出分 are bundled into the current month).
+    b.wait_for("#resubmitted-summary-note", WAIT);
+    assert_eq!(
+        b.exec(
+            "return document.querySelectorAll('#resubmitted-sheets .sheet-summary').length;",
+            serde_json::json!([]),
+        ),
+        serde_json::json!(0)
+    );
+    b.click("#preview-all");
+    b.wait_for("#claim-sheets", WAIT);
+    // The re-submitted 申請書 is in the month's stack, with its own 施術年月.
+    let forms = b.exec(
+        "return [...document.querySelectorAll('#claim-sheets article.sheet:not(.sheet-summary)')].map(a => a.getAttribute('aria-label'));",
+        serde_json::json!([]),
+    );
+    assert!(
+        forms.as_array().is_some_and(|a| a.iter().any(|x| {
+            let l = squash(x.as_str().unwrap_or(""));
+            l.contains(&squash(&format!("{}分", prev.wareki()))) && l.contains("山田")
+        })),
+        "the re-submission bound with this month's forms: {forms}"
+    );
+    let summaries = b.exec(
+        "return [...document.querySelectorAll('#claim-sheets .sheet-summary')].map(a => a.getAttribute('aria-label'));",
+        serde_json::json!([]),
+    );
+    let labels: Vec<String> = summaries
+        .as_array()
+        .map(|a| a.iter().map(|x| squash(x.as_str().unwrap_or(""))).collect())
+        .unwrap_or_default();
+    assert!(!labels.is_empty(), "{summaries}");
+    for l in &labels {
+        assert!(
+            l.contains(&squash(&format!("{}分", this.wareki())))
+                && !l.contains(&squash(&format!("{}分", prev.wareki()))),
+            "every 総括票 of the batch is this month's: {labels:?}"
+        );
+    }
 
     // 入金: last month's claim, paid 1,000 short.
     b.select("#claims-month", &prev.to_string());

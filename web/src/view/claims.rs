@@ -150,24 +150,28 @@ pub fn claims() -> Html {
             reason.set(String::new());
         })
     };
+    // The whole batch: the month's claims and the 再請求 sent with them, whose 総括票 count
+    // them under this month (月遅れ・再提出分 are bundled into the current month).
+    let resubmitted = crate::claims_memo::resubmitted_claims(book, m);
     let shown: Vec<&CaseClaim> = match &*sheets {
         Sheets::None => Vec::new(),
         Sheets::One(id) => claims.iter().filter(|c| &c.case_id == id).collect(),
-        Sheets::All => claims.iter().collect(),
+        Sheets::All => claims.iter().chain(resubmitted.iter()).collect(),
     };
-    let printable: Vec<&&CaseClaim> = shown.iter().filter(|c| c.form().is_some()).collect();
-    let forms: Vec<_> = printable.iter().filter_map(|c| c.form()).collect();
-    let drafts: Vec<bool> = printable.iter().map(|c| c.blocking()).collect();
-    let summaries = if *sheets == Sheets::All {
-        ukemi_core::claims::forms::summaries(
-            &claims
-                .iter()
-                .filter_map(|c| c.claim.clone().ok())
-                .collect::<Vec<_>>(),
-        )
-    } else {
-        Vec::new()
-    };
+    let printable: Vec<(&CaseClaim, ukemi_core::claims::forms::FormModel)> = shown
+        .iter()
+        .filter_map(|c| c.form().map(|f| (*c, f)))
+        .collect();
+    let drafts: Vec<bool> = printable.iter().map(|(c, _)| c.blocking()).collect();
+    // Bound as 国保連 wants it: 総括票(Ⅰ), then per 保険者 its 総括票(Ⅱ) and its 申請書.
+    let order = (*sheets == Sheets::All).then(|| {
+        let computed: Vec<_> = printable
+            .iter()
+            .filter_map(|(c, _)| c.claim.clone().ok())
+            .collect();
+        ukemi_core::claims::forms::binding_order(m, &computed)
+    });
+    let forms: Vec<_> = printable.into_iter().map(|(_, f)| f).collect();
     let month_label = lang.t(m.wareki(), m.to_string());
     html! {
         <>
@@ -246,7 +250,7 @@ pub fn claims() -> Html {
             if !forms.is_empty() {
                 <section class="panel print-area" aria-labelledby="preview-heading" tabindex="0">
                     <h2 id="preview-heading" class="screen-only" tabindex="-1">{ app.t("印刷プレビュー", "Print preview") }</h2>
-                    <PrintSheets id={AttrValue::from("claim-sheets")} forms={forms} summaries={summaries} drafts={drafts} sample={app.state.demo} />
+                    <PrintSheets id={AttrValue::from("claim-sheets")} forms={forms} summaries={Vec::new()} drafts={drafts} sample={app.state.demo} order={order} />
                 </section>
             }
         </>

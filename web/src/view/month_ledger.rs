@@ -8,7 +8,6 @@ use super::print::PrintSheets;
 use super::use_app;
 use crate::i18n::Lang;
 use crate::state::{records, Action};
-use ukemi_core::claims::forms;
 use ukemi_core::claims::ClaimMonth;
 use ukemi_core::records::month::{export_csv, export_payments_csv};
 use ukemi_core::records::returns::ClaimStatus;
@@ -381,9 +380,14 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
             }
             if *preview && !resubmitted.is_empty() {
                 <section class="print-area" aria-label={ app.t("再請求の申請書", "Re-submitted forms") } tabindex="0">
+                    // Their 総括票 are the batch's: printed with this month's 申請書 (月次請求,
+                    // 「この月をまとめて印刷」), which counts them — never a second set here.
+                    <p id="resubmitted-summary-note">{ app.t(
+                        "総括票は「この月をまとめて印刷」で今月分と一緒に作られ、再請求分も件数と金額に入ります。",
+                        "The summary sheets come with \"Print the whole month\": they count the re-submissions with this month's claims.") }</p>
                     <PrintSheets id={AttrValue::from("resubmitted-sheets")}
                         forms={resubmitted.iter().filter_map(|c| c.form()).collect::<Vec<_>>()}
-                        summaries={forms::summaries(&resubmitted.iter().filter_map(|c| c.claim.clone().ok()).collect::<Vec<_>>())} />
+                        summaries={Vec::new()} />
                 </section>
             }
         </section>

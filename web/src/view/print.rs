@@ -6,7 +6,7 @@
 //! approximation: the official PDFs' exact coordinates are not in our references.
 //! The same sheets are the on-screen preview.
 
-use ukemi_core::claims::forms::{FormField, FormModel, FormSection, SummaryForm};
+use ukemi_core::claims::forms::{FormField, FormModel, FormSection, Sheet, SummaryForm};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -23,6 +23,11 @@ pub struct PrintSheetsProps {
     /// never mistaken for one to file.
     #[prop_or_default]
     pub sample: bool,
+    /// The sheets in the order they are bound (`forms::binding_order`: 総括票(Ⅰ), then per
+    /// 保険者 its 総括票(Ⅱ) and its 申請書; `Claim(i)` is `forms[i]`). Without it: `summaries`
+    /// on top, then `forms` as given.
+    #[prop_or_default]
+    pub order: Option<Vec<Sheet>>,
 }
 
 /// Field keys that have their own box on the sheet; anything else goes to 摘要, so no value
@@ -430,14 +435,26 @@ fn summary_sheet(s: &SummaryForm, sample: bool) -> Html {
     }
 }
 
-/// Every sheet of one print job: the 総括票 on top, then the 申請書 (the order claims.md gives
-/// for a batch).
+/// Every sheet of one print job, in binding order when given (docs/claims.md "Forms").
 #[function_component(PrintSheets)]
 pub fn print_sheets(p: &PrintSheetsProps) -> Html {
+    let claim = |i: usize| -> Html {
+        p.forms
+            .get(i)
+            .map(|f| claim_sheet(f, p.drafts.get(i).copied().unwrap_or(false), p.sample))
+            .unwrap_or_default()
+    };
     html! {
         <div class="print-sheets" id={p.id.clone()}>
-            { for p.summaries.iter().map(|s| summary_sheet(s, p.sample)) }
-            { for p.forms.iter().enumerate().map(|(i, f)| claim_sheet(f, p.drafts.get(i).copied().unwrap_or(false), p.sample)) }
+            if let Some(order) = &p.order {
+                { for order.iter().map(|s| match s {
+                    Sheet::Summary(s) => summary_sheet(s, p.sample),
+                    Sheet::Claim(i) => claim(*i),
+                }) }
+            } else {
+                { for p.summaries.iter().map(|s| summary_sheet(s, p.sample)) }
+                { for (0..p.forms.len()).map(claim) }
+            }
         </div>
     }
 }

@@ -1,4 +1,4 @@
-//! Forms audit (2026-12): what each box of 様式第5号, 様式第6号, 様式第6号の2 and the 総括票
+//! Forms audit (2026-11): what each box of 様式第5号, 様式第6号, 様式第6号の2 and the 総括票
 //! holds for a claim, worked out by hand from the reference facts (docs/claims.md "Forms")
 //! before the engine ran, then compared box by box with `forms::claim_form` and
 //! `forms::summaries`. What the audit left open: docs/claims.md "Known gaps".
