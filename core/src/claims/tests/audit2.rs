@@ -1,4 +1,4 @@
-//! Second money audit (2026-12): new cases worked out on paper from the reference facts and
+//! Second money audit (2026-11): new cases worked out on paper from the reference facts and
 //! docs/claims.md ("Rule table", "Decisions") before the engine ran, in areas the first audit
 //! (`audit.rs`) did not cover. Each test writes its arithmetic out; an amount the reference
 //! marks [U] is named where a case depends on it.
