@@ -242,10 +242,8 @@ struct InjuryRow {
 /// one whose 転帰 falls in the month (the 転帰 must be reported on that month's form). A 負傷
 /// ended before the month, or not yet treated, is not on it.
 fn judo_rows(case: &JudoCase, visits: &[Visit], claim: &MonthlyClaim) -> Vec<InjuryRow> {
-    // The same history the engine reads: by date, one visit a day.
-    let mut history: Vec<&Visit> = visits.iter().collect();
-    history.sort_by_key(|v| v.date);
-    history.dedup_by_key(|v| v.date);
+    // The same history the engine reads.
+    let (history, _) = super::one_per_day(visits);
     let hist = InjuryHistory::of(case, &history);
     (0..case.injuries.len())
         .filter_map(|i| {

@@ -80,13 +80,12 @@ pub fn compute(input: &ClaimInput) -> Result<Vec<MonthlyClaim>, ClaimError> {
     compute_with(input, tariffs)
 }
 
-/// Computes every month with visits (or only `input.month`).
-pub fn compute_with(
-    input: &ClaimInput,
-    tariffs: &TariffSet,
-) -> Result<Vec<MonthlyClaim>, ClaimError> {
-    let schedule = tariff::Schedule::of(input.case.discipline());
-    let mut sorted: Vec<&Visit> = input.visits.iter().collect();
+/// The visits by date, the first entered of each day kept, and the days entered more than
+/// once (once per extra entry): the history every rule and the form read.
+pub(crate) fn one_per_day<'v>(
+    visits: impl IntoIterator<Item = &'v Visit>,
+) -> (Vec<&'v Visit>, Vec<Date>) {
+    let mut sorted: Vec<&Visit> = visits.into_iter().collect();
     sorted.sort_by_key(|v| v.date);
     let mut history: Vec<&Visit> = Vec::with_capacity(sorted.len());
     let mut duplicates: Vec<Date> = Vec::new();
@@ -97,6 +96,16 @@ pub fn compute_with(
             history.push(v);
         }
     }
+    (history, duplicates)
+}
+
+/// Computes every month with visits (or only `input.month`).
+pub fn compute_with(
+    input: &ClaimInput,
+    tariffs: &TariffSet,
+) -> Result<Vec<MonthlyClaim>, ClaimError> {
+    let schedule = tariff::Schedule::of(input.case.discipline());
+    let (history, duplicates) = one_per_day(&input.visits);
     let months: BTreeSet<ClaimMonth> = match input.month {
         Some(m) => {
             if !history.iter().any(|v| ClaimMonth::of(v.date) == m) {
@@ -157,15 +166,13 @@ fn month_claim(
         .copied()
         .filter(|v| closed.is_none_or(|c| v.date <= c))
         .collect();
-    let in_month: Vec<&Visit> = input
-        .visits
-        .iter()
-        .filter(|v| ClaimMonth::of(v.date) == month)
-        .collect();
-    let mut in_month_dedup = in_month.clone();
-    in_month_dedup.sort_by_key(|v| v.date);
-    in_month_dedup.dedup_by_key(|v| v.date);
-    findings.extend(checks::month_findings(input, &in_month_dedup));
+    let (in_month, _) = one_per_day(
+        input
+            .visits
+            .iter()
+            .filter(|v| ClaimMonth::of(v.date) == month),
+    );
+    findings.extend(checks::month_findings(input, &in_month));
 
     let (lines, long_term, long_term_frequent) = match &input.case {
         Case::Judo(c) => {
@@ -221,7 +228,7 @@ fn month_claim(
         .fold(0u32, u32::saturating_add);
     // The rounding rules of the schedule in force on the month's last visit (compute_with
     // checked that every visit of the month has one).
-    let rounding = in_month_dedup
+    let rounding = in_month
         .last()
         .and_then(|v| tariffs.on(schedule_of(input), v.date))
         .map(|t| &t.rounding)
