@@ -21,3 +21,12 @@ pub mod sim;
 pub mod text;
 
 pub use date::Date;
+
+/// A unit enum's name as serde writes it (`snake_case`, `SCREAMING_SNAKE_CASE`): wire codes,
+/// controls' option values, log and CSV codes. Empty for a value that is not a plain name.
+pub fn wire_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}

@@ -466,10 +466,7 @@ fn to_csv(results: &[FileResult]) -> String {
         for c in &r.claims {
             let count = |s| c.findings.iter().filter(|f| f.severity == s).count();
             let codes: Vec<&str> = c.findings.iter().map(|f| f.code.as_str()).collect();
-            let discipline = serde_json::to_value(c.discipline)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let discipline = ukemi_core::wire_name(&c.discipline);
             let row = [
                 csv_cell(&r.file),
                 c.month.to_string(),

@@ -128,10 +128,7 @@ impl ErrorDetail {
 impl ErrorCode {
     /// The wire name, e.g. `PIN_WRONG`.
     pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_else(|| "INTERNAL".to_string())
+        crate::wire_name(&self)
     }
 
     /// The clinic's text: what happened and what to do next.

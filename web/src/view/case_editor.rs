@@ -4,7 +4,6 @@
 //! the claim engine carries `data-field` naming the input field it sets (the e2e test
 //! `billable.rs` checks that every field of the engine's input has one).
 
-use super::form::wire_name;
 use super::form::{dated, CheckField, ConfirmBox, DateField, SelectField, TextField};
 use super::use_app;
 use crate::i18n::Lang;
@@ -14,6 +13,7 @@ use ukemi_core::claims::{
     Outcome, OutcomeKind, Side,
 };
 use ukemi_core::records::{Book, CaseRecord, Edit};
+use ukemi_core::wire_name;
 use ukemi_core::Date;
 use yew::prelude::*;
 

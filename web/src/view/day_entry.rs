@@ -4,7 +4,6 @@
 //! first, as deleting a case does.
 
 use super::case_editor::Setter;
-use super::form::wire_name;
 use super::form::{yen, CheckField, ConfirmBox, SelectField, TextField};
 use super::use_app;
 use crate::state::{records, Action};
@@ -13,6 +12,7 @@ use ukemi_core::claims::{
     WindowDay,
 };
 use ukemi_core::records::{CaseRecord, Edit};
+use ukemi_core::wire_name;
 use ukemi_core::Date;
 use yew::prelude::*;
 

@@ -2,11 +2,11 @@
 //! edits by kind, the database's state; `book.rs` logs its own failures), and the 設定 panel that saves the log for support.
 //! Effects at the edge: the reducer stays pure, this hook watches what it produced.
 
-use super::form::wire_name;
 use super::use_app;
 use crate::idb::Persistence;
 use crate::log;
 use crate::state::{BookStatus, Conn, State};
+use ukemi_core::wire_name;
 use yew::prelude::*;
 
 #[hook]

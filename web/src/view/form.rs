@@ -459,15 +459,6 @@ pub fn parse_date(s: &str) -> Option<Date> {
 }
 
 /// `12,345円` (core's formatting, so the screen and the printed documents agree).
-/// A unit enum's name as serde writes it (`snake_case`, `SCREAMING_SNAKE_CASE`): controls'
-/// option values, log codes.
-pub fn wire_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 pub fn yen(n: u64) -> String {
     ukemi_core::records::documents::yen(n)
 }
