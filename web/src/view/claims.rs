@@ -250,7 +250,7 @@ pub fn claims() -> Html {
             if !forms.is_empty() {
                 <section class="panel print-area" aria-labelledby="preview-heading" tabindex="0">
                     <h2 id="preview-heading" class="screen-only" tabindex="-1">{ app.t("印刷プレビュー", "Print preview") }</h2>
-                    <PrintSheets id={AttrValue::from("claim-sheets")} forms={forms} summaries={Vec::new()} drafts={drafts} sample={app.state.demo} order={order} />
+                    <PrintSheets id={AttrValue::from("claim-sheets")} forms={forms} drafts={drafts} sample={app.state.demo} order={order} />
                 </section>
             }
         </>

@@ -386,8 +386,7 @@ pub fn month_ledger(p: &MonthLedgerProps) -> Html {
                         "総括票は「この月をまとめて印刷」で今月分と一緒に作られ、再請求分も件数と金額に入ります。",
                         "The summary sheets come with \"Print the whole month\": they count the re-submissions with this month's claims.") }</p>
                     <PrintSheets id={AttrValue::from("resubmitted-sheets")}
-                        forms={resubmitted.iter().filter_map(|c| c.form()).collect::<Vec<_>>()}
-                        summaries={Vec::new()} />
+                        forms={resubmitted.iter().filter_map(|c| c.form()).collect::<Vec<_>>()} />
                 </section>
             }
         </section>

@@ -12,6 +12,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct PrintSheetsProps {
     pub forms: Vec<FormModel>,
+    #[prop_or_default]
     pub summaries: Vec<SummaryForm>,
     #[prop_or_default]
     pub id: Option<AttrValue>,
