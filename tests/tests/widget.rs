@@ -119,3 +119,140 @@ fn the_host_page_receives_the_result_event_and_its_css_does_not_leak_in() {
     let log = b.wait_text("#log", "PIN_WRONG", WAIT);
     assert!(log.contains("ukemi-error"), "{log}");
 }
+
+fn wait_focus(b: &Browser, id: &str) {
+    wait_shadow(
+        b,
+        &format!("the focus on #{id}"),
+        "return !!r.activeElement && r.activeElement.id === arguments[0];",
+        json!([id]),
+    );
+}
+
+fn attr(b: &Browser, css: &str, name: &str) -> String {
+    in_shadow(
+        b,
+        "const e = r.querySelector(arguments[0]); return e ? (e.getAttribute(arguments[1]) || '') : '';",
+        json!([css, name]),
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+fn submit(b: &Browser, form: &str) {
+    in_shadow(
+        b,
+        "r.querySelector(arguments[0]).requestSubmit(); return true;",
+        json!([form]),
+    );
+}
+
+/// The widget renders without Yew (web/src/widget): the same focus rules, labels and
+/// refusals as the app's 受付, inside the shadow root.
+#[test]
+fn the_widget_moves_the_focus_labels_every_control_and_checks_by_numbers() {
+    let comp = Companion::start(&["--serve", &dist(true).to_string_lossy()]);
+    let b = Browser::start();
+    b.goto(&format!("{}/widget/example.html", comp.origin()));
+    wait_shadow(
+        &b,
+        "waiting for approval",
+        "return r.querySelector('#pairing-code') !== null;",
+        json!([]),
+    );
+    comp.approve_next(&comp.origin());
+    // Approved: the focus goes to the card reader, not the page's top.
+    wait_focus(&b, "reader-heading");
+
+    // Every control has a name a screen reader can say.
+    let unlabelled = in_shadow(
+        &b,
+        "return [...r.querySelectorAll('input, select, button')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).map(e => e.id);",
+        json!([]),
+    );
+    assert_eq!(unlabelled, json!([]), "unlabelled controls");
+
+    // A card put in: the PIN box takes the focus.
+    wait_shadow(
+        &b,
+        "practice cards",
+        "return r.querySelector('#sim-persona option[value=normal]') !== null;",
+        json!([]),
+    );
+    click(&b, "#sim-insert");
+    wait_focus(&b, "pin");
+    // A wrong PIN: back in the PIN box, marked, with the tries left.
+    set_value(&b, "#pin", "9999");
+    submit(&b, "#check-form");
+    wait_shadow(
+        &b,
+        "the tries left",
+        "return (r.querySelector('#pin-tries')||{}).textContent === '暗証番号の残り回数：2回';",
+        json!([]),
+    );
+    wait_focus(&b, "pin");
+    assert_eq!(attr(&b, "#pin", "aria-invalid"), "true");
+    assert_eq!(
+        in_shadow(&b, "return r.querySelector('#pin').value;", json!([])),
+        json!(""),
+        "the PIN stays in the box"
+    );
+    b.wait_text("#log", "PIN_WRONG", WAIT);
+
+    // By numbers: a wrong check digit is refused at the field before anything is sent.
+    set_value(&b, "#ins-insurer", "01130013");
+    submit(&b, "#ins-form");
+    wait_shadow(
+        &b,
+        "the refusal",
+        "return (r.querySelector('#ins-error')||{}).textContent.includes('検証番号');",
+        json!([]),
+    );
+    wait_focus(&b, "ins-insurer");
+    assert_eq!(attr(&b, "#ins-insurer", "aria-invalid"), "true");
+    assert_eq!(attr(&b, "#ins-insurer", "aria-describedby"), "ins-error");
+
+    // Six digits with the era beside them: read, shown as read, found.
+    set_value(&b, "#ins-insurer", "01130012");
+    set_value(&b, "#ins-symbol", "1234567");
+    set_value(&b, "#ins-number", "42");
+    set_value(&b, "#ins-birthdate-era", "昭和");
+    set_value(&b, "#ins-birthdate", "430412");
+    wait_shadow(
+        &b,
+        "the date as read",
+        "return r.querySelector('#ins-birthdate').value === '昭和43年4月12日';",
+        json!([]),
+    );
+    assert!(
+        attr(&b, "#ins-birthdate-hint", "id") == "ins-birthdate-hint"
+            && in_shadow(
+                &b,
+                "return r.querySelector('#ins-birthdate-hint').textContent;",
+                json!([])
+            )
+            .as_str()
+            .unwrap_or_default()
+            .contains("1968-04-12")
+    );
+    submit(&b, "#ins-form");
+    wait_shadow(
+        &b,
+        "the result",
+        "return (r.querySelector('#result-name')||{}).textContent === '山田　花子';",
+        json!([]),
+    );
+    wait_focus(&b, "result-heading");
+    let log = b.wait_text("#log", "insurance_numbers", WAIT);
+    assert!(log.contains("ukemi-result"), "{log}");
+    // A date that is not one: said at the field.
+    set_value(&b, "#ins-birthdate", "H32.1.1");
+    wait_shadow(
+        &b,
+        "the date's error",
+        "return (r.querySelector('#ins-birthdate-error')||{}).textContent.includes('平成');",
+        json!([]),
+    );
+    assert_eq!(attr(&b, "#ins-birthdate", "aria-invalid"), "true");
+}

@@ -21,6 +21,7 @@ mod postal;
 mod state;
 mod storage;
 mod view;
+mod widget;
 
 use wasm_bindgen::prelude::*;
 
@@ -59,17 +60,13 @@ pub fn mount_widget(
     } else {
         vec![companion.trim().to_string()]
     };
-    let props = view::widget::WidgetProps {
-        host,
-        candidates,
-        lang: if lang == "en" {
-            i18n::Lang::En
-        } else {
-            i18n::Lang::Ja
-        },
-        insurance: modes.split_whitespace().any(|m| m == "insurance") || modes.trim().is_empty(),
+    let lang = if lang == "en" {
+        i18n::Lang::En
+    } else {
+        i18n::Lang::Ja
     };
-    yew::Renderer::<view::widget::Widget>::with_root_and_props(container, props).render();
+    let insurance = modes.split_whitespace().any(|m| m == "insurance") || modes.trim().is_empty();
+    widget::mount(host, container, candidates, lang, insurance);
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 
 use super::form::focus_into_view;
 use super::use_app;
+use crate::i18n::Lang;
 use crate::state::{check, Action, Area};
 use ukemi_core::protocol::{CardKind, CheckMode, Command, ErrorCode, ErrorDetail, Pin};
 use web_sys::HtmlInputElement;
@@ -47,34 +48,27 @@ pub fn check() -> Html {
             let Some(reader) = reader.clone() else { return };
             let checked = |r: &NodeRef| r.cast::<HtmlInputElement>().is_some_and(|el| el.checked());
             let pin = match mode {
-                CheckMode::Pin => {
-                    let Some(el) = pin_ref.cast::<HtmlInputElement>() else {
-                        return;
-                    };
-                    let pin = Pin::new(&el.value());
-                    // Cleared before anything else can read it again.
-                    el.set_value("");
-                    if !pin.is_well_formed() {
-                        state.dispatch(Action::Failure(crate::state::Failure {
-                            area: Area::Check,
-                            code: ErrorCode::PinFormat,
-                            message_ja: ErrorCode::PinFormat.message_ja(&ErrorDetail::default()),
-                            message_en: None,
-                            detail: ErrorDetail::default(),
-                        }));
-                        return;
+                CheckMode::Pin => match pin_ref.cast::<HtmlInputElement>() {
+                    Some(el) => {
+                        let typed = el.value();
+                        // Cleared before anything else can read it again.
+                        el.set_value("");
+                        typed
                     }
-                    Some(pin)
-                }
-                CheckMode::Visual => None,
+                    None => return,
+                },
+                CheckMode::Visual => String::new(),
             };
-            send.emit(Command::CheckByCard {
+            match card_command(
                 reader,
                 mode,
-                pin,
-                allow_last_try: checked(&last_try_ref),
-                visual_confirmed: checked(&visual_ref),
-            });
+                &pin,
+                checked(&last_try_ref),
+                checked(&visual_ref),
+            ) {
+                Ok(c) => send.emit(c),
+                Err(f) => return state.dispatch(Action::Failure(*f)),
+            }
             // Consent and the photo comparison are per check, never carried to the next patient.
             for r in [&last_try_ref, &visual_ref] {
                 if let Some(el) = r.cast::<HtmlInputElement>() {
@@ -121,14 +115,7 @@ pub fn check() -> Html {
             || ()
         });
     }
-    let progress = s.check.progress.map(|p| app.t(p.label_ja(), p.label_en()));
-    let status = match (s.check.running, progress) {
-        (true, Some(p)) => format!("{p}…"),
-        (true, None) => app
-            .t("確認を始めています…", "Starting the check…")
-            .to_string(),
-        _ => String::new(),
-    };
+    let status = status_text(app.lang(), &s.check);
     html! {
         <section class="panel" aria-labelledby="check-heading">
             <h2 id="check-heading">{ app.t("マイナンバーカードで確認", "Check with the My Number card") }</h2>
@@ -147,7 +134,7 @@ pub fn check() -> Html {
                 if mode == CheckMode::Pin {
                     if let Some(n) = tries.filter(|_| is_my_number) {
                         <p id="pin-tries" role="status" aria-live="polite" class={classes!((n <= 1).then_some("warn"))}>
-                            { app.t(format!("暗証番号の残り回数：{n}回"), format!("PIN tries left: {n}")) }
+                            { tries_text(app.lang(), n) }
                         </p>
                     }
                     if locked {
@@ -163,12 +150,10 @@ pub fn check() -> Html {
                             aria-invalid={ pin_wrong.then_some("true") } aria-describedby="pin-tries check-error" />
                         if tries == Some(1) {
                             <div class="warn-box" role="alert">
-                                <p>{ app.t(
-                                    "残り1回です。間違えるとロックされ、市区町村の窓口での再設定が必要になります。",
-                                    "One try left. A wrong PIN locks the card; the patient must then reset it at the municipal office.") }</p>
+                                <p>{ app.t(LAST_TRY.0, LAST_TRY.1) }</p>
                                 <label class="choice">
                                     <input type="checkbox" id="allow-last-try" ref={last_try_ref} />
-                                    { app.t("残り1回であることを患者さんに伝え、入力に同意を得ました", "I told the patient one try is left and they agree to try") }
+                                    { app.t(LAST_TRY_CONSENT.0, LAST_TRY_CONSENT.1) }
                                 </label>
                             </div>
                         }
@@ -182,7 +167,7 @@ pub fn check() -> Html {
                     }
                     <label class="choice">
                         <input type="checkbox" id="visual-confirmed" ref={visual_ref} />
-                        { app.t("カードの顔写真とご本人が同一であることを確認しました", "I compared the face photo with the patient: same person") }
+                        { app.t(SAME_PERSON.0, SAME_PERSON.1) }
                     </label>
                 }
                 <button id="check-button" type="submit" disabled={s.check.running || s.companion.reader().is_none()}>
@@ -196,4 +181,70 @@ pub fn check() -> Html {
             <p id="check-error" class="error" tabindex="-1">{ failure.map(message).unwrap_or_default() }</p>
         </section>
     }
+}
+
+/// What the check is doing, while it runs (shown; the page's announcer says each step once).
+pub(crate) fn status_text(lang: Lang, c: &check::Check) -> String {
+    let progress = c.progress.map(|p| lang.t(p.label_ja(), p.label_en()));
+    match (c.running, progress) {
+        (true, Some(p)) => format!("{p}…"),
+        (true, None) => lang
+            .t("確認を始めています…", "Starting the check…")
+            .to_string(),
+        _ => String::new(),
+    }
+}
+
+pub(crate) fn tries_text(lang: Lang, n: u8) -> String {
+    lang.t(
+        format!("暗証番号の残り回数：{n}回"),
+        format!("PIN tries left: {n}"),
+    )
+}
+
+pub(crate) const LAST_TRY: (&str, &str) = (
+    "残り1回です。間違えるとロックされ、市区町村の窓口での再設定が必要になります。",
+    "One try left. A wrong PIN locks the card; the patient must then reset it at the municipal office.",
+);
+pub(crate) const LAST_TRY_CONSENT: (&str, &str) = (
+    "残り1回であることを患者さんに伝え、入力に同意を得ました",
+    "I told the patient one try is left and they agree to try",
+);
+pub(crate) const SAME_PERSON: (&str, &str) = (
+    "カードの顔写真とご本人が同一であることを確認しました",
+    "I compared the face photo with the patient: same person",
+);
+
+/// What a press of 資格確認 sends, or the page's own refusal (a PIN that is not 4 digits is
+/// never sent). `pin` is what the box held (ignored for the visual check).
+pub(crate) fn card_command(
+    reader: String,
+    mode: CheckMode,
+    pin: &str,
+    allow_last_try: bool,
+    visual_confirmed: bool,
+) -> Result<Command, Box<crate::state::Failure>> {
+    let pin = match mode {
+        CheckMode::Pin => {
+            let pin = Pin::new(pin);
+            if !pin.is_well_formed() {
+                return Err(Box::new(crate::state::Failure {
+                    area: Area::Check,
+                    code: ErrorCode::PinFormat,
+                    message_ja: ErrorCode::PinFormat.message_ja(&ErrorDetail::default()),
+                    message_en: None,
+                    detail: ErrorDetail::default(),
+                }));
+            }
+            Some(pin)
+        }
+        CheckMode::Visual => None,
+    };
+    Ok(Command::CheckByCard {
+        reader,
+        mode,
+        pin,
+        allow_last_try,
+        visual_confirmed,
+    })
 }

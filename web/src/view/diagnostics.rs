@@ -149,12 +149,21 @@ fn use_failure_log(event: &'static str, failure: &Option<crate::state::Failure>)
         failure.as_ref().map(|f| (f.code, f.detail.clone())),
         move |f| {
             if let Some((code, detail)) = f {
-                let mut detail = detail.clone();
-                detail.service_message = None;
-                let detail = serde_json::to_string(&detail).unwrap_or_default();
-                log::warn(event, &format!("code={} detail={detail}", wire_name(code)));
+                log::warn(event, &failure_line(*code, detail));
             }
             || ()
         },
     );
+}
+
+/// A failure as the log keeps it: the code and the detail, without the service's own
+/// message (it may quote what was sent).
+pub(crate) fn failure_line(
+    code: ukemi_core::protocol::ErrorCode,
+    detail: &ukemi_core::protocol::ErrorDetail,
+) -> String {
+    let mut detail = detail.clone();
+    detail.service_message = None;
+    let detail = serde_json::to_string(&detail).unwrap_or_default();
+    format!("code={} detail={detail}", wire_name(&code))
 }

@@ -26,7 +26,7 @@ pub struct InsuranceProps {
 }
 
 /// The form's fields: (id, the companion's field name).
-const FIELDS: [(&str, &str); 5] = [
+pub(crate) const FIELDS: [(&str, &str); 5] = [
     ("ins-insurer", "insurer_number"),
     ("ins-symbol", "symbol"),
     ("ins-number", "number"),
@@ -34,7 +34,7 @@ const FIELDS: [(&str, &str); 5] = [
     ("ins-birthdate", "birthdate"),
 ];
 
-fn field_id(name: &str) -> Option<&'static str> {
+pub(crate) fn field_id(name: &str) -> Option<&'static str> {
     FIELDS.iter().find(|(_, n)| *n == name).map(|(id, _)| *id)
 }
 
@@ -81,37 +81,17 @@ pub fn insurance(props: &InsuranceProps) -> Html {
                     super::form::focus_later(id);
                 }
             };
-            let insurer_number = value(&insurer).trim().to_string();
-            if let Err(e) = validate_insurer_number(&insurer_number) {
-                return fail("insurer_number", e.message_ja(), e.message_en());
+            let birth = typed_birthdate(&birth_input, &birth_era);
+            match insurance_command(
+                &value(&insurer),
+                &value(&symbol),
+                &value(&number),
+                &value(&branch),
+                birth,
+            ) {
+                Ok(c) => send.emit(c),
+                Err((field, ja, en)) => fail(field, ja, en),
             }
-            if value(&number).trim().is_empty() {
-                return fail(
-                    "number",
-                    "番号を入力してください。".into(),
-                    "Enter the number.".into(),
-                );
-            }
-            let birth = match typed_birthdate(&birth_input, &birth_era) {
-                Ok(d) => d,
-                Err(e) => {
-                    return fail(
-                        "birthdate",
-                        format!("生年月日：{}", e.message_ja()),
-                        format!("Date of birth: {}", e.message_en()),
-                    )
-                }
-            };
-            let opt = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-            send.emit(Command::CheckByInsurance {
-                query: InsuranceQuery {
-                    insurer_number,
-                    symbol: opt(value(&symbol)),
-                    number: value(&number).trim().to_string(),
-                    branch: opt(value(&branch)),
-                    birthdate: birth,
-                },
-            });
         })
     };
     let failure = app
@@ -375,4 +355,43 @@ fn import_review() -> Html {
             <button id="import-cancel" type="button" class="secondary" onclick={cancel}>{ app.t("取り込まない", "Do not import") }</button>
         </div>
     }
+}
+
+/// What a press of 資格確認 on the numbers' form sends, or the page's own refusal before the
+/// service is asked: the field (the companion's name for it) and the rule it broke.
+pub(crate) fn insurance_command(
+    insurer: &str,
+    symbol: &str,
+    number: &str,
+    branch: &str,
+    birth: Result<Date, ukemi_core::date::TypedDateError>,
+) -> Result<Command, (&'static str, String, String)> {
+    let insurer_number = insurer.trim().to_string();
+    if let Err(e) = validate_insurer_number(&insurer_number) {
+        return Err(("insurer_number", e.message_ja(), e.message_en()));
+    }
+    if number.trim().is_empty() {
+        return Err((
+            "number",
+            "番号を入力してください。".into(),
+            "Enter the number.".into(),
+        ));
+    }
+    let birthdate = birth.map_err(|e| {
+        (
+            "birthdate",
+            format!("生年月日：{}", e.message_ja()),
+            format!("Date of birth: {}", e.message_en()),
+        )
+    })?;
+    let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    Ok(Command::CheckByInsurance {
+        query: InsuranceQuery {
+            insurer_number,
+            symbol: opt(symbol),
+            number: number.trim().to_string(),
+            branch: opt(branch),
+            birthdate,
+        },
+    })
 }

@@ -11,7 +11,7 @@ pub(crate) mod connection;
 mod day_entry;
 mod delete_patient;
 mod desk;
-mod diagnostics;
+pub(crate) mod diagnostics;
 mod documents;
 mod durable;
 mod form;
@@ -30,7 +30,6 @@ pub(crate) mod result;
 mod sample_clinic;
 mod settings;
 pub(crate) mod status;
-pub mod widget;
 
 use crate::driver::{Ctl, Driver};
 use crate::i18n::Lang;

@@ -4,28 +4,36 @@
 use super::use_app;
 use crate::i18n::Lang;
 use crate::state::{check, records, Action, Screen};
-use ukemi_core::eligibility::{Qualification, QualificationValidity, ReferenceKind, Standing};
+use ukemi_core::eligibility::{
+    EligibilityResult, Qualification, QualificationValidity, ReferenceKind, Standing,
+};
 use ukemi_core::Date;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-fn both(d: Date) -> String {
+pub(crate) fn both(d: Date) -> String {
     format!("{}（{d}）", d.wareki())
 }
 
-fn row(label: &'static str, id: Option<&'static str>, value: String) -> Html {
-    html! { <><dt>{ label }</dt><dd id={id}>{ value }</dd></> }
+/// One line of a qualification's list: its label, the id tests and tools read it by (the
+/// first qualification's only), its value, and whether the value is Japanese whatever the
+/// page's language (names, addresses, 和暦). The app's view and the widget's read the same.
+pub(crate) struct Row {
+    pub label: &'static str,
+    pub id: Option<&'static str>,
+    pub value: String,
+    pub ja: bool,
 }
 
-/// A row whose value is Japanese whatever the page's language (names, addresses, 和暦).
-fn ja_row(label: &'static str, id: Option<&'static str>, value: String) -> Html {
-    html! { <><dt>{ label }</dt><dd id={id} lang="ja">{ value }</dd></> }
-}
-
-fn qualification(app: &super::AppCtx, q: &Qualification, first: bool) -> Html {
-    let lang = app.lang();
+pub(crate) fn qualification_rows(lang: Lang, q: &Qualification, first: bool) -> Vec<Row> {
     let id = |s: &'static str| first.then_some(s);
-    let none = app.t("（登録なし）", "(none on file)");
+    let row = |label: &'static str, id: Option<&'static str>, value: String, ja: bool| Row {
+        label,
+        id,
+        value,
+        ja,
+    };
+    let none = lang.t("（登録なし）", "(none on file)");
     let ratio = q
         .effective_contribution_percent()
         .map(|p| lang.t(format!("{}割", p / 10), format!("{p}%")));
@@ -35,38 +43,172 @@ fn qualification(app: &super::AppCtx, q: &Qualification, first: bool) -> Html {
         (None, Some(b)) => format!("〜 {}", both(b)),
         (None, None) => String::new(),
     };
+    let mut rows = vec![
+        row(
+            lang.t("氏名", "Name"),
+            id("result-name"),
+            q.name.clone(),
+            true,
+        ),
+        row(
+            lang.t("カナ", "Kana"),
+            id("result-kana"),
+            q.name_kana.clone(),
+            true,
+        ),
+        row(
+            lang.t("生年月日", "Date of birth"),
+            id("result-birthdate"),
+            both(q.birthdate),
+            true,
+        ),
+        row(
+            lang.t("性別", "Sex"),
+            None,
+            lang.t(q.sex.label_ja(), q.sex.label_en()).to_string(),
+            false,
+        ),
+        match &q.address {
+            Some(a) => row(
+                lang.t("住所", "Address"),
+                id("result-address"),
+                a.clone(),
+                true,
+            ),
+            None => row(
+                lang.t("住所", "Address"),
+                id("result-address"),
+                none.to_string(),
+                false,
+            ),
+        },
+        row(
+            lang.t("郵便番号", "Postal code"),
+            id("result-postal"),
+            q.postal_code.clone().unwrap_or_else(|| none.to_string()),
+            false,
+        ),
+        row(
+            lang.t("保険者", "Insurer"),
+            id("result-insurer"),
+            format!("{}　{}", q.insurer_number, q.insurer_name),
+            true,
+        ),
+        row(
+            lang.t("記号・番号（枝番）", "Symbol, number (branch)"),
+            id("result-symbol-number"),
+            q.symbol_number_display(),
+            false,
+        ),
+        row(
+            lang.t("本人・家族", "Insured / dependent"),
+            None,
+            lang.t(q.personal_family.label_ja(), q.personal_family.label_en())
+                .to_string(),
+            false,
+        ),
+        row(
+            lang.t("負担割合", "Co-payment"),
+            id("result-ratio"),
+            ratio.unwrap_or_default(),
+            false,
+        ),
+        row(lang.t("有効期間", "Valid"), None, period, true),
+    ];
+    if let Some(loss) = q.disqualification_date {
+        rows.push(row(
+            lang.t("資格喪失日", "Lost on"),
+            None,
+            both(loss),
+            false,
+        ));
+    }
+    if let Some(r) = q.reason_of_loss {
+        rows.push(row(
+            lang.t("喪失事由", "Reason"),
+            None,
+            lang.t(r.label_ja(), r.label_en()).to_string(),
+            false,
+        ));
+    }
+    if let Some(e) = &q.elderly {
+        rows.push(row(
+            lang.t("高齢受給者証", "Elderly recipient"),
+            None,
+            e.contribution_percent
+                .map(|p| format!("{}割", p / 10))
+                .unwrap_or_default(),
+            false,
+        ));
+    }
+    rows
+}
+
+fn qualification(app: &super::AppCtx, q: &Qualification, first: bool) -> Html {
     html! {
         <dl class="result">
-            { ja_row(app.t("氏名", "Name"), id("result-name"), q.name.clone()) }
-            { ja_row(app.t("カナ", "Kana"), id("result-kana"), q.name_kana.clone()) }
-            { ja_row(app.t("生年月日", "Date of birth"), id("result-birthdate"), both(q.birthdate)) }
-            { row(app.t("性別", "Sex"), None, lang.t(q.sex.label_ja(), q.sex.label_en()).to_string()) }
-            { match &q.address {
-                Some(a) => ja_row(app.t("住所", "Address"), id("result-address"), a.clone()),
-                None => row(app.t("住所", "Address"), id("result-address"), none.to_string()),
-            } }
-            { row(app.t("郵便番号", "Postal code"), id("result-postal"), q.postal_code.clone().unwrap_or_else(|| none.to_string())) }
-            { ja_row(app.t("保険者", "Insurer"), id("result-insurer"), format!("{}　{}", q.insurer_number, q.insurer_name)) }
-            { row(app.t("記号・番号（枝番）", "Symbol, number (branch)"), id("result-symbol-number"), q.symbol_number_display()) }
-            { row(app.t("本人・家族", "Insured / dependent"), None, lang.t(q.personal_family.label_ja(), q.personal_family.label_en()).to_string()) }
-            { row(app.t("負担割合", "Co-payment"), id("result-ratio"), ratio.unwrap_or_default()) }
-            { ja_row(app.t("有効期間", "Valid"), None, period) }
-            if let Some(loss) = q.disqualification_date {
-                { row(app.t("資格喪失日", "Lost on"), None, both(loss)) }
-            }
-            if let Some(r) = q.reason_of_loss {
-                { row(app.t("喪失事由", "Reason"), None, app.t(r.label_ja(), r.label_en()).to_string()) }
-            }
-            if let Some(e) = &q.elderly {
-                { row(app.t("高齢受給者証", "Elderly recipient"), None,
-                    e.contribution_percent.map(|p| format!("{}割", p / 10)).unwrap_or_default()) }
-            }
+            { for qualification_rows(app.lang(), q, first).into_iter().map(|r| html! {
+                <><dt>{ r.label }</dt><dd id={r.id} lang={r.ja.then_some("ja")}>{ r.value }</dd></>
+            }) }
         </dl>
     }
 }
 
+/// The earlier qualification was lost but the newer one (the default choice) is in force.
+pub(crate) fn in_force_newer(r: &EligibilityResult) -> bool {
+    r.validity == QualificationValidity::InvalidNewerExists
+        && r.default_choice()
+            .is_some_and(|i| r.qualifications[i].covers(r.checked_on))
+}
+
+/// What the clinic should do with this result, if anything.
+pub(crate) fn advice(lang: Lang, r: &EligibilityResult) -> &'static str {
+    let by_numbers = r.reference == ReferenceKind::InsuranceNumbers;
+    match r.validity {
+        // Typed from the 資格確認書: sending staff back to it would help nobody.
+        QualificationValidity::NoMatch if by_numbers => lang.t(
+            "入力した番号と生年月日に該当する資格が見つかりません。数字の打ち間違いがないか確かめ、正しければ保険者に問い合わせてください。",
+            "No qualification matches these numbers and date of birth. Check for a mistyped digit; if they are right, ask the insurer.",
+        ),
+        QualificationValidity::NoMatch => lang.t(
+            "該当する資格が見つかりません。マイナ保険証の利用登録がない場合は、資格確認書や保険者への問い合わせで確認してください。",
+            "No qualification found. If the card is not registered for health insurance, check the eligibility certificate or ask the insurer.",
+        ),
+        QualificationValidity::Invalid => lang.t("資格が無効です。喪失日と事由を確認し、新しい保険の情報を患者さんに確認してください。", "Not valid. Check the loss date and ask the patient about their new insurance."),
+        QualificationValidity::InvalidNewerExists if in_force_newer(r) => lang.t(
+            "以前の資格は喪失していますが、新しい資格が有効です。登録すると新しい資格（現在の資格）で登録されます。",
+            "The earlier qualification was lost, but a newer one is in force: registering takes the newer (current) one.",
+        ),
+        QualificationValidity::InvalidNewerExists => lang.t("新しい資格があります。下の一覧で新しい保険を確認してください。", "A newer qualification exists: see the list below."),
+        QualificationValidity::MultipleMatches => lang.t(
+            "複数の資格が該当しました。患者さんにどの保険で受診するかを確かめ、登録する資格を選んでください。",
+            "Several qualifications matched. Ask the patient which insurance applies and choose the one to register.",
+        ),
+        _ => "",
+    }
+}
+
+/// A qualification's heading: its number when there are several, and how it stands.
+pub(crate) fn qualification_heading(lang: Lang, r: &EligibilityResult, i: usize) -> String {
+    let number = if r.qualifications.len() > 1 {
+        format!("{}{}：", lang.t("資格", "Qualification "), i + 1)
+    } else {
+        String::new()
+    };
+    format!(
+        "{number}{}",
+        standing_label(lang, &r.qualifications[i], r.checked_on)
+    )
+}
+
+/// The address the claim form needs is missing (in the qualification chosen, or the default).
+pub(crate) const NO_ADDRESS: (&str, &str) = (
+    "住所が登録されていません。療養費支給申請書には被保険者の住所の記入が必要です。",
+    "No address on file. The claim form (療養費支給申請書) needs the insured person's address.",
+);
+
 /// How one qualification stands on the day of the check, as its heading says it.
-fn standing_label(lang: Lang, q: &Qualification, day: Date) -> String {
+pub(crate) fn standing_label(lang: Lang, q: &Qualification, day: Date) -> String {
     match (q.standing(day), lang) {
         (Standing::InForce, Lang::Ja) => "現在の資格（確認日に有効）".into(),
         (Standing::InForce, Lang::En) => "Current qualification (valid on the day)".into(),
@@ -142,31 +284,8 @@ pub fn result_view(props: &ResultProps) -> Html {
     let valid = r.validity.is_valid();
     let several = r.qualifications.len() > 1;
     let chosen = (*choice).and_then(|i| r.qualifications.get(i).map(|q| (i, q)));
-    let in_force_newer = r.validity == QualificationValidity::InvalidNewerExists
-        && default.is_some_and(|i| r.qualifications[i].covers(r.checked_on));
-    let by_numbers = r.reference == ReferenceKind::InsuranceNumbers;
-    let advice = match r.validity {
-        // Typed from the 資格確認書: sending staff back to it would help nobody.
-        QualificationValidity::NoMatch if by_numbers => app.t(
-            "入力した番号と生年月日に該当する資格が見つかりません。数字の打ち間違いがないか確かめ、正しければ保険者に問い合わせてください。",
-            "No qualification matches these numbers and date of birth. Check for a mistyped digit; if they are right, ask the insurer.",
-        ),
-        QualificationValidity::NoMatch => app.t(
-            "該当する資格が見つかりません。マイナ保険証の利用登録がない場合は、資格確認書や保険者への問い合わせで確認してください。",
-            "No qualification found. If the card is not registered for health insurance, check the eligibility certificate or ask the insurer.",
-        ),
-        QualificationValidity::Invalid => app.t("資格が無効です。喪失日と事由を確認し、新しい保険の情報を患者さんに確認してください。", "Not valid. Check the loss date and ask the patient about their new insurance."),
-        QualificationValidity::InvalidNewerExists if in_force_newer => app.t(
-            "以前の資格は喪失していますが、新しい資格が有効です。登録すると新しい資格（現在の資格）で登録されます。",
-            "The earlier qualification was lost, but a newer one is in force: registering takes the newer (current) one.",
-        ),
-        QualificationValidity::InvalidNewerExists => app.t("新しい資格があります。下の一覧で新しい保険を確認してください。", "A newer qualification exists: see the list below."),
-        QualificationValidity::MultipleMatches => app.t(
-            "複数の資格が該当しました。患者さんにどの保険で受診するかを確かめ、登録する資格を選んでください。",
-            "Several qualifications matched. Ask the patient which insurance applies and choose the one to register.",
-        ),
-        _ => "",
-    };
+    let in_force_newer = in_force_newer(r);
+    let advice = advice(lang, r);
     let registered = app.state.check.registered_seq == Some(seq);
     let no_address =
         chosen.is_some_and(|(_, q)| q.address.as_deref().is_none_or(|a| a.trim().is_empty()));
@@ -232,10 +351,7 @@ pub fn result_view(props: &ResultProps) -> Html {
             <p>{ app.t("確認方法：", "Method: ") }{ lang.t(r.reference.label_ja(), r.reference.label_en()) }{ "　" }{ both(r.checked_on) }</p>
             { for r.qualifications.iter().enumerate().map(|(i, q)| html! {
                 <section class="qualification" id={format!("qualification-{}", i + 1)} aria-labelledby={format!("qualification-{}-heading", i + 1)}>
-                    <h3 id={format!("qualification-{}-heading", i + 1)}>
-                        { if several { format!("{}{}：", app.t("資格", "Qualification "), i + 1) } else { String::new() } }
-                        { standing_label(lang, q, r.checked_on) }
-                    </h3>
+                    <h3 id={format!("qualification-{}-heading", i + 1)}>{ qualification_heading(lang, r, i) }</h3>
                     { qualification(&app, q, i == 0) }
                 </section>
             }) }
@@ -261,15 +377,11 @@ pub fn result_view(props: &ResultProps) -> Html {
                 </fieldset>
             }
             if no_address && !registered && !registers {
-                <p id="address-missing" class="warn-box"><strong>{ app.t(
-                    "住所が登録されていません。療養費支給申請書には被保険者の住所の記入が必要です。患者さんに確認してください。",
-                    "No address on file. The claim form (療養費支給申請書) needs the insured person's address: ask the patient.") }</strong></p>
+                <p id="address-missing" class="warn-box"><strong>{ lang.t(NO_ADDRESS.0, NO_ADDRESS.1) }{ app.t("患者さんに確認してください。", " Ask the patient.") }</strong></p>
             }
             if no_address && !registered && registers {
                 <div id="address-missing" class="warn-box">
-                    <p><strong>{ app.t(
-                        "住所が登録されていません。療養費支給申請書には被保険者の住所の記入が必要です。",
-                        "No address on file. The claim form (療養費支給申請書) needs the insured person's address.") }</strong>
+                    <p><strong>{ lang.t(NO_ADDRESS.0, NO_ADDRESS.1) }</strong>
                         { app.t("患者さんに確認して、ここに入力してから登録してください（あとから患者の画面でも入力できます）。", " Ask the patient and type it here before registering (it can also be typed later on the patient's screen).") }</p>
                     <div class="grid">
                         <super::form::TextField id="result-postal-input" label={ app.t("郵便番号", "Postal code") } value={(*postal).clone()}
