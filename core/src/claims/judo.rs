@@ -716,6 +716,8 @@ fn splint_kind(case: &JudoCase, injury: usize) -> bool {
 struct Exercise {
     cap: u32,
     used: u32,
+    /// Each 負傷's first day of treatment: that day is its 整復・固定・施療, not a 後療.
+    first_day: Vec<Option<Date>>,
 }
 
 impl Exercise {
@@ -745,15 +747,24 @@ impl Exercise {
         Exercise {
             cap: if half_month { 2 } else { 5 },
             used: 0,
+            first_day: hist.first_day.clone(),
         }
     }
 
-    /// Whether the visit may bill it: a 骨折・不全骨折・脱臼 treated that day as 後療, from the
-    /// 16th day after its injury, within the month's cap.
+    /// Whether the visit may bill it: a 骨折・不全骨折・脱臼 treated that day as 後療 (it is "後療
+    /// 料の加算", so never on the 負傷's first day — its 整復料・固定料 — even for one arising
+    /// during treatment), from the 16th day after its injury, within the month's cap.
     fn allow(&mut self, case: &JudoCase, v: &Visit, open: &[Treated]) -> bool {
         let ok = open.iter().any(|p| {
+            let after_care = self
+                .first_day
+                .get(p.injury)
+                .copied()
+                .flatten()
+                .is_some_and(|f| f < v.date);
             case.injuries.get(p.injury).is_some_and(|inj| {
                 splint_kind(case, p.injury)
+                    && after_care
                     && v.date >= inj.injury_date.add_days(15)
                     && v.date > case.first_visit_date
             })

@@ -225,6 +225,39 @@ fn a27_incomplete_fracture_third_part_in_the_long_term_month() {
     assert_eq!(c.window_yen, 520);
 }
 
+/// A28. 柔道整復運動後療料 is a 加算 to the 後療料 ("後療料の加算", reference 2.1), so it is not
+/// billed on the day a 負傷 is first treated (its 固定料), even 15 days after the injury. 腰部
+/// 捻挫 injured and first seen 11/01; 中足骨 不全骨折 injured 11/02, first treated 11/18
+/// (during the 捻挫's treatment: no new 初検料). 運動後療料 asked on 11/18 and 11/25 (injured
+/// by the 15th: cap 2). (固定料 3,900, 後療料 720: fee-master rows, [U].) 3割.
+/// 11/01 初検 1,550 + 施療料 760 + 冷罨法 85 = 2,395. 11/05 再検 410 + 505 = 915.
+/// 11/18 505 + 固定料 3,900 = 4,405 (no 320). 11/25 505 + 後療 720 + 320 = 1,545.
+/// 合計 9,260; 請求 × 0.7 = 6,482; 一部負担金 2,778.
+/// Window 718.5 → 720; 274.5 → 270; 1,321.5 → 1,320; 463.5 → 460 = 2,770.
+/// (The engine billed the 320 on 11/18 too: 9,580.)
+#[test]
+fn a28_no_exercise_after_care_on_a_first_fixation_day() {
+    let mut foot = injury(InjuryKind::IncompleteFracture, "第3中足骨", "2024-11-02");
+    foot.bone = Some(Bone::Metatarsal);
+    let case = judo(
+        "2024-11-01",
+        vec![injury(InjuryKind::Sprain, "腰部", "2024-11-01"), foot],
+    );
+    let both = vec![part(0, false, false, false), part(1, false, false, false)];
+    let visits = vec![
+        visit_parts("2024-11-01", vec![part(0, true, false, false)]),
+        visit_parts("2024-11-05", vec![part(0, false, false, false)]),
+        with_exercise(visit_parts("2024-11-18", both.clone())),
+        with_exercise(visit_parts("2024-11-25", both)),
+    ];
+    let c = one(&input(case, visits));
+    assert_eq!(all_days(&c), vec![2395, 915, 4405, 1545]);
+    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (9260, 2778, 6482));
+    assert_eq!(windows(&c), vec![720, 270, 1320, 460]);
+    assert_eq!(n_lines(&c, "exercise_aftercare"), 1);
+    assert!(has(&c, "exercise_aftercare_not_billable"));
+}
+
 /// A30. A 不全骨折 as the 3部位目 from its 初検: its 固定料 and 金属副子等加算 are whole, its
 /// 後療料・冷罨法・温罨法・電療 at 60/100; 金属副子等加算 on a 打撲 is refused (骨折・不全骨折・
 /// 脱臼 only); the 交換 on day 8 is the 2回目. 冷罨法 for the 不全骨折 within 7 days of the
