@@ -727,8 +727,15 @@ impl Exercise {
         visits: &[&Visit],
         month: ClaimMonth,
     ) -> Exercise {
+        // Only a 負傷 treated this month can be "当該負傷": one that ended in an earlier month
+        // (a fracture cured before a new 脱臼) says nothing about this month's cap.
+        let treated_now = |i: usize| {
+            visits
+                .iter()
+                .any(|v| treated(case, v).iter().any(|p| p.injury == i))
+        };
         let eligible: Vec<usize> = (0..case.injuries.len())
-            .filter(|i| splint_kind(case, *i))
+            .filter(|i| splint_kind(case, *i) && treated_now(*i))
             .collect();
         let half_month = eligible.iter().any(|i| {
             let Some(inj) = case.injuries.get(*i) else {

@@ -258,6 +258,48 @@ fn a28_no_exercise_after_care_on_a_first_fixation_day() {
     assert!(has(&c, "exercise_aftercare_not_billable"));
 }
 
+/// A29. The half-month cap of 運動後療料 (疑義解釈 H30.8.9: 2 "当該負傷の日が月の15日以前の
+/// 場合及び前月から施術を継続しているもので、当該月の16日以降に後療が行われない場合") is about
+/// the 負傷 being treated: a 前腕骨骨折 cured in September does not cut November's cap of a
+/// 肩関節脱臼 (new 初検 10/05) continued from October with 後療 after the 15th — 5.
+/// November: 11/04, 11/11, 11/18, 11/25, 11/29, each 後療 720 + 320 = 1,040; 合計 5,200.
+/// 3割: 請求 3,640; 一部負担金 1,560; window 312 → 310 each = 1,550. (脱臼 後療料 720:
+/// fee-master row, [U].) (The engine took the cap of 2 from the cured fracture: 4,240.)
+#[test]
+fn a29_an_ended_fracture_does_not_halve_the_exercise_cap() {
+    let mut arm = injury(InjuryKind::Fracture, "前腕", "2024-08-01");
+    arm.bone = Some(Bone::Forearm);
+    let mut shoulder = injury(InjuryKind::Dislocation, "肩関節", "2024-10-05");
+    shoulder.joint = Some(Joint::Shoulder);
+    let case = judo("2024-08-01", vec![cured(arm, "2024-09-20"), shoulder]);
+    let mut visits = on(&[
+        "2024-08-01",
+        "2024-08-08",
+        "2024-09-05",
+        "2024-09-20",
+        "2024-10-05",
+        "2024-10-10",
+        "2024-10-18",
+        "2024-10-25",
+    ]);
+    for day in [
+        "2024-11-04",
+        "2024-11-11",
+        "2024-11-18",
+        "2024-11-25",
+        "2024-11-29",
+    ] {
+        visits.push(with_exercise(Visit::on(d(day))));
+    }
+    let mut i = input(case, visits);
+    i.month = month(2024, 11);
+    let c = one(&i);
+    assert_eq!(all_days(&c), vec![1040; 5]);
+    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (5200, 1560, 3640));
+    assert_eq!(c.window_yen, 1550);
+    assert!(!has(&c, "exercise_aftercare_not_billable"));
+}
+
 /// A30. A 不全骨折 as the 3部位目 from its 初検: its 固定料 and 金属副子等加算 are whole, its
 /// 後療料・冷罨法・温罨法・電療 at 60/100; 金属副子等加算 on a 打撲 is refused (骨折・不全骨折・
 /// 脱臼 only); the 交換 on day 8 is the 2回目. 冷罨法 for the 不全骨折 within 7 days of the
