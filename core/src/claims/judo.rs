@@ -382,7 +382,7 @@ pub(crate) fn month_lines(
     let mut splints = vec![0u32; case.injuries.len()];
     for v in history.iter().filter(|v| ClaimMonth::of(v.date) < month) {
         let open = treated(case, v);
-        for i in &v.metal_splint {
+        for i in &splinted(v) {
             if open.iter().any(|p| p.injury == *i) && splint_kind(case, *i) {
                 if let Some(n) = splints.get_mut(*i) {
                     *n += 1;
@@ -701,6 +701,15 @@ fn outreach_addon_code(a: OutreachAddon) -> &'static str {
     }
 }
 
+/// The 部位 given a 金属副子等加算 on a visit, each once: "one addition per 損傷部位
+/// regardless of size/number", so a 部位 listed twice (an imported file) is one 加算.
+fn splinted(v: &Visit) -> Vec<usize> {
+    let mut parts = v.metal_splint.clone();
+    parts.sort_unstable();
+    parts.dedup();
+    parts
+}
+
 fn splint_kind(case: &JudoCase, injury: usize) -> bool {
     case.injuries.get(injury).is_some_and(|i| {
         matches!(
@@ -798,7 +807,7 @@ fn extras(
     skipped: &mut Skipped,
 ) -> Result<(), ClaimError> {
     let open = treated(case, v);
-    for i in &v.metal_splint {
+    for i in &splinted(v) {
         let treated_now = open.iter().any(|p| p.injury == *i);
         let Some(n) = splints
             .get_mut(*i)

@@ -624,3 +624,89 @@ fn c10_massage_public_fund_day_cap_and_paid_days() {
     let p = c.public.expect("公費");
     assert_eq!((p.patient_pays_yen, p.public_billed_yen), (200, 718));
 }
+
+/// A35. 金属副子等加算 is "one addition per 損傷部位 regardless of size/number" (reference 2.1,
+/// deepimpact id=4075): the same 部位 listed twice on a day (an imported file) is one 加算,
+/// and the 交換 the next day is the 2回目. 前腕骨骨折 injured and first seen 11/03. (金属副子
+/// 1,000 and 骨折 後療料 850: fee-master rows, [U]; 整復料 11,800 [V-2nd].) 3割.
+/// 11/03: 初検 1,550 + 整復料 11,800 + 冷罨法 85 + 金属副子 1,000 = 14,435.
+/// 11/04: 再検 410 + 後療 850 + 冷罨法 85 (day 2 of 7) + 金属副子 1,000 = 2,345.
+/// 合計 16,780; 請求 × 0.7 = 11,746; 一部負担金 5,034.
+/// Window 4,330.5 → 4,330; 703.5 → 700 = 5,030.
+/// (The engine billed two 加算 on 11/03: 15,435, and 17,780 for the month.)
+#[test]
+fn a35_one_metal_splint_per_part_a_day() {
+    let mut arm = injury(InjuryKind::Fracture, "前腕", "2024-11-03");
+    arm.bone = Some(Bone::Forearm);
+    let mut first = visit_parts("2024-11-03", parts(1, true, false, false));
+    first.metal_splint = vec![0, 0];
+    let mut second = visit_parts("2024-11-04", parts(1, true, false, false));
+    second.metal_splint = vec![0];
+    let c = one(&input(judo("2024-11-03", vec![arm]), vec![first, second]));
+    assert_eq!(all_days(&c), vec![14435, 2345]);
+    assert_eq!(
+        (c.total_yen, c.copay_yen, c.billed_yen),
+        (16780, 5034, 11746)
+    );
+    assert_eq!(windows(&c), vec![4330, 700]);
+    assert_eq!(n_lines(&c, "metal_splint"), 2);
+}
+
+/// A36. 長期 per 負傷 with the 16日 rule (備考4 "初検の日が月の16日以降の場合にあっては、当該月の
+/// 翌月"): a 負傷 arising during treatment and first treated on 5/20 counts from June, so
+/// October is its 5th month (whole) and November its 6th (75/100); first treated on 5/15,
+/// it counts from May and is 長期 in October. 足関節捻挫 初検 2024-04-10 (長期 from
+/// September). 3割.
+/// 5/20 case: October 10/10 379 + 505 = 884; 請求 × 0.7 = 618.8 → 618; 一部負担金 266;
+///   window 265.2 → 270. November 11/11 379 + 379 = 758; 請求 530.6 → 530; 一部負担金 228;
+///   window 227.4 → 230.
+/// 5/15 case: October 379 + 379 = 758.
+#[test]
+fn a36_long_term_of_a_later_injury_first_seen_after_the_15th() {
+    let with_thigh = |day: &str| {
+        let case = judo(
+            "2024-04-10",
+            vec![
+                injury(InjuryKind::Sprain, "足関節", "2024-04-09"),
+                injury(InjuryKind::Contusion, "大腿部", day),
+            ],
+        );
+        let visits = on(&[
+            "2024-04-10",
+            "2024-05-10",
+            day,
+            "2024-06-10",
+            "2024-07-10",
+            "2024-08-09",
+            "2024-09-10",
+            "2024-10-10",
+            "2024-11-11",
+        ]);
+        input(case, visits)
+    };
+    let mut i = with_thigh("2024-05-20");
+    i.month = month(2024, 10);
+    let oct = one(&i);
+    assert_eq!(
+        codes(&oct, "2024-10-10")
+            .iter()
+            .map(|x| x.1)
+            .collect::<Vec<_>>(),
+        vec![379, 505]
+    );
+    assert_eq!(
+        (oct.total_yen, oct.copay_yen, oct.billed_yen),
+        (884, 266, 618)
+    );
+    assert_eq!(oct.window_yen, 270);
+    i.month = month(2024, 11);
+    let nov = one(&i);
+    assert_eq!(
+        (nov.total_yen, nov.copay_yen, nov.billed_yen),
+        (758, 228, 530)
+    );
+    assert_eq!(nov.window_yen, 230);
+    let mut i = with_thigh("2024-05-15");
+    i.month = month(2024, 10);
+    assert_eq!(one(&i).total_yen, 758);
+}
