@@ -382,7 +382,7 @@ pub(crate) fn month_lines(
     let mut splints = vec![0u32; case.injuries.len()];
     for v in history.iter().filter(|v| ClaimMonth::of(v.date) < month) {
         let open = treated(case, v);
-        for i in &v.metal_splint {
+        for i in &splinted(v) {
             if open.iter().any(|p| p.injury == *i) && splint_kind(case, *i) {
                 if let Some(n) = splints.get_mut(*i) {
                     *n += 1;
@@ -701,6 +701,15 @@ fn outreach_addon_code(a: OutreachAddon) -> &'static str {
     }
 }
 
+/// The 部位 given a 金属副子等加算 on a visit, each once: "one addition per 損傷部位
+/// regardless of size/number", so a 部位 listed twice (an imported file) is one 加算.
+fn splinted(v: &Visit) -> Vec<usize> {
+    let mut parts = v.metal_splint.clone();
+    parts.sort_unstable();
+    parts.dedup();
+    parts
+}
+
 fn splint_kind(case: &JudoCase, injury: usize) -> bool {
     case.injuries.get(injury).is_some_and(|i| {
         matches!(
@@ -716,6 +725,8 @@ fn splint_kind(case: &JudoCase, injury: usize) -> bool {
 struct Exercise {
     cap: u32,
     used: u32,
+    /// Each 負傷's first day of treatment: that day is its 整復・固定・施療, not a 後療.
+    first_day: Vec<Option<Date>>,
 }
 
 impl Exercise {
@@ -725,8 +736,15 @@ impl Exercise {
         visits: &[&Visit],
         month: ClaimMonth,
     ) -> Exercise {
+        // Only a 負傷 treated this month can be "当該負傷": one that ended in an earlier month
+        // (a fracture cured before a new 脱臼) says nothing about this month's cap.
+        let treated_now = |i: usize| {
+            visits
+                .iter()
+                .any(|v| treated(case, v).iter().any(|p| p.injury == i))
+        };
         let eligible: Vec<usize> = (0..case.injuries.len())
-            .filter(|i| splint_kind(case, *i))
+            .filter(|i| splint_kind(case, *i) && treated_now(*i))
             .collect();
         let half_month = eligible.iter().any(|i| {
             let Some(inj) = case.injuries.get(*i) else {
@@ -745,15 +763,24 @@ impl Exercise {
         Exercise {
             cap: if half_month { 2 } else { 5 },
             used: 0,
+            first_day: hist.first_day.clone(),
         }
     }
 
-    /// Whether the visit may bill it: a 骨折・不全骨折・脱臼 treated that day as 後療, from the
-    /// 16th day after its injury, within the month's cap.
+    /// Whether the visit may bill it: a 骨折・不全骨折・脱臼 treated that day as 後療 (it is "後療
+    /// 料の加算", so never on the 負傷's first day — its 整復料・固定料 — even for one arising
+    /// during treatment), from the 16th day after its injury, within the month's cap.
     fn allow(&mut self, case: &JudoCase, v: &Visit, open: &[Treated]) -> bool {
         let ok = open.iter().any(|p| {
+            let after_care = self
+                .first_day
+                .get(p.injury)
+                .copied()
+                .flatten()
+                .is_some_and(|f| f < v.date);
             case.injuries.get(p.injury).is_some_and(|inj| {
                 splint_kind(case, p.injury)
+                    && after_care
                     && v.date >= inj.injury_date.add_days(15)
                     && v.date > case.first_visit_date
             })
@@ -780,7 +807,7 @@ fn extras(
     skipped: &mut Skipped,
 ) -> Result<(), ClaimError> {
     let open = treated(case, v);
-    for i in &v.metal_splint {
+    for i in &splinted(v) {
         let treated_now = open.iter().any(|p| p.injury == *i);
         let Some(n) = splints
             .get_mut(*i)

@@ -7,6 +7,7 @@ use proptest::prelude::*;
 
 mod audit;
 mod audit2;
+mod audit3;
 mod forms_audit;
 mod rules;
 
