@@ -263,7 +263,17 @@ impl Book {
             // Same insurance: refresh it in place (a corrected address or period); another
             // insurer or number starts a new entry so the history shows the switch.
             // A typed entry without 枝番 is the same card: refreshed, it gains the 枝番.
-            let same = b.is_some_and(|i| same_card(i, &insurance));
+            // A new 負担割合 on the same card (70歳 → 高齢受給者 from the next month, the
+            // yearly 判定) starts a new entry too: the months before the check keep the rate
+            // they were treated and paid under (docs/claims.md, "負担割合 by month"). A card
+            // typed by hand and never checked is corrected in place: the check is its reading.
+            let checked_before = !p.checks.is_empty();
+            let same = b.is_some_and(|i| {
+                same_card(i, &insurance)
+                    && (!checked_before
+                        || (i.copay_percent == insurance.copay_percent
+                            && i.elderly_recipient == insurance.elderly_recipient))
+            });
             match p.insurances.last_mut() {
                 Some(last) if same => {
                     last.insurance = insurance;

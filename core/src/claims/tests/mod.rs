@@ -8,6 +8,7 @@ use proptest::prelude::*;
 mod audit;
 mod audit2;
 mod audit3;
+mod audit4;
 mod forms_audit;
 mod rules;
 
