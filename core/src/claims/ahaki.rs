@@ -1,7 +1,8 @@
 //! はり・きゅう and マッサージ fee rules (docs/claims.md, "Rule table": the あはき rows).
 
 use super::claim::{Finding, Lines, Rates};
-use super::model::{ClaimMonth, Consent, Visit, VisitMode, Warmth};
+use super::consent::ConsentPeriod;
+use super::model::{ClaimMonth, Visit, VisitMode, Warmth};
 use super::tariff::{Schedule, Tariff, TariffSet};
 use super::ClaimError;
 use crate::date::Date;
@@ -58,7 +59,7 @@ fn outreach(lines: &mut Lines, d: Date, t: &Tariff, km: f64) -> Result<(), Claim
 pub(crate) fn month_lines(
     kind: Kind,
     first_visit: Date,
-    consent: Option<&Consent>,
+    consents: &[ConsentPeriod],
     history: &[&Visit],
     month: ClaimMonth,
     tariffs: &TariffSet,
@@ -235,18 +236,24 @@ pub(crate) fn month_lines(
         if v.report_issued {
             if reports.contains(&d) {
                 add(&mut lines, d, t, "report", 1)?;
-                if let Some(c) = consent.filter(|c| ClaimMonth::of(c.valid_until) != month) {
+                // The period the report's day falls in (a 再同意's, once there is one): its
+                // last month is the report's (a day outside every period is already an error).
+                let period = consents
+                    .iter()
+                    .filter(|p| p.covers(d))
+                    .max_by_key(|p| p.until);
+                if let Some(c) = period.filter(|p| ClaimMonth::of(p.until) != month) {
                     findings.push(Finding::warning(
                         "report_not_last_month",
                         format!("{field}.report_issued"),
                         format!(
                             "{}: 施術報告書交付料は同意期間の最終月（{}、再同意の前）に算定するものです。同意期間を確認してください。",
                             d.wareki(),
-                            ClaimMonth::of(c.valid_until).wareki()
+                            ClaimMonth::of(c.until).wareki()
                         ),
                         format!(
                             "{d}: the report fee belongs to the last month of the consent period ({}), before the renewed consent; check the period.",
-                            ClaimMonth::of(c.valid_until)
+                            ClaimMonth::of(c.until)
                         ),
                     ));
                 }

@@ -183,7 +183,7 @@ fn month_claim(
             let l = ahaki::month_lines(
                 ahaki::Kind::Acupuncture,
                 c.first_visit_date,
-                c.consent.as_ref(),
+                &consent::periods(&input.case),
                 &history,
                 month,
                 tariffs,
@@ -195,7 +195,7 @@ fn month_claim(
             let l = ahaki::month_lines(
                 ahaki::Kind::Massage,
                 c.first_visit_date,
-                c.consent.as_ref(),
+                &consent::periods(&input.case),
                 &history,
                 month,
                 tariffs,

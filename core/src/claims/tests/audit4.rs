@@ -5,7 +5,7 @@
 //! and at the window") before the engine ran; each test writes its arithmetic out. What this
 //! audit left open is under docs/claims.md "Known gaps".
 
-use super::audit::{consent, day_total, mas, massage_case, month, windows};
+use super::audit::{acu, acu_case, consent, day_total, mas, massage_case, month, windows};
 use super::*;
 use crate::eligibility::{
     EligibilityResult, PersonalFamily as Family, Qualification, QualificationValidity,
@@ -239,4 +239,361 @@ fn r2_a_copay_change_at_the_month_boundary_leaves_the_earlier_month_alone() {
         (1236, 248, 988)
     );
     assert_eq!(windows(&nov), vec![120, 120]);
+}
+
+// ---- the batch: 総括票 over several patients and 保険者, a 再請求, what is expected ----
+
+fn close(book: &mut Book, m: &str) {
+    book.apply(Edit::CloseMonth {
+        month: ym(m),
+        at: format!("{m}-28T18:00:00Z"),
+    })
+    .expect("closes");
+}
+
+/// R3. A change of 保険者 at a month boundary, the November batch with a 再請求 of October,
+/// and two patients under one 保険者 (総括票 = the sum of its 申請書's boxes; "月遅れ・再提出分
+/// are bundled into the current month"). 明細書発行体制加算 claimed.
+/// Patient A, 3割 under 06139992: 捻挫 first seen 10/21 — 10/21 初検 1,550 + 施療 760 + 冷罨法
+///   85 + 加算 10 = 2,405; 10/24 再検 410 + 505 = 915; 10/28 505 + 温罨法 75 = 580. October:
+///   合計 3,900; 請求 × 0.7 = 2,730; 一部負担金 1,170. Filed, returned (番号相違), filed again in
+///   the November batch: the same money, under October's 保険者 06139992.
+/// A's card checked on 11/05: a new 保険者 01130012, 3割. November is 後療 of the same case
+///   (no new 初検料: Known gaps): 11/05 505 + 75 + 33 + 加算 10 = 623; 11/12 613. 合計 1,236;
+///   請求 1,236 × 0.7 = 865.2 → 865; 一部負担金 371.
+/// Patient B, 2割 under 06139992: 打撲 first seen 11/01 — 2,405 (as A's 10/21); 11/06 915.
+///   合計 3,320; 請求 × 0.8 = 2,656; 一部負担金 664.
+/// November batch: (Ⅰ) 3件, 実日数 3 + 2 + 2 = 7, 合計 8,456, 一部負担金 2,205, 請求 6,251;
+///   (Ⅱ) 01130012: 1件, 2日, 1,236 / 371 / 865; (Ⅱ) 06139992: 2件, 5日, 7,220 / 1,834 / 5,386.
+/// Expected from the 保険者 once November is closed: 06139992 October 2,730 (as re-filed),
+///   06139992 November 2,656, 01130012 November 865.
+#[test]
+fn r3_insurer_change_a_resubmission_and_the_batch_totals() {
+    let mut b = book();
+    let a = check(
+        &mut b,
+        qualification("田中 一郎", "1975-01-01", "06139992", "345", 30),
+        "2024-10-21",
+    );
+    let first = visit_parts(
+        "2024-10-21",
+        vec![super::audit::part(0, true, false, false)],
+    );
+    let case_a = new_case(
+        &mut b,
+        &a,
+        sprain_case("2024-10-21"),
+        vec![
+            first,
+            Visit::on(d("2024-10-24")),
+            after("2024-10-28", true, false),
+        ],
+    );
+    close(&mut b, "2024-10");
+    b.apply(Edit::RecordReturn {
+        ret: NewReturn {
+            month: ym("2024-10"),
+            case_id: case_a.clone(),
+            returned_on: d("2024-11-20"),
+            reason: ReturnReason::WrongNumber,
+            note: "番号相違".into(),
+        },
+        at: "2024-11-20T10:00:00Z".into(),
+    })
+    .expect("returned");
+    check(
+        &mut b,
+        qualification("田中 一郎", "1975-01-01", "01130012", "7", 30),
+        "2024-11-05",
+    );
+    for v in [
+        after("2024-11-05", true, true),
+        after("2024-11-12", true, true),
+    ] {
+        b.apply(Edit::SetVisit {
+            case_id: case_a.clone(),
+            visit: v,
+        })
+        .expect("visit");
+    }
+    let bp = check(
+        &mut b,
+        qualification("高橋 次郎", "1985-02-02", "06139992", "999", 20),
+        "2024-11-01",
+    );
+    let first_b = visit_parts(
+        "2024-11-01",
+        vec![super::audit::part(0, true, false, false)],
+    );
+    let case_b = new_case(
+        &mut b,
+        &bp,
+        judo(
+            "2024-11-01",
+            vec![injury(InjuryKind::Contusion, "膝", "2024-11-01")],
+        ),
+        vec![first_b, Visit::on(d("2024-11-06"))],
+    );
+    let rid = b.returns[0].id.clone();
+    b.apply(Edit::Resubmit {
+        id: rid,
+        batch: ym("2024-11"),
+        at: "2024-11-25T09:00:00Z".into(),
+    })
+    .expect("resubmitted");
+
+    let again = &b.resubmitted_claims(ym("2024-11"))[0];
+    let again = again.claim.as_ref().expect("claim");
+    assert_eq!(
+        (
+            again.insurer_number.as_str(),
+            again.total_yen,
+            again.copay_yen,
+            again.billed_yen
+        ),
+        ("06139992", 3900, 1170, 2730)
+    );
+    let nov_a = claim_of(&b, &case_a, "2024-11");
+    assert_eq!(nov_a.insurer_number, "01130012");
+    assert_eq!(
+        (nov_a.total_yen, nov_a.copay_yen, nov_a.billed_yen),
+        (1236, 371, 865)
+    );
+    let nov_b = claim_of(&b, &case_b, "2024-11");
+    assert_eq!(
+        (nov_b.total_yen, nov_b.copay_yen, nov_b.billed_yen),
+        (3320, 664, 2656)
+    );
+
+    let s = b.month_summaries(ym("2024-11"));
+    let row = |x: &crate::claims::forms::SummaryForm| {
+        (
+            x.insurer_number.clone(),
+            x.claim_count,
+            x.actual_days,
+            x.total_yen,
+            x.copay_yen,
+            x.billed_yen,
+        )
+    };
+    assert_eq!(
+        s.iter().map(row).collect::<Vec<_>>(),
+        vec![
+            (None, 3, 7, 8456, 2205, 6251),
+            (Some("01130012".into()), 1, 2, 1236, 371, 865),
+            (Some("06139992".into()), 2, 5, 7220, 1834, 5386),
+        ]
+    );
+
+    close(&mut b, "2024-11");
+    let m = b.matching();
+    let expected: Vec<(String, String, u64)> = m
+        .groups
+        .iter()
+        .map(|g| (g.payer.clone(), g.month.to_string(), g.expected_yen))
+        .collect();
+    assert_eq!(
+        expected,
+        vec![
+            ("01130012".into(), "2024-11".into(), 865),
+            ("06139992".into(), "2024-10".into(), 2730),
+            ("06139992".into(), "2024-11".into(), 2656),
+        ]
+    );
+}
+
+// ---- 公費 ----
+
+fn fund(pct: u8, monthly_cap: Option<u32>) -> PublicFund {
+    PublicFund {
+        payer_number: "82130006".into(),
+        recipient_number: "7654321".into(),
+        copay_percent: pct,
+        monthly_cap_yen: monthly_cap,
+        per_day_cap_yen: None,
+        paid_days_per_month: None,
+        program: None,
+    }
+}
+
+/// P1. 高齢受給者 2割 with a 公費 of 0割 (障害者医療 without a patient share): the patient pays
+/// nothing, and the 公費 is billed the form's 一部負担金 — not the sum of the window amounts the
+/// patient would have paid without it. 捻挫 first seen 11/01 (no 冷罨法 asked).
+/// 11/01 初検 1,550 + 施療 760 = 2,310; 11/05 再検 410 + 505 = 915; 11/08 505 + 75 + 33 = 613.
+/// 合計 3,838; 請求 3,838 × 0.8 = 3,070.4 → 3,070; 一部負担金 768. Window 0, 0, 0; 公費請求 768
+/// (the window at 2割 would have been 462 → 460, 183 → 180, 122.6 → 120 = 760).
+#[test]
+fn p1_zero_share_public_fund_on_an_elderly_recipient() {
+    let mut i = input(
+        sprain_case("2024-11-01"),
+        vec![
+            Visit::on(d("2024-11-01")),
+            Visit::on(d("2024-11-05")),
+            after("2024-11-08", true, true),
+        ],
+    );
+    i.insurance = insurance(20);
+    i.insurance.elderly_recipient = true;
+    i.public_funds.push(fund(0, None));
+    let c = one(&i);
+    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (3838, 768, 3070));
+    assert_eq!(windows(&c), vec![0, 0, 0]);
+    let p = c.public.expect("公費");
+    assert_eq!((p.patient_pays_yen, p.public_billed_yen), (0, 768));
+    i.public_funds.clear();
+    assert_eq!(windows(&one(&i)), vec![460, 180, 120]);
+}
+
+/// P2. はり・きゅう 2術 訪問施術料1 + 電療, 2割, a 公費 of 1割 with a month cap of 1,000円
+/// (あはき: 1円未満四捨五入 at the window).
+/// 11/05 初検 2,230 + 訪問施術料1 2術 4,070 + 電療 100 = 6,400; 11/12, 11/19, 11/26 4,070 +
+/// 100 = 4,170 each. 合計 18,910; 一部負担金 18,910 × 0.2 = 3,782; 請求 15,128.
+/// Patient: 640; 417 but only 360 left of the cap → 360; then 0, 0 = 1,000. 公費請求 3,782 −
+/// 1,000 = 2,782.
+#[test]
+fn p2_acupuncture_home_visits_under_a_capped_public_fund() {
+    let home1 = || VisitMode::Home {
+        people: 1,
+        distance_km: None,
+    };
+    let mut i = input(
+        acu_case("2024-11-05", consent("2024-11-01", "2025-04-30")),
+        ["2024-11-05", "2024-11-12", "2024-11-19", "2024-11-26"]
+            .iter()
+            .map(|s| acu(s, 2, true, home1()))
+            .collect(),
+    );
+    i.insurance = insurance(20);
+    i.public_funds.push(fund(10, Some(1000)));
+    let c = one(&i);
+    assert_eq!(day_total(&c, "2024-11-05"), 6400);
+    assert_eq!(
+        (c.total_yen, c.copay_yen, c.billed_yen),
+        (18910, 3782, 15128)
+    );
+    assert_eq!(windows(&c), vec![640, 360, 0, 0]);
+    let p = c.public.expect("公費");
+    assert_eq!((p.patient_pays_yen, p.public_billed_yen), (1000, 2782));
+}
+
+// ---- あはき ----
+
+/// H1. はり・きゅう, a December with every way of being seen, 3割. 同意 from the 初療 2024-07-01
+/// (15日以前 → the end of the 5th month after: 2024-12-31), so December is its last month and
+/// the 施術報告書 goes with it (none paid before).
+/// 12/02 通所 1術 + 電療: 1,610 + 100 = 1,710.
+/// 12/09 訪問施術料2 (2人) 2術 2,920 + 特別地域 250 = 3,170.
+/// 12/16 突発の往療 3 km, 1術: 1,610 + 往療 2,300 + 特別地域 250 = 4,160.
+/// 12/23 通所 2術 + 電療 + 施術報告書: 1,770 + 100 + 480 = 2,350.
+/// 合計 11,390; 一部負担金 11,390 × 0.3 = 3,417; 請求 7,973. Window 513, 951, 1,248, 705.
+#[test]
+fn h1_acupuncture_clinic_planned_and_sudden_visits_with_the_report() {
+    let mut planned = acu(
+        "2024-12-09",
+        2,
+        false,
+        VisitMode::Home {
+            people: 2,
+            distance_km: None,
+        },
+    );
+    planned.special_area = true;
+    let mut call = acu("2024-12-16", 1, false, VisitMode::Call { distance_km: 3.0 });
+    call.special_area = true;
+    let mut report = acu("2024-12-23", 2, true, VisitMode::Clinic);
+    report.report_issued = true;
+    let mut i = input(
+        acu_case("2024-07-01", consent("2024-07-01", "2024-12-31")),
+        vec![
+            acu("2024-12-02", 1, true, VisitMode::Clinic),
+            planned,
+            call,
+            report,
+        ],
+    );
+    i.month = month(2024, 12);
+    let c = one(&i);
+    assert_eq!(
+        ["2024-12-02", "2024-12-09", "2024-12-16", "2024-12-23"].map(|x| day_total(&c, x)),
+        [1710, 3170, 4160, 2350]
+    );
+    assert_eq!(
+        (c.total_yen, c.copay_yen, c.billed_yen),
+        (11390, 3417, 7973)
+    );
+    assert_eq!(windows(&c), vec![513, 951, 1248, 705]);
+    assert!(!has(&c, "report_not_last_month"), "{:?}", c.findings);
+}
+
+/// H2. 施術報告書 in the last month of a 再同意's period. マッサージ 2局所 (900) at the clinic,
+/// 3割. 初療 2024-06-10, 同意 to 2024-11-30 (15日以前 → 5 months on); 再同意 2024-11-28 (16日
+/// 以降 → the end of the 6th month after: 2025-05-31).
+/// 2024-11-05 report: the first 同意's last month, none before → 900 + 480 = 1,380.
+/// 2025-05-13 report: 6 months after November's (not within its 前5ヶ月) and the 再同意's last
+/// month → 900 + 480 = 1,380; 一部負担金 414; 請求 966 — and no "not the last month"
+/// warning. (The engine compared with the first 同意's last month, November 2024, and warned.)
+#[test]
+fn h2_report_in_the_last_month_of_the_renewed_consent() {
+    let report = |s: &str| {
+        let mut v = mas(s, 2, Warmth::None, VisitMode::Clinic);
+        v.report_issued = true;
+        v
+    };
+    let mut i = input(
+        massage_case(
+            "2024-06-10",
+            consent("2024-06-07", "2024-11-30"),
+            vec![consent("2024-11-28", "2025-05-31")],
+        ),
+        vec![
+            mas("2024-06-10", 2, Warmth::None, VisitMode::Clinic),
+            report("2024-11-05"),
+            report("2025-05-13"),
+        ],
+    );
+    i.month = month(2024, 11);
+    let nov = one(&i);
+    assert_eq!(nov.total_yen, 1380);
+    assert!(!has(&nov, "report_not_last_month"), "{:?}", nov.findings);
+    i.month = month(2025, 5);
+    let may = one(&i);
+    assert_eq!(
+        (may.total_yen, may.copay_yen, may.billed_yen),
+        (1380, 414, 966)
+    );
+    assert!(!has(&may, "report_not_last_month"), "{:?}", may.findings);
+}
+
+/// H3. A visit after the 同意 ran out, then the 再同意 in the same month. マッサージ 3局所 +
+/// 温罨法 (1,350 + 180 = 1,530) at the clinic, 1割. 初療 2024-11-05 → 同意 to 2025-04-30.
+/// 再同意 2025-05-08 (15日以前 → 2025-10-31). 5/01 is outside every period: an error naming
+/// that day only (the claim cannot be closed until it is settled); 5/08 and 5/15 are covered.
+/// The amounts: 3 × 1,530 = 4,590; 一部負担金 459; 請求 4,131.
+#[test]
+fn h3_a_visit_between_the_end_of_the_consent_and_the_renewal() {
+    let mut i = input(
+        massage_case(
+            "2024-11-05",
+            consent("2024-11-01", "2025-04-30"),
+            vec![consent("2025-05-08", "2025-10-31")],
+        ),
+        ["2024-11-05", "2025-05-01", "2025-05-08", "2025-05-15"]
+            .iter()
+            .map(|s| mas(s, 3, Warmth::Warm, VisitMode::Clinic))
+            .collect(),
+    );
+    i.insurance = insurance(10);
+    i.month = month(2025, 5);
+    let c = one(&i);
+    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (4590, 459, 4131));
+    let expired: Vec<&Finding> = c
+        .findings
+        .iter()
+        .filter(|f| f.code == "consent_expired")
+        .collect();
+    assert_eq!(expired.len(), 1, "{:?}", c.findings);
+    assert_eq!(expired[0].severity, Severity::Error);
+    assert_eq!(expired[0].field, "visits[2025-05-01].date");
+    assert!(expired[0].message_en.starts_with("2025-05-01:"));
+    assert!(!expired[0].message_en.contains("2025-05-15"));
 }
