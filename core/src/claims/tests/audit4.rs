@@ -597,3 +597,107 @@ fn h3_a_visit_between_the_end_of_the_consent_and_the_renewal() {
     assert!(expired[0].message_en.starts_with("2025-05-01:"));
     assert!(!expired[0].message_en.contains("2025-05-15"));
 }
+
+/// R4. Under a 公費 the 領収証 and the 明細書 show what the patient paid after it, and the form
+/// bills the rest to the 公費. 柔整 3割; 公費 1割, at most 500円 a day, paid on 2 days a month
+/// (the 3rd visit on is free). 明細書発行体制加算 claimed.
+/// 11/01 初検 1,550 + 施療 760 + 加算 10 = 2,320 → 1割 232 → 230 (10円未満四捨五入).
+/// 11/05 再検 410 + 505 = 915 → 91.5 → 90. 11/08 505 + 75 + 33 = 613 → the 3rd day: 0.
+/// 合計 3,848; 請求 3,848 × 0.7 = 2,693.6 → 2,693; 一部負担金 1,155; the patient paid 320;
+/// 公費請求 1,155 − 320 = 835. 領収証 11/01 230円, 11/08 0円; the month's 明細書 320円.
+#[test]
+fn r4_receipts_and_statement_under_a_public_fund() {
+    let mut b = book();
+    let pid = check(
+        &mut b,
+        qualification("伊藤 美咲", "1990-06-06", "06139992", "345", 30),
+        "2024-11-01",
+    );
+    let mut p = b.patient(&pid).expect("patient").clone();
+    p.public_funds.push(PublicFund {
+        payer_number: "82130006".into(),
+        recipient_number: "7654321".into(),
+        copay_percent: 10,
+        monthly_cap_yen: None,
+        per_day_cap_yen: Some(500),
+        paid_days_per_month: Some(2),
+        program: None,
+    });
+    b.apply(Edit::PutPatient(p)).expect("医療証");
+    let cid = new_case(
+        &mut b,
+        &pid,
+        sprain_case("2024-11-01"),
+        vec![
+            Visit::on(d("2024-11-01")),
+            Visit::on(d("2024-11-05")),
+            after("2024-11-08", true, true),
+        ],
+    );
+    let c = claim_of(&b, &cid, "2024-11");
+    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (3848, 1155, 2693));
+    assert_eq!(windows(&c), vec![230, 90, 0]);
+    let pf = c.public.expect("公費");
+    assert_eq!((pf.patient_pays_yen, pf.public_billed_yen), (320, 835));
+    let paid = |day: &str| {
+        total(
+            &b.receipt(&pid, d(day)).expect("領収証"),
+            "保険（一部負担金）",
+        )
+    };
+    assert_eq!(paid("2024-11-01"), "230円");
+    assert_eq!(paid("2024-11-08"), "0円");
+    let month_doc = b.statement(&cid, ym("2024-11"), None).expect("明細書");
+    assert_eq!(total(&month_doc, "施術料金の合計"), "3,848円");
+    assert_eq!(total(&month_doc, "一部負担金（窓口でのお支払い）"), "320円");
+}
+
+/// H4. マッサージ, one October month of planned visits in a large facility, a sudden call and
+/// the clinic, 2割 (一部負担金 1円未満四捨五入).
+/// 10/07 訪問施術料3 (10人以上) 5局所 2,400 + 温罨法・電気光線器具 300 = 2,700.
+/// 10/14 訪問施術料3 (3〜9人) 4局所 2,260 + 変形徒手矯正術 4肢 1,880 + 特別地域 250 = 4,390
+///       (温罨法 asked with the 矯正術: not billed, "温罨法との併施不可").
+/// 10/21 突発の往療 6 km, 3局所 1,350 + 温罨法 180 + 往療 2,300 (4km超加算廃止) + 特別地域 250
+///       = 4,080.
+/// 10/28 通所 2局所 900 + 変形 1肢 470 = 1,370.
+/// 合計 12,540; 一部負担金 12,540 × 0.2 = 2,508; 請求 10,032. Window 540, 878, 816, 274.
+#[test]
+fn h4_massage_facility_call_and_clinic_in_one_month() {
+    let home = |people| VisitMode::Home {
+        people,
+        distance_km: None,
+    };
+    let mut deformity = mas("2024-10-14", 4, Warmth::Warm, home(5));
+    deformity.deformity_limbs = 4;
+    deformity.special_area = true;
+    let mut call = mas(
+        "2024-10-21",
+        3,
+        Warmth::Warm,
+        VisitMode::Call { distance_km: 6.0 },
+    );
+    call.special_area = true;
+    let mut clinic_day = mas("2024-10-28", 2, Warmth::None, VisitMode::Clinic);
+    clinic_day.deformity_limbs = 1;
+    let mut i = input(
+        massage_case("2024-10-07", consent("2024-10-01", "2025-03-31"), vec![]),
+        vec![
+            mas("2024-10-07", 5, Warmth::WarmElectric, home(12)),
+            deformity,
+            call,
+            clinic_day,
+        ],
+    );
+    i.insurance = insurance(20);
+    let c = one(&i);
+    assert_eq!(
+        ["2024-10-07", "2024-10-14", "2024-10-21", "2024-10-28"].map(|x| day_total(&c, x)),
+        [2700, 4390, 4080, 1370]
+    );
+    assert_eq!(
+        (c.total_yen, c.copay_yen, c.billed_yen),
+        (12540, 2508, 10032)
+    );
+    assert_eq!(windows(&c), vec![540, 878, 816, 274]);
+    assert!(has(&c, "warm_with_deformity"));
+}
