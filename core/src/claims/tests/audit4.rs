@@ -450,8 +450,7 @@ fn p1_zero_share_public_fund_on_an_elderly_recipient() {
 /// 100 = 4,170 each. 合計 18,910; 一部負担金 18,910 × 0.2 = 3,782; 請求 15,128.
 /// Patient: 640; 417 but only 360 left of the cap → 360; then 0, 0 = 1,000. 公費請求 3,782 −
 /// 1,000 = 2,782.
-#[test]
-fn p2_acupuncture_home_visits_under_a_capped_public_fund() {
+fn p2_input() -> ClaimInput {
     let home1 = || VisitMode::Home {
         people: 1,
         distance_km: None,
@@ -465,7 +464,12 @@ fn p2_acupuncture_home_visits_under_a_capped_public_fund() {
     );
     i.insurance = insurance(20);
     i.public_funds.push(fund(10, Some(1000)));
-    let c = one(&i);
+    i
+}
+
+#[test]
+fn p2_acupuncture_home_visits_under_a_capped_public_fund() {
+    let c = one(&p2_input());
     assert_eq!(day_total(&c, "2024-11-05"), 6400);
     assert_eq!(
         (c.total_yen, c.copay_yen, c.billed_yen),
@@ -661,8 +665,7 @@ fn r4_receipts_and_statement_under_a_public_fund() {
 ///       = 4,080.
 /// 10/28 通所 2局所 900 + 変形 1肢 470 = 1,370.
 /// 合計 12,540; 一部負担金 12,540 × 0.2 = 2,508; 請求 10,032. Window 540, 878, 816, 274.
-#[test]
-fn h4_massage_facility_call_and_clinic_in_one_month() {
+fn h4_input() -> ClaimInput {
     let home = |people| VisitMode::Home {
         people,
         distance_km: None,
@@ -689,7 +692,12 @@ fn h4_massage_facility_call_and_clinic_in_one_month() {
         ],
     );
     i.insurance = insurance(20);
-    let c = one(&i);
+    i
+}
+
+#[test]
+fn h4_massage_facility_call_and_clinic_in_one_month() {
+    let c = one(&h4_input());
     assert_eq!(
         ["2024-10-07", "2024-10-14", "2024-10-21", "2024-10-28"].map(|x| day_total(&c, x)),
         [2700, 4390, 4080, 1370]
@@ -700,4 +708,67 @@ fn h4_massage_facility_call_and_clinic_in_one_month() {
     );
     assert_eq!(windows(&c), vec![540, 878, 816, 274]);
     assert!(has(&c, "warm_with_deformity"));
+}
+
+/// S1. The あはき 総括票 (様式第8号, 第9号 per 保険者) over two patients, one month each
+/// (the claims of P2 and H4, both 06139992, and H4 moved to November's batch as a 月遅れ), and a
+/// はり・きゅう patient of another 保険者 (01130012: 11/05 通所 1術, 初検 1,950 + 1,610 =
+/// 3,560; 3割 一部負担金 1,068; 請求 2,492). The November batch:
+/// (Ⅰ) 3件; 実日数 4 + 4 + 1 = 9; 合計 18,910 + 12,540 + 3,560 = 35,010; 一部負担金 3,782 +
+///     2,508 + 1,068 = 7,358; 請求 15,128 + 10,032 + 2,492 = 27,652; 公費請求 2,782.
+/// (Ⅱ) 01130012: 1件, 1日, 3,560 / 1,068 / 2,492 / 0.
+/// (Ⅱ) 06139992: 2件, 8日, 31,450 / 6,290 / 25,160 / 2,782.
+#[test]
+fn s1_ahaki_summaries_with_a_public_fund_and_a_late_claim() {
+    let p2 = one(&p2_input());
+    let h4 = one(&h4_input());
+    let mut other = input(
+        acu_case("2024-11-05", consent("2024-11-01", "2025-04-30")),
+        vec![acu("2024-11-05", 1, false, VisitMode::Clinic)],
+    );
+    other.insurance.insurer_number = "01130012".into();
+    let other = one(&other);
+    assert_eq!(
+        (other.total_yen, other.copay_yen, other.billed_yen),
+        (3560, 1068, 2492)
+    );
+    let s = forms::batch_summaries(ym("2024-11"), &[p2, h4, other]);
+    let row = |x: &forms::SummaryForm| {
+        (
+            x.form_id.clone(),
+            x.insurer_number.clone(),
+            x.claim_count,
+            x.actual_days,
+            x.total_yen,
+            x.copay_yen,
+            x.billed_yen,
+            x.public_billed_yen,
+        )
+    };
+    assert_eq!(
+        s.iter().map(row).collect::<Vec<_>>(),
+        vec![
+            ("様式第8号".into(), None, 3, 9, 35010, 7358, 27652, 2782),
+            (
+                "様式第9号".into(),
+                Some("01130012".into()),
+                1,
+                1,
+                3560,
+                1068,
+                2492,
+                0
+            ),
+            (
+                "様式第9号".into(),
+                Some("06139992".into()),
+                2,
+                8,
+                31450,
+                6290,
+                25160,
+                2782
+            ),
+        ]
+    );
 }
