@@ -122,6 +122,24 @@ fn sample_forms_print_on_a4_one_sheet_per_page() {
         judo_page.contains(&format!(" {judo_total} 円")),
         "the computed 合計 {judo_total} on the 様式第5号 page:\n{judo_page}"
     );
+    // The 受領委任欄 as the 記載要領 has it: the 委任年月日 and 氏名 to be written by the
+    // patient, the 住所 printed 「上記と同じ」 (the insured's address is on the form).
+    for line in ["委任年月日", "被保険者住所上記と同じ", "被保険者氏名"] {
+        assert!(
+            squash(&judo_page).contains(line),
+            "{line} in the 受領委任欄:\n{judo_page}"
+        );
+    }
+    // Nothing of the block is cut off by its box.
+    let clipped = b.exec(
+        "return [...document.querySelectorAll('#sample-sheets .block-apply, #sample-sheets .block-cert')].filter(e => e.scrollHeight > e.clientHeight + 1).map(e => `${e.className} ${e.scrollHeight}>${e.clientHeight}`)",
+        serde_json::json!([]),
+    );
+    assert_eq!(
+        clipped,
+        serde_json::json!([]),
+        "a 申請・委任 or 施術証明 box overflows"
+    );
     assert!(!text.contains("要確認"), "要確認 is for the screen only");
     assert_eq!(pages, sheets, "one A4 page per sheet");
     println!("sample-forms.pdf: {pages} pages for {sheets} sheets");

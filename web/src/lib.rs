@@ -21,6 +21,9 @@ mod postal;
 mod state;
 mod storage;
 mod view;
+// The widget's own rendering: only in the widget's build (the app never mounts it, and a
+// `#[wasm_bindgen]` export would link it into the app's download).
+#[cfg(not(feature = "app"))]
 mod widget;
 
 use wasm_bindgen::prelude::*;
@@ -41,7 +44,8 @@ pub fn run_app() {
     yew::Renderer::<view::App>::new().render();
 }
 
-/// Mounts `<ukemi-eligibility>`'s content into its open shadow root.
+/// Mounts `<ukemi-eligibility>`'s content into its open shadow root (the widget's build).
+#[cfg(not(feature = "app"))]
 /// `companion` is `host:port` (empty: the default port list); `modes` may contain `insurance`.
 #[wasm_bindgen]
 pub fn mount_widget(
@@ -70,6 +74,7 @@ pub fn mount_widget(
     Ok(())
 }
 
+#[cfg(not(feature = "app"))]
 fn protocol_defaults() -> Vec<String> {
     ukemi_core::protocol::DEFAULT_PORTS
         .iter()

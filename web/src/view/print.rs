@@ -394,7 +394,13 @@ fn claim_sheet(form: &FormModel, draft: bool, sample: bool) -> Html {
                 <span class="val small">{ "上記の療養に要した費用について、療養費の支給を申請します。" }</span>
                 <span class="lbl">{ "受領委任欄" }</span>
                 <span class="val small">{ "上記の療養費の受領を施術管理者に委任します。" }</span>
-                <span class="val sign">{ "被保険者氏名" }</span>
+                // Written by the patient (記載要領): the date and the 氏名 by hand; the 住所
+                // may be printed 「上記と同じ」 when the insured's address is on the form.
+                <span class="val sign delegation-date">{ "委任年月日　令和　　年　　月　　日" }</span>
+                <span class="val sign delegation-address">{
+                    if value(form, "holder_address").trim().is_empty() { "被保険者住所" } else { "被保険者住所　上記と同じ" }
+                }</span>
+                <span class="val sign delegation-name">{ "被保険者氏名" }</span>
             </div>
             if !form.needs_review.is_empty() {
                 <p class="review screen-only">{ format!("要確認（料金表の金額が未確認の項目）：{}", form.needs_review.join("、")) }</p>
