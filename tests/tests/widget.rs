@@ -246,6 +246,12 @@ fn the_widget_moves_the_focus_labels_every_control_and_checks_by_numbers() {
     wait_focus(&b, "result-heading");
     let log = b.wait_text("#log", "insurance_numbers", WAIT);
     assert!(log.contains("ukemi-result"), "{log}");
+    // axe inside the widget (its shadow tree), with a refusal and a result on screen.
+    let violations = b.axe_serious(Some("ukemi-eligibility"));
+    assert!(
+        violations.is_empty(),
+        "axe inside the widget: {violations:#?}"
+    );
     // A date that is not one: said at the field.
     set_value(&b, "#ins-birthdate", "H32.1.1");
     wait_shadow(
