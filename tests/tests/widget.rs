@@ -58,8 +58,8 @@ fn click(b: &Browser, css: &str) {
     );
 }
 
-#[test]
-fn the_host_page_receives_the_result_event_and_its_css_does_not_leak_in() {
+/// The example host page with the widget waiting for approval, approved at the companion.
+fn approved() -> (Companion, Browser) {
     let comp = Companion::start(&["--serve", &dist(true).to_string_lossy()]);
     let b = Browser::start();
     b.goto(&format!("{}/widget/example.html", comp.origin()));
@@ -70,6 +70,12 @@ fn the_host_page_receives_the_result_event_and_its_css_does_not_leak_in() {
         json!([]),
     );
     comp.approve_next(&comp.origin());
+    (comp, b)
+}
+
+#[test]
+fn the_host_page_receives_the_result_event_and_its_css_does_not_leak_in() {
+    let (_comp, b) = approved();
     wait_shadow(
         &b,
         "practice cards",
@@ -152,16 +158,7 @@ fn submit(b: &Browser, form: &str) {
 /// refusals as the app's 受付, inside the shadow root.
 #[test]
 fn the_widget_moves_the_focus_labels_every_control_and_checks_by_numbers() {
-    let comp = Companion::start(&["--serve", &dist(true).to_string_lossy()]);
-    let b = Browser::start();
-    b.goto(&format!("{}/widget/example.html", comp.origin()));
-    wait_shadow(
-        &b,
-        "waiting for approval",
-        "return r.querySelector('#pairing-code') !== null;",
-        json!([]),
-    );
-    comp.approve_next(&comp.origin());
+    let (_comp, b) = approved();
     // Approved: the focus goes to the card reader, not the page's top.
     wait_focus(&b, "reader-heading");
 

@@ -387,18 +387,7 @@ pub fn date_field(p: &DateProps) -> Html {
         error.is_some().then(|| error_id.clone()),
         refusal(p.invalid, &p.error_id),
     ]);
-    let hint = match p.value {
-        Some(d) => lang.t(
-            format!("西暦 {d}。S43.4.12・昭和43年4月12日・430412 のようにも入力できます。"),
-            format!("{d}. Also typed as S43.4.12, 昭和43年4月12日 or 430412."),
-        ),
-        None => lang
-            .t(
-                "S43.4.12・昭和43年4月12日・1968-04-12 のように入力できます。",
-                "Type e.g. S43.4.12, 昭和43年4月12日 or 1968-04-12.",
-            )
-            .to_string(),
-    };
+    let hint = date_hint(lang, p.value);
     html! {
         <div class="field date-field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
@@ -461,4 +450,20 @@ pub fn parse_date(s: &str) -> Option<Date> {
 /// `12,345円` (core's formatting, so the screen and the printed documents agree).
 pub fn yen(n: u64) -> String {
     ukemi_core::records::documents::yen(n)
+}
+
+/// What a date field says under its label: the date as read, or how one may be typed.
+pub(crate) fn date_hint(lang: crate::i18n::Lang, value: Option<Date>) -> String {
+    match value {
+        Some(d) => lang.t(
+            format!("西暦 {d}。S43.4.12・昭和43年4月12日・430412 のようにも入力できます。"),
+            format!("{d}. Also typed as S43.4.12, 昭和43年4月12日 or 430412."),
+        ),
+        None => lang
+            .t(
+                "S43.4.12・昭和43年4月12日・1968-04-12 のように入力できます。",
+                "Type e.g. S43.4.12, 昭和43年4月12日 or 1968-04-12.",
+            )
+            .to_string(),
+    }
 }

@@ -14,7 +14,7 @@ mod desk;
 pub(crate) mod diagnostics;
 mod documents;
 mod durable;
-mod form;
+pub(crate) mod form;
 pub(crate) mod insurance;
 mod merge;
 mod month_ledger;

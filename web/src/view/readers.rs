@@ -61,26 +61,7 @@ pub fn readers() -> Html {
         })
     };
     let current = s.companion.reader().map(|r| r.name.clone());
-    let status = match s.companion.reader() {
-        // Listed after pairing: until the companion answers, nothing is known to be missing.
-        None if !s.companion.readers_listed => app
-            .t(
-                "カードリーダーを確認しています…",
-                "Looking for card readers…",
-            )
-            .to_string(),
-        None => app
-            .t(
-                "カードリーダーが見つかりません。USBケーブルをつなぎ直してください。",
-                "No card reader found. Reconnect the USB cable.",
-            )
-            .to_string(),
-        Some(r) => format!(
-            "{}：{}",
-            reader_name(app.lang(), &r.name),
-            card_label(app.lang(), r.card.as_ref())
-        ),
-    };
+    let status = status_text(app.lang(), &s.companion);
     html! {
         <section class="panel" aria-labelledby="reader-heading">
             <h2 id="reader-heading" tabindex="-1">{ app.t("カードリーダー", "Card reader") }</h2>
@@ -139,5 +120,29 @@ fn sim_panel() -> Html {
                 <p id="sim-error" role="alert" class="error">{ f.message(app.lang()) }</p>
             }
         </div>
+    }
+}
+
+/// The chosen reader and its card in a sentence, or why there is none.
+pub(crate) fn status_text(lang: Lang, c: &crate::state::companion::Companion) -> String {
+    match c.reader() {
+        // Listed after pairing: until the companion answers, nothing is known to be missing.
+        None if !c.readers_listed => lang
+            .t(
+                "カードリーダーを確認しています…",
+                "Looking for card readers…",
+            )
+            .to_string(),
+        None => lang
+            .t(
+                "カードリーダーが見つかりません。USBケーブルをつなぎ直してください。",
+                "No card reader found. Reconnect the USB cable.",
+            )
+            .to_string(),
+        Some(r) => format!(
+            "{}：{}",
+            reader_name(lang, &r.name),
+            card_label(lang, r.card.as_ref())
+        ),
     }
 }

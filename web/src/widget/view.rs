@@ -121,26 +121,7 @@ fn readers_panel(s: &State) -> El {
     let lang = s.lang;
     let c = &s.companion;
     let current = c.reader().map(|r| r.name.as_str());
-    let status = match c.reader() {
-        // Listed after pairing: until the companion answers, nothing is known to be missing.
-        None if !c.readers_listed => lang
-            .t(
-                "カードリーダーを確認しています…",
-                "Looking for card readers…",
-            )
-            .to_string(),
-        None => lang
-            .t(
-                "カードリーダーが見つかりません。USBケーブルをつなぎ直してください。",
-                "No card reader found. Reconnect the USB cable.",
-            )
-            .to_string(),
-        Some(r) => format!(
-            "{}：{}",
-            readers::reader_name(lang, &r.name),
-            readers::card_label(lang, r.card.as_ref())
-        ),
-    };
+    let status = readers::status_text(lang, c);
     let mut p = el("section")
         .class("panel")
         .a("aria-labelledby", "reader-heading")
@@ -422,18 +403,7 @@ fn insurance_panel(s: &State, local: &Local) -> El {
 /// era beside it), or picked from the browser's calendar — the app's `DateField`.
 fn birth_field(lang: Lang, local: &Local, refused: bool) -> El {
     const ID: &str = "ins-birthdate";
-    let hint = match local.birth {
-        Some(d) => lang.t(
-            format!("西暦 {d}。S43.4.12・昭和43年4月12日・430412 のようにも入力できます。"),
-            format!("{d}. Also typed as S43.4.12, 昭和43年4月12日 or 430412."),
-        ),
-        None => lang
-            .t(
-                "S43.4.12・昭和43年4月12日・1968-04-12 のように入力できます。",
-                "Type e.g. S43.4.12, 昭和43年4月12日 or 1968-04-12.",
-            )
-            .to_string(),
-    };
+    let hint = crate::view::form::date_hint(lang, local.birth);
     let mut described = vec!["ins-birthdate-hint"];
     if local.birth_error.is_some() {
         described.push("ins-birthdate-error");
