@@ -613,6 +613,21 @@ mod tests {
     }
 
     #[test]
+    fn in_english_every_text_is_english() {
+        let mut s = paired(my_number(3));
+        s.lang = Lang::En;
+        let tree = widget(&s, &Local::default(), true);
+        assert_eq!(tree.attr("lang"), Some("en"));
+        let text = tree.text();
+        assert!(
+            text.contains("Connected to the companion") && text.contains("PIN tries left: 3"),
+            "{text}"
+        );
+        assert!(!text.contains("コンパニオン"), "{text}");
+        assert_accessible(&tree);
+    }
+
+    #[test]
     fn before_pairing_only_the_connection_is_shown_and_announced() {
         let mut s = State::default();
         let tree = widget(&s, &Local::default(), true);
