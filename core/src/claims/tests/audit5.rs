@@ -8,6 +8,7 @@
 
 use super::audit::{day_total, month, part, windows, with_mode};
 use super::*;
+use crate::claims::forms;
 
 fn call(date: &str, km: f64, p: Vec<PartTreatment>) -> Visit {
     with_mode(visit_parts(date, p), VisitMode::Call { distance_km: km })
@@ -70,6 +71,24 @@ fn e1_house_call_on_a_holiday_first_visit_in_a_storm() {
 /// Window: 5,758 × 0.3 = 1,727.4 → 1,730; 658 × 0.3 = 197.4 → 200 = 1,930.
 #[test]
 fn e2_house_call_keeps_its_full_amount_in_a_long_term_frequent_month() {
+    let c = one(&e2_input());
+    assert!(c.long_term_frequent);
+    assert_eq!(
+        codes(&c, "2024-10-01"),
+        vec![
+            ("after_contusion_sprain".to_string(), 253),
+            ("after_contusion_sprain".to_string(), 253),
+            ("after_contusion_sprain".to_string(), 152),
+            ("ouryo_over4km".to_string(), 2550),
+            ("ouryo_addon_night".to_string(), 2550),
+        ]
+    );
+    assert_eq!(all_days(&c), vec![5758, 658]);
+    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (6416, 1925, 4491));
+    assert_eq!(windows(&c), vec![1730, 200]);
+}
+
+fn e2_input() -> ClaimInput {
     let mut inj = sprains3();
     for x in &mut inj {
         x.injury_date = d("2024-04-01");
@@ -86,21 +105,90 @@ fn e2_house_call_keeps_its_full_amount_in_a_long_term_frequent_month() {
     visits.push(Visit::on(d("2024-10-02")));
     let mut i = input(judo("2024-04-01", inj), visits);
     i.month = month(2024, 10);
+    i
+}
+
+/// E13. E2's 申請書 (様式第5号), box by box: the 往療料 and its 加算 are rows of their own with
+/// no 逓減; each 部位's 後療 is one row per 逓減 band, its 単価 the 所定料金 505 with the rates
+/// beside it and its 金額 the reduced unit price (rounded per 施術, 疑義解釈 R6.5.31 問5) × 回数:
+/// (1) and (2) 253 × 2 = 506 at 長期50%, (3) 152 × 2 = 304 at 多部位60% 長期50% (per row it
+/// would be 505 × 2 × 0.3 = 303: Known gaps); 往療距離 "1日 6km" (the amount depends
+/// on 4km超); 合計 2,550 + 2,550 + 506 + 506 + 304 = 6,416, 一部負担金 1,925, 請求金額 4,491
+/// (the form's, not the window's 1,930); 摘要 carries the 長期・長期頻回 reasons.
+#[test]
+fn e13_the_form_of_a_house_call_in_a_long_term_frequent_month() {
+    let i = e2_input();
     let c = one(&i);
-    assert!(c.long_term_frequent);
+    let form = forms::claim_form(&i, &c);
+    let rows: Vec<(String, String, String, String, String, String)> = form
+        .sections
+        .iter()
+        .find(|s| s.key == "amounts")
+        .expect("amounts")
+        .rows
+        .iter()
+        .map(|r| {
+            let cell = |k: &str| {
+                r.iter()
+                    .find(|f| f.key == k)
+                    .map(|f| f.value.clone())
+                    .unwrap_or_default()
+            };
+            (
+                cell("part"),
+                cell("code"),
+                cell("unit"),
+                cell("count"),
+                cell("rate"),
+                cell("amount"),
+            )
+        })
+        .collect();
+    let row = |p: &str, code: &str, unit: &str, n: &str, rate: &str, amount: &str| {
+        (
+            p.to_string(),
+            code.to_string(),
+            unit.to_string(),
+            n.to_string(),
+            rate.to_string(),
+            amount.to_string(),
+        )
+    };
     assert_eq!(
-        codes(&c, "2024-10-01"),
+        rows,
         vec![
-            ("after_contusion_sprain".to_string(), 253),
-            ("after_contusion_sprain".to_string(), 253),
-            ("after_contusion_sprain".to_string(), 152),
-            ("ouryo_over4km".to_string(), 2550),
-            ("ouryo_addon_night".to_string(), 2550),
+            row("", "ouryo_addon_night", "2550", "1", "", "2550"),
+            row("", "ouryo_over4km", "2550", "1", "", "2550"),
+            row("1", "after_contusion_sprain", "505", "2", "長期50%", "506"),
+            row("2", "after_contusion_sprain", "505", "2", "長期50%", "506"),
+            row(
+                "3",
+                "after_contusion_sprain",
+                "505",
+                "2",
+                "多部位60% 長期50%",
+                "304"
+            ),
         ]
     );
-    assert_eq!(all_days(&c), vec![5758, 658]);
-    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (6416, 1925, 4491));
-    assert_eq!(windows(&c), vec![1730, 200]);
+    let value = |key: &str| {
+        form.sections
+            .iter()
+            .flat_map(|s| s.fields.iter())
+            .find(|f| f.key == key)
+            .map(|f| f.value.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(value("outreach_distance"), "1日 6km");
+    assert_eq!(
+        (value("total"), value("copay"), value("billed")),
+        ("6416".to_string(), "1925".to_string(), "4491".to_string())
+    );
+    assert_eq!(
+        value("long_term_frequent_reason"),
+        "疼痛が強く頻回の施術が必要"
+    );
+    assert_eq!(value("long_term_reason"), "症状の改善が緩やかなため");
 }
 
 /// E3. 特別地域加算 is an あはき item (支給基準 R6: "+250円 /回" in the reference's あはき
@@ -438,4 +526,37 @@ fn e12_judo_only_addons_on_an_acupuncture_case_are_named_not_billed() {
             "visits[2024-11-12].outreach_addon"
         ]
     );
+}
+
+/// E14. A case file with visits after the month asked (the CLI reads whole files; the book
+/// passes visits up to the month's end): October is the same either way, and November is
+/// its own claim. The fixture (three sprains, 2024-10, worked in docs/claims.md: 8,691 /
+/// 一部負担金 2,608 / 請求 6,083) plus 11/01 and 11/05 with no parts:
+/// 11/01: 後療 505 + 505 + 303 + 明細書 10 (月1回) = 1,323 (no 再検: that was 10/02);
+/// 11/05: 1,313. 合計 2,636; 請求 2,636 × 0.7 = 1,845.2 → 1,845; 一部負担金 791.
+/// Window: 396.9 → 400; 393.9 → 390 = 790.
+#[test]
+fn e14_later_visits_in_the_file_leave_the_month_alone() {
+    let mut v = fixture();
+    v["month"] = serde_json::json!("2024-10");
+    let oct_only = one(&read(v.clone()));
+    if let Some(list) = v["visits"].as_array_mut() {
+        list.push(serde_json::json!({ "date": "2024-11-01" }));
+        list.push(serde_json::json!({ "date": "2024-11-05" }));
+    }
+    let oct = one(&read(v.clone()));
+    assert_eq!(
+        (oct.total_yen, oct.copay_yen, oct.billed_yen, oct.window_yen),
+        (8691, 2608, 6083, 2610)
+    );
+    assert_eq!(oct.lines, oct_only.lines);
+    v["month"] = serde_json::json!("2024-11");
+    let nov = one(&read(v));
+    assert_eq!(all_days(&nov), vec![1323, 1313]);
+    assert_eq!(
+        (nov.total_yen, nov.copay_yen, nov.billed_yen),
+        (2636, 791, 1845)
+    );
+    assert_eq!(windows(&nov), vec![400, 390]);
+    assert!(!nov.lines.iter().any(|l| l.code == "saiken"));
 }
