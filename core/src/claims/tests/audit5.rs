@@ -1,6 +1,7 @@
 //! Fifth money audit (2026-12): 柔整 往療 (on the 初検 day, with its 加算, in the 長期頻回
 //! month, twice a day, with a 特別地域 flag), the 初検料 加算 on a second 初検, 施術情報提供料,
-//! 明細書発行体制加算 when the month's first entered day bills nothing, and a case file read
+//! 明細書発行体制加算 when the month's first entered day bills nothing, the 公費 boxes of
+//! 様式第5号 (8割 with a day-capped 医療証), the 柔整 加算 on an あはき case, and a case file read
 //! as the CLI reads it (no visits, a month without visits, a day twice, a 転帰 before the
 //! 初検). Each case was worked out on paper from the reference facts (docs/claims.md "Rule
 //! table", "Money on the form and at the window") before the engine ran; each test writes its
@@ -43,6 +44,15 @@ fn finding<'c>(c: &'c MonthlyClaim, code: &str) -> &'c Finding {
 /// Window: 8,565 × 0.2 = 1,713 → 1,710; 915 × 0.2 = 183 → 180 = 1,890.
 #[test]
 fn e1_house_call_on_a_holiday_first_visit_in_a_storm() {
+    let c = one(&e1_input());
+    assert_eq!(all_days(&c), vec![8565, 915]);
+    assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (9480, 1896, 7584));
+    assert_eq!(windows(&c), vec![1710, 180]);
+    assert_eq!(c.window_yen, 1890);
+    assert!(!c.has_errors(), "{:?}", c.findings);
+}
+
+fn e1_input() -> ClaimInput {
     let case = judo(
         "2024-11-03",
         vec![injury(InjuryKind::Sprain, "足関節", "2024-11-03")],
@@ -53,11 +63,50 @@ fn e1_house_call_on_a_holiday_first_visit_in_a_storm() {
     let mut i = input(case, vec![first, Visit::on(d("2024-11-04"))]);
     i.clinic.statement_system = true;
     i.insurance = insurance(20);
+    i
+}
+
+/// E15. E1 under a 公費 (医療証: 1割, at most 500 a day), the 様式第5号's money boxes: the
+/// 申請書's 合計・一部負担金・請求金額 do not change (9,480 / 1,896 / 7,584); the patient pays
+/// per visit 1割 with the window's rounding, within the 2割 share, then the day cap:
+/// 8,565 × 0.1 = 856.5 → 860 → 500 (cap); 915 × 0.1 = 91.5 → 90. 一部負担金相当額 (what the
+/// patient paid under the 公費) 590; 公費請求額 = 一部負担金 1,896 − 590 = 1,306.
+#[test]
+fn e15_public_fund_boxes_on_a_house_call_first_visit() {
+    let mut i = e1_input();
+    i.public_funds = vec![PublicFund {
+        payer_number: "82130006".into(),
+        recipient_number: "7654321".into(),
+        copay_percent: 10,
+        monthly_cap_yen: None,
+        per_day_cap_yen: Some(500),
+        paid_days_per_month: None,
+        program: None,
+    }];
     let c = one(&i);
-    assert_eq!(all_days(&c), vec![8565, 915]);
     assert_eq!((c.total_yen, c.copay_yen, c.billed_yen), (9480, 1896, 7584));
-    assert_eq!(windows(&c), vec![1710, 180]);
-    assert_eq!(c.window_yen, 1890);
+    assert_eq!(windows(&c), vec![500, 90]);
+    let p = c.public.as_ref().expect("公費");
+    assert_eq!((p.patient_pays_yen, p.public_billed_yen), (590, 1306));
+    let form = forms::claim_form(&i, &c);
+    let value = |key: &str| {
+        form.sections
+            .iter()
+            .flat_map(|s| s.fields.iter())
+            .find(|f| f.key == key)
+            .map(|f| f.value.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        [
+            value("total"),
+            value("copay"),
+            value("billed"),
+            value("public_copay"),
+            value("public_billed")
+        ],
+        ["9480", "1896", "7584", "590", "1306"].map(String::from)
+    );
     assert!(!c.has_errors(), "{:?}", c.findings);
 }
 
