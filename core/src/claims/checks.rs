@@ -2,7 +2,7 @@
 
 use super::claim::{ClaimLine, Finding};
 use super::judo;
-use super::model::{Case, ClaimInput, Clinic, Visit};
+use super::model::{Case, ClaimInput, Clinic, Discipline, Visit, Warmth};
 use crate::date::Date;
 use crate::eligibility::validate_insurer_number;
 
@@ -173,6 +173,7 @@ pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Findi
         |ja| format!("{ja}は資格の有効期間外です。資格を確認してください。"),
         |en| format!("{en}: outside the insurance's validity period; check the eligibility."),
     ));
+    foreign_field_findings(input.case.discipline(), visits, &mut out);
     match &input.case {
         Case::Judo(c) => judo_findings(c, visits, &mut out),
         Case::Acupuncture(c) => {
@@ -195,6 +196,133 @@ pub(crate) fn month_findings(input: &ClaimInput, visits: &[&Visit]) -> Vec<Findi
         }
     }
     out
+}
+
+/// The visit fields of another discipline, set on this case's visits: `(key, Japanese,
+/// English)` of each one that would have billed something there. None is billed here (a
+/// 柔整 特別地域加算, or an あはき 初検 休日加算, is in none of our fee schedules), and the
+/// clinic is told so instead of reading a claim that silently left it out (docs/claims.md,
+/// audit5 E3, E12).
+fn foreign_fields(
+    discipline: Discipline,
+    v: &Visit,
+) -> Vec<(&'static str, &'static str, &'static str)> {
+    let judo = discipline == Discipline::Judo;
+    let acu = discipline == Discipline::Acupuncture;
+    let massage = discipline == Discipline::Massage;
+    let asked = [
+        (
+            !judo && !v.parts.is_empty(),
+            "parts",
+            "部位の施術（柔整）",
+            "treated parts (judo)",
+        ),
+        (
+            !judo && !v.metal_splint.is_empty(),
+            "metal_splint",
+            "金属副子等加算（柔整）",
+            "metal splint addition (judo)",
+        ),
+        (
+            !judo && v.exercise_aftercare,
+            "exercise_aftercare",
+            "柔道整復運動後療料（柔整）",
+            "exercise after-care (judo)",
+        ),
+        (
+            !judo && v.info_provision,
+            "info_provision",
+            "施術情報提供料（柔整）",
+            "information provision fee (judo)",
+        ),
+        (
+            !judo && v.first_visit_addon.is_some(),
+            "first_visit_addon",
+            "初検の時間外・休日・深夜加算（柔整）",
+            "first-visit out-of-hours/holiday/late-night addition (judo)",
+        ),
+        (
+            !judo && v.outreach_addon.is_some(),
+            "outreach_addon",
+            "往療の夜間・難路・暴風雨雪加算（柔整）",
+            "night/difficult-road/storm house-call addition (judo)",
+        ),
+        (
+            judo && v.special_area,
+            "special_area",
+            "特別地域加算（はり・きゅう・マッサージ）",
+            "special-area addition (acupuncture, massage)",
+        ),
+        (
+            judo && v.report_issued,
+            "report_issued",
+            "施術報告書交付料（はり・きゅう・マッサージ）",
+            "treatment report fee (acupuncture, massage)",
+        ),
+        (
+            !acu && v.techniques.is_some(),
+            "techniques",
+            "術数（はり・きゅう）",
+            "techniques (acupuncture)",
+        ),
+        (
+            !acu && v.electro,
+            "electro",
+            "電療料加算（はり・きゅう）",
+            "electrotherapy addition (acupuncture)",
+        ),
+        (
+            !massage && v.local_count > 0,
+            "local_count",
+            "局所数（マッサージ）",
+            "massage areas (massage)",
+        ),
+        (
+            !massage && v.warmth != Warmth::None,
+            "warmth",
+            "温罨法（マッサージ）",
+            "warm compress (massage)",
+        ),
+        (
+            !massage && v.deformity_limbs > 0,
+            "deformity_limbs",
+            "変形徒手矯正術（マッサージ）",
+            "manual correction of deformity (massage)",
+        ),
+    ];
+    asked
+        .into_iter()
+        .filter(|(set, ..)| *set)
+        .map(|(_, key, ja, en)| (key, ja, en))
+        .collect()
+}
+
+/// One warning per foreign field, listing its days.
+fn foreign_field_findings(discipline: Discipline, visits: &[&Visit], out: &mut Vec<Finding>) {
+    let mut by_field: Vec<(&'static str, &'static str, &'static str, Vec<Date>)> = Vec::new();
+    for v in visits {
+        for (key, ja, en) in foreign_fields(discipline, v) {
+            match by_field.iter_mut().find(|(k, ..)| *k == key) {
+                Some((.., days)) => days.push(v.date),
+                None => by_field.push((key, ja, en, vec![v.date])),
+            }
+        }
+    }
+    let (case_ja, case_en) = match discipline {
+        Discipline::Judo => ("柔道整復", "judo therapy"),
+        Discipline::Acupuncture => ("はり・きゅう", "acupuncture"),
+        Discipline::Massage => ("マッサージ", "massage"),
+    };
+    for (key, ja, en, days) in by_field {
+        out.extend(on_dates(
+            Finding::warning,
+            "not_for_discipline",
+            |d| format!("visits[{d}].{key}"),
+            &days,
+            |dates| format!("{dates}: {ja}は{case_ja}の請求にはありません（算定しませんでした）。"),
+            |dates| format!("{dates}: the {en} is not part of a {case_en} claim; not billed."),
+        ));
+    }
 }
 
 /// "From 2024-10 施術分: 傷病名に加え症状名の記入が必要".
@@ -351,8 +479,70 @@ fn judo_findings(c: &super::model::JudoCase, visits: &[&Visit], out: &mut Vec<Fi
             }
         }
     }
+    // A visit without `parts` treats every 負傷 open that day; when none is, it bills
+    // nothing, and must say why instead of leaving the claim silently short (audit5 E11).
+    let mut all_ended = Vec::new();
+    let mut none_yet = Vec::new();
+    for v in visits
+        .iter()
+        .filter(|v| v.parts.is_empty() && v.date >= c.first_visit_date)
+    {
+        let injured: Vec<&super::model::Injury> = c
+            .injuries
+            .iter()
+            .filter(|inj| inj.injury_date <= v.date)
+            .collect();
+        let open = injured
+            .iter()
+            .any(|inj| inj.outcome.as_ref().is_none_or(|o| v.date <= o.date));
+        if injured.is_empty() {
+            none_yet.push(v.date);
+        } else if !open {
+            all_ended.push(v.date);
+        }
+    }
+    out.extend(on_dates(
+        Finding::error,
+        "visit_after_outcome",
+        |d| format!("visits[{d}].date"),
+        &all_ended,
+        |ja| format!("{ja}: どの負傷も転帰（治癒・中止・転医）の後です（この日は算定しませんでした）。"),
+        |en| format!("{en}: every injury has ended (cured, discontinued or transferred) by then; nothing was billed that day."),
+    ));
+    out.extend(on_dates(
+        Finding::error,
+        "visit_before_injury",
+        |d| format!("visits[{d}].date"),
+        &none_yet,
+        |ja| {
+            format!("{ja}: この日までに負傷した負傷名がありません（この日は算定しませんでした）。")
+        },
+        |en| format!("{en}: no injury has happened by then; nothing was billed that day."),
+    ));
     for (i, inj) in c.injuries.iter().enumerate() {
         let name = inj.name_ja();
+        // A 転帰 before the 負傷 happened or before the case's 初検: the 負傷 can never be
+        // treated, so it bills nothing — a typed date is wrong (audit5 E10).
+        if let Some(o) = inj
+            .outcome
+            .as_ref()
+            .filter(|o| o.date < inj.injury_date || o.date < c.first_visit_date)
+        {
+            out.push(Finding::error(
+                "outcome_before_first_visit",
+                format!("case.injuries[{i}].outcome.date"),
+                format!(
+                    "{name}の転帰日（{}）が負傷日（{}）または初検日（{}）より前です。この負傷は算定していません。転帰日を確認してください。",
+                    o.date.wareki(),
+                    inj.injury_date.wareki(),
+                    c.first_visit_date.wareki()
+                ),
+                format!(
+                    "{name}: the outcome date ({}) is before the injury ({}) or the first visit ({}); the injury was not billed. Check the outcome date.",
+                    o.date, inj.injury_date, c.first_visit_date
+                ),
+            ));
+        }
         // A later injury is fine; it must not precede its own treatment.
         let before: Vec<Date> = visits
             .iter()

@@ -9,6 +9,7 @@ mod audit;
 mod audit2;
 mod audit3;
 mod audit4;
+mod audit5;
 mod forms_audit;
 mod rules;
 
