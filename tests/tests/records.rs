@@ -129,6 +129,18 @@ fn every_input_of_the_claim_engine_has_a_control() {
     b.select("#visit-mode", "call");
     b.wait_for("#visit-outreach-addon", WAIT);
     seen.extend(marked(&b));
+    // 特別地域加算 is an あはき 加算: not offered on a 柔整 day (offered on はり's below).
+    let special_area = |b: &Browser| {
+        b.exec(
+            "return document.querySelector('#visit-special-area') !== null;",
+            json!([]),
+        )
+    };
+    assert_eq!(
+        special_area(&b),
+        json!(false),
+        "特別地域加算 offered on a 柔整 day"
+    );
     assert!(controls_in(&b, "judo.doctor_consent") >= fields::<DoctorConsent>().len());
     assert!(controls_in(&b, "injury.outcome") >= fields::<Outcome>().len() - 1);
     for (css, want) in [
@@ -158,6 +170,7 @@ fn every_input_of_the_claim_engine_has_a_control() {
     b.click("#day-2024-10-02");
     b.wait_for("#visit-techniques", WAIT);
     seen.extend(marked(&b));
+    assert_eq!(special_area(&b), json!(true), "特別地域加算 on a はり day");
     assert!(controls_in(&b, "acupuncture.consent") >= fields::<Consent>().len());
 
     // マッサージ.

@@ -349,9 +349,13 @@ pub fn day_entry(p: &DayProps) -> Html {
                     <CheckField id="visit-report" label={ app.t("施術報告書を交付した", "Treatment report issued") } checked={v.report_issued} onchange={check(Box::new(|v, b| v.report_issued = b))} disabled={disabled} />
                 </div>
             }
-            <div data-field="visit.special_area">
-                <CheckField id="visit-special-area" label={ app.t("特別地域加算", "Special area") } checked={v.special_area} onchange={check(Box::new(|v, b| v.special_area = b))} disabled={disabled} />
-            </div>
+            // An あはき 加算 (支給基準): not offered on a 柔整 day; one ticked before (an imported
+            // file) stays shown so it can be cleared — the claim names it `not_for_discipline`.
+            if !judo || v.special_area {
+                <div data-field="visit.special_area">
+                    <CheckField id="visit-special-area" label={ app.t("特別地域加算", "Special area") } checked={v.special_area} onchange={check(Box::new(|v, b| v.special_area = b))} disabled={disabled} />
+                </div>
+            }
             if *confirming {
                 <ConfirmBox text_id="remove-visit-text"
                     question={ lang.t(format!("{}の施術の記録を削除します。よろしいですか？", p.date.wareki()), format!("Delete the treatment recorded on {}?", p.date)) }
