@@ -659,6 +659,42 @@ pub(crate) fn unverified_findings(lines: &[ClaimLine]) -> Vec<Finding> {
     out
 }
 
+/// The days an 往療料 was billed, in order (柔整, and あはき's sudden calls — before 2024-10
+/// its 往療 too): the days the form's 往療 box describes, each with its 距離 and 往療理由.
+pub(crate) fn outreach_days(lines: &[ClaimLine]) -> Vec<Date> {
+    let mut days: Vec<Date> = lines
+        .iter()
+        .filter(|l| l.code == "ouryo" || l.code == "ouryo_over4km")
+        .map(|l| l.date)
+        .collect();
+    days.sort();
+    days.dedup();
+    days
+}
+
+/// An 往療料 billed on a day whose 往療理由 is blank: the insurer reads why the patient could
+/// not come from the form (docs/claims.md, 往療理由), so the clinic is told before filing.
+/// A warning, not an error: the amounts do not depend on it.
+pub(crate) fn outreach_reason_findings(lines: &[ClaimLine], visits: &[&Visit]) -> Option<Finding> {
+    let blank: Vec<Date> = outreach_days(lines)
+        .into_iter()
+        .filter(|d| {
+            visits
+                .iter()
+                .find(|v| v.date == *d)
+                .is_none_or(|v| v.outreach_reason().is_none())
+        })
+        .collect();
+    on_dates(
+        Finding::warning,
+        "outreach_reason_missing",
+        |d| format!("visits[{d}].outreach_reason"),
+        &blank,
+        |ja| format!("{ja}: 往療理由が未入力です。往療が必要だった理由（例：歩行困難とその原因）を入力してください（申請書の摘要に記載します。金額は変わりません）。"),
+        |en| format!("{en}: the reason for the house call is missing; enter why the patient needed a visit (e.g. cannot walk, and why). It is written in the form's remarks; the amounts do not change."),
+    )
+}
+
 /// The longest one-way distance accepted for a house call: beyond it the figure is a typing
 /// mistake, not a journey (16 km already needs an absolute reason).
 pub const MAX_DISTANCE_KM: f64 = 100.0;

@@ -2,6 +2,7 @@
 //! カナ). The web app prints these and the CLI exports them; neither re-derives a value.
 //! Box positions come from the official PDFs and live with the printer, not here.
 
+use super::checks;
 use super::claim::MonthlyClaim;
 use super::judo::{treated_injuries, InjuryHistory};
 use super::model::{Case, ClaimInput, ClaimMonth, Discipline, JudoCase, PatientSex, Visit};
@@ -446,29 +447,53 @@ fn amounts(claim: &MonthlyClaim, listed: &[InjuryRow], visits: &[Visit]) -> Form
     if !distances.is_empty() {
         s.fields.push(f("outreach_distance", "往療距離", distances));
     }
+    let reasons = outreach_reasons(claim, visits);
+    if !reasons.is_empty() {
+        s.fields.push(f("outreach_reason", "往療理由", reasons));
+    }
     s
+}
+
+/// The visit of each day an 往療料 was billed.
+fn outreach_visits<'v>(claim: &MonthlyClaim, visits: &'v [Visit]) -> Vec<(Date, &'v Visit)> {
+    checks::outreach_days(&claim.lines)
+        .into_iter()
+        .filter_map(|d| visits.iter().find(|v| v.date == d).map(|v| (d, v)))
+        .collect()
 }
 
 /// The 往療 box's 距離 (片道, straight line), per day an 往療料 was billed: "2日 3km, 9日 5km".
 /// The amount depends on it (4km超, 16km超), so the insurer reads it off the form.
 fn outreach_distances(claim: &MonthlyClaim, visits: &[Visit]) -> String {
-    let mut days: Vec<Date> = claim
-        .lines
-        .iter()
-        .filter(|l| l.code == "ouryo" || l.code == "ouryo_over4km")
-        .map(|l| l.date)
-        .collect();
-    days.dedup();
-    days.iter()
-        .filter_map(|d| {
-            let km = visits
-                .iter()
-                .find(|v| v.date == *d)
-                .and_then(|v| v.mode.distance_km())?;
-            Some(format!("{}日 {km}km", d.day()))
-        })
+    outreach_visits(claim, visits)
+        .into_iter()
+        .filter_map(|(d, v)| Some(format!("{}日 {}km", d.day(), v.mode.distance_km()?)))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The 往療理由 beside the 距離, for the days an 往療料 was billed: once when every such day
+/// has the same reason ("歩行困難（左足関節脱臼）"), else per day with one
+/// ("2日 歩行困難／9日 発熱で起き上がれない"). A day without one is left out here and named by
+/// the `outreach_reason_missing` warning.
+fn outreach_reasons(claim: &MonthlyClaim, visits: &[Visit]) -> String {
+    let days = outreach_visits(claim, visits);
+    let reasons: Vec<(Date, &str)> = days
+        .iter()
+        .filter_map(|(d, v)| Some((*d, v.outreach_reason()?)))
+        .collect();
+    match reasons.first() {
+        Some((_, first))
+            if reasons.len() == days.len() && reasons.iter().all(|(_, r)| r == first) =>
+        {
+            (*first).to_string()
+        }
+        _ => reasons
+            .iter()
+            .map(|(d, r)| format!("{}日 {r}", d.day()))
+            .collect::<Vec<_>>()
+            .join("／"),
+    }
 }
 
 fn totals(claim: &MonthlyClaim) -> FormSection {

@@ -220,6 +220,7 @@ fn month_claim(
         }
     }
     findings.extend(checks::unverified_findings(&lines));
+    findings.extend(checks::outreach_reason_findings(&lines, &in_month));
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
 
     let total: u32 = lines

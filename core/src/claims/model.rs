@@ -871,6 +871,11 @@ pub struct Visit {
     /// 柔整: the 往療 was at night, on a difficult road or in a storm.
     #[serde(default)]
     pub outreach_addon: Option<OutreachAddon>,
+    /// 往療理由: why the patient needed the practitioner to come (歩行困難 and its cause …).
+    /// The form prints it beside the 往療 box; an 往療料 billed without one is a warning
+    /// (docs/claims.md, `outreach_reason_missing`). Absent in files written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outreach_reason: Option<String>,
 }
 
 impl Visit {
@@ -892,7 +897,16 @@ impl Visit {
             report_issued: false,
             first_visit_addon: None,
             outreach_addon: None,
+            outreach_reason: None,
         }
+    }
+
+    /// The typed 往療理由, trimmed; `None` when blank.
+    pub fn outreach_reason(&self) -> Option<&str> {
+        self.outreach_reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
 }
 
