@@ -690,8 +690,12 @@ pub(crate) fn outreach_reason_findings(lines: &[ClaimLine], visits: &[&Visit]) -
         "outreach_reason_missing",
         |d| format!("visits[{d}].outreach_reason"),
         &blank,
-        |ja| format!("{ja}: 往療理由が未入力です。往療が必要だった理由（例：歩行困難とその原因）を入力してください（申請書の摘要に記載します。金額は変わりません）。"),
-        |en| format!("{en}: the reason for the house call is missing; enter why the patient needed a visit (e.g. cannot walk, and why). It is written in the form's remarks; the amounts do not change."),
+        |ja| {
+            format!("{ja}: 往療理由が未入力です。往療が必要だった理由（例：歩行困難とその原因）を入力してください（申請書の摘要に記載します。金額は変わりません）。")
+        },
+        |en| {
+            format!("{en}: the reason for the house call is missing; enter why the patient needed a visit (e.g. cannot walk, and why). It is written in the form's remarks; the amounts do not change.")
+        },
     )
 }
 

@@ -727,6 +727,59 @@ mod tests {
         assert_eq!(injuries.rows[0][0].value, "右足関節捻挫");
     }
 
+    /// The fixture with 10/2 and 10/7 made house calls (3 km and 5 km) with these reasons.
+    fn house_calls(second: Option<&str>, seventh: Option<&str>) -> (ClaimInput, FormModel) {
+        let mut input: ClaimInput = serde_json::from_str(FIXTURE).expect("fixture parses");
+        for (v, km, reason) in [(1, 3.0, second), (3, 5.0, seventh)] {
+            input.visits[v].mode = crate::claims::VisitMode::Call { distance_km: km };
+            input.visits[v].outreach_reason = reason.map(str::to_string);
+        }
+        let claims = compute(&input).expect("computes");
+        let form = claim_form(&input, &claims[0]);
+        (input, form)
+    }
+
+    /// 往療理由 is one of the 往療 fields of 様式第5号 (reference 1.1): written once beside
+    /// the 距離 when every 往療 of the month has the same reason, else per day.
+    #[test]
+    fn the_outreach_reason_is_printed_beside_the_distance() {
+        let reason = "歩行困難（左足関節脱臼）";
+        let (_, form) = house_calls(Some(reason), Some(&format!(" {reason} ")));
+        assert_eq!(value(&form, "outreach_distance"), Some("2日 3km, 7日 5km"));
+        assert_eq!(value(&form, "outreach_reason"), Some(reason));
+        let amounts = form
+            .sections
+            .iter()
+            .find(|s| s.key == "amounts")
+            .expect("section");
+        let keys: Vec<&str> = amounts.fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["outreach_distance", "outreach_reason"]);
+        assert_eq!(amounts.fields[1].label, "往療理由");
+
+        let (_, form) = house_calls(Some("歩行困難"), Some("発熱で起き上がれない"));
+        assert_eq!(
+            value(&form, "outreach_reason"),
+            Some("2日 歩行困難／7日 発熱で起き上がれない")
+        );
+        // One day without a reason: the other keeps its day, the blank one is left out.
+        let (_, form) = house_calls(None, Some("歩行困難"));
+        assert_eq!(value(&form, "outreach_reason"), Some("7日 歩行困難"));
+        let (_, form) = house_calls(Some("  "), None);
+        assert_eq!(value(&form, "outreach_reason"), None);
+    }
+
+    /// A reason typed on a clinic day (the mode changed back) prints nothing: the 往療 box
+    /// speaks only of the days an 往療料 was billed.
+    #[test]
+    fn a_reason_on_a_clinic_day_is_not_printed() {
+        let mut input: ClaimInput = serde_json::from_str(FIXTURE).expect("fixture parses");
+        input.visits[1].outreach_reason = Some("歩行困難".into());
+        let claims = compute(&input).expect("computes");
+        let form = claim_form(&input, &claims[0]);
+        assert_eq!(value(&form, "outreach_reason"), None);
+        assert_eq!(value(&form, "outreach_distance"), None);
+    }
+
     /// "総括票(Ⅱ) (per 保険者) … stacks ordered by 保険者番号, 総括票(Ⅰ) on top".
     #[test]
     fn summaries_overall_then_per_insurer() {

@@ -456,7 +456,44 @@ fn acupuncture_two_techniques_electro_and_visit_fee_2() {
     assert_eq!(c.billed_yen, 8708);
     // Window: 5,250 × 0.3 = 1,575; 3,020 × 0.3 = 906; 4,170 × 0.3 = 1,251 → 3,732.
     assert_eq!(c.window_yen, 3732);
-    assert!(c.findings.is_empty(), "{:?}", c.findings);
+    // The sudden call has no 往療理由 typed: named, the amounts left as they are. The
+    // planned visits (訪問施術料) need none.
+    let codes: Vec<(&str, Severity, &str)> = c
+        .findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.severity, f.field.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [(
+            "outreach_reason_missing",
+            Severity::Warning,
+            "visits[2024-10-16].outreach_reason"
+        )]
+    );
+    let mut call = acu_visit("2024-10-16", VisitMode::Call { distance_km: 5.0 });
+    call.outreach_reason = Some("腰痛の増悪で歩行困難".into());
+    let home = VisitMode::Home {
+        people: 2,
+        distance_km: Some(3.0),
+    };
+    let with_reason = one(&input(
+        acupuncture(),
+        vec![
+            acu_visit("2024-10-02", home.clone()),
+            acu_visit("2024-10-09", home),
+            call,
+        ],
+    ));
+    assert_eq!(
+        (with_reason.total_yen, with_reason.billed_yen),
+        (12440, 8708)
+    );
+    assert!(
+        with_reason.findings.is_empty(),
+        "{:?}",
+        with_reason.findings
+    );
 }
 
 /// Before 2024-10 a home visit is 施術料 + 往療料 with the 4km 加算 (2,550円).

@@ -534,6 +534,97 @@ fn outreach_addons_and_16_km() {
     assert!(has(&c, "over_16km"));
 }
 
+/// 往療理由 is one of the 往療 fields of 様式第5号 (reference 1.1): each day an 往療料 is billed
+/// without one is named in one warning — a sudden call and a planned 往療 with a distance
+/// alike; a clinic day never. The amounts do not depend on it: 10/1 1,550 + 760 + 2,300;
+/// 10/2 410 + 505 + 2,300; 10/3 505 + 2,300; 10/4 505.
+#[test]
+fn an_outreach_without_its_reason_is_a_warning_and_bills_the_same() {
+    let case = judo(
+        "2024-10-01",
+        vec![injury(InjuryKind::Sprain, "足関節", "2024-10-01")],
+    );
+    let away = |date: &str, mode: VisitMode, reason: Option<&str>| {
+        let mut v = Visit::on(d(date));
+        v.mode = mode;
+        v.outreach_reason = reason.map(str::to_string);
+        v
+    };
+    let home = VisitMode::Home {
+        people: 1,
+        distance_km: Some(2.0),
+    };
+    let days = |r1: Option<&str>, r2: Option<&str>, r3: Option<&str>| {
+        vec![
+            away("2024-10-01", VisitMode::Call { distance_km: 3.0 }, r1),
+            away("2024-10-02", home.clone(), r2),
+            away("2024-10-03", VisitMode::Call { distance_km: 1.0 }, r3),
+            Visit::on(d("2024-10-04")),
+        ]
+    };
+    let blank = one(&input(
+        case.clone(),
+        days(None, Some("　"), Some("歩行困難")),
+    ));
+    let found: Vec<&Finding> = blank
+        .findings
+        .iter()
+        .filter(|f| f.code == "outreach_reason_missing")
+        .collect();
+    assert_eq!(found.len(), 1, "{:?}", blank.findings);
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(found[0].field, "visits[2024-10-01].outreach_reason");
+    assert!(
+        found[0]
+            .message_ja
+            .contains("令和6年10月1日、令和6年10月2日")
+            && found[0].message_ja.contains("往療理由が未入力"),
+        "{}",
+        found[0].message_ja
+    );
+    assert!(!found[0].message_ja.contains("10月3日"));
+    assert!(found[0].message_en.contains("2024-10-01, 2024-10-02"));
+    let amounts = |c: &MonthlyClaim| {
+        ["2024-10-01", "2024-10-02", "2024-10-03", "2024-10-04"].map(|x| total_on(c, x))
+    };
+    assert_eq!(
+        amounts(&blank),
+        [1550 + 760 + 2300, 410 + 505 + 2300, 505 + 2300, 505]
+    );
+    let typed = one(&input(
+        case,
+        days(Some("歩行困難"), Some("寝たきり"), Some("歩行困難")),
+    ));
+    assert!(
+        !has(&typed, "outreach_reason_missing"),
+        "{:?}",
+        typed.findings
+    );
+    assert_eq!(amounts(&typed), amounts(&blank));
+    assert_eq!(
+        (typed.total_yen, typed.billed_yen),
+        (blank.total_yen, blank.billed_yen)
+    );
+}
+
+/// A visit without the field (a case file written before it existed) still reads, and a
+/// visit without a reason writes no `outreach_reason` key.
+#[test]
+fn old_case_files_without_the_reason_still_read() {
+    let v: Visit = serde_json::from_str(
+        r#"{ "date": "2024-10-02", "mode": { "kind": "call", "distance_km": 2.0 } }"#,
+    )
+    .expect("an old visit reads");
+    assert_eq!(v.outreach_reason, None);
+    let written = serde_json::to_string(&v).expect("writes");
+    assert!(!written.contains("outreach_reason"), "{written}");
+    let mut with = v.clone();
+    with.outreach_reason = Some("歩行困難".into());
+    let back: Visit =
+        serde_json::from_str(&serde_json::to_string(&with).expect("writes")).expect("reads");
+    assert_eq!(back.outreach_reason(), Some("歩行困難"));
+}
+
 // ---- Input that must be refused ----
 
 /// A negative or absurd distance, or none, bills no 往療料 and is an error: the day is
