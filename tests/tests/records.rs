@@ -128,6 +128,7 @@ fn every_input_of_the_claim_engine_has_a_control() {
     seen.extend(marked(&b));
     b.select("#visit-mode", "call");
     b.wait_for("#visit-outreach-addon", WAIT);
+    b.wait_for("#visit-outreach-reason", WAIT);
     seen.extend(marked(&b));
     // 特別地域加算 is an あはき 加算: not offered on a 柔整 day (offered on はり's below).
     let special_area = |b: &Browser| {

@@ -343,6 +343,16 @@ pub fn day_entry(p: &DayProps) -> Html {
                             onchange={edit(Box::new(|v, x| v.outreach_addon = OUTREACH_ADDONS.iter().copied().find(|a| wire_name(a) == x)))} disabled={disabled} />
                     </div>
                 }
+                // 往療理由 goes on the form beside the 距離 (docs/claims.md). A reason typed
+                // before the day went back to the clinic stays shown, so it can be cleared.
+                if away || v.outreach_reason.is_some() {
+                    <div data-field="visit.outreach_reason">
+                        <TextField id="visit-outreach-reason" label={ app.t("往療理由（患家で施術した理由）", "Reason for the house call") }
+                            hint={ app.t("例：歩行困難（左足関節脱臼）", "e.g. cannot walk (dislocated left ankle)") }
+                            value={ v.outreach_reason.clone().unwrap_or_default() }
+                            onchange={edit(Box::new(|v, x| v.outreach_reason = (!x.trim().is_empty()).then_some(x)))} disabled={disabled} />
+                    </div>
+                }
             </div>
             if !judo {
                 <div data-field="visit.report_issued">
