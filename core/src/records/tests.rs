@@ -1,8 +1,8 @@
 use super::backup::{self, BackupError};
-use super::month::export_csv;
+use super::month::{export_csv, CaseClaim};
 use super::store::{self, LoadError, Migration, Tables};
 use super::*;
-use crate::claims::{AcuDisease, AcupunctureCase, Consent, PartTreatment, Severity};
+use crate::claims::{AcuDisease, AcupunctureCase, Consent, PartTreatment, Severity, VisitMode};
 use crate::eligibility::{PersonalFamily, Qualification, Sex};
 
 fn d(s: &str) -> Date {
@@ -702,6 +702,67 @@ fn migration_steps_run_in_order_from_the_stored_version() {
     store::migrate(&mut t, 1, &steps, 3).expect("migrates");
     assert_eq!(t["patients"]["p1"]["note"], "ABC");
     assert!(store::migrate(&mut t, 1, &steps[..1], 3).is_err());
+}
+
+/// The 往療理由 is kept with the day in the book: the month's form prints it beside the 距離,
+/// the warning goes once it is typed, and a backup brings it back unchanged.
+#[test]
+fn a_house_call_keeps_its_reason_through_the_form_and_a_backup() {
+    let (mut book, id) = judo_book();
+    let mut v = fixture().visits[1].clone();
+    v.mode = VisitMode::Call { distance_km: 3.0 };
+    book.apply(Edit::SetVisit {
+        case_id: id.clone(),
+        visit: v.clone(),
+    })
+    .expect("visit");
+    let claim = |book: &Book| {
+        book.month_claims(october())
+            .into_iter()
+            .find(|c| c.case_id == id)
+            .expect("the case's claim")
+    };
+    let missing = |c: &CaseClaim| {
+        c.claim
+            .as_ref()
+            .map(|m| {
+                m.findings
+                    .iter()
+                    .any(|f| f.code == "outreach_reason_missing")
+            })
+            .unwrap_or(false)
+    };
+    assert!(missing(&claim(&book)));
+    v.outreach_reason = Some("歩行困難（右足関節捻挫）".into());
+    book.apply(Edit::SetVisit {
+        case_id: id.clone(),
+        visit: v,
+    })
+    .expect("visit with its reason");
+    let c = claim(&book);
+    assert!(!missing(&c));
+    let form = c.form().expect("form");
+    let printed: Vec<(&str, &str)> = form
+        .sections
+        .iter()
+        .flat_map(|s| s.fields.iter())
+        .filter(|f| f.key.starts_with("outreach_"))
+        .map(|f| (f.key.as_str(), f.value.as_str()))
+        .collect();
+    assert_eq!(
+        printed,
+        [
+            ("outreach_distance", "2日 3km"),
+            ("outreach_reason", "歩行困難（右足関節捻挫）")
+        ]
+    );
+    let restored = backup::import(&backup::export(&book, "now")).expect("restores");
+    assert_eq!(restored, book);
+    let day = restored
+        .case(&id)
+        .and_then(|r| r.visits.iter().find(|v| v.date == d("2024-10-02")))
+        .and_then(Visit::outreach_reason);
+    assert_eq!(day, Some("歩行困難（右足関節捻挫）"));
 }
 
 #[test]
