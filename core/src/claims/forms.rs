@@ -768,6 +768,32 @@ mod tests {
         assert_eq!(value(&form, "outreach_reason"), None);
     }
 
+    /// はり・きゅう (様式第6号): the sudden call's reason is printed the same way; the planned
+    /// visits (訪問施術料, no 往療料) add nothing to it.
+    #[test]
+    fn an_acupuncture_call_prints_its_reason() {
+        let input: ClaimInput = serde_json::from_str(include_str!(
+            "../../../tests/fixtures/claims/acupuncture_home_visit.json"
+        ))
+        .expect("fixture parses");
+        let claims = compute(&input).expect("computes");
+        assert!(
+            !claims[0]
+                .findings
+                .iter()
+                .any(|f| f.code == "outreach_reason_missing"),
+            "{:?}",
+            claims[0].findings
+        );
+        let form = claim_form(&input, &claims[0]);
+        assert_eq!(form.form_id, "様式第6号");
+        assert_eq!(value(&form, "outreach_distance"), Some("16日 5km"));
+        assert_eq!(
+            value(&form, "outreach_reason"),
+            Some("腰痛の急な増悪で歩行困難")
+        );
+    }
+
     /// A reason typed on a clinic day (the mode changed back) prints nothing: the 往療 box
     /// speaks only of the days an 往療料 was billed.
     #[test]
