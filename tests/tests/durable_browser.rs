@@ -259,7 +259,13 @@ fn a_companion_killed_mid_change_holds_the_acknowledged_book_and_the_page_sends_
     if pending(&b) > 0 {
         assert!(
             held.settings.clinic.address == old || held == big,
-            "neither the old book nor the new one whole"
+            "neither the old book nor the new one whole: name {:?}, address {} chars (starts {:?}), settings equal {}, patients {} vs {}",
+            held.settings.clinic.name,
+            held.settings.clinic.address.chars().count(),
+            held.settings.clinic.address.chars().take(20).collect::<String>(),
+            held.settings == big.settings,
+            held.patients.len(),
+            big.patients.len(),
         );
     } else {
         assert_eq!(held, big);
