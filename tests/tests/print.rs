@@ -132,13 +132,13 @@ fn sample_forms_print_on_a4_one_sheet_per_page() {
     }
     // Nothing of the block is cut off by its box.
     let clipped = b.exec(
-        "return [...document.querySelectorAll('#sample-sheets .block-apply, #sample-sheets .block-cert')].filter(e => e.scrollHeight > e.clientHeight + 1).map(e => `${e.className} ${e.scrollHeight}>${e.clientHeight}`)",
+        "return [...document.querySelectorAll('#sample-sheets .block-apply, #sample-sheets .block-cert, #sample-sheets .block-remarks')].filter(e => e.scrollHeight > e.clientHeight + 1).map(e => `${e.className} ${e.scrollHeight}>${e.clientHeight}`)",
         serde_json::json!([]),
     );
     assert_eq!(
         clipped,
         serde_json::json!([]),
-        "a 申請・委任 or 施術証明 box overflows"
+        "a 申請・委任, 施術証明 or 摘要 box overflows"
     );
     assert!(!text.contains("要確認"), "要確認 is for the screen only");
     assert_eq!(pages, sheets, "one A4 page per sheet");
