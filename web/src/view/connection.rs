@@ -95,16 +95,25 @@ fn pairing_panel() -> Html {
 pub(crate) fn status_text(lang: Lang, s: &State) -> &'static str {
     match (&s.companion.conn, &s.companion.pairing) {
         (Conn::Connecting, _) if s.demo => lang.t("デモを準備しています…", "Preparing the demo…"),
-        (Conn::Connected { .. }, _) if s.demo => lang.t("デモ：ブラウザの中の練習用コンパニオンにつながっています", "Demo: connected to the practice companion inside the browser")
-            ,
-        (Conn::Connecting, _) => lang.t("コンパニオンに接続しています…", "Connecting to the companion…"),
+        (Conn::Connected { .. }, _) if s.demo => lang.t(
+            "デモ：ブラウザの中の練習用コンパニオンにつながっています",
+            "Demo: connected to the practice companion inside the browser",
+        ),
+        (Conn::Connecting, _) => lang.t(
+            "コンパニオンに接続しています…",
+            "Connecting to the companion…",
+        ),
         (Conn::Failed, _) => lang.t(
-                "コンパニオンに接続できません。コンパニオン（ukemi-companion）が起動しているか確認してください。ブラウザが「ローカル ネットワークへのアクセス」を許可するか尋ねてきたら「許可」を選んでください。それでも接続できない場合は、このページのアドレスが許可されていません。管理者に、このアドレスの許可（--allow-origin）を依頼してください。",
-                "Cannot connect to the companion. Check that ukemi-companion is running. If the browser asks whether this page may access your local network, choose Allow. If it still fails, this page's address is not allowed: ask your administrator to allow it (--allow-origin).",
-            )
-            ,
-        (Conn::Connected { .. }, Pairing::Paired) => lang.t("コンパニオンに接続済み", "Connected to the companion"),
-        (Conn::Connected { .. }, _) => lang.t("コンパニオンに接続しました。連携（ペアリング）が必要です。", "Connected. This page must be paired."),
+            "コンパニオンに接続できません。コンパニオン（ukemi-companion）が起動しているか確認してください。ブラウザが「ローカル ネットワークへのアクセス」を許可するか尋ねてきたら「許可」を選んでください。それでも接続できない場合は、このページのアドレスが許可されていません。管理者に、このアドレスの許可（--allow-origin）を依頼してください。",
+            "Cannot connect to the companion. Check that ukemi-companion is running. If the browser asks whether this page may access your local network, choose Allow. If it still fails, this page's address is not allowed: ask your administrator to allow it (--allow-origin).",
+        ),
+        (Conn::Connected { .. }, Pairing::Paired) => {
+            lang.t("コンパニオンに接続済み", "Connected to the companion")
+        }
+        (Conn::Connected { .. }, _) => lang.t(
+            "コンパニオンに接続しました。連携（ペアリング）が必要です。",
+            "Connected. This page must be paired.",
+        ),
     }
 }
 

@@ -12,22 +12,11 @@ use yew::prelude::*;
 #[hook]
 pub fn use_diagnostics(state: &UseReducerHandle<State>) {
     use_effect_with(state.companion.conn.clone(), |c| {
-        match c {
-            Conn::Connecting => log::info("companion.connecting", ""),
-            Conn::Connected { host } => log::info("companion.connected", host),
-            Conn::Failed => log::warn("companion.unreachable", "no answer on the candidate ports"),
-        }
+        log_conn(c);
         || ()
     });
     use_effect_with(state.companion.pairing.clone(), |p| {
-        // The state's name only: the code on a waiting request is not for the log.
-        let name = match p {
-            crate::state::Pairing::Unknown => "Unknown",
-            crate::state::Pairing::NotPaired => "NotPaired",
-            crate::state::Pairing::Waiting { .. } => "Waiting",
-            crate::state::Pairing::Paired => "Paired",
-        };
-        log::info("companion.pairing", name);
+        log_pairing(p);
         || ()
     });
     use_failure_log("eligibility.error", &state.check.failure);
@@ -40,14 +29,7 @@ pub fn use_diagnostics(state: &UseReducerHandle<State>) {
             .map(|r| (r.reference, r.validity)),
         |r| {
             if let Some((reference, validity)) = r {
-                log::info(
-                    "eligibility.result",
-                    &format!(
-                        "reference={} validity={}",
-                        wire_name(reference),
-                        wire_name(validity)
-                    ),
-                );
+                log_result(*reference, *validity);
             }
             || ()
         },
@@ -166,4 +148,39 @@ pub(crate) fn failure_line(
     detail.service_message = None;
     let detail = serde_json::to_string(&detail).unwrap_or_default();
     format!("code={} detail={detail}", wire_name(&code))
+}
+
+/// The log's lines for the companion's state, shared by the app's hook and the widget.
+pub(crate) fn log_conn(c: &Conn) {
+    match c {
+        Conn::Connecting => log::info("companion.connecting", ""),
+        Conn::Connected { host } => log::info("companion.connected", host),
+        Conn::Failed => log::warn("companion.unreachable", "no answer on the candidate ports"),
+    }
+}
+
+/// The pairing's state by name only: the code on a waiting request is not for the log.
+pub(crate) fn log_pairing(p: &crate::state::Pairing) {
+    let name = match p {
+        crate::state::Pairing::Unknown => "Unknown",
+        crate::state::Pairing::NotPaired => "NotPaired",
+        crate::state::Pairing::Waiting { .. } => "Waiting",
+        crate::state::Pairing::Paired => "Paired",
+    };
+    log::info("companion.pairing", name);
+}
+
+/// A result by how it was asked and what it said: never who it is about.
+pub(crate) fn log_result(
+    reference: ukemi_core::eligibility::ReferenceKind,
+    validity: ukemi_core::eligibility::QualificationValidity,
+) {
+    log::info(
+        "eligibility.result",
+        &format!(
+            "reference={} validity={}",
+            wire_name(&reference),
+            wire_name(&validity)
+        ),
+    );
 }

@@ -18,6 +18,7 @@ use crate::i18n::Lang;
 use crate::log;
 use crate::state::{check, companion, Action, Area, Conn, Failure, Pairing, State};
 use crate::storage;
+use crate::view::diagnostics;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use ukemi_core::date::TypedDateError;
@@ -186,24 +187,11 @@ impl Widget {
             let first = !std::mem::replace(&mut seen.rendered, true);
 
             if seen.conn.as_ref() != Some(&s.companion.conn) {
-                match &s.companion.conn {
-                    Conn::Connecting => log::info("companion.connecting", ""),
-                    Conn::Connected { host } => log::info("companion.connected", host),
-                    Conn::Failed => {
-                        log::warn("companion.unreachable", "no answer on the candidate ports")
-                    }
-                }
+                diagnostics::log_conn(&s.companion.conn);
                 seen.conn = Some(s.companion.conn.clone());
             }
             if seen.pairing.as_ref() != Some(&s.companion.pairing) {
-                // The state's name only: the code on a waiting request is not for the log.
-                let name = match s.companion.pairing {
-                    Pairing::Unknown => "Unknown",
-                    Pairing::NotPaired => "NotPaired",
-                    Pairing::Waiting { .. } => "Waiting",
-                    Pairing::Paired => "Paired",
-                };
-                log::info("companion.pairing", name);
+                diagnostics::log_pairing(&s.companion.pairing);
                 match s.companion.pairing {
                     Pairing::Waiting { .. } | Pairing::NotPaired => seen.asked = true,
                     // Approved: the focus goes to the card reader, not the page's top.
@@ -261,14 +249,7 @@ impl Widget {
                     if let Ok(v) = serde_json::to_string(r) {
                         events.push(("ukemi-result", v));
                     }
-                    log::info(
-                        "eligibility.result",
-                        &format!(
-                            "reference={} validity={}",
-                            ukemi_core::wire_name(&r.reference),
-                            ukemi_core::wire_name(&r.validity)
-                        ),
-                    );
+                    diagnostics::log_result(r.reference, r.validity);
                     focus = Some(("result-heading", false));
                 }
             }
@@ -288,10 +269,7 @@ impl Widget {
                             Area::Pairing => "pairing.error",
                             _ => "eligibility.error",
                         };
-                        log::warn(
-                            event,
-                            &crate::view::diagnostics::failure_line(f.code, &f.detail),
-                        );
+                        log::warn(event, &diagnostics::failure_line(f.code, &f.detail));
                         let v = ErrorEvent {
                             code: f.code,
                             message: &f.message_ja,
