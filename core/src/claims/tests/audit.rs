@@ -13,6 +13,11 @@ pub(super) fn day_total(c: &MonthlyClaim, date: &str) -> u32 {
     codes(c, date).iter().map(|x| x.1).sum()
 }
 
+/// Each visit's total (the window's line per day).
+pub(super) fn all_days(c: &MonthlyClaim) -> Vec<u32> {
+    c.window.iter().map(|w| w.total_yen).collect()
+}
+
 pub(super) fn windows(c: &MonthlyClaim) -> Vec<u32> {
     c.window.iter().map(|w| w.pays_yen).collect()
 }

@@ -3,7 +3,9 @@
 //! (`audit.rs`) did not cover. Each test writes its arithmetic out; an amount the reference
 //! marks [U] is named where a case depends on it.
 
-use super::audit::{acu, acu_case, consent, day_total, mas, massage_case, month, part, windows};
+use super::audit::{
+    acu, acu_case, all_days, consent, day_total, mas, massage_case, month, part, windows,
+};
 use super::*;
 
 fn home(people: u32) -> VisitMode {
@@ -11,10 +13,6 @@ fn home(people: u32) -> VisitMode {
         people,
         distance_km: Some(2.0),
     }
-}
-
-fn all_days(c: &MonthlyClaim) -> Vec<u32> {
-    c.window.iter().map(|w| w.total_yen).collect()
 }
 
 // ---- はり・きゅう ----

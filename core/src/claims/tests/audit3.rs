@@ -7,12 +7,10 @@
 //! arithmetic out; an amount the reference marks [U] (the 骨折・不全骨折・脱臼 rows, 金属副子等
 //! 加算) is the docs/claims.md fee-master row and is named where a case depends on it.
 
-use super::audit::{acu, acu_case, consent, day_total, mas, massage_case, month, part, windows};
+use super::audit::{
+    acu, acu_case, all_days, consent, day_total, mas, massage_case, month, part, windows,
+};
 use super::*;
-
-fn all_days(c: &MonthlyClaim) -> Vec<u32> {
-    c.window.iter().map(|w| w.total_yen).collect()
-}
 
 /// Ten visits a month, on the 2nd to the 11th.
 fn ten_a_month(months: &[&str]) -> Vec<Visit> {

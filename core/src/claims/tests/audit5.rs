@@ -7,18 +7,12 @@
 //! table", "Money on the form and at the window") before the engine ran; each test writes its
 //! arithmetic out. What this audit left open is under docs/claims.md "Known gaps".
 
-use super::audit::{day_total, month, part, windows, with_mode};
+use super::audit::{all_days, month, part, windows, with_mode};
 use super::*;
 use crate::claims::forms;
 
 fn call(date: &str, km: f64, p: Vec<PartTreatment>) -> Visit {
     with_mode(visit_parts(date, p), VisitMode::Call { distance_km: km })
-}
-
-fn all_days(c: &MonthlyClaim) -> Vec<u32> {
-    let mut days: Vec<Date> = c.lines.iter().map(|l| l.date).collect();
-    days.dedup();
-    days.iter().map(|x| day_total(c, &x.to_string())).collect()
 }
 
 fn line_codes(c: &MonthlyClaim, date: &str) -> Vec<String> {
