@@ -21,12 +21,7 @@ pub fn check() -> Html {
     let is_my_number = card.is_some_and(|c| c.kind == CardKind::MyNumber);
     let tries = card.and_then(|c| c.pin_tries_left);
     let locked = tries == Some(0);
-    // Default: PIN, unless the card is locked.
-    let mode = s.check.mode.unwrap_or(if locked {
-        CheckMode::Visual
-    } else {
-        CheckMode::Pin
-    });
+    let mode = mode(s);
     let set_mode = |m: CheckMode| {
         let state = app.state.clone();
         Callback::from(move |_: Event| state.dispatch(Action::from(check::Action::SetMode(m))))
@@ -246,5 +241,15 @@ pub(crate) fn card_command(
         pin,
         allow_last_try,
         visual_confirmed,
+    })
+}
+
+/// The way the patient is identified: the one chosen, else PIN unless the card is locked.
+pub(crate) fn mode(s: &crate::state::State) -> CheckMode {
+    let locked = s.companion.card().and_then(|c| c.pin_tries_left) == Some(0);
+    s.check.mode.unwrap_or(if locked {
+        CheckMode::Visual
+    } else {
+        CheckMode::Pin
     })
 }

@@ -213,7 +213,7 @@ impl Widget {
                     .is_some_and(|c| c.kind == CardKind::MyNumber);
                 let locked = s.companion.card().and_then(|c| c.pin_tries_left) == Some(0);
                 if present && !first {
-                    let target = match view::mode(&s) {
+                    let target = match crate::view::check::mode(&s) {
                         CheckMode::Pin if !locked => "pin",
                         _ => "visual-confirmed",
                     };
@@ -392,7 +392,7 @@ impl Widget {
                     .reader()
                     .map(|r| r.name.clone());
                 let Some(reader) = reader else { return };
-                let mode = view::mode(&self.state.borrow());
+                let mode = crate::view::check::mode(&self.state.borrow());
                 let pin = match mode {
                     CheckMode::Pin => {
                         let Some(el) = self
@@ -415,6 +415,11 @@ impl Widget {
                     self.checked("allow-last-try"),
                     self.checked("visual-confirmed"),
                 );
+                let command = match command {
+                    Ok(c) => c,
+                    Err(f) => return self.dispatch(Action::Failure(*f)),
+                };
+                self.send(command);
                 // Consent and the photo comparison are per check, never carried to the next patient.
                 for id in ["allow-last-try", "visual-confirmed"] {
                     if let Some(el) = self
@@ -423,10 +428,6 @@ impl Widget {
                     {
                         el.set_checked(false);
                     }
-                }
-                match command {
-                    Ok(c) => self.send(c),
-                    Err(f) => self.dispatch(Action::Failure(*f)),
                 }
             }
             "ins-form" => {

@@ -208,23 +208,13 @@ fn bool_text(b: bool) -> &'static str {
     }
 }
 
-/// The mode the check form shows: the one chosen, else PIN unless the card is locked.
-pub fn mode(s: &State) -> CheckMode {
-    let locked = s.companion.card().and_then(|c| c.pin_tries_left) == Some(0);
-    s.check.mode.unwrap_or(if locked {
-        CheckMode::Visual
-    } else {
-        CheckMode::Pin
-    })
-}
-
 fn check_panel(s: &State) -> El {
     let lang = s.lang;
     let card = s.companion.card();
     let is_my_number = card.is_some_and(|c| c.kind == CardKind::MyNumber);
     let tries = card.and_then(|c| c.pin_tries_left);
     let locked = tries == Some(0);
-    let mode = mode(s);
+    let mode = check::mode(s);
     let failure = s.check.failure.as_ref().filter(|f| f.area == Area::Check);
     let pin_wrong =
         failure.is_some_and(|f| matches!(f.code, ErrorCode::PinWrong | ErrorCode::PinFormat));
@@ -674,7 +664,7 @@ mod tests {
 
         // Locked: no PIN box; the visual check is the default, and the page says why.
         let s = paired(my_number(0));
-        assert_eq!(mode(&s), CheckMode::Visual);
+        assert_eq!(check::mode(&s), CheckMode::Visual);
         let tree = widget(&s, &Local::default(), true);
         let found = ids(&tree);
         assert!(
